@@ -1,0 +1,11 @@
+/* camguard - element registration declarations
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+
+G_END_DECLS
