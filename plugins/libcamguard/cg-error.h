@@ -36,25 +36,25 @@ CgSeverity cg_error_get_severity (const CgError * error);
 gboolean cg_error_is_retryable (const CgError * error);
 
 const gchar *cg_error_get_message (const CgError * error);
-void cg_error_set_message (CgError * error, const gchar * message);
+void cg_error_set_message (CgError * error, const gchar * value);
 
 const gchar *cg_error_get_gst_domain (const CgError * error);
 const gchar *cg_error_get_gst_code (const CgError * error);
 void cg_error_set_gerror (CgError * error, const GError * gerror);
 
 const gchar *cg_error_get_source_path (const CgError * error);
-void cg_error_set_source_path (CgError * error, const gchar * path);
+void cg_error_set_source_path (CgError * error, const gchar * value);
 const gchar *cg_error_get_factory (const CgError * error);
-void cg_error_set_factory (CgError * error, const gchar * factory);
+void cg_error_set_factory (CgError * error, const gchar * value);
 const gchar *cg_error_get_debug (const CgError * error);
-void cg_error_set_debug (CgError * error, const gchar * debug);
+void cg_error_set_debug (CgError * error, const gchar * value);
 const gchar *cg_error_get_message_type (const CgError * error);
-void cg_error_set_message_type (CgError * error, const gchar * type);
+void cg_error_set_message_type (CgError * error, const gchar * value);
 
 const gchar *cg_error_get_camera_id (const CgError * error);
-void cg_error_set_camera_id (CgError * error, const gchar * camera_id);
+void cg_error_set_camera_id (CgError * error, const gchar * value);
 const gchar *cg_error_get_correlation_id (const CgError * error);
-void cg_error_set_correlation_id (CgError * error, const gchar * id);
+void cg_error_set_correlation_id (CgError * error, const gchar * value);
 gint64 cg_error_get_timestamp (const CgError * error);
 void cg_error_set_timestamp (CgError * error, gint64 timestamp_us);
 
