@@ -287,20 +287,18 @@ cg_error_set_message (CgError * error, const gchar * value)
 }
 
 STRING_ACCESSORS (source_path)
-STRING_ACCESSORS (factory)
-STRING_ACCESSORS (debug)
-STRING_ACCESSORS (message_type)
-STRING_ACCESSORS (camera_id)
-STRING_ACCESSORS (correlation_id)
-
+    STRING_ACCESSORS (factory)
+    STRING_ACCESSORS (debug)
+    STRING_ACCESSORS (message_type)
+    STRING_ACCESSORS (camera_id)
+    STRING_ACCESSORS (correlation_id)
 /**
  * cg_error_get_gst_domain:
  * @error: a #CgError
  *
  * Returns: (nullable): the GError domain, e.g. "gst-resource-error-quark"
  */
-const gchar *
-cg_error_get_gst_domain (const CgError * error)
+     const gchar *cg_error_get_gst_domain (const CgError * error)
 {
   return error->gst_domain;
 }
