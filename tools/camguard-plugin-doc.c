@@ -1,0 +1,249 @@
+/* camguard - print the reference of the camguard elements as Markdown
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Reads the registry the way gst-inspect-1.0 does and writes docs/elements.md:
+ * pads, properties (type, default, flags, blurb) and signals of every element
+ * of the camguard plugin. Exits non-zero when a property or signal lacks a
+ * real description, so undocumented API cannot be merged.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+#include <gst/gst.h>
+
+static gint undocumented = 0;
+
+static gchar *
+md_escape (const gchar * s)
+{
+  GString *out = g_string_new (NULL);
+
+  for (; s && *s; s++) {
+    if (*s == '|')
+      g_string_append (out, "\\|");
+    else if (*s == '\n')
+      g_string_append_c (out, ' ');
+    else
+      g_string_append_c (out, *s);
+  }
+  return g_string_free (out, FALSE);
+}
+
+static gchar *
+default_value_string (GParamSpec * pspec)
+{
+  GValue v = G_VALUE_INIT;
+  gchar *s;
+  const GValue *dv = g_param_spec_get_default_value (pspec);
+
+  if (G_IS_PARAM_SPEC_BOXED (pspec) || G_IS_PARAM_SPEC_OBJECT (pspec)
+      || G_IS_PARAM_SPEC_POINTER (pspec))
+    return g_strdup ("—");
+  g_value_init (&v, G_PARAM_SPEC_VALUE_TYPE (pspec));
+  g_value_copy (dv, &v);
+  if (G_VALUE_HOLDS_STRING (&v))
+    s = g_strdup_printf ("\"%s\"", g_value_get_string (&v) ?
+        g_value_get_string (&v) : "");
+  else
+    s = gst_value_serialize (&v);
+  g_value_unset (&v);
+  return s ? s : g_strdup ("—");
+}
+
+static gchar *
+flags_string (GParamSpec * pspec)
+{
+  GString *s = g_string_new (NULL);
+
+  g_string_append (s, (pspec->flags & G_PARAM_READABLE) ? "r" : "");
+  g_string_append (s, (pspec->flags & G_PARAM_WRITABLE) ? "w" : "");
+  if (pspec->flags & GST_PARAM_MUTABLE_PLAYING)
+    g_string_append (s, ", mutable in PLAYING");
+  else if (pspec->flags & GST_PARAM_MUTABLE_PAUSED)
+    g_string_append (s, ", mutable in PAUSED");
+  else if (pspec->flags & GST_PARAM_MUTABLE_READY)
+    g_string_append (s, ", mutable in READY");
+  if (pspec->flags & GST_PARAM_CONTROLLABLE)
+    g_string_append (s, ", controllable");
+  return g_string_free (s, FALSE);
+}
+
+static gint
+compare_pspec (gconstpointer a, gconstpointer b)
+{
+  return strcmp ((*(GParamSpec **) a)->name, (*(GParamSpec **) b)->name);
+}
+
+static void
+print_enum_values (GType type)
+{
+  if (G_TYPE_IS_ENUM (type)) {
+    GEnumClass *klass = g_type_class_ref (type);
+    guint i;
+
+    g_print ("  - `%s`: ", g_type_name (type));
+    for (i = 0; i < klass->n_values; i++)
+      g_print ("%s`%s` (%s)", i ? ", " : "", klass->values[i].value_nick,
+          klass->values[i].value_name);
+    g_print ("\n");
+    g_type_class_unref (klass);
+  }
+}
+
+static void
+print_properties (GstElement * element)
+{
+  guint n, i;
+  GParamSpec **specs =
+      g_object_class_list_properties (G_OBJECT_GET_CLASS (element), &n);
+  GPtrArray *enums = g_ptr_array_new ();
+
+  qsort (specs, n, sizeof (GParamSpec *), compare_pspec);
+  g_print ("### Properties\n\n");
+  g_print ("| name | type | default | flags | description |\n");
+  g_print ("| --- | --- | --- | --- | --- |\n");
+  for (i = 0; i < n; i++) {
+    GParamSpec *p = specs[i];
+    const gchar *blurb = g_param_spec_get_blurb (p);
+    gchar *def, *flags, *eb;
+
+    /* Properties of GStreamer base classes are documented upstream. */
+    if (!g_str_has_prefix (g_type_name (p->owner_type), "Cg"))
+      continue;
+    if (blurb == NULL || *blurb == '\0' || g_strcmp0 (blurb, p->name) == 0
+        || g_strcmp0 (blurb, g_param_spec_get_nick (p)) == 0) {
+      g_printerr ("undocumented property %s::%s\n",
+          G_OBJECT_TYPE_NAME (element), p->name);
+      undocumented++;
+    }
+    def = default_value_string (p);
+    flags = flags_string (p);
+    eb = md_escape (blurb);
+    g_print ("| `%s` | %s | `%s` | %s | %s |\n", p->name,
+        g_type_name (G_PARAM_SPEC_VALUE_TYPE (p)), def, flags, eb);
+    if (G_TYPE_IS_ENUM (G_PARAM_SPEC_VALUE_TYPE (p)))
+      g_ptr_array_add (enums, GSIZE_TO_POINTER (G_PARAM_SPEC_VALUE_TYPE (p)));
+    g_free (def);
+    g_free (flags);
+    g_free (eb);
+  }
+  g_print ("\n");
+  if (enums->len) {
+    g_print ("Enumerations:\n\n");
+    for (i = 0; i < enums->len; i++)
+      print_enum_values (GPOINTER_TO_SIZE (g_ptr_array_index (enums, i)));
+    g_print ("\n");
+  }
+  g_ptr_array_unref (enums);
+  g_free (specs);
+}
+
+static void
+print_signals (GType type)
+{
+  guint n = 0, i, j;
+  guint *ids = g_signal_list_ids (type, &n);
+
+  if (n == 0) {
+    g_free (ids);
+    return;
+  }
+  g_print ("### Signals\n\n");
+  for (i = 0; i < n; i++) {
+    GSignalQuery q;
+
+    g_signal_query (ids[i], &q);
+    g_print ("- `%s` (%s): `%s` (", q.signal_name,
+        (q.signal_flags & G_SIGNAL_ACTION) ? "action" : "signal",
+        g_type_name (q.return_type));
+    for (j = 0; j < q.n_params; j++)
+      g_print ("%s%s", j ? ", " : "",
+          g_type_name (q.param_types[j] & ~G_SIGNAL_TYPE_STATIC_SCOPE));
+    g_print (")\n");
+  }
+  g_print ("\n");
+  g_free (ids);
+}
+
+static void
+print_pads (GstElementFactory * factory)
+{
+  const GList *l;
+
+  g_print ("### Pad templates\n\n");
+  for (l = gst_element_factory_get_static_pad_templates (factory); l;
+      l = l->next) {
+    GstStaticPadTemplate *t = l->data;
+    GstCaps *caps = gst_static_caps_get (&t->static_caps);
+    gchar *c = gst_caps_to_string (caps);
+
+    g_print ("- `%s` (%s, %s): `%s`\n", t->name_template,
+        t->direction == GST_PAD_SRC ? "src" : "sink",
+        t->presence == GST_PAD_ALWAYS ? "always" :
+        t->presence == GST_PAD_SOMETIMES ? "sometimes" : "request", c);
+    g_free (c);
+    gst_caps_unref (caps);
+  }
+  g_print ("\n");
+}
+
+static gint
+compare_feature (gconstpointer a, gconstpointer b)
+{
+  return strcmp (gst_plugin_feature_get_name ((GstPluginFeature *) a),
+      gst_plugin_feature_get_name ((GstPluginFeature *) b));
+}
+
+int
+main (int argc, char **argv)
+{
+  GList *features, *l;
+  GstPlugin *plugin;
+
+  gst_init (&argc, &argv);
+  plugin = gst_registry_find_plugin (gst_registry_get (), "camguard");
+  if (plugin == NULL) {
+    g_printerr ("camguard plugin not found; set GST_PLUGIN_PATH\n");
+    return 2;
+  }
+  g_print ("<!-- Generated by tools/camguard-plugin-doc from the plugin "
+      "registry; do not edit. Regenerate with `ninja -C build "
+      "update-elements-doc`. -->\n\n");
+  g_print ("# camguard elements\n\n");
+  g_print ("%s\n\n", gst_plugin_get_description (plugin));
+  features = gst_registry_get_feature_list_by_plugin (gst_registry_get (),
+      "camguard");
+  features = g_list_sort (features, compare_feature);
+  for (l = features; l; l = l->next) {
+    GstElementFactory *factory;
+    GstElement *element;
+
+    if (!GST_IS_ELEMENT_FACTORY (l->data))
+      continue;
+    factory = GST_ELEMENT_FACTORY (gst_plugin_feature_load (l->data));
+    element = gst_element_factory_create (factory, NULL);
+    g_print ("## %s\n\n", gst_plugin_feature_get_name (l->data));
+    g_print ("**%s** — %s\n\n",
+        gst_element_factory_get_metadata (factory,
+            GST_ELEMENT_METADATA_LONGNAME),
+        gst_element_factory_get_metadata (factory,
+            GST_ELEMENT_METADATA_DESCRIPTION));
+    g_print ("Class: `%s`\n\n", gst_element_factory_get_metadata (factory,
+            GST_ELEMENT_METADATA_KLASS));
+    print_pads (factory);
+    print_properties (element);
+    print_signals (G_OBJECT_TYPE (element));
+    gst_object_unref (element);
+    gst_object_unref (factory);
+  }
+  gst_plugin_feature_list_free (features);
+  gst_object_unref (plugin);
+  if (undocumented) {
+    g_printerr ("%d undocumented properties\n", undocumented);
+    return 1;
+  }
+  return 0;
+}
