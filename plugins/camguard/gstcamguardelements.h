@@ -7,5 +7,7 @@
 
 G_BEGIN_DECLS
 
+GST_ELEMENT_REGISTER_DECLARE (qualityladder);
+
 
 G_END_DECLS
