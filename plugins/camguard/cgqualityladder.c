@@ -56,7 +56,9 @@
  * ## Hysteresis
  *
  * One decision function: the element steps down once pressure has been
- * sustained for #CgQualityLadder:down-reaction, one step at a time (or
+ * sustained for #CgQualityLadder:down-reaction (the decision is taken 200 ms
+ * early, so that the first frame at the lower step leaves within
+ * down-reaction of the onset), one step at a time (or
  * directly to the step that fits the available bitrate). It steps up one
  * step only after #CgQualityLadder:up-hold of continuous headroom (the
  * available bitrate at least #CgQualityLadder:up-margin times the next step's
@@ -855,9 +857,11 @@ cg_quality_ladder_decide (CgQualityLadder * self, GstClockTime now,
     down = next_down (self, cur);
     if (down < 0)
       return cur;
-    /* Decided at the first tick that completes the reaction time, so that
-     * the switch happens within down-reaction of the first sign. */
-    if (now + CG_LADDER_TICK >= self->pressure_since + self->down_reaction) {
+    /* Decided two ticks before the reaction time is complete: pressure may
+     * have started up to one tick before it was seen, and the next frame
+     * has to cross the queue and the encoder, so that the first frame at
+     * the lower step leaves within down-reaction of the onset. */
+    if (now + 2 * CG_LADDER_TICK >= self->pressure_since + self->down_reaction) {
       if (sig->bw_target > down)
         down = sig->bw_target;
       *reason = sig->reason;
