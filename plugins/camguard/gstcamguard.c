@@ -14,6 +14,7 @@ static gboolean
 plugin_init (GstPlugin * plugin)
 {
   /* One line per element, so that parallel work merges cleanly. */
+  GST_ELEMENT_REGISTER (faultinject, plugin);
 
   return TRUE;
 }
