@@ -970,9 +970,10 @@ post_error_message (CgFaultInject * self, GstMessageType type, guint64 index)
 }
 
 /* Wait @duration on the element's clock (the system clock when there is
- * none). Returns GST_FLOW_FLUSHING when a flush or READY ended the wait. */
+ * none), unless the fault changed since @generation. Returns
+ * GST_FLOW_FLUSHING when a flush or READY ended the wait. */
 static GstFlowReturn
-wait_on_clock (CgFaultInject * self, GstClockTime duration)
+wait_on_clock (CgFaultInject * self, GstClockTime duration, guint generation)
 {
   GstClock *clock;
   GstClockID id;
@@ -982,6 +983,11 @@ wait_on_clock (CgFaultInject * self, GstClockTime duration)
   if (self->flushing) {
     GST_OBJECT_UNLOCK (self);
     return GST_FLOW_FLUSHING;
+  }
+  if (self->fault_generation != generation) {
+    /* the fault was changed since it fired: no wait */
+    GST_OBJECT_UNLOCK (self);
+    return GST_FLOW_OK;
   }
   clock = GST_ELEMENT_CLOCK (self);
   clock = clock ? gst_object_ref (clock) : gst_system_clock_obtain ();
@@ -1004,15 +1010,14 @@ wait_on_clock (CgFaultInject * self, GstClockTime duration)
   return flushing ? GST_FLOW_FLUSHING : GST_FLOW_OK;
 }
 
-/* Block until a flush, READY, or a change of the fault property. */
+/* Block until a flush, READY, or a change of the fault property since
+ * @generation. */
 static GstFlowReturn
-stall (CgFaultInject * self)
+stall (CgFaultInject * self, guint generation)
 {
-  guint generation;
   gboolean flushing;
 
   GST_OBJECT_LOCK (self);
-  generation = self->fault_generation;
   GST_INFO_OBJECT (self, "stalling the stream until flush or READY");
   while (!self->flushing && self->fault_generation == generation)
     g_cond_wait (&self->cond, GST_OBJECT_GET_LOCK (self));
@@ -1059,6 +1064,7 @@ cg_fault_inject_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
   gboolean fire = FALSE, post_messages;
   CgFaultType fault;
   guint64 index;
+  guint generation;
   GstClockTime rt, delay, duration;
   CgFaultDurationFormat duration_format;
   GstFlowReturn flow_return, ret;
@@ -1102,6 +1108,7 @@ cg_fault_inject_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
   }
 
   fault = self->active_fault;
+  generation = self->fault_generation;
   self->active_buffers++;
   delay = self->delay;
   duration = self->duration;
@@ -1145,7 +1152,7 @@ cg_fault_inject_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
       gst_buffer_unref (buffer);
       return GST_FLOW_OK;
     case CG_FAULT_DELAY:
-      ret = wait_on_clock (self, delay);
+      ret = wait_on_clock (self, delay, generation);
       if (ret != GST_FLOW_OK) {
         gst_buffer_unref (buffer);
         return ret;
@@ -1156,9 +1163,9 @@ cg_fault_inject_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
       return gst_pad_push (self->srcpad, buffer);
     case CG_FAULT_STALL:
       if (duration_format == CG_FAULT_DURATION_TIME && duration > 0)
-        ret = wait_on_clock (self, duration);
+        ret = wait_on_clock (self, duration, generation);
       else
-        ret = stall (self);
+        ret = stall (self, generation);
       if (ret != GST_FLOW_OK) {
         GST_INFO_OBJECT (self, "stall ended by flush");
         gst_buffer_unref (buffer);

@@ -481,6 +481,54 @@ GST_START_TEST (test_stall_timed_on_test_clock)
 
 GST_END_TEST;
 
+GST_START_TEST (test_stall_ended_by_fault_change)
+{
+  GstHarness *h = new_harness ("queue ! faultinject fault=stall");
+  GstElement *e = fault_element (h);
+  FiredLog log;
+  GstBuffer *buf;
+
+  fired_log_init (&log, e);
+  fail_unless_equals_int (gst_harness_push (h, make_buffer (0)), GST_FLOW_OK);
+  fail_unless (fired_log_wait (&log, 1));
+  fail_unless (gst_harness_try_pull (h) == NULL);
+
+  /* disarming ends the stall; the held buffer then passes */
+  g_object_set (e, "fault", 0, NULL);
+  buf = gst_harness_pull (h);
+  fail_unless (buf != NULL);
+  fail_unless_equals_uint64 (GST_BUFFER_OFFSET (buf), 0);
+  gst_buffer_unref (buf);
+
+  fired_log_clear (&log, e);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_corrupt_every_byte)
+{
+  GstHarness *h = new_harness ("faultinject fault=corrupt corrupt-bytes=0");
+  GstBuffer *orig = make_buffer (0);
+  GstBuffer *res;
+  GstMapInfo a, b;
+
+  fail_unless_equals_int (gst_harness_push (h, make_buffer (0)), GST_FLOW_OK);
+  res = gst_harness_pull (h);
+  gst_buffer_map (orig, &a, GST_MAP_READ);
+  gst_buffer_map (res, &b, GST_MAP_READ);
+  fail_unless_equals_int (a.size, b.size);
+  for (gsize i = 0; i < a.size; i++)
+    fail_unless (a.data[i] != b.data[i], "byte %u unchanged", (guint) i);
+  gst_buffer_unmap (orig, &a);
+  gst_buffer_unmap (res, &b);
+  gst_buffer_unref (orig);
+  gst_buffer_unref (res);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 /* Run a corrupt fault over two buffers with @seed; return the output bytes
  * of both. Checks that the input buffers were not modified in place. */
 static GBytes *
@@ -753,7 +801,9 @@ faultinject_suite (void)
   tcase_add_test (tc, test_stall_until_flush);
   tcase_add_test (tc, test_stall_released_by_ready);
   tcase_add_test (tc, test_stall_timed_on_test_clock);
+  tcase_add_test (tc, test_stall_ended_by_fault_change);
   tcase_add_test (tc, test_corrupt_deterministic);
+  tcase_add_test (tc, test_corrupt_every_byte);
   tcase_add_test (tc, test_eos);
   tcase_add_test (tc, test_probability_reproducible);
   tcase_add_test (tc, test_probability_zero);
