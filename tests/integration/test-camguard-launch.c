@@ -1,0 +1,254 @@
+/* camguard - camguard-launch and the faultinject demo pipeline, end to end
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Runs pipelines/demo-faultinject.sh (the demo the README starts) and
+ * camguard-launch itself as subprocesses and checks the JSON lines they
+ * print. Usage (meson passes both): test-camguard-launch CAMGUARD-LAUNCH DEMO
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+static const gchar *launch_path;
+static const gchar *demo_path;
+
+typedef struct
+{
+  gint status;
+  GPtrArray *lines;             /* JsonNode *, one per stdout line */
+  gchar *err;
+} Run;
+
+static void
+run_clear (Run * r)
+{
+  g_ptr_array_unref (r->lines);
+  g_free (r->err);
+}
+
+static void
+run (Run * r, const gchar * const *argv)
+{
+  GError *error = NULL;
+  GSubprocess *proc;
+  gchar *out = NULL;
+  gchar **lines;
+
+  proc = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+      G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &r->err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  r->status = g_subprocess_get_exit_status (proc);
+  g_object_unref (proc);
+
+  r->lines = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  lines = g_strsplit (out, "\n", -1);
+  for (gchar ** l = lines; *l; l++) {
+    JsonNode *node;
+
+    if (**l == '\0')
+      continue;
+    node = json_from_string (*l, &error);
+    if (error)
+      g_error ("not one JSON document per line: %s: %s", error->message, *l);
+    g_assert_nonnull (node);
+    g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+    g_ptr_array_add (r->lines, node);
+  }
+  g_strfreev (lines);
+  g_free (out);
+  g_test_message ("exit %d, %u lines, stderr: %s", r->status, r->lines->len,
+      r->err);
+}
+
+static JsonObject *
+last_object (Run * r)
+{
+  g_assert_cmpuint (r->lines->len, >, 0);
+  return json_node_get_object (g_ptr_array_index (r->lines, r->lines->len - 1));
+}
+
+/* Find @key anywhere below @node (the renderers nest GStreamer facts under
+ * details); return its integer value or -1. */
+static gint64
+find_int (JsonNode * node, const gchar * key)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node)) {
+    JsonObject *obj = json_node_get_object (node);
+    GList *members = json_object_get_members (obj);
+    gint64 found = -1;
+
+    for (GList * m = members; m && found < 0; m = m->next) {
+      JsonNode *child = json_object_get_member (obj, m->data);
+
+      if (g_str_equal (m->data, key) && JSON_NODE_HOLDS_VALUE (child) &&
+          json_node_get_value_type (child) == G_TYPE_INT64)
+        found = json_node_get_int (child);
+      else
+        found = find_int (child, key);
+    }
+    g_list_free (members);
+    return found;
+  }
+  if (JSON_NODE_HOLDS_ARRAY (node)) {
+    JsonArray *arr = json_node_get_array (node);
+
+    for (guint i = 0; i < json_array_get_length (arr); i++) {
+      gint64 found = find_int (json_array_get_element (arr, i), key);
+
+      if (found >= 0)
+        return found;
+    }
+  }
+  return -1;
+}
+
+static void
+test_demo_flat (void)
+{
+  const gchar *argv[] = { "sh", demo_path, "--format=flat", NULL };
+  Run r;
+  JsonObject *last;
+
+  run (&r, argv);
+  /* the script exits 0 when camguard-launch reported the injected error */
+  g_assert_cmpint (r.status, ==, 0);
+  last = last_object (&r);
+  /* an RTSP 401 from the camera is a camera credential failure */
+  g_assert_cmpstr (json_object_get_string_member (last, "error_code"), ==,
+      "PERMISSION_DENIED");
+  g_assert_true (json_object_has_member (last, "message"));
+  g_assert_true (json_object_has_member (last, "details"));
+  g_assert_cmpint (find_int (json_object_get_member (last, "details"),
+          "rtsp-status-code"), ==, 401);
+  run_clear (&r);
+}
+
+static void
+test_demo_event (void)
+{
+  const gchar *argv[] = { "sh", demo_path, NULL };
+  Run r;
+  JsonObject *last;
+
+  run (&r, argv);
+  g_assert_cmpint (r.status, ==, 0);
+  last = last_object (&r);
+  g_assert_cmpstr (json_object_get_string_member (last, "type"), ==, "error");
+  g_assert_cmpstr (json_object_get_string_member (last, "code"), ==,
+      "PERMISSION_DENIED");
+  run_clear (&r);
+}
+
+static void
+test_demo_jsonrpc (void)
+{
+  const gchar *argv[] = { "sh", demo_path, "--format=jsonrpc", NULL };
+  Run r;
+  JsonObject *last, *err;
+
+  run (&r, argv);
+  g_assert_cmpint (r.status, ==, 0);
+  last = last_object (&r);
+  g_assert_cmpstr (json_object_get_string_member (last, "jsonrpc"), ==, "2.0");
+  err = json_object_get_object_member (last, "error");
+  g_assert_nonnull (err);
+  /* camera failures are "operation failed", never -32001 (API auth) */
+  g_assert_cmpint (json_object_get_int_member (err, "code"), ==, -32006);
+  run_clear (&r);
+}
+
+/* A camguard-* element message is printed as JSON; EOS exits 0. */
+static void
+test_element_message_and_eos (void)
+{
+  const gchar *argv[] = { launch_path, "--timeout=60",
+    "videotestsrc", "num-buffers=5", "!", "video/x-raw,width=64,height=48",
+    "!", "faultinject", "fault=drop", "after-buffers=2", "post-messages=true",
+    "!", "fakesink", NULL
+  };
+  Run r;
+  JsonObject *obj, *fields;
+  guint n = 0;
+
+  run (&r, argv);
+  g_assert_cmpint (r.status, ==, 0);
+  for (guint i = 0; i < r.lines->len; i++) {
+    obj = json_node_get_object (g_ptr_array_index (r.lines, i));
+    if (g_strcmp0 (json_object_get_string_member_with_default (obj, "name",
+                NULL), "camguard-fault") != 0)
+      continue;
+    n++;
+    g_assert_cmpstr (json_object_get_string_member (obj, "type"), ==,
+        "element-message");
+    fields = json_object_get_object_member (obj, "fields");
+    g_assert_cmpstr (json_object_get_string_member (fields, "fault"), ==,
+        "drop");
+    g_assert_cmpint (json_object_get_int_member (fields, "buffer"), ==, 2);
+  }
+  g_assert_cmpuint (n, ==, 1);
+  run_clear (&r);
+}
+
+/* A stalled live pipeline is stopped by --timeout (exit 124): the stall
+ * must release its streaming thread when the pipeline shuts down. */
+static void
+test_timeout_stops_stalled_pipeline (void)
+{
+  const gchar *argv[] = { launch_path, "--timeout=1",
+    "videotestsrc", "is-live=true", "!", "video/x-raw,width=64,height=48",
+    "!", "faultinject", "fault=stall", "after-buffers=3", "!", "fakesink",
+    NULL
+  };
+  Run r;
+
+  run (&r, argv);
+  g_assert_cmpint (r.status, ==, 124);
+  run_clear (&r);
+}
+
+static void
+test_bad_usage (void)
+{
+  const gchar *argv1[] = { launch_path, "--format=xml", "fakesrc", "!",
+    "fakesink", NULL
+  };
+  const gchar *argv2[] = { launch_path, "no-such-element-here", NULL };
+  Run r;
+
+  run (&r, argv1);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_cmpuint (r.lines->len, ==, 0);
+  run_clear (&r);
+
+  run (&r, argv2);
+  g_assert_cmpint (r.status, ==, 2);
+  run_clear (&r);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  if (argc < 3)
+    g_error ("usage: %s CAMGUARD-LAUNCH DEMO-SCRIPT", argv[0]);
+  launch_path = argv[1];
+  demo_path = argv[2];
+
+  g_test_add_func ("/camguard-launch/demo/flat", test_demo_flat);
+  g_test_add_func ("/camguard-launch/demo/event", test_demo_event);
+  g_test_add_func ("/camguard-launch/demo/jsonrpc", test_demo_jsonrpc);
+  g_test_add_func ("/camguard-launch/element-message-and-eos",
+      test_element_message_and_eos);
+  g_test_add_func ("/camguard-launch/timeout-stops-stalled-pipeline",
+      test_timeout_stops_stalled_pipeline);
+  g_test_add_func ("/camguard-launch/bad-usage", test_bad_usage);
+  return g_test_run ();
+}

@@ -1,0 +1,535 @@
+/* camguard-launch - run one pipeline and print its classified errors as JSON
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Like gst-launch-1.0 for one pipeline description, but every ERROR,
+ * WARNING, QOS, ELEMENT and EOS message on the bus goes through libcamguard's
+ * stateful classifier (CgClassifier), and each classified error is printed on
+ * stdout as one line of JSON in the chosen format. camguard element messages
+ * (structure names starting with "camguard-") are printed as JSON too.
+ * stdout carries nothing else; diagnostics go to stderr.
+ *
+ * Exit status: 0 at EOS (or interrupt) without an ERROR message, 1 when an
+ * ERROR was seen, 2 for bad arguments or a pipeline that cannot be built,
+ * 124 when --timeout expired first.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <glib-unix.h>
+#include <gst/gst.h>
+#include <json-glib/json-glib.h>
+
+#include "cg-classifier.h"
+#include "cg-render.h"
+
+#define EXIT_OK 0
+#define EXIT_ERROR 1
+#define EXIT_USAGE 2
+#define EXIT_TIMEOUT 124
+
+typedef enum
+{
+  FORMAT_EVENT,
+  FORMAT_FLAT,
+  FORMAT_PROBLEM,
+  FORMAT_JSONRPC,
+} OutputFormat;
+
+typedef struct
+{
+  GMainLoop *loop;
+  GstElement *pipeline;
+  CgClassifier *classifier;
+  OutputFormat format;
+  gboolean exit_on_error;
+  gboolean seen_error;
+  gint exit_code;
+  gchar *last_line;             /* last error line printed */
+} Launch;
+
+static void
+emit_line (Launch * l, const gchar * line)
+{
+  fputs (line, stdout);
+  fputc ('\n', stdout);
+  fflush (stdout);
+}
+
+/* Serialise @node on one line. */
+static gchar *
+node_to_line (JsonNode * node)
+{
+  JsonGenerator *gen = json_generator_new ();
+  gchar *s;
+
+  json_generator_set_pretty (gen, FALSE);
+  json_generator_set_root (gen, node);
+  s = json_generator_to_data (gen, NULL);
+  g_object_unref (gen);
+  return s;
+}
+
+/* Re-serialise a JSON document on one line. */
+static gchar *
+compact_json (const gchar * json)
+{
+  JsonParser *parser = json_parser_new ();
+  gchar *s;
+
+  if (json_parser_load_from_data (parser, json, -1, NULL))
+    s = node_to_line (json_parser_get_root (parser));
+  else
+    s = g_strdelimit (g_strdup (json), "\n", ' ');
+  g_object_unref (parser);
+  return s;
+}
+
+static gchar *
+render_error (Launch * l, const CgError * error)
+{
+  JsonNode *node = NULL;
+  gchar *s, *line;
+
+  switch (l->format) {
+    case FORMAT_FLAT:
+      node = cg_error_to_json_node (error, NULL);
+      break;
+    case FORMAT_PROBLEM:
+      node = cg_error_to_problem_node (error, NULL, NULL);
+      break;
+    case FORMAT_JSONRPC:{
+      JsonNode *id = json_node_new (JSON_NODE_NULL);
+
+      s = cg_error_to_jsonrpc_response (error, id, NULL);
+      json_node_unref (id);
+      line = compact_json (s);
+      g_free (s);
+      return line;
+    }
+    case FORMAT_EVENT:
+    default:
+      node = cg_error_to_event_node (error);
+      break;
+  }
+  line = node_to_line (node);
+  json_node_unref (node);
+  return line;
+}
+
+static void
+print_error (Launch * l, const CgError * error)
+{
+  gchar *line = render_error (l, error);
+
+  emit_line (l, line);
+  g_free (l->last_line);
+  l->last_line = line;
+}
+
+static JsonNode *value_to_node (const GValue * value);
+
+static gboolean
+add_field (GQuark field, const GValue * value, gpointer user_data)
+{
+  json_object_set_member ((JsonObject *) user_data,
+      g_quark_to_string (field), value_to_node (value));
+  return TRUE;
+}
+
+static JsonNode *
+structure_to_node (const GstStructure * s)
+{
+  JsonObject *obj = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  gst_structure_foreach (s, add_field, obj);
+  json_node_take_object (node, obj);
+  return node;
+}
+
+static JsonNode *
+string_node (const gchar * str)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+  gchar *redacted = str ? cg_redact (str) : NULL;
+
+  if (redacted)
+    json_node_set_string (node, redacted);
+  else
+    json_node_init_null (node);
+  g_free (redacted);
+  return node;
+}
+
+/* A GValue from a message structure as JSON; strings are redacted. */
+static JsonNode *
+value_to_node (const GValue * value)
+{
+  GType type = G_VALUE_TYPE (value);
+  JsonNode *node;
+
+  if (type == G_TYPE_STRING)
+    return string_node (g_value_get_string (value));
+  if (type == GST_TYPE_STRUCTURE) {
+    const GstStructure *s = gst_value_get_structure (value);
+
+    return s ? structure_to_node (s) : json_node_new (JSON_NODE_NULL);
+  }
+  if (type == GST_TYPE_LIST || type == GST_TYPE_ARRAY) {
+    JsonArray *arr = json_array_new ();
+    guint n = type == GST_TYPE_LIST ? gst_value_list_get_size (value) :
+        gst_value_array_get_size (value);
+
+    for (guint i = 0; i < n; i++)
+      json_array_add_element (arr, value_to_node (type == GST_TYPE_LIST ?
+              gst_value_list_get_value (value, i) :
+              gst_value_array_get_value (value, i)));
+    node = json_node_new (JSON_NODE_ARRAY);
+    json_node_take_array (node, arr);
+    return node;
+  }
+  if (type == G_TYPE_ERROR) {
+    const GError *err = g_value_get_boxed (value);
+    JsonObject *obj = json_object_new ();
+
+    if (err) {
+      json_object_set_string_member (obj, "domain",
+          g_quark_to_string (err->domain));
+      json_object_set_int_member (obj, "code", err->code);
+      json_object_set_member (obj, "message", string_node (err->message));
+    }
+    node = json_node_new (JSON_NODE_OBJECT);
+    json_node_take_object (node, obj);
+    return node;
+  }
+
+  node = json_node_new (JSON_NODE_VALUE);
+  switch (G_TYPE_FUNDAMENTAL (type)) {
+    case G_TYPE_BOOLEAN:
+      json_node_set_boolean (node, g_value_get_boolean (value));
+      return node;
+    case G_TYPE_INT:
+      json_node_set_int (node, g_value_get_int (value));
+      return node;
+    case G_TYPE_UINT:
+      json_node_set_int (node, g_value_get_uint (value));
+      return node;
+    case G_TYPE_INT64:
+      json_node_set_int (node, g_value_get_int64 (value));
+      return node;
+    case G_TYPE_UINT64:{
+      guint64 v = g_value_get_uint64 (value);
+
+      /* GST_CLOCK_TIME_NONE and other values JSON cannot hold exactly */
+      if (v > (guint64) G_MAXINT64)
+        json_node_init_null (node);
+      else
+        json_node_set_int (node, (gint64) v);
+      return node;
+    }
+    case G_TYPE_FLOAT:
+      json_node_set_double (node, g_value_get_float (value));
+      return node;
+    case G_TYPE_DOUBLE:
+      json_node_set_double (node, g_value_get_double (value));
+      return node;
+    case G_TYPE_ENUM:{
+      GEnumValue *ev = g_enum_get_value (G_ENUM_CLASS (g_type_class_peek
+              (type)), g_value_get_enum (value));
+
+      if (ev)
+        json_node_set_string (node, ev->value_nick);
+      else
+        json_node_set_int (node, g_value_get_enum (value));
+      return node;
+    }
+    default:{
+      gchar *s = gst_value_serialize (value);
+
+      json_node_unref (node);
+      node = string_node (s);
+      g_free (s);
+      return node;
+    }
+  }
+}
+
+static void
+print_element_message (Launch * l, GstMessage * msg)
+{
+  const GstStructure *s = gst_message_get_structure (msg);
+  JsonObject *obj = json_object_new ();
+  JsonNode *root = json_node_new (JSON_NODE_OBJECT);
+  gchar *path = GST_MESSAGE_SRC (msg) ?
+      gst_object_get_path_string (GST_MESSAGE_SRC (msg)) : NULL;
+  gchar *line;
+
+  json_object_set_string_member (obj, "type", "element-message");
+  json_object_set_string_member (obj, "name", gst_structure_get_name (s));
+  if (path)
+    json_object_set_string_member (obj, "source", path);
+  json_object_set_member (obj, "fields", structure_to_node (s));
+  json_node_take_object (root, obj);
+  line = node_to_line (root);
+  emit_line (l, line);
+  g_free (line);
+  json_node_unref (root);
+  g_free (path);
+}
+
+/* Push @msg through the classifier and print what it yields. */
+static void
+classify (Launch * l, GstMessage * msg)
+{
+  CgError *error;
+
+  switch (GST_MESSAGE_TYPE (msg)) {
+    case GST_MESSAGE_ERROR:
+    case GST_MESSAGE_WARNING:
+    case GST_MESSAGE_INFO:
+    case GST_MESSAGE_QOS:
+    case GST_MESSAGE_ELEMENT:
+    case GST_MESSAGE_EOS:
+      break;
+    default:
+      return;
+  }
+
+  error = cg_classifier_push (l->classifier, msg);
+  if (error) {
+    print_error (l, error);
+    cg_error_unref (error);
+  }
+
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT) {
+    const GstStructure *s = gst_message_get_structure (msg);
+
+    if (s && g_str_has_prefix (gst_structure_get_name (s), "camguard-"))
+      print_element_message (l, msg);
+  }
+}
+
+/* Stop the pipeline, classify what is still queued on the bus (cascades of
+ * the error), print the cause last when it is not already, and quit. */
+static void
+finish (Launch * l, gint exit_code)
+{
+  GstBus *bus = gst_element_get_bus (l->pipeline);
+  GstMessage *msg;
+
+  gst_element_set_state (l->pipeline, GST_STATE_NULL);
+  while ((msg = gst_bus_pop (bus))) {
+    classify (l, msg);
+    gst_message_unref (msg);
+  }
+  gst_object_unref (bus);
+
+  if (l->exit_on_error && l->seen_error) {
+    CgError *cause = cg_classifier_get_cause (l->classifier);
+
+    if (cause) {
+      gchar *line = render_error (l, cause);
+
+      if (g_strcmp0 (line, l->last_line) != 0)
+        print_error (l, cause);
+      g_free (line);
+      cg_error_unref (cause);
+    }
+  }
+
+  l->exit_code = exit_code;
+  g_main_loop_quit (l->loop);
+}
+
+static gboolean
+bus_cb (GstBus * bus, GstMessage * msg, gpointer user_data)
+{
+  Launch *l = user_data;
+
+  if (!g_main_loop_is_running (l->loop))
+    return G_SOURCE_CONTINUE;
+
+  classify (l, msg);
+
+  switch (GST_MESSAGE_TYPE (msg)) {
+    case GST_MESSAGE_ERROR:
+      l->seen_error = TRUE;
+      if (l->exit_on_error)
+        finish (l, EXIT_ERROR);
+      break;
+    case GST_MESSAGE_EOS:
+      finish (l, l->seen_error ? EXIT_ERROR : EXIT_OK);
+      break;
+    case GST_MESSAGE_CLOCK_LOST:
+      /* as gst-launch-1.0: pick a new clock */
+      gst_element_set_state (l->pipeline, GST_STATE_PAUSED);
+      gst_element_set_state (l->pipeline, GST_STATE_PLAYING);
+      break;
+    default:
+      break;
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  Launch *l = user_data;
+
+  g_printerr ("camguard-launch: timeout, stopping the pipeline\n");
+  finish (l, EXIT_TIMEOUT);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+interrupt_cb (gpointer user_data)
+{
+  Launch *l = user_data;
+
+  g_printerr ("camguard-launch: interrupted, stopping the pipeline\n");
+  finish (l, l->seen_error ? EXIT_ERROR : EXIT_OK);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+start_failed_cb (gpointer user_data)
+{
+  Launch *l = user_data;
+
+  g_printerr ("camguard-launch: the pipeline failed to start\n");
+  finish (l, EXIT_ERROR);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+parse_format (const gchar * s, OutputFormat * format)
+{
+  if (g_str_equal (s, "event"))
+    *format = FORMAT_EVENT;
+  else if (g_str_equal (s, "flat"))
+    *format = FORMAT_FLAT;
+  else if (g_str_equal (s, "problem"))
+    *format = FORMAT_PROBLEM;
+  else if (g_str_equal (s, "jsonrpc"))
+    *format = FORMAT_JSONRPC;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+int
+main (int argc, char **argv)
+{
+  gchar *format_str = NULL;
+  gboolean exit_on_error = FALSE;
+  gint timeout = 0;
+  gchar **description = NULL;
+  GOptionEntry entries[] = {
+    {"format", 'f', 0, G_OPTION_ARG_STRING, &format_str,
+          "Output format of classified errors: event (WebSocket error event, "
+          "default), flat ({error_code, message, details, request_id}), "
+          "problem (RFC 7807) or jsonrpc (JSON-RPC 2.0 error response)",
+        "FORMAT"},
+    {"exit-on-error", 'e', 0, G_OPTION_ARG_NONE, &exit_on_error,
+        "Stop at the first ERROR and exit 1, printing the incident's cause "
+          "as the last line", NULL},
+    {"timeout", 't', 0, G_OPTION_ARG_INT, &timeout,
+        "Stop after this many seconds and exit 124 (0: no limit)", "SECONDS"},
+    {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &description,
+        NULL, "PIPELINE-DESCRIPTION"},
+    {NULL}
+  };
+  GOptionContext *ctx;
+  GError *error = NULL;
+  Launch l = { 0 };
+  GstBus *bus;
+  GstStateChangeReturn sret;
+  guint bus_watch;
+
+  ctx = g_option_context_new ("PIPELINE-DESCRIPTION");
+  g_option_context_set_summary (ctx,
+      "Run a GStreamer pipeline like gst-launch-1.0 and print every "
+      "classified error as one line of JSON on stdout.");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_group (ctx, gst_init_get_option_group ());
+  if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
+    g_printerr ("camguard-launch: %s\n", error->message);
+    g_clear_error (&error);
+    g_option_context_free (ctx);
+    return EXIT_USAGE;
+  }
+  g_option_context_free (ctx);
+
+  l.format = FORMAT_EVENT;
+  if (format_str && !parse_format (format_str, &l.format)) {
+    g_printerr ("camguard-launch: unknown --format '%s' (event, flat, "
+        "problem, jsonrpc)\n", format_str);
+    return EXIT_USAGE;
+  }
+  if (timeout < 0) {
+    g_printerr ("camguard-launch: --timeout must not be negative\n");
+    return EXIT_USAGE;
+  }
+  if (!description || !description[0]) {
+    g_printerr ("camguard-launch: no pipeline description given\n");
+    return EXIT_USAGE;
+  }
+  l.exit_on_error = exit_on_error;
+
+  l.pipeline = gst_parse_launchv ((const gchar **) description, &error);
+  if (!l.pipeline) {
+    g_printerr ("camguard-launch: cannot build the pipeline: %s\n",
+        error ? error->message : "unknown error");
+    g_clear_error (&error);
+    return EXIT_USAGE;
+  }
+  if (error) {
+    /* a recoverable parse error, e.g. a missing property: go on */
+    g_printerr ("camguard-launch: warning: %s\n", error->message);
+    g_clear_error (&error);
+  }
+  if (!GST_IS_PIPELINE (l.pipeline)) {
+    GstElement *p = gst_pipeline_new (NULL);
+
+    gst_bin_add (GST_BIN (p), l.pipeline);
+    l.pipeline = p;
+  }
+
+  l.classifier = cg_classifier_new ();
+  l.loop = g_main_loop_new (NULL, FALSE);
+
+  bus = gst_element_get_bus (l.pipeline);
+  bus_watch = gst_bus_add_watch (bus, bus_cb, &l);
+  gst_object_unref (bus);
+  if (timeout > 0)
+    g_timeout_add_seconds (timeout, timeout_cb, &l);
+  g_unix_signal_add (SIGINT, interrupt_cb, &l);
+  g_unix_signal_add (SIGTERM, interrupt_cb, &l);
+
+  sret = gst_element_set_state (l.pipeline, GST_STATE_PLAYING);
+  if (sret == GST_STATE_CHANGE_FAILURE) {
+    /* the ERROR that explains it is on the bus: let bus_cb handle it,
+     * then stop even without --exit-on-error */
+    l.exit_on_error = TRUE;
+    l.seen_error = TRUE;
+    g_idle_add (start_failed_cb, &l);
+  }
+
+  g_main_loop_run (l.loop);
+
+  gst_element_set_state (l.pipeline, GST_STATE_NULL);
+  g_source_remove (bus_watch);
+  gst_object_unref (l.pipeline);
+  g_object_unref (l.classifier);
+  g_main_loop_unref (l.loop);
+  g_free (l.last_line);
+  g_free (format_str);
+  g_strfreev (description);
+  gst_deinit ();
+  return l.exit_code;
+}
