@@ -343,6 +343,22 @@ GST_START_TEST (test_headroom_steps_up_after_hold)
           "recommendedAction"), "none");
   gst_structure_free (s);
   fail_unless_equals_int (stat_u64 (&c, "steps-up"), 1);
+  {
+    GstStructure *st, *per;
+    guint64 t180 = 0, t360 = 0;
+
+    g_object_get (c.ladder, "statistics", &st, NULL);
+    fail_unless (gst_structure_get (st, "time-per-step", GST_TYPE_STRUCTURE,
+            &per, NULL));
+    fail_unless (gst_structure_get_uint64 (per, "180p", &t180));
+    fail_unless (gst_structure_get_uint64 (per, "360p", &t360));
+    /* down at ~1.9 s, up at t1 + 10 s (t1 ~ 3.7 s): ~11.8 s at 180p */
+    fail_unless (t180 >= 11 * GST_SECOND && t180 <= 12 * GST_SECOND,
+        "180p time %" GST_TIME_FORMAT, GST_TIME_ARGS (t180));
+    fail_unless (t360 >= 1 * GST_SECOND);
+    gst_structure_free (per);
+    gst_structure_free (st);
+  }
   ctx_clear (&c);
 }
 
@@ -486,6 +502,12 @@ GST_START_TEST (test_lateness_pressure)
 
 GST_END_TEST;
 
+static void
+count_notify (guint * n)
+{
+  (*n)++;
+}
+
 /* mode=manual ignores every automatic trigger; the signals still work. */
 GST_START_TEST (test_manual_mode)
 {
@@ -494,9 +516,13 @@ GST_START_TEST (test_manual_mode)
   gint w, h;
   GstEvent *ev;
   gboolean saw_fku = FALSE;
+  guint notifies = 0;
 
   ctx_init (&c, "x264enc", "mode=manual");
+  g_signal_connect_swapped (c.ladder, "notify::current-step",
+      G_CALLBACK (count_notify), &notifies);
   run_ticks (&c, 2, 1);
+  fail_unless_equals_int (notifies, 1);
   g_object_set (c.ladder, "available-bitrate", 50, "packet-loss", 0.5, NULL);
   c.qos_late = TRUE;
   run_ticks (&c, 100, 1);
@@ -540,6 +566,8 @@ GST_START_TEST (test_manual_mode)
   fail_unless_equals_int (w, 640);
   g_signal_emit_by_name (c.ladder, "step-up", &ok);
   fail_if (ok);
+  /* first frame, step 1, step 2, step 0 */
+  fail_unless_equals_int (notifies, 4);
   ctx_clear (&c);
 }
 
