@@ -38,8 +38,9 @@
  * - the fill level of the internal queue in front of the scaler and encoder
  *   (`current-level-time` / #CgQualityLadder:queue-time): pressure at or above
  *   #CgQualityLadder:queue-threshold;
- * - encoder lateness: the running time of each encoded buffer against the
- *   clock; pressure when it is more than #CgQualityLadder:max-lateness late;
+ * - encoder lateness: the running time of each encoded buffer (plus the
+ *   latency of a live upstream, queried once a second) against the clock;
+ *   pressure when it is more than #CgQualityLadder:max-lateness late;
  * - #CgQualityLadder:available-bitrate, an external bandwidth estimate in
  *   kbit/s (RTCP receiver reports, SRT stats, the gateway): pressure when it
  *   is below the current step's bitrate; the step-down then goes straight to
@@ -83,7 +84,10 @@
  * ## The camguard-quality message
  *
  * Posted as an element message once the first frame of a new step reaches
- * the encoder. Fields (seed-002 QUALITY_DEGRADED details, camelCase, plus
+ * the encoder, together with a standard live QoS message (quality =
+ * `quality` x 1000000, proportion = new / previous quality), as the
+ * GStreamer QoS design asks of elements that change their processing
+ * quality. Fields (seed-002 QUALITY_DEGRADED details, camelCase, plus
  * ladder facts):
  *
  * - `code` (string): "QUALITY_DEGRADED" when the new step is below the best
@@ -558,6 +562,7 @@ struct _CgQualityLadder
   GstClockTime qos_last;        /* element clock time of the last QoS event */
   GstClockTimeDiff lateness_max;
   gboolean lateness_seen;
+  GstClockTime upstream_latency;        /* min latency of the live upstream */
   gdouble last_latency_ms;
   gdouble last_queue_fill;
 
@@ -574,6 +579,7 @@ struct _CgQualityLadder
   GstSegment enc_segment;
 
   GstClockID tick_id;
+  guint ticks;                  /* clock thread only */
 };
 
 #define cg_quality_ladder_parent_class parent_class
@@ -936,10 +942,32 @@ cg_quality_ladder_evaluate (CgQualityLadder * self, gboolean from_tick)
   apply_filter_caps (self, caps);
 }
 
+/* The latency of what is upstream of us (live sources, jitterbuffers). */
+static void
+update_upstream_latency (CgQualityLadder * self)
+{
+  GstQuery *q = gst_query_new_latency ();
+  GstClockTime min = 0;
+  gboolean live = FALSE;
+
+  if (gst_pad_peer_query (self->sinkpad, q))
+    gst_query_parse_latency (q, &live, &min, NULL);
+  gst_query_unref (q);
+  GST_OBJECT_LOCK (self);
+  self->upstream_latency = (live && GST_CLOCK_TIME_IS_VALID (min)) ? min : 0;
+  GST_OBJECT_UNLOCK (self);
+}
+
 static gboolean
 tick_cb (GstClock * clock, GstClockTime t, GstClockID id, gpointer user_data)
 {
-  cg_quality_ladder_evaluate (CG_QUALITY_LADDER (user_data), TRUE);
+  CgQualityLadder *self = CG_QUALITY_LADDER (user_data);
+
+  /* the upstream latency can change (new source, jitterbuffer): re-query
+   * it once a second */
+  if (self->ticks++ % 10 == 0)
+    update_upstream_latency (self);
+  cg_quality_ladder_evaluate (self, TRUE);
   return TRUE;
 }
 
@@ -1270,6 +1298,18 @@ enc_sink_buffer_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
         "encoder", G_TYPE_STRING, enc ? enc->factory : "", NULL);
     gst_element_post_message (GST_ELEMENT (self),
         gst_message_new_element (GST_OBJECT (self), s));
+
+    /* the standard QoS message for a change of processing quality */
+    {
+      GstMessage *qos = gst_message_new_qos (GST_OBJECT (self), TRUE,
+          GST_CLOCK_TIME_NONE, GST_CLOCK_TIME_NONE,
+          GST_BUFFER_PTS (GST_PAD_PROBE_INFO_BUFFER (info)),
+          GST_BUFFER_DURATION (GST_PAD_PROBE_INFO_BUFFER (info)));
+      gst_message_set_qos_values (qos, (gint64) (jitter * GST_MSECOND),
+          prev_quality > 0 ? quality / prev_quality : 1.0,
+          (gint) (quality * 1000000));
+      gst_element_post_message (GST_ELEMENT (self), qos);
+    }
   }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT_STEP]);
   return GST_PAD_PROBE_OK;
@@ -1305,7 +1345,9 @@ enc_src_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
     if (clock) {
       GstClockTimeDiff late;
       now = gst_clock_get_time (clock);
-      late = GST_CLOCK_DIFF (base + rt, now);
+      /* a live upstream delivers a frame its latency after its running
+       * time: only what comes on top of that is lateness */
+      late = GST_CLOCK_DIFF (base + rt + self->upstream_latency, now);
       if (!self->lateness_seen || late > self->lateness_max)
         self->lateness_max = late;
       self->lateness_seen = TRUE;
@@ -1758,6 +1800,8 @@ cg_quality_ladder_change_state (GstElement * element, GstStateChange transition)
       self->qos_late = FALSE;
       self->qos_last = GST_CLOCK_TIME_NONE;
       self->lateness_seen = FALSE;
+      self->upstream_latency = 0;
+      self->ticks = 0;
       self->enc_w = self->enc_h = 0;
       GST_OBJECT_UNLOCK (self);
       gst_segment_init (&self->enc_segment, GST_FORMAT_UNDEFINED);

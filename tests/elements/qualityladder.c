@@ -298,6 +298,21 @@ GST_START_TEST (test_bandwidth_pressure_and_message)
   fail_unless (gst_structure_get_uint (s, "previous-bitrate", &u));
   fail_unless_equals_int (u, 800);
   gst_structure_free (s);
+  /* and the standard QoS message */
+  {
+    GstMessage *m = gst_bus_pop_filtered (c.bus, GST_MESSAGE_QOS);
+    gint quality;
+    gdouble proportion;
+    gboolean live;
+
+    fail_unless (m != NULL);
+    gst_message_parse_qos (m, &live, NULL, NULL, NULL, NULL);
+    fail_unless (live);
+    gst_message_parse_qos_values (m, NULL, &proportion, &quality);
+    fail_unless_equals_int (quality, 125000);
+    fail_unless (fabs (proportion - 0.125) < 1e-9);
+    gst_message_unref (m);
+  }
   ctx_clear (&c);
 }
 
@@ -497,6 +512,31 @@ GST_START_TEST (test_lateness_pressure)
   }
   push_frame (&c);
   fail_unless_equals_int (current_step (&c), 1);
+  ctx_clear (&c);
+}
+
+GST_END_TEST;
+
+/* Frames 450 ms behind the clock from a live upstream with 400 ms of
+ * latency are only 50 ms late: no pressure. */
+GST_START_TEST (test_lateness_net_of_upstream_latency)
+{
+  Ctx c;
+  guint i;
+
+  ctx_init (&c, "x264enc", "max-lateness=300000000");
+  gst_harness_set_upstream_latency (c.h, 400 * GST_MSECOND);
+  run_ticks (&c, 12, 1);
+  for (i = 0; i < 60; i++) {
+    GstBuffer *in = gst_harness_create_buffer (c.h, 640 * 360 * 3 / 2);
+    GST_BUFFER_PTS (in) = now (&c) - 450 * GST_MSECOND;
+    GST_BUFFER_DURATION (in) = TICK;
+    fail_unless_equals_int (gst_harness_push (c.h, in), GST_FLOW_OK);
+    gst_buffer_unref (gst_harness_pull (c.h));
+    fail_unless (gst_harness_crank_single_clock_wait (c.h));
+  }
+  fail_unless_equals_int (current_step (&c), 0);
+  fail_unless_equals_int (stat_u64 (&c, "steps-down"), 0);
   ctx_clear (&c);
 }
 
@@ -1119,6 +1159,7 @@ qualityladder_suite (void)
   tcase_add_test (tc, test_failed_probes_back_off);
   tcase_add_test (tc, test_queue_fill_pressure);
   tcase_add_test (tc, test_lateness_pressure);
+  tcase_add_test (tc, test_lateness_net_of_upstream_latency);
   tcase_add_test (tc, test_manual_mode);
   tcase_add_test (tc, test_bitrate_units);
   tcase_add_test (tc, test_jpegenc_quality_follows_bitrate);
