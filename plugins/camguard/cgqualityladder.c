@@ -37,7 +37,10 @@
  *   the proportion exceeds 1.1;
  * - the fill level of the internal queue in front of the scaler and encoder
  *   (`current-level-time` / #CgQualityLadder:queue-time): pressure at or above
- *   #CgQualityLadder:queue-threshold;
+ *   #CgQualityLadder:queue-threshold, unless the encoded frames still leave on
+ *   time (a queue kept full by sinks waiting for the render time of a live
+ *   stream, or by a non-live source running ahead of the clock, is not a
+ *   backlog);
  * - encoder lateness: the running time of each encoded buffer (plus the
  *   latency of a live upstream, queried once a second) against the clock;
  *   pressure when it is more than #CgQualityLadder:max-lateness late;
@@ -563,8 +566,11 @@ struct _CgQualityLadder
   GstClockTimeDiff lateness_max;
   gboolean lateness_seen;
   GstClockTime upstream_latency;        /* min latency of the live upstream */
+  GstClockTimeDiff lateness_last;
+  GstClockTime lateness_last_time;
   gdouble last_latency_ms;
   gdouble last_queue_fill;
+  gdouble max_queue_fill;
 
   /* statistics */
   guint64 steps_down;
@@ -778,6 +784,8 @@ gather_signals_locked (CgQualityLadder * self, GstClockTime now,
   gint cur = self->target_step;
   gint up = next_up (self, cur);
   gboolean qos_late = FALSE;
+  gboolean on_time;
+  GstClockTime hold;
 
   sig->pressure = FALSE;
   sig->headroom = TRUE;
@@ -818,7 +826,31 @@ gather_signals_locked (CgQualityLadder * self, GstClockTime now,
     sig->headroom = FALSE;
   }
 
+  /* Lateness of the encoded output: of this interval, else the last one if
+   * output stopped less than two intervals or two frames ago (a stalled
+   * encoder has no recent output, so its queue counts again). */
+  hold = 2 * CG_LADDER_TICK;
+  if (self->fps_n > 0 && self->fps_d > 0)
+    hold = MAX (hold, gst_util_uint64_scale (2 * GST_SECOND, self->fps_d,
+            self->fps_n));
+  if (self->lateness_seen) {
+    self->lateness_last = self->lateness_max;
+    self->lateness_last_time = now;
+  } else if (GST_CLOCK_TIME_IS_VALID (self->lateness_last_time) &&
+      GST_CLOCK_TIME_IS_VALID (now) && now > self->lateness_last_time + hold) {
+    self->lateness_last_time = GST_CLOCK_TIME_NONE;
+  }
+  on_time = GST_CLOCK_TIME_IS_VALID (self->lateness_last_time) &&
+      self->lateness_last <= 0;
+
   self->last_queue_fill = queue_fill;
+  self->max_queue_fill = MAX (self->max_queue_fill, queue_fill);
+  /* A queue whose frames still leave the encoder on time is not a backlog:
+   * downstream sinks waiting for the render time of a live stream, or a
+   * non-live source running ahead of the clock, keep it filled. Only a
+   * filled queue with late (or no) output is pressure. */
+  if (on_time)
+    queue_fill = 0.0;
   if (queue_fill >= self->queue_threshold) {
     sig->pressure = TRUE;
     sig->reason = sig->reason ? sig->reason : "queue";
@@ -837,6 +869,13 @@ gather_signals_locked (CgQualityLadder * self, GstClockTime now,
 
   if (sig->pressure)
     sig->headroom = FALSE;
+
+  GST_LOG_OBJECT (self, "step %d: queue %.2f, lateness %" G_GINT64_FORMAT
+      " ms, qos late %d, available %u kbit/s, loss %.3f -> pressure %d (%s), "
+      "headroom %d", self->target_step, queue_fill, self->lateness_seen ?
+      self->lateness_max / GST_MSECOND : 0, self->qos_late,
+      self->available_kbps, self->packet_loss, sig->pressure,
+      GST_STR_NULL (sig->reason), sig->headroom);
 
   self->qos_events = 0;
   self->qos_max_proportion = 0.0;
@@ -1600,6 +1639,7 @@ get_statistics (CgQualityLadder * self)
       self->steps[self->current_step].kbps : 0,
       "qos-events", G_TYPE_UINT64, self->qos_events_total,
       "queue-fill", G_TYPE_DOUBLE, self->last_queue_fill,
+      "queue-fill-max", G_TYPE_DOUBLE, self->max_queue_fill,
       "latency", G_TYPE_DOUBLE, self->last_latency_ms,
       "time-per-step", GST_TYPE_STRUCTURE, per, NULL);
   GST_OBJECT_UNLOCK (self);
@@ -1798,9 +1838,11 @@ cg_quality_ladder_change_state (GstElement * element, GstStateChange transition)
       self->step_entered = GST_CLOCK_TIME_NONE;
       self->qos_events = 0;
       self->qos_late = FALSE;
+      self->max_queue_fill = 0.0;
       self->qos_last = GST_CLOCK_TIME_NONE;
       self->lateness_seen = FALSE;
       self->upstream_latency = 0;
+      self->lateness_last_time = GST_CLOCK_TIME_NONE;
       self->ticks = 0;
       self->enc_w = self->enc_h = 0;
       GST_OBJECT_UNLOCK (self);
@@ -1882,6 +1924,7 @@ cg_quality_ladder_init (CgQualityLadder * self)
   self->step_entered = GST_CLOCK_TIME_NONE;
   self->lateness_max = G_MININT64;
   self->qos_last = GST_CLOCK_TIME_NONE;
+  self->lateness_last_time = GST_CLOCK_TIME_NONE;
   gst_segment_init (&self->enc_segment, GST_FORMAT_UNDEFINED);
 
   self->ladder_str = g_strdup (DEFAULT_LADDER);
@@ -2149,7 +2192,8 @@ cg_quality_ladder_class_init (CgQualityLadderClass * klass)
    * `application/x-camguard-qualityladder-stats`: steps-down, steps-up
    * (guint64), current-step (int), current-step-name, current-width,
    * current-height, current-bitrate (kbit/s), qos-events (guint64),
-   * queue-fill (double), latency (ms), and `time-per-step`, a structure with
+   * queue-fill and queue-fill-max (double, fraction of queue-time), latency
+   * (ms), and `time-per-step`, a structure with
    * the time spent at each step (ns, element clock) keyed by step name.
    *
    * Since: 0.1

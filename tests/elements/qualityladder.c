@@ -542,6 +542,48 @@ GST_START_TEST (test_lateness_net_of_upstream_latency)
 
 GST_END_TEST;
 
+/* A non-live source ahead of a syncing sink keeps the internal queue full,
+ * but every frame still leaves on time: not pressure. (Real clock: 1.5 s of
+ * video played in real time; nothing timed is asserted.) */
+GST_START_TEST (test_full_queue_on_time_is_not_pressure)
+{
+  GError *err = NULL;
+  GstElement *pipe, *ladder;
+  GstBus *bus;
+  GstMessage *m;
+  GstStructure *stats;
+  guint64 downs = 1;
+  gdouble fill = 0;
+
+  pipe = gst_parse_launch ("videotestsrc num-buffers=45 ! "
+      "video/x-raw,format=I420,width=320,height=180,framerate=30/1 ! "
+      "qualityladder name=l ladder=180p:300,90p:100 down-reaction=300000000 "
+      "! fakesink sync=true", &err);
+  fail_unless (err == NULL);
+  ladder = gst_bin_get_by_name (GST_BIN (pipe), "l");
+  fail_if (gst_element_set_state (pipe, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE);
+  bus = gst_element_get_bus (pipe);
+  m = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (m != NULL);
+  fail_unless_equals_int (GST_MESSAGE_TYPE (m), GST_MESSAGE_EOS);
+  gst_message_unref (m);
+  g_object_get (ladder, "statistics", &stats, NULL);
+  fail_unless (gst_structure_get_uint64 (stats, "steps-down", &downs));
+  fail_unless (gst_structure_get_double (stats, "queue-fill-max", &fill));
+  gst_structure_free (stats);
+  /* the queue was full, and still no step down */
+  fail_unless (fill > 0.5, "queue fill %f", fill);
+  fail_unless_equals_int (downs, 0);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (ladder);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
 static void
 count_notify (guint * n)
 {
@@ -1160,6 +1202,7 @@ qualityladder_suite (void)
   tcase_add_test (tc, test_queue_fill_pressure);
   tcase_add_test (tc, test_lateness_pressure);
   tcase_add_test (tc, test_lateness_net_of_upstream_latency);
+  tcase_add_test (tc, test_full_queue_on_time_is_not_pressure);
   tcase_add_test (tc, test_manual_mode);
   tcase_add_test (tc, test_bitrate_units);
   tcase_add_test (tc, test_jpegenc_quality_follows_bitrate);
