@@ -301,6 +301,7 @@ test_properties (void)
   GstClock *clock = gst_test_clock_new (), *got;
   CgJitter jitter;
   guint seed;
+  gchar *name;
 
   g_object_get (b, "jitter", &jitter, "seed", &seed, NULL);
   g_assert_cmpint (jitter, ==, CG_JITTER_FULL);
@@ -316,8 +317,9 @@ test_properties (void)
   got = cg_backoff_get_clock (b);
   g_assert_true (GST_IS_SYSTEM_CLOCK (got));
   gst_object_unref (got);
-  g_assert_cmpstr (g_enum_to_string (CG_TYPE_JITTER, CG_JITTER_DECORRELATED),
-      ==, "CG_JITTER_DECORRELATED");
+  name = g_enum_to_string (CG_TYPE_JITTER, CG_JITTER_DECORRELATED);
+  g_assert_cmpstr (name, ==, "CG_JITTER_DECORRELATED");
+  g_free (name);
 
   g_object_unref (b);
   gst_object_unref (clock);

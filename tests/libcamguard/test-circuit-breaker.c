@@ -250,6 +250,52 @@ test_notify_outside_lock (Fixture * f, gconstpointer data)
   g_assert_cmpuint (calls, ==, 3);
 }
 
+#define N_THREADS 4
+#define N_ROUNDS 2000
+
+static gpointer
+hammer (gpointer data)
+{
+  CgCircuitBreaker *breaker = data;
+  guint i;
+
+  for (i = 0; i < N_ROUNDS; i++) {
+    if (cg_circuit_breaker_allow (breaker)) {
+      if (i % 2)
+        cg_circuit_breaker_record_failure (breaker);
+      else
+        cg_circuit_breaker_record_success (breaker);
+    }
+  }
+  return NULL;
+}
+
+/* Several threads at once: no outcome is lost and the counters add up. */
+static void
+test_threads (Fixture * f, gconstpointer data)
+{
+  GThread *threads[N_THREADS];
+  GstStructure *s;
+  guint64 failures = 0, successes = 0, rejected = 0;
+  guint i;
+
+  /* A high threshold keeps the breaker closed, so every attempt runs. */
+  g_object_set (f->breaker, "failure-threshold", G_MAXUINT, NULL);
+  for (i = 0; i < N_THREADS; i++)
+    threads[i] = g_thread_new ("hammer", hammer, f->breaker);
+  for (i = 0; i < N_THREADS; i++)
+    g_thread_join (threads[i]);
+
+  s = cg_circuit_breaker_get_statistics (f->breaker);
+  g_assert_true (gst_structure_get_uint64 (s, "total-failures", &failures));
+  g_assert_true (gst_structure_get_uint64 (s, "total-successes", &successes));
+  g_assert_true (gst_structure_get_uint64 (s, "rejected", &rejected));
+  g_assert_cmpuint (failures, ==, N_THREADS * N_ROUNDS / 2);
+  g_assert_cmpuint (successes, ==, N_THREADS * N_ROUNDS / 2);
+  g_assert_cmpuint (rejected, ==, 0);
+  gst_structure_free (s);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -266,6 +312,7 @@ main (int argc, char **argv)
   ADD ("statistics", test_statistics);
   ADD ("reset", test_reset);
   ADD ("notify-outside-lock", test_notify_outside_lock);
+  ADD ("threads", test_threads);
 #undef ADD
 
   return g_test_run ();
