@@ -457,7 +457,8 @@ exponential_locked (CgBackoff * self, guint attempts)
   gdouble d = (gdouble) self->initial_delay;
   guint i;
 
-  for (i = 1; i < attempts && d < (gdouble) self->max_delay; i++)
+  for (i = 1; i < attempts && d < (gdouble) self->max_delay
+      && self->multiplier > 1.0; i++)
     d *= self->multiplier;
   if (d >= (gdouble) self->max_delay)
     return self->max_delay;
