@@ -240,7 +240,7 @@ test_event (void)
 {
   CgError *e = make_error (CG_CODE_CONNECTION_TIMEOUT);
   JsonParser *parser;
-  JsonObject *o;
+  JsonObject *o, *d;
   gchar *json;
 
   json = cg_error_to_event_json (e);
@@ -264,16 +264,35 @@ test_event (void)
   g_object_unref (parser);
   g_free (json);
 
-  /* A warning is a "warning" event; a code without a video code has no
-   * videoCode member. */
-  cg_error_set_code (e, CG_CODE_QUALITY_DEGRADED);
+  /* A warning is a "warning" event; QUALITY_DEGRADED carries the seed's
+   * quality facts in details. */
+  cg_error_unref (e);
+  e = cg_error_new (CG_CODE_QUALITY_DEGRADED, "Poor network connection");
+  gst_structure_set (cg_error_get_details_writable (e),
+      "quality", G_TYPE_DOUBLE, 0.3, "packetLoss", G_TYPE_DOUBLE, 0.22,
+      "latency", G_TYPE_INT, 450, "jitter", G_TYPE_INT, 80,
+      "bandwidth", G_TYPE_UINT, 2500,
+      "recommendedAction", G_TYPE_STRING, "reduce_quality", NULL);
   json = cg_error_to_event_json (e);
   o = parse_object (json, &parser);
   g_assert_cmpstr (json_object_get_string_member (o, "type"), ==, "warning");
+  g_assert_cmpstr (json_object_get_string_member (o, "code"), ==,
+      "QUALITY_DEGRADED");
   g_assert_cmpstr (json_object_get_string_member (o, "severity"), ==,
       "warning");
+  g_assert_false (json_object_has_member (o, "cameraId"));
+  d = json_object_get_object_member (o, "details");
+  g_assert_cmpfloat (json_object_get_double_member (d, "quality"), ==, 0.3);
+  g_assert_cmpfloat (json_object_get_double_member (d, "packetLoss"), ==, 0.22);
+  g_assert_cmpint (json_object_get_int_member (d, "latency"), ==, 450);
+  g_assert_cmpint (json_object_get_int_member (d, "jitter"), ==, 80);
+  g_assert_cmpint (json_object_get_int_member (d, "bandwidth"), ==, 2500);
+  g_assert_cmpstr (json_object_get_string_member (d, "recommendedAction"), ==,
+      "reduce_quality");
   g_object_unref (parser);
   g_free (json);
+
+  /* A code without a video code has no videoCode member. */
 
   g_assert_null (cg_code_get_video_code (CG_CODE_CAMERA_NOT_FOUND));
   cg_error_set_code (e, CG_CODE_CAMERA_NOT_FOUND);
