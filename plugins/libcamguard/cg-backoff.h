@@ -42,6 +42,7 @@ void cg_backoff_reset (CgBackoff * backoff);
 void cg_backoff_set_policy (CgBackoff * backoff, CgCode code,
     CgRetryPolicy policy);
 CgRetryPolicy cg_backoff_get_policy (CgBackoff * backoff, CgCode code);
+void cg_backoff_unset_policy (CgBackoff * backoff, CgCode code);
 
 guint cg_backoff_get_attempts (CgBackoff * backoff);
 GstClockTime cg_backoff_get_outage_start (CgBackoff * backoff);

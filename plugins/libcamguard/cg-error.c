@@ -458,3 +458,32 @@ cg_error_set_details (CgError * error, const GstStructure * details)
         gst_structure_get_value (details, name));
   }
 }
+
+/**
+ * cg_error_set_gst_domain:
+ * @error: a #CgError
+ * @value: (nullable): a GError domain name, e.g. "gst-resource-error-quark"
+ *
+ * Sets the domain name directly, e.g. when rebuilding an error from a
+ * #GstStructure; cg_error_set_gerror() is the usual way.
+ */
+void
+cg_error_set_gst_domain (CgError * error, const gchar * value)
+{
+  g_free (error->gst_domain);
+  error->gst_domain = g_strdup (value);
+}
+
+/**
+ * cg_error_set_gst_code:
+ * @error: a #CgError
+ * @value: (nullable): a GError code name, e.g. "not-found"
+ *
+ * Sets the code name directly; cg_error_set_gerror() is the usual way.
+ */
+void
+cg_error_set_gst_code (CgError * error, const gchar * value)
+{
+  g_free (error->gst_code);
+  error->gst_code = g_strdup (value);
+}

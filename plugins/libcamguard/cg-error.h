@@ -41,6 +41,8 @@ void cg_error_set_message (CgError * error, const gchar * value);
 const gchar *cg_error_get_gst_domain (const CgError * error);
 const gchar *cg_error_get_gst_code (const CgError * error);
 void cg_error_set_gerror (CgError * error, const GError * gerror);
+void cg_error_set_gst_domain (CgError * error, const gchar * value);
+void cg_error_set_gst_code (CgError * error, const gchar * value);
 
 const gchar *cg_error_get_source_path (const CgError * error);
 void cg_error_set_source_path (CgError * error, const gchar * value);
