@@ -10,6 +10,10 @@
 #include <gst/check/gstharness.h>
 #include <gst/check/gsttestclock.h>
 #include <gst/video/video.h>
+#include <json-glib/json-glib.h>
+
+#include "cg-error.h"
+#include "cg-render.h"
 
 #define SMALL_LADDER "360p:800,180p:300,90p:100"
 #define TICK (100 * GST_MSECOND)
@@ -239,6 +243,47 @@ GST_START_TEST (test_qos_pressure_steps_down_within_reaction)
 
 GST_END_TEST;
 
+/* The message's fields become the details of a QUALITY_DEGRADED CgError and
+ * render as the seed-002 WebSocket event, as the gateway does it. */
+static void
+check_renders_as_event (const GstStructure * msg)
+{
+  CgError *e = cg_error_new (CG_CODE_QUALITY_DEGRADED,
+      gst_structure_get_string (msg, "message"));
+  GstStructure *d = cg_error_get_details_writable (e);
+  static const gchar *fields[] = { "quality", "previous", "reason",
+    "packetLoss", "latency", "jitter", "bandwidth", "recommendedAction"
+  };
+  guint i;
+  gchar *json;
+  JsonParser *parser = json_parser_new ();
+  JsonObject *o, *det;
+
+  for (i = 0; i < G_N_ELEMENTS (fields); i++)
+    gst_structure_set_value (d, fields[i],
+        gst_structure_get_value (msg, fields[i]));
+  json = cg_error_to_event_json (e);
+  fail_unless (json_parser_load_from_data (parser, json, -1, NULL), "%s", json);
+  o = json_node_get_object (json_parser_get_root (parser));
+  fail_unless_equals_string (json_object_get_string_member (o, "code"),
+      "QUALITY_DEGRADED");
+  fail_unless_equals_string (json_object_get_string_member (o, "severity"),
+      "warning");
+  det = json_object_get_object_member (o, "details");
+  fail_unless (det != NULL, "%s", json);
+  fail_unless (fabs (json_object_get_double_member (det, "quality") - 0.125)
+      < 1e-9);
+  fail_unless_equals_int (json_object_get_int_member (det, "bandwidth"), 150);
+  fail_unless_equals_string (json_object_get_string_member (det,
+          "recommendedAction"), "audio_only");
+  fail_unless (json_object_has_member (det, "packetLoss"));
+  fail_unless (json_object_has_member (det, "latency"));
+  fail_unless (json_object_has_member (det, "jitter"));
+  g_object_unref (parser);
+  g_free (json);
+  cg_error_unref (e);
+}
+
 /* available-bitrate below the current step: straight to the step that fits
  * after down-reaction; the message carries the seed-002 fields. */
 GST_START_TEST (test_bandwidth_pressure_and_message)
@@ -297,6 +342,7 @@ GST_START_TEST (test_bandwidth_pressure_and_message)
   fail_unless_equals_int (u, 100);
   fail_unless (gst_structure_get_uint (s, "previous-bitrate", &u));
   fail_unless_equals_int (u, 800);
+  check_renders_as_event (s);
   gst_structure_free (s);
   /* and the standard QoS message */
   {
