@@ -16,6 +16,7 @@ plugin_init (GstPlugin * plugin)
   /* One line per element, so that parallel work merges cleanly. */
   GST_ELEMENT_REGISTER (qualityladder, plugin);
   GST_ELEMENT_REGISTER (faultinject, plugin);
+  GST_ELEMENT_REGISTER (retrysrc, plugin);
 
   return TRUE;
 }
