@@ -1,0 +1,406 @@
+/* camguard - retrysrc tests (GstHarness + GstTestClock, virtual time only)
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <gst/check/gsttestclock.h>
+
+#define FAILING_SOURCE(n) \
+  "videotestsrc ! video/x-raw,format=I420,width=16,height=16,framerate=10/1 "\
+  "! faultinject fault=error error-domain=resource error-code=7 " \
+  "after-buffers=" #n
+
+typedef struct
+{
+  GstHarness *h;
+  GstTestClock *clock;
+  GstBus *bus;
+} Fixture;
+
+static void
+fixture_start (Fixture * f, const gchar * description, const gchar * first, ...)
+{
+  va_list args;
+
+  f->h = gst_harness_new_with_padnames ("retrysrc", NULL, "src");
+  g_object_set (f->h->element, "source-description", description,
+      "timeout", 0, "jitter", 0 /* none */ , NULL);
+  va_start (args, first);
+  if (first)
+    g_object_set_valist (G_OBJECT (f->h->element), first, args);
+  va_end (args);
+  f->bus = gst_bus_new ();
+  gst_element_set_bus (f->h->element, f->bus);
+  gst_harness_use_testclock (f->h);
+  f->clock = gst_harness_get_testclock (f->h);
+  gst_harness_play (f->h);
+}
+
+static void
+fixture_stop (Fixture * f)
+{
+  gst_element_set_bus (f->h->element, NULL);
+  gst_object_unref (f->bus);
+  gst_object_unref (f->clock);
+  gst_harness_teardown (f->h);
+}
+
+/* Pops the next camguard-retry message with the given event. */
+static GstStructure *
+next_retry_message (Fixture * f, const gchar * event)
+{
+  for (;;) {
+    GstMessage *m = gst_bus_timed_pop_filtered (f->bus, 30 * GST_SECOND,
+        GST_MESSAGE_ELEMENT);
+    const GstStructure *s;
+
+    fail_unless (m != NULL, "no camguard-retry %s message", event);
+    s = gst_message_get_structure (m);
+    if (gst_structure_has_name (s, "camguard-retry")
+        && g_strcmp0 (gst_structure_get_string (s, "event"), event) == 0) {
+      GstStructure *copy = gst_structure_copy (s);
+
+      gst_message_unref (m);
+      return copy;
+    }
+    gst_message_unref (m);
+  }
+}
+
+static void
+pull_buffers (Fixture * f, guint n, GstClockTime * last_pts)
+{
+  guint i;
+
+  for (i = 0; i < n; i++) {
+    GstBuffer *b = gst_harness_pull (f->h);
+
+    fail_unless (b != NULL);
+    fail_unless (GST_BUFFER_PTS_IS_VALID (b));
+    if (GST_CLOCK_TIME_IS_VALID (*last_pts))
+      fail_unless (GST_BUFFER_PTS (b) > *last_pts,
+          "PTS went back: %" GST_TIME_FORMAT " after %" GST_TIME_FORMAT,
+          GST_TIME_ARGS (GST_BUFFER_PTS (b)), GST_TIME_ARGS (*last_pts));
+    *last_pts = GST_BUFFER_PTS (b);
+    gst_buffer_unref (b);
+  }
+}
+
+/* No EOS, flush or second stream-start/segment reached downstream. */
+static void
+assert_clean_events (Fixture * f)
+{
+  GstEvent *e;
+  guint stream_starts = 0, segments = 0;
+
+  while ((e = gst_harness_try_pull_event (f->h))) {
+    fail_if (GST_EVENT_TYPE (e) == GST_EVENT_EOS, "EOS leaked downstream");
+    fail_if (GST_EVENT_TYPE (e) == GST_EVENT_FLUSH_START, "flush leaked");
+    fail_if (GST_EVENT_TYPE (e) == GST_EVENT_FLUSH_STOP, "flush leaked");
+    if (GST_EVENT_TYPE (e) == GST_EVENT_STREAM_START)
+      stream_starts++;
+    if (GST_EVENT_TYPE (e) == GST_EVENT_SEGMENT)
+      segments++;
+    gst_event_unref (e);
+  }
+  fail_unless_equals_int (stream_starts, 1);
+  fail_unless_equals_int (segments, 1);
+}
+
+static GstClockTime
+crank_next_delay (Fixture * f)
+{
+  GstClockID id;
+  GstClockTime now = gst_clock_get_time (GST_CLOCK (f->clock));
+  GstClockTime at;
+
+  gst_test_clock_wait_for_next_pending_id (f->clock, &id);
+  at = gst_clock_id_get_time (id);
+  gst_clock_id_unref (id);
+  fail_unless (gst_test_clock_crank (f->clock));
+  return at - now;
+}
+
+GST_START_TEST (test_backoff_delays_in_virtual_time)
+{
+  Fixture f;
+  GstClockTime last = GST_CLOCK_TIME_NONE;
+  GstStructure *s;
+  guint64 delay;
+  guint attempt;
+
+  fixture_start (&f, FAILING_SOURCE (5), "initial-delay", GST_SECOND,
+      "multiplier", 2.0, "max-delay", 3 * GST_SECOND, NULL);
+
+  pull_buffers (&f, 5, &last);
+  s = next_retry_message (&f, "retrying");
+  fail_unless (gst_structure_get_uint (s, "attempt", &attempt));
+  fail_unless (gst_structure_get_uint64 (s, "next-delay", &delay));
+  fail_unless_equals_int (attempt, 1);
+  fail_unless_equals_uint64 (delay, GST_SECOND);
+  fail_unless_equals_string (gst_structure_get_string (s, "code"),
+      "CAMERA_UNREACHABLE");
+  fail_unless (gst_structure_has_field_typed (s, "error", GST_TYPE_STRUCTURE));
+  gst_structure_free (s);
+  /* the delay is scheduled on the element clock, one second ahead */
+  fail_unless_equals_uint64 (crank_next_delay (&f), GST_SECOND);
+
+  pull_buffers (&f, 5, &last);
+  s = next_retry_message (&f, "recovered");
+  gst_structure_free (s);
+  s = next_retry_message (&f, "retrying");
+  fail_unless (gst_structure_get_uint64 (s, "next-delay", &delay));
+  fail_unless_equals_uint64 (delay, 2 * GST_SECOND);
+  gst_structure_free (s);
+  fail_unless_equals_uint64 (crank_next_delay (&f), 2 * GST_SECOND);
+
+  pull_buffers (&f, 5, &last);
+  s = next_retry_message (&f, "retrying");
+  fail_unless (gst_structure_get_uint64 (s, "next-delay", &delay));
+  /* capped at max-delay */
+  fail_unless_equals_uint64 (delay, 3 * GST_SECOND);
+  gst_structure_free (s);
+  fail_unless_equals_uint64 (crank_next_delay (&f), 3 * GST_SECOND);
+  pull_buffers (&f, 5, &last);
+
+  assert_clean_events (&f);
+  fixture_stop (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_statistics_and_status)
+{
+  Fixture f;
+  GstClockTime last = GST_CLOCK_TIME_NONE;
+  GstStructure *s, *stats;
+  guint64 attempts = 0, recoveries = 0, outage = 0;
+  gint status;
+
+  fixture_start (&f, FAILING_SOURCE (3), "initial-delay", 500 * GST_MSECOND,
+      NULL);
+  pull_buffers (&f, 3, &last);
+  s = next_retry_message (&f, "retrying");
+  gst_structure_free (s);
+  g_object_get (f.h->element, "status", &status, NULL);
+  fail_unless (status == 2 /* waiting */  || status == 3, "status %d", status);
+  crank_next_delay (&f);
+  pull_buffers (&f, 3, &last);
+  s = next_retry_message (&f, "recovered");
+  fail_unless (gst_structure_get_uint64 (s, "outage", &outage));
+  fail_unless_equals_uint64 (outage, 500 * GST_MSECOND);
+  gst_structure_free (s);
+
+  g_object_get (f.h->element, "statistics", &stats, NULL);
+  fail_unless (gst_structure_get_uint64 (stats, "attempts", &attempts));
+  fail_unless (gst_structure_get_uint64 (stats, "recoveries", &recoveries));
+  fail_unless (attempts >= 1);
+  fail_unless_equals_uint64 (recoveries, 1);
+  fail_unless_equals_string (gst_structure_get_string (stats,
+          "last-error-code"), "CAMERA_UNREACHABLE");
+  fail_unless (gst_structure_get_uint64 (stats, "longest-outage", &outage));
+  fail_unless_equals_uint64 (outage, 500 * GST_MSECOND);
+  gst_structure_free (stats);
+  fixture_stop (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_give_up_posts_one_error)
+{
+  Fixture f;
+  GstClockTime last = GST_CLOCK_TIME_NONE;
+  GstMessage *m;
+  GstStructure *s;
+  GstEvent *e;
+  gboolean saw_eos = FALSE;
+  guint errors = 0;
+  const GstStructure *details = NULL;
+  GError *err = NULL;
+  gint status;
+
+  fixture_start (&f, FAILING_SOURCE (2), "initial-delay", GST_SECOND,
+      "max-attempts", 1, NULL);
+  pull_buffers (&f, 2, &last);
+  s = next_retry_message (&f, "retrying");
+  gst_structure_free (s);
+  crank_next_delay (&f);
+  pull_buffers (&f, 2, &last);
+  s = next_retry_message (&f, "gave-up");
+  gst_structure_free (s);
+
+  /* exactly one ERROR, carrying the original domain/code and the catalogue
+   * code, and then EOS downstream */
+  while ((m = gst_bus_timed_pop_filtered (f.bus, GST_SECOND,
+              GST_MESSAGE_ERROR))) {
+    errors++;
+    gst_message_parse_error (m, &err, NULL);
+    fail_unless (err->domain == GST_RESOURCE_ERROR);
+    fail_unless_equals_int (err->code, GST_RESOURCE_ERROR_OPEN_READ_WRITE);
+    g_clear_error (&err);
+    gst_message_parse_error_details (m, &details);
+    fail_unless (details != NULL);
+    fail_unless_equals_string (gst_structure_get_string (details,
+            "camguard-code"), "CAMERA_UNREACHABLE");
+    gst_message_unref (m);
+  }
+  fail_unless_equals_int (errors, 1);
+  while ((e = gst_harness_try_pull_event (f.h))) {
+    if (GST_EVENT_TYPE (e) == GST_EVENT_EOS)
+      saw_eos = TRUE;
+    gst_event_unref (e);
+  }
+  fail_unless (saw_eos);
+  g_object_get (f.h->element, "status", &status, NULL);
+  fail_unless_equals_int (status, 4 /* failed */ );
+  fixture_stop (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_slow_policy_for_camera_credentials)
+{
+  Fixture f;
+  GstClockTime last = GST_CLOCK_TIME_NONE;
+  GstStructure *s;
+  guint64 delay;
+
+  /* a camera answering 401: RESOURCE/NOT_AUTHORIZED */
+  fixture_start (&f,
+      "videotestsrc ! video/x-raw,width=16,height=16,framerate=10/1 ! "
+      "faultinject fault=error error-domain=resource error-code=15 "
+      "error-details=\"details, rtsp-status-code=(uint)401\" after-buffers=2",
+      "initial-delay", GST_SECOND, "max-delay", 20 * GST_SECOND, NULL);
+  pull_buffers (&f, 2, &last);
+  s = next_retry_message (&f, "retrying");
+  fail_unless_equals_string (gst_structure_get_string (s, "code"),
+      "PERMISSION_DENIED");
+  fail_unless (gst_structure_get_uint64 (s, "next-delay", &delay));
+  /* not retried at full speed: straight to the maximum delay */
+  fail_unless_equals_uint64 (delay, 20 * GST_SECOND);
+  gst_structure_free (s);
+  fail_unless_equals_uint64 (crank_next_delay (&f), 20 * GST_SECOND);
+  fixture_stop (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_eos_is_failure)
+{
+  Fixture f;
+  GstClockTime last = GST_CLOCK_TIME_NONE;
+  GstStructure *s;
+
+  fixture_start (&f,
+      "videotestsrc num-buffers=4 ! video/x-raw,width=16,height=16,"
+      "framerate=10/1", "initial-delay", GST_SECOND, NULL);
+  pull_buffers (&f, 4, &last);
+  s = next_retry_message (&f, "retrying");
+  fail_unless_equals_string (gst_structure_get_string (s, "code"),
+      "CAMERA_DISCONNECTED");
+  gst_structure_free (s);
+  crank_next_delay (&f);
+  pull_buffers (&f, 4, &last);
+  assert_clean_events (&f);
+  fixture_stop (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_stall_detected_by_timeout)
+{
+  Fixture f;
+  GstClockTime last = GST_CLOCK_TIME_NONE;
+  GstStructure *s;
+
+  fixture_start (&f,
+      "videotestsrc ! video/x-raw,width=16,height=16,framerate=10/1 ! "
+      "faultinject fault=stall after-buffers=3", "initial-delay", GST_SECOND,
+      "timeout", 500, NULL);
+  pull_buffers (&f, 3, &last);
+  /* the only pending clock id is the stall check, 500 ms ahead */
+  fail_unless_equals_uint64 (crank_next_delay (&f), 500 * GST_MSECOND);
+  s = next_retry_message (&f, "retrying");
+  fail_unless_equals_string (gst_structure_get_string (s, "code"),
+      "CONNECTION_TIMEOUT");
+  gst_structure_free (s);
+  fixture_stop (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_fallback_black_while_waiting)
+{
+  Fixture f;
+  GstClockTime last = GST_CLOCK_TIME_NONE;
+  GstStructure *s;
+  GstBuffer *b;
+  GstMapInfo map;
+
+  fixture_start (&f, FAILING_SOURCE (3), "initial-delay", 10 * GST_SECOND,
+      "fallback-mode", 2 /* black */ , NULL);
+  pull_buffers (&f, 3, &last);
+  s = next_retry_message (&f, "retrying");
+  gst_structure_free (s);
+  /* pending: the fallback frame (100 ms after the last frame) and the
+   * 10 s backoff delay; the earliest is cranked first */
+  gst_test_clock_wait_for_multiple_pending_ids (f.clock, 2, NULL);
+  fail_unless (gst_test_clock_crank (f.clock));
+  b = gst_harness_pull (f.h);
+  fail_unless (GST_BUFFER_FLAG_IS_SET (b, GST_BUFFER_FLAG_GAP));
+  fail_unless (GST_BUFFER_PTS (b) > last);
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (b), last + 100 * GST_MSECOND);
+  gst_buffer_map (b, &map, GST_MAP_READ);
+  fail_unless_equals_int (map.data[0], 16);     /* Y of black */
+  fail_unless_equals_int (map.data[16 * 16], 128);      /* U */
+  gst_buffer_unmap (b, &map);
+  gst_buffer_unref (b);
+  fixture_stop (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_bad_description)
+{
+  GstHarness *h = gst_harness_new_with_padnames ("retrysrc", NULL, "src");
+  GstBus *bus = gst_bus_new ();
+  GstMessage *m;
+  const GstStructure *details = NULL;
+
+  g_object_set (h->element, "source-description", "nosuchelement ! fakesink",
+      NULL);
+  gst_element_set_bus (h->element, bus);
+  gst_harness_play (h);
+  m = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_ERROR);
+  fail_unless (m != NULL);
+  gst_message_parse_error_details (m, &details);
+  fail_unless (details != NULL);
+  fail_unless_equals_string (gst_structure_get_string (details,
+          "camguard-code"), "MISSING_COMPONENT");
+  gst_message_unref (m);
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+static Suite *
+retrysrc_suite (void)
+{
+  Suite *s = suite_create ("retrysrc");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_backoff_delays_in_virtual_time);
+  tcase_add_test (tc, test_statistics_and_status);
+  tcase_add_test (tc, test_give_up_posts_one_error);
+  tcase_add_test (tc, test_slow_policy_for_camera_credentials);
+  tcase_add_test (tc, test_eos_is_failure);
+  tcase_add_test (tc, test_stall_detected_by_timeout);
+  tcase_add_test (tc, test_fallback_black_while_waiting);
+  tcase_add_test (tc, test_bad_description);
+  return s;
+}
+
+GST_CHECK_MAIN (retrysrc);
