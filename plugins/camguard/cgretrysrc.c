@@ -52,6 +52,8 @@
 #include "config.h"
 #endif
 
+#include <string.h>
+
 #include <gst/gst.h>
 #include <gst/video/video.h>
 
@@ -787,6 +789,47 @@ source_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 /* ------------------------------------------------------------------ */
 /* building and tearing down the source                               */
 
+/* gst-launch syntax only accepts caps between two elements; users write
+ * "v4l2src ! video/x-raw,width=1280" all the time, so a description that
+ * ends in caps gets an explicit capsfilter for them. */
+static gchar *
+complete_trailing_caps (const gchar * desc)
+{
+  const gchar *p, *bang = NULL, *tail;
+  gboolean quoted = FALSE;
+  GstCaps *caps;
+  gchar *tail_str, *ret;
+  gsize media_len;
+
+  for (p = desc; *p; p++) {
+    if (*p == '"')
+      quoted = !quoted;
+    else if (*p == '!' && !quoted)
+      bang = p;
+  }
+  if (bang == NULL)
+    return g_strdup (desc);
+  tail_str = g_strstrip (g_strdup (bang + 1));
+  tail = tail_str;
+  media_len = strcspn (tail, ", \t;");
+  if (*tail == '\0' || strchr (tail, '"')
+      || memchr (tail, '/', media_len) == NULL
+      || memchr (tail, '=', media_len) != NULL) {
+    g_free (tail_str);
+    return g_strdup (desc);
+  }
+  caps = gst_caps_from_string (tail);
+  if (caps == NULL) {
+    g_free (tail_str);
+    return g_strdup (desc);
+  }
+  gst_caps_unref (caps);
+  ret = g_strdup_printf ("%.*s! capsfilter caps=\"%s\"", (int) (bang - desc),
+      desc, tail);
+  g_free (tail_str);
+  return ret;
+}
+
 static GstElement *
 build_source (CgRetrySrc * self, GError ** error)
 {
@@ -800,9 +843,13 @@ build_source (CgRetrySrc * self, GError ** error)
   GST_OBJECT_UNLOCK (self);
 
   if (desc && *desc) {
-    src = gst_parse_bin_from_description_full (desc, TRUE, NULL,
+    gchar *full = complete_trailing_caps (desc);
+
+    GST_DEBUG_OBJECT (self, "building source from \"%s\"", full);
+    src = gst_parse_bin_from_description_full (full, TRUE, NULL,
         GST_PARSE_FLAG_FATAL_ERRORS | GST_PARSE_FLAG_NO_SINGLE_ELEMENT_BINS,
         error);
+    g_free (full);
     if (src)
       gst_object_ref_sink (src);
   } else if (user) {
@@ -901,7 +948,10 @@ give_up (CgRetrySrc * self, CgError * error, const GError * gerror)
     domain = GST_RESOURCE_ERROR;
     code = GST_RESOURCE_ERROR_FAILED;
   }
+  /* the backoff counts failures; the last one was not retried */
   attempts = cg_backoff_get_attempts (self->backoff);
+  if (attempts > 0)
+    attempts--;
   set_status (self, CG_RETRY_SRC_STATUS_FAILED);
   post_retry_message (self, "gave-up", attempts, GST_CLOCK_TIME_NONE, error,
       GST_CLOCK_TIME_NONE);
@@ -912,7 +962,7 @@ give_up (CgRetrySrc * self, CgError * error, const GError * gerror)
   gst_structure_free (es);
   gst_element_message_full_with_details (GST_ELEMENT (self),
       GST_MESSAGE_ERROR, domain, code, g_strdup_printf ("%s (gave up after "
-          "%u attempts)", msg, attempts), debug, __FILE__, GST_FUNCTION,
+          "%u retries)", msg, attempts), debug, __FILE__, GST_FUNCTION,
       __LINE__, details);
 
   teardown_current (self);

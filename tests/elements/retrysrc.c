@@ -218,6 +218,7 @@ GST_START_TEST (test_give_up_posts_one_error)
   const GstStructure *details = NULL;
   GError *err = NULL;
   gint status;
+  guint retries = 0;
 
   fixture_start (&f, FAILING_SOURCE (2), "initial-delay", GST_SECOND,
       "max-attempts", 1, NULL);
@@ -242,6 +243,9 @@ GST_START_TEST (test_give_up_posts_one_error)
     fail_unless (details != NULL);
     fail_unless_equals_string (gst_structure_get_string (details,
             "camguard-code"), "CAMERA_UNREACHABLE");
+    /* max-attempts=1: one retry was made before giving up */
+    fail_unless (gst_structure_get_uint (details, "attempts", &retries));
+    fail_unless_equals_int (retries, 1);
     gst_message_unref (m);
   }
   fail_unless_equals_int (errors, 1);
