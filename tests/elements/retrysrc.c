@@ -107,6 +107,18 @@ assert_clean_events (Fixture * f)
   fail_unless_equals_int (segments, 1);
 }
 
+/* Only the first stream-start (and no EOS) reached downstream. */
+static void
+assert_clean_events_no_data (Fixture * f)
+{
+  GstEvent *e;
+
+  while ((e = gst_harness_try_pull_event (f->h))) {
+    fail_if (GST_EVENT_TYPE (e) == GST_EVENT_EOS, "EOS leaked downstream");
+    gst_event_unref (e);
+  }
+}
+
 static GstClockTime
 crank_next_delay (Fixture * f)
 {
@@ -364,6 +376,93 @@ GST_START_TEST (test_fallback_black_while_waiting)
 
 GST_END_TEST;
 
+GST_START_TEST (test_circuit_breaker_opens)
+{
+  Fixture f;
+  GstClockTime last = GST_CLOCK_TIME_NONE;
+  GstStructure *s;
+  guint64 delay;
+  gint status;
+
+  /* two consecutive failures open the breaker for 60 s */
+  fixture_start (&f, FAILING_SOURCE (2), "initial-delay", GST_SECOND,
+      "multiplier", 1.0, "breaker-threshold", 2,
+      "breaker-open-time", 60 * GST_SECOND, NULL);
+  pull_buffers (&f, 2, &last);
+  s = next_retry_message (&f, "retrying");
+  gst_structure_free (s);
+  fail_unless_equals_uint64 (crank_next_delay (&f), GST_SECOND);
+  pull_buffers (&f, 2, &last);
+  /* each recovery closes the breaker again: a camera that delivers between
+   * failures never opens it (the backoff's stable period handles flapping) */
+  s = next_retry_message (&f, "recovered");
+  gst_structure_free (s);
+  s = next_retry_message (&f, "retrying");
+  gst_structure_free (s);
+  fail_unless_equals_uint64 (crank_next_delay (&f), GST_SECOND);
+  pull_buffers (&f, 2, &last);
+  fixture_stop (&f);
+
+  /* a source that never delivers: the breaker opens after two failures */
+  fixture_start (&f,
+      "videotestsrc ! video/x-raw,width=16,height=16,framerate=10/1 ! "
+      "faultinject fault=error error-domain=resource error-code=3 "
+      "after-buffers=0", "initial-delay", GST_SECOND, "multiplier", 1.0,
+      "breaker-threshold", 2, "breaker-open-time", 60 * GST_SECOND, NULL);
+  s = next_retry_message (&f, "retrying");
+  fail_unless (gst_structure_get_uint64 (s, "next-delay", &delay));
+  fail_unless_equals_uint64 (delay, GST_SECOND);
+  gst_structure_free (s);
+  fail_unless_equals_uint64 (crank_next_delay (&f), GST_SECOND);
+  s = next_retry_message (&f, "circuit-open");
+  fail_unless (gst_structure_get_uint64 (s, "next-delay", &delay));
+  fail_unless_equals_uint64 (delay, 60 * GST_SECOND);
+  gst_structure_free (s);
+  g_object_get (f.h->element, "status", &status, NULL);
+  fail_unless_equals_int (status, 3 /* circuit-open */ );
+  fail_unless_equals_uint64 (crank_next_delay (&f), 60 * GST_SECOND);
+  /* the half-open probe fails as well: open again */
+  s = next_retry_message (&f, "circuit-open");
+  gst_structure_free (s);
+  assert_clean_events_no_data (&f);
+  fixture_stop (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_application_source)
+{
+  Fixture f;
+  GstClockTime last = GST_CLOCK_TIME_NONE;
+  GstStructure *s;
+  GstElement *src;
+  GError *err = NULL;
+
+  /* an application hands over its own element: it is restarted in place */
+  src = gst_parse_bin_from_description (FAILING_SOURCE (3), TRUE, &err);
+  fail_unless (src != NULL, "%s", err ? err->message : "");
+  f.h = gst_harness_new_with_padnames ("retrysrc", NULL, "src");
+  g_object_set (f.h->element, "source", src, "timeout", 0, "jitter", 0,
+      "initial-delay", GST_SECOND, NULL);
+  f.bus = gst_bus_new ();
+  gst_element_set_bus (f.h->element, f.bus);
+  gst_harness_use_testclock (f.h);
+  f.clock = gst_harness_get_testclock (f.h);
+  gst_harness_play (f.h);
+
+  pull_buffers (&f, 3, &last);
+  s = next_retry_message (&f, "retrying");
+  gst_structure_free (s);
+  crank_next_delay (&f);
+  pull_buffers (&f, 3, &last);
+  s = next_retry_message (&f, "recovered");
+  gst_structure_free (s);
+  assert_clean_events (&f);
+  fixture_stop (&f);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_bad_description)
 {
   GstHarness *h = gst_harness_new_with_padnames ("retrysrc", NULL, "src");
@@ -403,6 +502,8 @@ retrysrc_suite (void)
   tcase_add_test (tc, test_eos_is_failure);
   tcase_add_test (tc, test_stall_detected_by_timeout);
   tcase_add_test (tc, test_fallback_black_while_waiting);
+  tcase_add_test (tc, test_circuit_breaker_opens);
+  tcase_add_test (tc, test_application_source);
   tcase_add_test (tc, test_bad_description);
   return s;
 }
