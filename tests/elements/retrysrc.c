@@ -4,6 +4,7 @@
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
 #include <gst/check/gsttestclock.h>
+#include <gst/app/gstappsrc.h>
 
 #define FAILING_SOURCE(n) \
   "videotestsrc ! video/x-raw,format=I420,width=16,height=16,framerate=10/1 "\
@@ -463,6 +464,106 @@ GST_START_TEST (test_application_source)
 
 GST_END_TEST;
 
+static GstBuffer *
+encoded_buffer (guint8 value, gboolean keyframe)
+{
+  GstBuffer *b = gst_buffer_new_allocate (NULL, 4, NULL);
+
+  gst_buffer_memset (b, 0, value, 4);
+  GST_BUFFER_PTS (b) = GST_BUFFER_DTS (b) = value * 40 * GST_MSECOND;
+  GST_BUFFER_DURATION (b) = 40 * GST_MSECOND;
+  if (!keyframe)
+    GST_BUFFER_FLAG_SET (b, GST_BUFFER_FLAG_DELTA_UNIT);
+  return b;
+}
+
+/* Pushes into an appsrc that may still be restarting (bounded wait). */
+static void
+push_when_ready (GstElement * appsrc, GstBuffer * buf)
+{
+  guint i;
+
+  for (i = 0; i < 500; i++) {
+    GstFlowReturn ret = gst_app_src_push_buffer (GST_APP_SRC (appsrc),
+        gst_buffer_ref (buf));
+
+    if (ret == GST_FLOW_OK)
+      break;
+    fail_unless_equals_int (ret, GST_FLOW_FLUSHING);
+    g_usleep (10 * G_TIME_SPAN_MILLISECOND);
+  }
+  fail_unless (i < 500, "the source never restarted");
+  gst_buffer_unref (buf);
+}
+
+static guint8
+pull_value (Fixture * f, gboolean * keyframe)
+{
+  GstBuffer *b = gst_harness_pull (f->h);
+  guint8 v;
+
+  fail_unless (b != NULL);
+  gst_buffer_extract (b, 0, &v, 1);
+  *keyframe = !GST_BUFFER_FLAG_IS_SET (b, GST_BUFFER_FLAG_DELTA_UNIT);
+  gst_buffer_unref (b);
+  return v;
+}
+
+GST_START_TEST (test_encoded_resumes_at_keyframe)
+{
+  Fixture f;
+  GstElement *appsrc;
+  GstStructure *s;
+  GstCaps *caps;
+  gboolean key;
+
+  caps = gst_caps_from_string ("video/x-h264,stream-format=byte-stream,"
+      "alignment=au");
+  appsrc = gst_element_factory_make ("appsrc", "camera");
+  g_object_set (appsrc, "is-live", TRUE, "format", GST_FORMAT_TIME,
+      "caps", caps, NULL);
+  gst_caps_unref (caps);
+  f.h = gst_harness_new_with_padnames ("retrysrc", NULL, "src");
+  g_object_set (f.h->element, "source", appsrc, "timeout", 0, "jitter", 0,
+      "initial-delay", GST_SECOND, NULL);
+  f.bus = gst_bus_new ();
+  gst_element_set_bus (f.h->element, f.bus);
+  gst_harness_use_testclock (f.h);
+  f.clock = gst_harness_get_testclock (f.h);
+  gst_harness_play (f.h);
+
+  push_when_ready (appsrc, encoded_buffer (1, TRUE));
+  push_when_ready (appsrc, encoded_buffer (2, FALSE));
+  fail_unless_equals_int (pull_value (&f, &key), 1);
+  fail_unless (key);
+  fail_unless_equals_int (pull_value (&f, &key), 2);
+
+  /* the camera goes away (EOS from a live source) */
+  gst_app_src_end_of_stream (GST_APP_SRC (appsrc));
+  s = next_retry_message (&f, "retrying");
+  fail_unless_equals_string (gst_structure_get_string (s, "code"),
+      "CAMERA_DISCONNECTED");
+  gst_structure_free (s);
+  crank_next_delay (&f);
+
+  /* it comes back in the middle of a GOP: the deltas are held back until
+   * the next keyframe, which is what a decoder needs to resume cleanly */
+  push_when_ready (appsrc, encoded_buffer (3, FALSE));
+  push_when_ready (appsrc, encoded_buffer (4, FALSE));
+  push_when_ready (appsrc, encoded_buffer (5, TRUE));
+  push_when_ready (appsrc, encoded_buffer (6, FALSE));
+  fail_unless_equals_int (pull_value (&f, &key), 5);
+  fail_unless (key);
+  fail_unless_equals_int (pull_value (&f, &key), 6);
+  fail_if (key);
+  s = next_retry_message (&f, "recovered");
+  gst_structure_free (s);
+  assert_clean_events (&f);
+  fixture_stop (&f);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_bad_description)
 {
   GstHarness *h = gst_harness_new_with_padnames ("retrysrc", NULL, "src");
@@ -504,6 +605,7 @@ retrysrc_suite (void)
   tcase_add_test (tc, test_fallback_black_while_waiting);
   tcase_add_test (tc, test_circuit_breaker_opens);
   tcase_add_test (tc, test_application_source);
+  tcase_add_test (tc, test_encoded_resumes_at_keyframe);
   tcase_add_test (tc, test_bad_description);
   return s;
 }
