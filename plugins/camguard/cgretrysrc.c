@@ -211,9 +211,15 @@ struct _CgRetrySrc
   GstClockTimeDiff ts_offset;   /* added to the current instance's times */
   gboolean offset_set;
   GstSegment in_segment;        /* segment of the current instance */
-  GstClockTime last_buffer_time;        /* clock time of the last buffer */
+  gboolean caps_raw;            /* last_caps are raw (audio or video) */
+  gboolean caps_raw_video;      /* last_caps are raw video */
+  guint64 buffers_in;           /* buffers of all instances, for stalls */
+  guint64 stall_seen;           /* buffers_in at the last stall check */
+  GstClockTime last_progress;   /* clock time a stall check saw progress */
   GstClockID stall_id;
   GstClockID delay_id;
+  GstPad *probe_pad;            /* the current instance's output pad */
+  gulong probe_id;
   CgError *last_error;
   GError *last_gerror;
   GstClockTime outage_start;
@@ -530,13 +536,24 @@ schedule_stall_check_locked (CgRetrySrc * self, GstClockTime at)
   gst_object_unref (clock);
 }
 
-/* Runs on the element's async thread. */
+/* Interval of the stall checks: a stall is reported between timeout and
+ * timeout + timeout / STALL_TICKS after the last buffer. */
+#define STALL_TICKS 10
+
+static GstClockTime
+stall_tick (CgRetrySrc * self)
+{
+  return MAX (self->timeout_ms * GST_MSECOND / STALL_TICKS, GST_MSECOND);
+}
+
+/* Runs on the element's async thread. The streaming thread only counts
+ * buffers; the check notes when the count last moved. */
 static void
 stall_check_async (GstElement * element, gpointer user_data)
 {
   CgRetrySrc *self = CG_RETRY_SRC (element);
   guint generation = GPOINTER_TO_UINT (user_data);
-  GstClockTime abs_now, deadline;
+  GstClockTime abs_now;
   gboolean stalled = FALSE;
 
   now_running_time (self, &abs_now);
@@ -546,12 +563,14 @@ stall_check_async (GstElement * element, gpointer user_data)
     GST_OBJECT_UNLOCK (self);
     return;
   }
-  deadline = self->last_buffer_time + self->timeout_ms * GST_MSECOND;
-  if (!GST_CLOCK_TIME_IS_VALID (self->last_buffer_time)
-      || abs_now >= deadline)
+  if (self->buffers_in != self->stall_seen) {
+    self->stall_seen = self->buffers_in;
+    self->last_progress = abs_now;
+  }
+  if (abs_now >= self->last_progress + self->timeout_ms * GST_MSECOND)
     stalled = TRUE;
   else
-    schedule_stall_check_locked (self, deadline);
+    schedule_stall_check_locked (self, abs_now + stall_tick (self));
   GST_OBJECT_UNLOCK (self);
 
   if (stalled) {
@@ -587,6 +606,99 @@ stall_fired (GstClock * clock, GstClockTime time, GstClockID id,
 /* ------------------------------------------------------------------ */
 /* the probe on the source's src pad                                   */
 
+/* Object lock held. Maps a time of the current instance to the continuous
+ * output running time. */
+static GstClockTime
+map_time (CgRetrySrc * self, GstClockTime t)
+{
+  GstClockTime rt;
+
+  if (!GST_CLOCK_TIME_IS_VALID (t))
+    return GST_CLOCK_TIME_NONE;
+  rt = gst_segment_to_running_time (&self->in_segment, GST_FORMAT_TIME, t);
+  if (!GST_CLOCK_TIME_IS_VALID (rt))
+    return GST_CLOCK_TIME_NONE;
+  return (GstClockTime) MAX ((GstClockTimeDiff) 0,
+      (GstClockTimeDiff) rt + self->ts_offset);
+}
+
+/* The first timestamped buffer of an instance fixes the offset that makes
+ * its times continue after the last output, never behind the clock. */
+static void
+compute_offset (CgRetrySrc * self, GstClockTime pts)
+{
+  GstClockTime running_now = now_running_time (self, NULL);
+  GstClockTime pts_rt;
+
+  GST_OBJECT_LOCK (self);
+  if (self->offset_set) {
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
+  pts_rt = gst_segment_to_running_time (&self->in_segment, GST_FORMAT_TIME,
+      pts);
+  if (GST_CLOCK_TIME_IS_VALID (pts_rt)) {
+    if (GST_CLOCK_TIME_IS_VALID (self->last_out_pts)) {
+      GstClockTime floor = MAX (running_now, self->last_out_pts +
+          (GST_CLOCK_TIME_IS_VALID (self->last_duration) ?
+              self->last_duration : 1));
+
+      self->ts_offset = GST_CLOCK_DIFF (pts_rt, floor);
+      if (self->ts_offset < 0 && (GstClockTime) (-self->ts_offset) > pts_rt)
+        self->ts_offset = -(GstClockTimeDiff) pts_rt;
+    } else {
+      self->ts_offset = 0;
+    }
+    self->offset_set = TRUE;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* The first buffer of an instance: the end of an outage, if there was one. */
+static void
+first_buffer (CgRetrySrc * self, guint generation)
+{
+  GstClockTime abs_now, outage = GST_CLOCK_TIME_NONE;
+  gboolean recovered = FALSE;
+  guint attempt = 0;
+  CgError *err = NULL;
+
+  now_running_time (self, &abs_now);
+  GST_OBJECT_LOCK (self);
+  if (self->seen_buffer || generation != self->generation) {
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
+  self->seen_buffer = TRUE;
+  if (GST_CLOCK_TIME_IS_VALID (self->outage_start)) {
+    outage = abs_now > self->outage_start ? abs_now - self->outage_start : 0;
+    self->outage_start = GST_CLOCK_TIME_NONE;
+    self->recoveries++;
+    self->total_outage += outage;
+    self->longest_outage = MAX (self->longest_outage, outage);
+    recovered = TRUE;
+    err = self->last_error ? cg_error_ref (self->last_error) : NULL;
+  }
+  GST_OBJECT_UNLOCK (self);
+
+  if (recovered) {
+    attempt = cg_backoff_get_attempts (self->backoff);
+    cg_backoff_success (self->backoff);
+    cg_circuit_breaker_record_success (self->breaker);
+    stop_fallback (self);
+    set_status (self, CG_RETRY_SRC_STATUS_RUNNING);
+    post_retry_message (self, "recovered", attempt, GST_CLOCK_TIME_NONE,
+        err, outage);
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATISTICS]);
+    GST_INFO_OBJECT (self, "recovered after %" GST_TIME_FORMAT,
+        GST_TIME_ARGS (outage));
+  } else {
+    set_status (self, CG_RETRY_SRC_STATUS_RUNNING);
+  }
+  if (err)
+    cg_error_unref (err);
+}
+
 static GstPadProbeReturn
 source_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
@@ -619,8 +731,11 @@ source_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
         gst_event_parse_caps (event, &caps);
         GST_OBJECT_LOCK (self);
         same = self->last_caps && gst_caps_is_equal (caps, self->last_caps);
-        if (!same)
+        if (!same) {
           gst_caps_replace (&self->last_caps, caps);
+          self->caps_raw = is_raw (caps);
+          self->caps_raw_video = is_raw_video (caps);
+        }
         GST_OBJECT_UNLOCK (self);
         return same ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
       }
@@ -676,111 +791,60 @@ source_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 
   if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
     GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
-    GstClockTime rt, pts_rt, abs_now, running_now, outage = GST_CLOCK_TIME_NONE;
-    gboolean recovered = FALSE;
-    guint attempt = 0;
-    CgError *err = NULL;
+    GstClockTime pts, dts;
+    gboolean first;
 
+    /* The steady state takes the object lock once and never reads the
+     * clock: stalls are found by the periodic check counting buffers_in. */
     GST_OBJECT_LOCK (self);
     if (generation != self->generation || self->handling_failure) {
       GST_OBJECT_UNLOCK (self);
       return GST_PAD_PROBE_DROP;
     }
-    if (self->need_keyframe && !is_raw (self->last_caps)) {
-      if (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT)) {
-        GST_OBJECT_UNLOCK (self);
-        return GST_PAD_PROBE_DROP;
-      }
+    if (self->need_keyframe && !self->caps_raw
+        && GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT)) {
+      GST_OBJECT_UNLOCK (self);
+      return GST_PAD_PROBE_DROP;
     }
     self->need_keyframe = FALSE;
+    self->buffers_in++;
+    first = !self->seen_buffer;
     GST_OBJECT_UNLOCK (self);
 
-    running_now = now_running_time (self, &abs_now);
+    if (G_UNLIKELY (first))
+      first_buffer (self, generation);
 
     GST_OBJECT_LOCK (self);
-    if (!self->seen_buffer) {
-      self->seen_buffer = TRUE;
-      if (GST_CLOCK_TIME_IS_VALID (self->outage_start)) {
-        outage = abs_now > self->outage_start ? abs_now - self->outage_start
-            : 0;
-        self->outage_start = GST_CLOCK_TIME_NONE;
-        self->recoveries++;
-        self->total_outage += outage;
-        self->longest_outage = MAX (self->longest_outage, outage);
-        recovered = TRUE;
-        attempt = cg_backoff_get_attempts (self->backoff);
-        err = self->last_error ? cg_error_ref (self->last_error) : NULL;
-      }
+    if (G_UNLIKELY (!self->offset_set) && GST_BUFFER_PTS_IS_VALID (buf)) {
+      GST_OBJECT_UNLOCK (self);
+      compute_offset (self, GST_BUFFER_PTS (buf));
+      GST_OBJECT_LOCK (self);
     }
-    self->last_buffer_time = abs_now;
-
-    /* Map the instance's timestamps to one continuous running time. */
-    pts_rt = GST_BUFFER_PTS_IS_VALID (buf) ?
-        gst_segment_to_running_time (&self->in_segment, GST_FORMAT_TIME,
-        GST_BUFFER_PTS (buf)) : GST_CLOCK_TIME_NONE;
-    if (!self->offset_set && GST_CLOCK_TIME_IS_VALID (pts_rt)) {
-      if (GST_CLOCK_TIME_IS_VALID (self->last_out_pts)) {
-        GstClockTime floor = MAX (running_now, self->last_out_pts +
-            (GST_CLOCK_TIME_IS_VALID (self->last_duration) ?
-                self->last_duration : 1));
-        self->ts_offset = GST_CLOCK_DIFF (pts_rt, floor);
-        if (self->ts_offset < 0 && (GstClockTime) (-self->ts_offset) > pts_rt)
-          self->ts_offset = -(GstClockTimeDiff) pts_rt;
-      } else {
-        self->ts_offset = 0;
-      }
-      self->offset_set = TRUE;
-    }
-    GST_OBJECT_UNLOCK (self);
-
-    if (recovered) {
-      cg_backoff_success (self->backoff);
-      cg_circuit_breaker_record_success (self->breaker);
-    }
-
-    buf = gst_buffer_make_writable (buf);
-    GST_PAD_PROBE_INFO_DATA (info) = buf;
-    if (GST_CLOCK_TIME_IS_VALID (pts_rt)) {
-      rt = (GstClockTime) MAX ((GstClockTimeDiff) 0,
-          (GstClockTimeDiff) pts_rt + self->ts_offset);
-      GST_BUFFER_PTS (buf) = rt;
-    }
-    if (GST_BUFFER_DTS_IS_VALID (buf)) {
-      GstClockTime dts_rt = gst_segment_to_running_time (&self->in_segment,
-          GST_FORMAT_TIME, GST_BUFFER_DTS (buf));
-
-      GST_BUFFER_DTS (buf) = GST_CLOCK_TIME_IS_VALID (dts_rt) ?
-          (GstClockTime) MAX ((GstClockTimeDiff) 0,
-          (GstClockTimeDiff) dts_rt + self->ts_offset) : GST_CLOCK_TIME_NONE;
-    }
-
-    GST_OBJECT_LOCK (self);
-    if (GST_BUFFER_PTS_IS_VALID (buf)) {
+    pts = map_time (self, GST_BUFFER_PTS (buf));
+    dts = map_time (self, GST_BUFFER_DTS (buf));
+    if (GST_CLOCK_TIME_IS_VALID (pts)) {
       if (GST_CLOCK_TIME_IS_VALID (self->last_out_pts)
-          && GST_BUFFER_PTS (buf) < self->last_out_pts)
-        GST_BUFFER_PTS (buf) = self->last_out_pts;
-      self->last_out_pts = GST_BUFFER_PTS (buf);
+          && pts < self->last_out_pts)
+        pts = self->last_out_pts;
+      self->last_out_pts = pts;
     }
     if (GST_BUFFER_DURATION_IS_VALID (buf))
       self->last_duration = GST_BUFFER_DURATION (buf);
-    if (self->fallback == CG_RETRY_SRC_FALLBACK_LAST_FRAME
-        && is_raw_video (self->last_caps))
-      gst_buffer_replace (&self->last_buffer, buf);
     GST_OBJECT_UNLOCK (self);
 
-    if (recovered) {
-      stop_fallback (self);
-      set_status (self, CG_RETRY_SRC_STATUS_RUNNING);
-      post_retry_message (self, "recovered", attempt, GST_CLOCK_TIME_NONE,
-          err, outage);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATISTICS]);
-      GST_INFO_OBJECT (self, "recovered after %" GST_TIME_FORMAT,
-          GST_TIME_ARGS (outage));
-    } else if (generation == 1 && self->status != CG_RETRY_SRC_STATUS_RUNNING) {
-      set_status (self, CG_RETRY_SRC_STATUS_RUNNING);
+    if (pts != GST_BUFFER_PTS (buf) || dts != GST_BUFFER_DTS (buf)) {
+      buf = gst_buffer_make_writable (buf);
+      GST_PAD_PROBE_INFO_DATA (info) = buf;
+      GST_BUFFER_PTS (buf) = pts;
+      GST_BUFFER_DTS (buf) = dts;
     }
-    if (err)
-      cg_error_unref (err);
+
+    if (self->fallback == CG_RETRY_SRC_FALLBACK_LAST_FRAME) {
+      GST_OBJECT_LOCK (self);
+      if (self->caps_raw_video)
+        gst_buffer_replace (&self->last_buffer, buf);
+      GST_OBJECT_UNLOCK (self);
+    }
     return GST_PAD_PROBE_OK;
   }
   return GST_PAD_PROBE_OK;
@@ -846,7 +910,9 @@ build_source (CgRetrySrc * self, GError ** error)
     gchar *full = complete_trailing_caps (desc);
 
     GST_DEBUG_OBJECT (self, "building source from \"%s\"", full);
-    src = gst_parse_bin_from_description_full (full, TRUE, NULL,
+    /* no ghost pad on the parsed bin: retrysrc's own ghost pad targets the
+     * last element's pad directly, one proxy hop per buffer less */
+    src = gst_parse_bin_from_description_full (full, FALSE, NULL,
         GST_PARSE_FLAG_FATAL_ERRORS | GST_PARSE_FLAG_NO_SINGLE_ELEMENT_BINS,
         error);
     g_free (full);
@@ -864,10 +930,11 @@ build_source (CgRetrySrc * self, GError ** error)
   return src;
 }
 
+/* An unlinked src pad of @element itself. */
 static GstPad *
-find_src_pad (GstElement * src)
+unlinked_src_pad (GstElement * element)
 {
-  GstIterator *it = gst_element_iterate_src_pads (src);
+  GstIterator *it = gst_element_iterate_src_pads (element);
   GValue v = G_VALUE_INIT;
   GstPad *pad = NULL;
 
@@ -886,13 +953,66 @@ find_src_pad (GstElement * src)
   return pad;
 }
 
-static void
-on_pad_added (GstElement * src, GstPad * pad, CgRetrySrc * self)
+/* The source's output: an unlinked src pad of the element, else of one of
+ * its descendants (a parsed description is a bin without ghost pads). */
+static GstPad *
+find_src_pad (GstElement * src)
 {
-  guint generation = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (src),
-          "cg-generation"));
+  GstIterator *it;
+  GValue v = G_VALUE_INIT;
+  GstPad *pad = unlinked_src_pad (src);
 
-  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
+  if (pad || !GST_IS_BIN (src))
+    return pad;
+  it = gst_bin_iterate_recurse (GST_BIN (src));
+  while (!pad && gst_iterator_next (it, &v) == GST_ITERATOR_OK) {
+    GstElement *e = g_value_get_object (&v);
+
+    if (!GST_IS_BIN (e))
+      pad = unlinked_src_pad (e);
+    g_value_reset (&v);
+  }
+  g_value_unset (&v);
+  gst_iterator_free (it);
+  return pad;
+}
+
+static void
+target_pad (CgRetrySrc * self, GstPad * pad, guint generation)
+{
+  gulong id;
+
+  g_object_set_data (G_OBJECT (pad), "cg-generation",
+      GUINT_TO_POINTER (generation));
+  id = gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, source_probe, self, NULL);
+  GST_OBJECT_LOCK (self);
+  if (generation == self->generation && self->probe_pad == NULL) {
+    self->probe_pad = gst_object_ref (pad);
+    self->probe_id = id;
+    id = 0;
+  }
+  GST_OBJECT_UNLOCK (self);
+  if (id) {
+    /* the instance was replaced meanwhile */
+    gst_pad_remove_probe (pad, id);
+    return;
+  }
+  gst_ghost_pad_set_target (GST_GHOST_PAD (self->srcpad), pad);
+}
+
+/* Dynamic sources (rtspsrc, uridecodebin, demuxers last in the description):
+ * the first src pad that appears and that the description does not link
+ * itself becomes the output. gst_parse links its delayed pads in its own
+ * pad-added handler, connected before this one. */
+static void
+on_pad_added (GstElement * element, GstPad * pad, CgRetrySrc * self)
+{
+  guint generation = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (element),
+          "cg-generation"));
+  GstPad *target;
+
+  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC || gst_pad_is_linked (pad))
     return;
   GST_OBJECT_LOCK (self);
   if (generation != self->generation) {
@@ -900,23 +1020,70 @@ on_pad_added (GstElement * src, GstPad * pad, CgRetrySrc * self)
     return;
   }
   GST_OBJECT_UNLOCK (self);
-  if (gst_ghost_pad_get_target (GST_GHOST_PAD (self->srcpad)) == NULL) {
-    g_object_set_data (G_OBJECT (pad), "cg-generation",
+  target = gst_ghost_pad_get_target (GST_GHOST_PAD (self->srcpad));
+  if (target == NULL)
+    target_pad (self, pad, generation);
+  else
+    gst_object_unref (target);
+}
+
+static void
+watch_pad_added (CgRetrySrc * self, GstElement * src, guint generation)
+{
+  GstIterator *it;
+  GValue v = G_VALUE_INIT;
+
+  g_object_set_data (G_OBJECT (src), "cg-generation",
+      GUINT_TO_POINTER (generation));
+  g_signal_connect (src, "pad-added", G_CALLBACK (on_pad_added), self);
+  if (!GST_IS_BIN (src))
+    return;
+  it = gst_bin_iterate_recurse (GST_BIN (src));
+  while (gst_iterator_next (it, &v) == GST_ITERATOR_OK) {
+    GstElement *e = g_value_get_object (&v);
+
+    g_object_set_data (G_OBJECT (e), "cg-generation",
         GUINT_TO_POINTER (generation));
-    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
-        GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, source_probe, self, NULL);
-    gst_ghost_pad_set_target (GST_GHOST_PAD (self->srcpad), pad);
+    g_signal_connect (e, "pad-added", G_CALLBACK (on_pad_added), self);
+    g_value_reset (&v);
   }
+  g_value_unset (&v);
+  gst_iterator_free (it);
+}
+
+static void
+unwatch_pad_added (CgRetrySrc * self, GstElement * src)
+{
+  GstIterator *it;
+  GValue v = G_VALUE_INIT;
+
+  g_signal_handlers_disconnect_by_func (src, on_pad_added, self);
+  if (!GST_IS_BIN (src))
+    return;
+  it = gst_bin_iterate_recurse (GST_BIN (src));
+  while (gst_iterator_next (it, &v) == GST_ITERATOR_OK) {
+    g_signal_handlers_disconnect_by_func (g_value_get_object (&v),
+        on_pad_added, self);
+    g_value_reset (&v);
+  }
+  g_value_unset (&v);
+  gst_iterator_free (it);
 }
 
 static void
 teardown_current (CgRetrySrc * self)
 {
   GstElement *old;
+  GstPad *probe_pad;
+  gulong probe_id;
 
   GST_OBJECT_LOCK (self);
   old = self->current;
   self->current = NULL;
+  probe_pad = self->probe_pad;
+  probe_id = self->probe_id;
+  self->probe_pad = NULL;
+  self->probe_id = 0;
   if (self->stall_id) {
     gst_clock_id_unschedule (self->stall_id);
     gst_clock_id_unref (self->stall_id);
@@ -924,7 +1091,14 @@ teardown_current (CgRetrySrc * self)
   }
   GST_OBJECT_UNLOCK (self);
   gst_ghost_pad_set_target (GST_GHOST_PAD (self->srcpad), NULL);
+  if (probe_pad) {
+    gst_pad_remove_probe (probe_pad, probe_id);
+    gst_object_unref (probe_pad);
+  }
   if (old) {
+    /* an application's source is restarted in place: no handler of this
+     * instance may stay connected to it */
+    unwatch_pad_added (self, old);
     gst_element_set_locked_state (old, TRUE);
     gst_element_set_state (old, GST_STATE_NULL);
     gst_bin_remove (GST_BIN (self), old);
@@ -1183,14 +1357,10 @@ start_source (CgRetrySrc * self)
   gst_bin_add (GST_BIN (self), src);
   pad = find_src_pad (src);
   if (pad) {
-    g_object_set_data (G_OBJECT (pad), "cg-generation",
-        GUINT_TO_POINTER (generation));
-    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
-        GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, source_probe, self, NULL);
-    gst_ghost_pad_set_target (GST_GHOST_PAD (self->srcpad), pad);
+    target_pad (self, pad, generation);
     gst_object_unref (pad);
   } else {
-    g_signal_connect (src, "pad-added", G_CALLBACK (on_pad_added), self);
+    watch_pad_added (self, src, generation);
   }
 
   GST_OBJECT_LOCK (self);
@@ -1200,9 +1370,9 @@ start_source (CgRetrySrc * self)
     GST_OBJECT_UNLOCK (self);
     now_running_time (self, &abs_now);
     GST_OBJECT_LOCK (self);
-    self->last_buffer_time = abs_now;
-    schedule_stall_check_locked (self, abs_now + self->timeout_ms *
-        GST_MSECOND);
+    self->last_progress = abs_now;
+    self->stall_seen = self->buffers_in;
+    schedule_stall_check_locked (self, abs_now + stall_tick (self));
   }
   GST_OBJECT_UNLOCK (self);
 
@@ -1334,7 +1504,6 @@ cg_retry_src_change_state (GstElement * element, GstStateChange transition)
       cg_backoff_set_clock (self->backoff, clock);
       cg_circuit_breaker_set_clock (self->breaker, clock);
       gst_object_unref (clock);
-      start_source (self);
       break;
     }
     case GST_STATE_CHANGE_PAUSED_TO_PLAYING:{
@@ -1368,6 +1537,9 @@ cg_retry_src_change_state (GstElement * element, GstStateChange transition)
 
   switch (transition) {
     case GST_STATE_CHANGE_READY_TO_PAUSED:
+      /* Only now is the ghost pad active: a source started before would
+       * push into a flushing pad and fail at once. */
+      start_source (self);
       /* live sources: no preroll */
       ret = GST_STATE_CHANGE_NO_PREROLL;
       break;

@@ -327,16 +327,35 @@ GST_END_TEST;
 GST_START_TEST (test_stall_detected_by_timeout)
 {
   Fixture f;
-  GstClockTime last = GST_CLOCK_TIME_NONE;
+  GstClockTime last = GST_CLOCK_TIME_NONE, now, at;
+  GstClockID id;
   GstStructure *s;
+  guint checks = 0;
 
   fixture_start (&f,
       "videotestsrc ! video/x-raw,width=16,height=16,framerate=10/1 ! "
       "faultinject fault=stall after-buffers=3", "initial-delay", GST_SECOND,
       "timeout", 500, NULL);
   pull_buffers (&f, 3, &last);
-  /* the only pending clock id is the stall check, 500 ms ahead */
-  fail_unless_equals_uint64 (crank_next_delay (&f), 500 * GST_MSECOND);
+  /* the three buffers came at clock time 0; stall checks run every
+   * timeout / 10 until one finds no buffer for the whole timeout, then the
+   * only pending id is the one-second backoff delay */
+  for (;;) {
+    gst_test_clock_wait_for_next_pending_id (f.clock, &id);
+    now = gst_clock_get_time (GST_CLOCK (f.clock));
+    at = gst_clock_id_get_time (id);
+    gst_clock_id_unref (id);
+    if (at - now == GST_SECOND)
+      break;
+    fail_unless_equals_uint64 (at - now, 50 * GST_MSECOND);
+    fail_unless (++checks <= 20, "no stall detected after %u checks", checks);
+    fail_unless (gst_test_clock_crank (f.clock));
+  }
+  /* never before the timeout, at most one check interval after it */
+  fail_unless (now >= 500 * GST_MSECOND, "stall detected early at %"
+      GST_TIME_FORMAT, GST_TIME_ARGS (now));
+  fail_unless (now <= 550 * GST_MSECOND, "stall detected late at %"
+      GST_TIME_FORMAT, GST_TIME_ARGS (now));
   s = next_retry_message (&f, "retrying");
   fail_unless_equals_string (gst_structure_get_string (s, "code"),
       "CONNECTION_TIMEOUT");
