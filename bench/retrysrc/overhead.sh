@@ -8,7 +8,7 @@
 # and prints the ratio retrysrc / bare (target <= 1.2) and the absolute extra
 # instructions per buffer. Two sources: a tiny raw frame (64x48 I420, solid
 # colour: the fixed per-buffer cost dominates, the worst case for the ratio)
-# and 1280x720 I420 (the frame is produced by videotestsrc as a camera would).
+# 320x240 and 1280x720 I420 (frames produced by videotestsrc as a camera would).
 #
 # Usage: bench/retrysrc/overhead.sh [BUILD_DIR] [N1] [N2]
 set -eu
@@ -52,4 +52,5 @@ echo
 echo "| source | bare videotestsrc (Ir/buffer) | in retrysrc (Ir/buffer) | extra | ratio |"
 echo "|---|---|---|---|---|"
 run_case "64x48 I420, solid" "video/x-raw,format=I420,width=64,height=48" black
+run_case "320x240 I420, smpte" "video/x-raw,format=I420,width=320,height=240" smpte
 run_case "1280x720 I420, smpte" "video/x-raw,format=I420,width=1280,height=720" smpte
