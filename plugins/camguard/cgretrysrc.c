@@ -22,6 +22,16 @@
  * #CgRetrySrc:fallback-mode can keep frames flowing (black or the last frame)
  * while the camera is away; encoded streams resume at a keyframe.
  *
+ * A stall is reported between #CgRetrySrc:timeout and timeout + timeout/10
+ * after the last buffer: the streaming thread only counts buffers (no clock
+ * read, one lock per buffer) and a check on the element's clock looks at the
+ * count every timeout/10.
+ *
+ * A description may end in caps (`v4l2src ! video/x-raw,width=1280`): an
+ * explicit capsfilter is added for them. A description whose last element
+ * has sometimes pads (`uridecodebin uri=...`) is handled too: the first src
+ * pad that the description does not link becomes the output.
+ *
  * When the policy gives up (#CgRetrySrc:max-attempts, #CgRetrySrc:max-outage,
  * or a code that is never retried), retrysrc posts exactly one ERROR, with the
  * original error's domain and code and the catalogue code in the details field
