@@ -496,22 +496,44 @@ encoded_buffer (guint8 value, gboolean keyframe)
   return b;
 }
 
-/* Pushes into an appsrc that may still be restarting (bounded wait). */
+/* appsrc emits need-data whenever its (restarted) streaming task wants data */
+static GMutex need_data_lock;
+static GCond need_data_cond;
+static guint need_data_count;
+
+static void
+on_need_data (GstElement * appsrc, guint length, gpointer user_data)
+{
+  g_mutex_lock (&need_data_lock);
+  need_data_count++;
+  g_cond_broadcast (&need_data_cond);
+  g_mutex_unlock (&need_data_lock);
+}
+
+/* Pushes into an appsrc that may still be restarting: when it refuses
+ * (flushing, or still at EOS), waits for its next need-data, bounded. */
 static void
 push_when_ready (GstElement * appsrc, GstBuffer * buf)
 {
-  guint i;
+  for (;;) {
+    guint seen;
+    gint64 end = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+    GstFlowReturn ret;
 
-  for (i = 0; i < 500; i++) {
-    GstFlowReturn ret = gst_app_src_push_buffer (GST_APP_SRC (appsrc),
-        gst_buffer_ref (buf));
-
+    g_mutex_lock (&need_data_lock);
+    seen = need_data_count;
+    g_mutex_unlock (&need_data_lock);
+    ret = gst_app_src_push_buffer (GST_APP_SRC (appsrc), gst_buffer_ref (buf));
     if (ret == GST_FLOW_OK)
       break;
-    fail_unless_equals_int (ret, GST_FLOW_FLUSHING);
-    g_usleep (10 * G_TIME_SPAN_MILLISECOND);
+    fail_unless (ret == GST_FLOW_FLUSHING || ret == GST_FLOW_EOS,
+        "push returned %s", gst_flow_get_name (ret));
+    g_mutex_lock (&need_data_lock);
+    while (need_data_count == seen)
+      fail_unless (g_cond_wait_until (&need_data_cond, &need_data_lock, end),
+          "the source never restarted");
+    g_mutex_unlock (&need_data_lock);
   }
-  fail_unless (i < 500, "the source never restarted");
   gst_buffer_unref (buf);
 }
 
@@ -541,6 +563,7 @@ GST_START_TEST (test_encoded_resumes_at_keyframe)
   appsrc = gst_element_factory_make ("appsrc", "camera");
   g_object_set (appsrc, "is-live", TRUE, "format", GST_FORMAT_TIME,
       "caps", caps, NULL);
+  g_signal_connect (appsrc, "need-data", G_CALLBACK (on_need_data), NULL);
   gst_caps_unref (caps);
   f.h = gst_harness_new_with_padnames ("retrysrc", NULL, "src");
   g_object_set (f.h->element, "source", appsrc, "timeout", 0, "jitter", 0,
