@@ -331,12 +331,16 @@ classify_resource (gint code, CgRole role)
         return CG_CODE_DEVICE_NOT_FOUND;
       return CG_CODE_CAMERA_UNREACHABLE;
     case GST_RESOURCE_ERROR_OPEN_WRITE:
-      return CG_CODE_STORAGE_DENIED;
+      /* a network camera source writes its requests to the camera */
+      return role == CG_ROLE_NETWORK_SOURCE ? CG_CODE_CAMERA_UNREACHABLE :
+          CG_CODE_STORAGE_DENIED;
     case GST_RESOURCE_ERROR_CLOSE:
     case GST_RESOURCE_ERROR_READ:
-      if (is_source (role) || role == CG_ROLE_OTHER)
+      if (is_source (role))
         return CG_CODE_CAMERA_DISCONNECTED;
-      return CG_CODE_STORAGE_IO;
+      if (storage || role == CG_ROLE_OTHER_SINK)
+        return CG_CODE_STORAGE_IO;
+      return CG_CODE_PIPELINE_ERROR;
     case GST_RESOURCE_ERROR_WRITE:
     case GST_RESOURCE_ERROR_SEEK:
     case GST_RESOURCE_ERROR_SYNC:
@@ -453,6 +457,8 @@ classify_stream (gint code, CgRole role, const GstStructure * details)
       /* "Internal data stream error": the flow return says why */
       if (details && gst_structure_get_int (details, "flow-return", &flow))
         return classify_flow (flow);
+      if (is_camera (role))
+        return CG_CODE_CAMERA_DISCONNECTED;
       if (role == CG_ROLE_CODEC)
         return CG_CODE_MEDIA_PROCESSING_FAILED;
       if (role == CG_ROLE_STORAGE_SINK)
