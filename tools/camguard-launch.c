@@ -74,26 +74,11 @@ node_to_line (JsonNode * node)
   return s;
 }
 
-/* Re-serialise a JSON document on one line. */
-static gchar *
-compact_json (const gchar * json)
-{
-  JsonParser *parser = json_parser_new ();
-  gchar *s;
-
-  if (json_parser_load_from_data (parser, json, -1, NULL))
-    s = node_to_line (json_parser_get_root (parser));
-  else
-    s = g_strdelimit (g_strdup (json), "\n", ' ');
-  g_object_unref (parser);
-  return s;
-}
-
 static gchar *
 render_error (Launch * l, const CgError * error)
 {
   JsonNode *node = NULL;
-  gchar *s, *line;
+  gchar *line;
 
   switch (l->format) {
     case FORMAT_FLAT:
@@ -102,15 +87,9 @@ render_error (Launch * l, const CgError * error)
     case FORMAT_PROBLEM:
       node = cg_error_to_problem_node (error, NULL, NULL);
       break;
-    case FORMAT_JSONRPC:{
-      JsonNode *id = json_node_new (JSON_NODE_NULL);
-
-      s = cg_error_to_jsonrpc_response (error, id, NULL);
-      json_node_unref (id);
-      line = compact_json (s);
-      g_free (s);
-      return line;
-    }
+    case FORMAT_JSONRPC:
+      /* a response to no request: "id": null; the renderer is compact */
+      return cg_error_to_jsonrpc_response (error, NULL, NULL);
     case FORMAT_EVENT:
     default:
       node = cg_error_to_event_node (error);

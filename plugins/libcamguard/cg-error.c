@@ -156,11 +156,18 @@ cg_error_get_code_name (const CgError * error)
  * cg_error_get_severity:
  * @error: a #CgError
  *
- * Returns: the catalogue severity of the error's code
+ * The catalogue severity of the error's code, except for an error that
+ * came from a GStreamer WARNING message (message type "warning"): the
+ * pipeline went on, so its severity is %CG_SEVERITY_WARNING whatever the
+ * code.
+ *
+ * Returns: the severity
  */
 CgSeverity
 cg_error_get_severity (const CgError * error)
 {
+  if (g_strcmp0 (error->message_type, "warning") == 0)
+    return CG_SEVERITY_WARNING;
   return cg_code_get_severity (error->code);
 }
 

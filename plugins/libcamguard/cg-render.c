@@ -585,7 +585,8 @@ cg_error_to_problem_node (const CgError * error, const gchar * request_id,
   json_builder_add_string_value (b, row->name);
   add_string_member (b, "request_id", request_id);
   json_builder_set_member_name (b, "severity");
-  json_builder_add_string_value (b, cg_severity_to_string (row->severity));
+  json_builder_add_string_value (b,
+      cg_severity_to_string (cg_error_get_severity (error)));
   json_builder_set_member_name (b, "retryable");
   json_builder_add_boolean_value (b, row->retryable);
   json_builder_set_member_name (b, "details");
@@ -658,7 +659,8 @@ cg_error_to_jsonrpc_error_node (const CgError * error, const gchar * request_id)
   json_builder_add_value (b, cg_error_details_to_json_node (error));
   add_string_member (b, "request_id", request_id);
   json_builder_set_member_name (b, "severity");
-  json_builder_add_string_value (b, cg_severity_to_string (row->severity));
+  json_builder_add_string_value (b,
+      cg_severity_to_string (cg_error_get_severity (error)));
   json_builder_set_member_name (b, "retryable");
   json_builder_add_boolean_value (b, row->retryable);
   json_builder_set_member_name (b, "hint");
@@ -741,7 +743,8 @@ cg_error_to_event_node (const CgError * error)
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "type");
   json_builder_add_string_value (b,
-      row->severity == CG_SEVERITY_WARNING ? "warning" : "error");
+      cg_error_get_severity (error) ==
+      CG_SEVERITY_WARNING ? "warning" : "error");
   json_builder_set_member_name (b, "code");
   json_builder_add_string_value (b, row->name);
   if (row->video_code) {
@@ -755,7 +758,8 @@ cg_error_to_event_node (const CgError * error)
   json_builder_set_member_name (b, "timestamp");
   json_builder_add_int_value (b, cg_error_get_timestamp (error) / 1000);
   json_builder_set_member_name (b, "severity");
-  json_builder_add_string_value (b, cg_severity_to_string (row->severity));
+  json_builder_add_string_value (b,
+      cg_severity_to_string (cg_error_get_severity (error)));
   json_builder_set_member_name (b, "retryable");
   json_builder_add_boolean_value (b, row->retryable);
   json_builder_end_object (b);

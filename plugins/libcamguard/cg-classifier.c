@@ -1,0 +1,979 @@
+/* camguard - classifier: GstMessage -> CgError
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/**
+ * SECTION:cg-classifier
+ * @title: Classifier
+ * @short_description: every GstBus message to one catalogue code
+ *
+ * The classifier turns bus messages (ERROR, WARNING, INFO, QOS, ELEMENT, EOS)
+ * into #CgError values carrying a catalogue code. It is keyed on
+ *
+ * 1. a `camguard-code` field in the message's details: camguard's own
+ *    elements (retrysrc giving up, faultinject, snapshottap) say what they
+ *    mean and are believed;
+ * 2. the protocol status in the details (`rtsp-status-code`,
+ *    `http-status-code`, as rtspsrc and souphttpsrc attach them): a camera
+ *    answering 401 or 403 is %CG_CODE_PERMISSION_DENIED, 404
+ *    %CG_CODE_DEVICE_NOT_FOUND, 503 %CG_CODE_DEVICE_BUSY, 408 or 504
+ *    %CG_CODE_CONNECTION_TIMEOUT;
+ * 3. the GError (domain, code) together with the role of the element that
+ *    posted it (#CgRole: from its factory, klass and ancestors). The same
+ *    RESOURCE/OPEN_WRITE means %CG_CODE_STORAGE_DENIED from a filesink and
+ *    the same RESOURCE/READ means %CG_CODE_CAMERA_DISCONNECTED from rtspsrc
+ *    but %CG_CODE_STORAGE_IO from a recording bin.
+ *
+ * It never looks at the message text, which is translated and changes
+ * between GStreamer versions.
+ *
+ * A WARNING gets the same code as the ERROR would, with the severity
+ * %CG_SEVERITY_WARNING: the pipeline goes on. INFO messages are not
+ * failures and give %NULL.
+ *
+ * #CgClassifier adds incidents on top: the first ERROR is the cause; every
+ * later ERROR of the same incident (the "internal data stream error" of the
+ * source after a decoder failed, not-linked and not-negotiated flow errors,
+ * failed state changes) is marked secondary and never replaces the cause;
+ * the same message from the same element again is folded (%NULL). Failures
+ * without an ERROR are recognised: EOS after a network source warned that
+ * the server went away, EOS in a live pipeline, GstRTSPSrcTimeout, and
+ * missing-plugin messages.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "cg-classifier.h"
+#include "cg-catalogue.h"
+#include "cg-render.h"
+
+GST_DEBUG_CATEGORY_STATIC (cg_classifier_debug);
+#define GST_CAT_DEFAULT cg_classifier_debug
+
+static void
+ensure_debug (void)
+{
+  static gsize once = 0;
+
+  if (g_once_init_enter (&once)) {
+    GST_DEBUG_CATEGORY_INIT (cg_classifier_debug, "cgclassifier", 0,
+        "camguard message classifier");
+    g_once_init_leave (&once, 1);
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* roles                                                               */
+
+/* Sources that read a camera over the network. */
+static const gchar *const network_sources[] = {
+  "rtspsrc", "rtspclientsink", "souphttpsrc", "curlhttpsrc", "rtmpsrc",
+  "rtmp2src", "srtsrc", "srtclientsrc", "udpsrc", "tcpclientsrc",
+  "ristsrc", "webrtcsrc", "whepsrc", "onvifsrc", "hlsdemux", "dashdemux",
+  NULL
+};
+
+/* Sources that read a local capture device. */
+static const gchar *const device_sources[] = {
+  "v4l2src", "libcamerasrc", "pipewiresrc", "decklinkvideosrc", "aravissrc",
+  "nvarguscamerasrc", "avfvideosrc", "ksvideosrc", "mfvideosrc",
+  "dshowvideosrc", "alsasrc", "pulsesrc", NULL
+};
+
+/* Bins whose children write recordings. */
+static const gchar *const storage_bins[] = {
+  "splitmuxsink", "hlssink", "hlssink2", "hlssink3", "multifilesink",
+  "filesink", NULL
+};
+
+static gboolean
+in_list (const gchar * name, const gchar * const *list)
+{
+  return name && g_strv_contains (list, name);
+}
+
+static const gchar *
+factory_name (GstElement * element)
+{
+  GstElementFactory *f = gst_element_get_factory (element);
+
+  return f ? GST_OBJECT_NAME (f) : NULL;
+}
+
+static const gchar *
+klass_of (GstElement * element)
+{
+  const gchar *k = gst_element_class_get_metadata (GST_ELEMENT_GET_CLASS
+      (element), GST_ELEMENT_METADATA_KLASS);
+
+  return k ? k : "";
+}
+
+static gboolean
+klass_has (const gchar * klass, const gchar * word)
+{
+  gchar **parts = g_strsplit (klass, "/", -1);
+  gboolean found = g_strv_contains ((const gchar * const *) parts, word);
+
+  g_strfreev (parts);
+  return found;
+}
+
+static gboolean
+is_codec_klass (const gchar * klass)
+{
+  return klass_has (klass, "Decoder") || klass_has (klass, "Encoder")
+      || klass_has (klass, "Parser") || klass_has (klass, "Muxer")
+      || klass_has (klass, "Demuxer") || klass_has (klass, "Depayloader")
+      || klass_has (klass, "Payloader");
+}
+
+/* The element's own role, ignoring its ancestors. */
+static CgRole
+own_role (GstElement * element)
+{
+  const gchar *name = factory_name (element);
+  const gchar *klass = klass_of (element);
+
+  if (in_list (name, network_sources))
+    return CG_ROLE_NETWORK_SOURCE;
+  if (in_list (name, device_sources))
+    return CG_ROLE_DEVICE_SOURCE;
+  if (name && (g_str_equal (name, "filesrc")
+          || g_str_equal (name, "multifilesrc")))
+    return CG_ROLE_FILE_SOURCE;
+  if (is_codec_klass (klass))
+    return CG_ROLE_CODEC;
+  if (klass_has (klass, "Sink")) {
+    if (in_list (name, storage_bins) || klass_has (klass, "File"))
+      return CG_ROLE_STORAGE_SINK;
+    return CG_ROLE_OTHER_SINK;
+  }
+  if (klass_has (klass, "Source")) {
+    if (klass_has (klass, "Network"))
+      return CG_ROLE_NETWORK_SOURCE;
+    if (klass_has (klass, "Hardware") || klass_has (klass, "Device"))
+      return CG_ROLE_DEVICE_SOURCE;
+    if (klass_has (klass, "File"))
+      return CG_ROLE_FILE_SOURCE;
+    return CG_ROLE_OTHER_SOURCE;
+  }
+  return CG_ROLE_OTHER;
+}
+
+/**
+ * cg_classify_role:
+ * @object: the source of a message: an element, or a pad or other object
+ *   inside one
+ *
+ * Works out the part @object plays in a camera pipeline. The element's own
+ * factory and klass decide first (rtspsrc is a network source wherever it
+ * is). An element without a telling role of its own takes it from its
+ * ancestors: inside a recording bin (splitmuxsink, hlssink, ...) it writes
+ * storage; inside a retrysrc it is part of a camera source.
+ *
+ * Returns: the role
+ */
+CgRole
+cg_classify_role (GstObject * object)
+{
+  GstObject *o;
+  GstElement *element = NULL;
+  CgRole role;
+
+  g_return_val_if_fail (GST_IS_OBJECT (object), CG_ROLE_OTHER);
+
+  /* a pad or any other object: its closest element */
+  for (o = gst_object_ref (object); o && !GST_IS_ELEMENT (o);) {
+    GstObject *parent = gst_object_get_parent (o);
+
+    gst_object_unref (o);
+    o = parent;
+  }
+  if (o == NULL)
+    return CG_ROLE_OTHER;
+  element = GST_ELEMENT (o);
+
+  role = own_role (element);
+  if (role != CG_ROLE_OTHER && role != CG_ROLE_OTHER_SOURCE) {
+    gst_object_unref (element);
+    return role;
+  }
+
+  /* no telling role of its own: look at the ancestors */
+  for (o = gst_object_get_parent (GST_OBJECT (element)); o;) {
+    GstObject *parent;
+
+    if (GST_IS_ELEMENT (o)) {
+      const gchar *name = factory_name (GST_ELEMENT (o));
+
+      if (in_list (name, storage_bins)) {
+        role = CG_ROLE_STORAGE_SINK;
+        gst_object_unref (o);
+        break;
+      }
+      if (name && g_str_equal (name, "retrysrc")) {
+        /* a test source or a filter (faultinject) standing in for the
+         * camera inside retrysrc is the camera */
+        role = CG_ROLE_NETWORK_SOURCE;
+        gst_object_unref (o);
+        break;
+      }
+    }
+    parent = gst_object_get_parent (o);
+    gst_object_unref (o);
+    o = parent;
+  }
+  gst_object_unref (element);
+  return role;
+}
+
+/* ------------------------------------------------------------------ */
+/* (domain, code, role, details) -> code                               */
+
+static gboolean
+is_source (CgRole role)
+{
+  return role == CG_ROLE_NETWORK_SOURCE || role == CG_ROLE_DEVICE_SOURCE
+      || role == CG_ROLE_FILE_SOURCE || role == CG_ROLE_OTHER_SOURCE;
+}
+
+static gboolean
+is_camera (CgRole role)
+{
+  return role == CG_ROLE_NETWORK_SOURCE || role == CG_ROLE_DEVICE_SOURCE;
+}
+
+/* An RTSP or HTTP status in the details, 0 when there is none. */
+static guint
+protocol_status (const GstStructure * details)
+{
+  static const gchar *const fields[] = { "rtsp-status-code",
+    "http-status-code", "status-code", NULL
+  };
+  guint i;
+
+  if (details == NULL)
+    return 0;
+  for (i = 0; fields[i]; i++) {
+    const GValue *v = gst_structure_get_value (details, fields[i]);
+
+    if (v == NULL)
+      continue;
+    if (G_VALUE_HOLDS_UINT (v))
+      return g_value_get_uint (v);
+    if (G_VALUE_HOLDS_INT (v))
+      return MAX (0, g_value_get_int (v));
+  }
+  return 0;
+}
+
+static gboolean
+code_from_status (guint status, CgCode * code)
+{
+  switch (status) {
+    case 401:                  /* Unauthorized */
+    case 403:                  /* Forbidden */
+    case 407:                  /* Proxy Authentication Required */
+      *code = CG_CODE_PERMISSION_DENIED;
+      return TRUE;
+    case 404:                  /* Not Found: no such stream path */
+    case 410:                  /* Gone */
+    case 454:                  /* RTSP Session Not Found */
+      *code = CG_CODE_DEVICE_NOT_FOUND;
+      return TRUE;
+    case 453:                  /* RTSP Not Enough Bandwidth */
+    case 486:                  /* Busy Here */
+    case 503:                  /* Service Unavailable */
+      *code = CG_CODE_DEVICE_BUSY;
+      return TRUE;
+    case 408:                  /* Request Timeout */
+    case 504:                  /* Gateway Timeout */
+      *code = CG_CODE_CONNECTION_TIMEOUT;
+      return TRUE;
+    case 406:                  /* Not Acceptable */
+    case 415:                  /* Unsupported Media Type */
+    case 461:                  /* RTSP Unsupported Transport */
+      *code = CG_CODE_UNSUPPORTED_FORMAT;
+      return TRUE;
+    default:
+      if (status >= 500 && status < 600) {
+        *code = CG_CODE_CAMERA_UNREACHABLE;
+        return TRUE;
+      }
+      return FALSE;
+  }
+}
+
+static CgCode
+classify_resource (gint code, CgRole role)
+{
+  gboolean storage = role == CG_ROLE_STORAGE_SINK;
+
+  switch (code) {
+    case GST_RESOURCE_ERROR_NOT_FOUND:
+      /* filesink posts NOT_FOUND for a missing directory */
+      return storage ? CG_CODE_STORAGE_DENIED : CG_CODE_DEVICE_NOT_FOUND;
+    case GST_RESOURCE_ERROR_BUSY:
+      return storage ? CG_CODE_STORAGE_IO : CG_CODE_DEVICE_BUSY;
+    case GST_RESOURCE_ERROR_OPEN_READ:
+    case GST_RESOURCE_ERROR_OPEN_READ_WRITE:
+      if (storage || role == CG_ROLE_OTHER_SINK)
+        return CG_CODE_STORAGE_DENIED;
+      if (role == CG_ROLE_DEVICE_SOURCE)
+        /* the device node exists (else NOT_FOUND) but cannot be opened */
+        return CG_CODE_PERMISSION_DENIED;
+      if (role == CG_ROLE_FILE_SOURCE)
+        return CG_CODE_DEVICE_NOT_FOUND;
+      return CG_CODE_CAMERA_UNREACHABLE;
+    case GST_RESOURCE_ERROR_OPEN_WRITE:
+      /* a network camera source writes its requests to the camera */
+      return role == CG_ROLE_NETWORK_SOURCE ? CG_CODE_CAMERA_UNREACHABLE :
+          CG_CODE_STORAGE_DENIED;
+    case GST_RESOURCE_ERROR_CLOSE:
+    case GST_RESOURCE_ERROR_READ:
+      if (is_source (role))
+        return CG_CODE_CAMERA_DISCONNECTED;
+      if (storage || role == CG_ROLE_OTHER_SINK)
+        return CG_CODE_STORAGE_IO;
+      return CG_CODE_PIPELINE_ERROR;
+    case GST_RESOURCE_ERROR_WRITE:
+    case GST_RESOURCE_ERROR_SEEK:
+    case GST_RESOURCE_ERROR_SYNC:
+      if (is_camera (role))
+        return CG_CODE_CAMERA_DISCONNECTED;
+      return CG_CODE_STORAGE_IO;
+    case GST_RESOURCE_ERROR_SETTINGS:
+      /* a device refusing the format or rate asked of it */
+      return is_source (role) ? CG_CODE_UNSUPPORTED_FORMAT :
+          CG_CODE_PIPELINE_ERROR;
+    case GST_RESOURCE_ERROR_NO_SPACE_LEFT:
+      return CG_CODE_STORAGE_FULL;
+    case GST_RESOURCE_ERROR_NOT_AUTHORIZED:
+      return storage ? CG_CODE_STORAGE_DENIED : CG_CODE_PERMISSION_DENIED;
+    case GST_RESOURCE_ERROR_FAILED:
+    case GST_RESOURCE_ERROR_TOO_LAZY:
+    default:
+      if (storage)
+        return CG_CODE_STORAGE_IO;
+      if (role == CG_ROLE_NETWORK_SOURCE)
+        return CG_CODE_CAMERA_UNREACHABLE;
+      if (role == CG_ROLE_DEVICE_SOURCE)
+        return CG_CODE_DEVICE_BUSY;
+      return CG_CODE_PIPELINE_ERROR;
+  }
+}
+
+static CgCode
+classify_core (gint code, CgRole role)
+{
+  switch (code) {
+    case GST_CORE_ERROR_MISSING_PLUGIN:
+    case GST_CORE_ERROR_DISABLED:
+      return CG_CODE_MISSING_COMPONENT;
+    case GST_CORE_ERROR_NEGOTIATION:
+    case GST_CORE_ERROR_CAPS:
+      return CG_CODE_UNSUPPORTED_FORMAT;
+    case GST_CORE_ERROR_NOT_IMPLEMENTED:
+      return role == CG_ROLE_CODEC ? CG_CODE_UNSUPPORTED_FORMAT :
+          CG_CODE_PIPELINE_ERROR;
+    case GST_CORE_ERROR_FAILED:
+    case GST_CORE_ERROR_TOO_LAZY:
+    case GST_CORE_ERROR_STATE_CHANGE:
+    case GST_CORE_ERROR_PAD:
+    case GST_CORE_ERROR_THREAD:
+    case GST_CORE_ERROR_EVENT:
+    case GST_CORE_ERROR_SEEK:
+    case GST_CORE_ERROR_TAG:
+    case GST_CORE_ERROR_CLOCK:
+    default:
+      return CG_CODE_PIPELINE_ERROR;
+  }
+}
+
+static CgCode
+classify_library (gint code, CgRole role)
+{
+  switch (code) {
+    case GST_LIBRARY_ERROR_INIT:
+      /* the library behind a plugin (a codec, a device SDK) is unusable */
+      return CG_CODE_MISSING_COMPONENT;
+    case GST_LIBRARY_ERROR_ENCODE:
+      return CG_CODE_MEDIA_PROCESSING_FAILED;
+    case GST_LIBRARY_ERROR_FAILED:
+    case GST_LIBRARY_ERROR_TOO_LAZY:
+    case GST_LIBRARY_ERROR_SHUTDOWN:
+    case GST_LIBRARY_ERROR_SETTINGS:
+    default:
+      if (role == CG_ROLE_CODEC)
+        return CG_CODE_MEDIA_PROCESSING_FAILED;
+      if (is_camera (role))
+        return CG_CODE_CAMERA_UNREACHABLE;
+      return CG_CODE_PIPELINE_ERROR;
+  }
+}
+
+static CgCode
+classify_flow (gint flow)
+{
+  switch (flow) {
+    case GST_FLOW_NOT_NEGOTIATED:
+      return CG_CODE_UNSUPPORTED_FORMAT;
+    default:
+      return CG_CODE_PIPELINE_ERROR;
+  }
+}
+
+static CgCode
+classify_stream (gint code, CgRole role, const GstStructure * details)
+{
+  gint flow;
+
+  switch (code) {
+    case GST_STREAM_ERROR_TYPE_NOT_FOUND:
+    case GST_STREAM_ERROR_WRONG_TYPE:
+    case GST_STREAM_ERROR_FORMAT:
+    case GST_STREAM_ERROR_NOT_IMPLEMENTED:
+      return CG_CODE_UNSUPPORTED_FORMAT;
+    case GST_STREAM_ERROR_CODEC_NOT_FOUND:
+      return CG_CODE_MISSING_COMPONENT;
+    case GST_STREAM_ERROR_MUX:
+      if (role == CG_ROLE_STORAGE_SINK)
+        return CG_CODE_RECORDING_FAILED;
+      return CG_CODE_MEDIA_PROCESSING_FAILED;
+    case GST_STREAM_ERROR_DECODE:
+    case GST_STREAM_ERROR_ENCODE:
+    case GST_STREAM_ERROR_DEMUX:
+    case GST_STREAM_ERROR_DECRYPT:
+    case GST_STREAM_ERROR_DECRYPT_NOKEY:
+      return CG_CODE_MEDIA_PROCESSING_FAILED;
+    case GST_STREAM_ERROR_FAILED:
+    case GST_STREAM_ERROR_TOO_LAZY:
+    default:
+      /* "Internal data stream error": the flow return says why */
+      if (details && gst_structure_get_int (details, "flow-return", &flow))
+        return classify_flow (flow);
+      if (is_camera (role))
+        return CG_CODE_CAMERA_DISCONNECTED;
+      if (role == CG_ROLE_CODEC)
+        return CG_CODE_MEDIA_PROCESSING_FAILED;
+      if (role == CG_ROLE_STORAGE_SINK)
+        return CG_CODE_RECORDING_FAILED;
+      return CG_CODE_PIPELINE_ERROR;
+  }
+}
+
+/**
+ * cg_classify_gerror:
+ * @domain: a GStreamer error domain quark (core, library, resource, stream)
+ * @code: the code in that domain
+ * @role: the role of the element that posted it
+ * @details: (nullable): the message's details structure
+ *
+ * The catalogue code for one GStreamer error. A `camguard-code` field in
+ * @details wins, then a protocol status (`rtsp-status-code`,
+ * `http-status-code`), then the (@domain, @code, @role) table documented
+ * in docs/errors.md. An unknown domain gives %CG_CODE_INTERNAL_ERROR.
+ *
+ * Returns: the catalogue code
+ */
+CgCode
+cg_classify_gerror (GQuark domain, gint code, CgRole role,
+    const GstStructure * details)
+{
+  CgCode result;
+  const gchar *named;
+  guint status;
+
+  if (details && (named = gst_structure_get_string (details, "camguard-code"))
+      && cg_code_from_name (named, &result))
+    return result;
+  status = protocol_status (details);
+  if (status && code_from_status (status, &result))
+    return result;
+
+  if (domain == GST_RESOURCE_ERROR)
+    return classify_resource (code, role);
+  if (domain == GST_STREAM_ERROR)
+    return classify_stream (code, role, details);
+  if (domain == GST_CORE_ERROR)
+    return classify_core (code, role);
+  if (domain == GST_LIBRARY_ERROR)
+    return classify_library (code, role);
+  return CG_CODE_INTERNAL_ERROR;
+}
+
+/* ------------------------------------------------------------------ */
+/* messages                                                            */
+
+static void
+fill_common (CgError * e, GstMessage * message, const gchar * type)
+{
+  GstObject *src = GST_MESSAGE_SRC (message);
+
+  cg_error_set_message_type (e, type);
+  if (src) {
+    gchar *path = gst_object_get_path_string (src);
+    GstObject *o = gst_object_ref (src);
+
+    cg_error_set_source_path (e, path);
+    g_free (path);
+    while (o && !GST_IS_ELEMENT (o)) {
+      GstObject *parent = gst_object_get_parent (o);
+
+      gst_object_unref (o);
+      o = parent;
+    }
+    if (o) {
+      cg_error_set_factory (e, factory_name (GST_ELEMENT (o)));
+      gst_object_unref (o);
+    }
+  }
+}
+
+static void
+copy_details (CgError * e, const GstStructure * details)
+{
+  GstStructure *d;
+  guint i, n;
+
+  if (details == NULL)
+    return;
+  d = cg_error_get_details_writable (e);
+  n = gst_structure_n_fields (details);
+  for (i = 0; i < n; i++) {
+    const gchar *name = gst_structure_nth_field_name (details, i);
+
+    gst_structure_set_value (d, name, gst_structure_get_value (details, name));
+  }
+}
+
+static CgError *
+classify_gerror_message (GstMessage * message, const gchar * type)
+{
+  GError *gerr = NULL;
+  gchar *debug = NULL, *redacted;
+  const GstStructure *details = NULL;
+  CgError *e;
+  CgRole role;
+
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR) {
+    gst_message_parse_error (message, &gerr, &debug);
+    gst_message_parse_error_details (message, &details);
+  } else if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_WARNING) {
+    gst_message_parse_warning (message, &gerr, &debug);
+    gst_message_parse_warning_details (message, &details);
+  } else {
+    return NULL;
+  }
+
+  role = GST_MESSAGE_SRC (message) ?
+      cg_classify_role (GST_MESSAGE_SRC (message)) : CG_ROLE_OTHER;
+  e = cg_error_new (gerr ? cg_classify_gerror (gerr->domain, gerr->code, role,
+          details) : CG_CODE_INTERNAL_ERROR, NULL);
+  fill_common (e, message, type);
+  if (gerr) {
+    cg_error_set_gerror (e, gerr);
+    cg_error_set_message (e, gerr->message);
+  }
+  redacted = cg_redact (debug);
+  cg_error_set_debug (e, redacted);
+  g_free (redacted);
+  copy_details (e, details);
+  gst_structure_remove_field (cg_error_get_details_writable (e),
+      "camguard-code");
+  GST_LOG ("%s %s/%d from %s -> %s", type,
+      gerr ? g_quark_to_string (gerr->domain) : "?", gerr ? gerr->code : -1,
+      cg_error_get_source_path (e), cg_error_get_code_name (e));
+  g_clear_error (&gerr);
+  g_free (debug);
+  return e;
+}
+
+static CgError *
+classify_element_message (GstMessage * message)
+{
+  const GstStructure *s = gst_message_get_structure (message);
+  CgError *e = NULL;
+
+  if (s == NULL)
+    return NULL;
+
+  if (gst_structure_has_name (s, "GstRTSPSrcTimeout")) {
+    /* rtspsrc: no data, or no keep-alive answer, in time */
+    e = cg_error_new (CG_CODE_CONNECTION_TIMEOUT, NULL);
+    fill_common (e, message, "element");
+    copy_details (e, s);
+  } else if (gst_structure_has_name (s, "missing-plugin")) {
+    const gchar *detail = gst_structure_get_string (s, "detail");
+    const gchar *name = gst_structure_get_string (s, "name");
+
+    e = cg_error_new (CG_CODE_MISSING_COMPONENT, NULL);
+    fill_common (e, message, "element");
+    gst_structure_set (cg_error_get_details_writable (e),
+        "missing-type", G_TYPE_STRING, gst_structure_get_string (s, "type"),
+        NULL);
+    if (detail)
+      gst_structure_set (cg_error_get_details_writable (e),
+          "missing-detail", G_TYPE_STRING, detail, NULL);
+    if (name)
+      gst_structure_set (cg_error_get_details_writable (e),
+          "missing-name", G_TYPE_STRING, name, NULL);
+  } else if (gst_structure_has_name (s, "camguard-quality")) {
+    CgCode code;
+
+    /* qualityladder: QUALITY_DEGRADED below the top step, "recovered" at
+     * the top again */
+    if (cg_code_from_name (gst_structure_get_string (s, "code"), &code)) {
+      e = cg_error_new (code, NULL);
+      fill_common (e, message, "element");
+      copy_details (e, s);
+    }
+  }
+  return e;
+}
+
+static CgError *
+classify_qos (GstMessage * message)
+{
+  guint64 processed = 0, dropped = 0;
+  gint64 jitter = 0;
+  gdouble proportion = 1.0;
+  gint quality = 0;
+  GstFormat format;
+  CgError *e;
+
+  gst_message_parse_qos_stats (message, &format, &processed, &dropped);
+  gst_message_parse_qos_values (message, &jitter, &proportion, &quality);
+  if (format == GST_FORMAT_UNDEFINED || dropped == 0
+      || dropped == (guint64) - 1)
+    return NULL;
+  e = cg_error_new (CG_CODE_PROCESSING_SLOW, NULL);
+  fill_common (e, message, "qos");
+  gst_structure_set (cg_error_get_details_writable (e),
+      "dropped", G_TYPE_UINT64, dropped,
+      "processed", G_TYPE_UINT64, processed,
+      "jitter", G_TYPE_INT64, jitter, "proportion", G_TYPE_DOUBLE, proportion,
+      NULL);
+  return e;
+}
+
+/**
+ * cg_classify_message:
+ * @message: a bus message
+ *
+ * Classifies one message on its own, without incident state (see
+ * #CgClassifier for that). ERROR and WARNING messages always give an error
+ * (a WARNING with severity %CG_SEVERITY_WARNING); QOS messages reporting
+ * dropped buffers give %CG_CODE_PROCESSING_SLOW; element messages give an
+ * error for GstRTSPSrcTimeout (%CG_CODE_CONNECTION_TIMEOUT), missing-plugin
+ * (%CG_CODE_MISSING_COMPONENT) and qualityladder's step down
+ * (%CG_CODE_QUALITY_DEGRADED). Everything else, including INFO and EOS
+ * (which is a failure only in context), gives %NULL.
+ *
+ * The error carries the GError domain and code, the source element's path
+ * and factory, the debug string with secrets redacted, the message's details
+ * and the time of classification.
+ *
+ * Returns: (transfer full) (nullable): the classified error, or %NULL
+ */
+CgError *
+cg_classify_message (GstMessage * message)
+{
+  g_return_val_if_fail (GST_IS_MESSAGE (message), NULL);
+
+  ensure_debug ();
+  switch (GST_MESSAGE_TYPE (message)) {
+    case GST_MESSAGE_ERROR:
+      return classify_gerror_message (message, "error");
+    case GST_MESSAGE_WARNING:
+      return classify_gerror_message (message, "warning");
+    case GST_MESSAGE_ELEMENT:
+      return classify_element_message (message);
+    case GST_MESSAGE_QOS:
+      return classify_qos (message);
+    default:
+      return NULL;
+  }
+}
+
+/**
+ * cg_classify_parse_error:
+ * @error: (nullable): an error from gst_parse_launch() or
+ *   gst_parse_bin_from_description()
+ *
+ * Classifies a pipeline description that could not be built: a missing
+ * element (%GST_PARSE_ERROR_NO_SUCH_ELEMENT) is %CG_CODE_MISSING_COMPONENT
+ * (a plugin is not installed); anything else (syntax, unknown property, bad
+ * value, impossible link) is bad input, %CG_CODE_VALIDATION_ERROR.
+ *
+ * Returns: (transfer full): the classified error
+ */
+CgError *
+cg_classify_parse_error (const GError * error)
+{
+  CgCode code = CG_CODE_VALIDATION_ERROR;
+  CgError *e;
+
+  ensure_debug ();
+  if (error && error->domain == GST_PARSE_ERROR
+      && error->code == GST_PARSE_ERROR_NO_SUCH_ELEMENT)
+    code = CG_CODE_MISSING_COMPONENT;
+  else if (error && error->domain == GST_CORE_ERROR
+      && error->code == GST_CORE_ERROR_MISSING_PLUGIN)
+    code = CG_CODE_MISSING_COMPONENT;
+  e = cg_error_new (code, error ? error->message : NULL);
+  cg_error_set_message_type (e, "parse");
+  if (error) {
+    gchar *redacted = cg_redact (error->message);
+
+    cg_error_set_gst_domain (e, g_quark_to_string (error->domain));
+    if (error->domain == GST_PARSE_ERROR) {
+      GEnumClass *klass = g_type_class_ref (GST_TYPE_PARSE_ERROR);
+      GEnumValue *v = g_enum_get_value (klass, error->code);
+
+      cg_error_set_gst_code (e, v ? v->value_nick : NULL);
+      g_type_class_unref (klass);
+    }
+    cg_error_set_message (e, redacted);
+    g_free (redacted);
+  }
+  return e;
+}
+
+/* ------------------------------------------------------------------ */
+/* CgClassifier: incidents                                             */
+
+/**
+ * CgClassifier:
+ *
+ * A stateful classifier for one pipeline: it groups the messages of an
+ * incident so that the first ERROR stays the cause, later errors are marked
+ * secondary and repeats are folded. Thread-safe: a bus sync handler and
+ * application threads may push messages concurrently.
+ */
+struct _CgClassifier
+{
+  GObject parent;
+
+  GMutex lock;
+  gboolean live;
+  CgError *cause;
+  GHashTable *seen;             /* "path|domain|code|type" keys */
+  CgError *disconnect_warning;  /* a network source warned it lost the server */
+};
+
+G_DEFINE_TYPE (CgClassifier, cg_classifier, G_TYPE_OBJECT);
+
+static void
+cg_classifier_finalize (GObject * object)
+{
+  CgClassifier *self = CG_CLASSIFIER (object);
+
+  g_clear_pointer (&self->cause, cg_error_unref);
+  g_clear_pointer (&self->disconnect_warning, cg_error_unref);
+  g_hash_table_unref (self->seen);
+  g_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (cg_classifier_parent_class)->finalize (object);
+}
+
+static void
+cg_classifier_class_init (CgClassifierClass * klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = cg_classifier_finalize;
+}
+
+static void
+cg_classifier_init (CgClassifier * self)
+{
+  g_mutex_init (&self->lock);
+  self->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+/**
+ * cg_classifier_new:
+ *
+ * Returns: (transfer full): a new classifier with an empty incident
+ */
+CgClassifier *
+cg_classifier_new (void)
+{
+  ensure_debug ();
+  return g_object_new (CG_TYPE_CLASSIFIER, NULL);
+}
+
+/**
+ * cg_classifier_set_live:
+ * @classifier: a #CgClassifier
+ * @live: whether the pipeline is live (a camera)
+ *
+ * In a live pipeline, EOS is a failure: the camera stopped sending
+ * (%CG_CODE_CAMERA_DISCONNECTED). Without this, EOS is a failure only after
+ * a network source warned that its server went away.
+ */
+void
+cg_classifier_set_live (CgClassifier * classifier, gboolean live)
+{
+  g_return_if_fail (CG_IS_CLASSIFIER (classifier));
+  g_mutex_lock (&classifier->lock);
+  classifier->live = live;
+  g_mutex_unlock (&classifier->lock);
+}
+
+static gchar *
+message_key (const CgError * e)
+{
+  return g_strdup_printf ("%s|%s|%s|%s|%s", cg_error_get_source_path (e),
+      cg_error_get_gst_domain (e), cg_error_get_gst_code (e),
+      cg_error_get_message_type (e), cg_error_get_code_name (e));
+}
+
+/* Lock held. Returns FALSE when the same message was seen already. */
+static gboolean
+first_time_locked (CgClassifier * self, const CgError * e)
+{
+  gchar *key = message_key (e);
+
+  if (g_hash_table_contains (self->seen, key)) {
+    g_free (key);
+    return FALSE;
+  }
+  g_hash_table_add (self->seen, key);
+  return TRUE;
+}
+
+/* Lock held. */
+static void
+attach_cause_locked (CgClassifier * self, CgError * e)
+{
+  cg_error_set_secondary (e, TRUE);
+  gst_structure_set (cg_error_get_details_writable (e),
+      "cause-code", G_TYPE_STRING, cg_error_get_code_name (self->cause),
+      "cause-source", G_TYPE_STRING,
+      cg_error_get_source_path (self->cause) ?
+      cg_error_get_source_path (self->cause) : "", NULL);
+}
+
+static CgError *
+eos_failure_locked (CgClassifier * self, GstMessage * message)
+{
+  CgError *e;
+
+  if (!self->live && self->disconnect_warning == NULL)
+    return NULL;
+  e = cg_error_new (CG_CODE_CAMERA_DISCONNECTED, NULL);
+  fill_common (e, message, "eos");
+  if (self->disconnect_warning) {
+    const gchar *src = cg_error_get_source_path (self->disconnect_warning);
+
+    /* the warning told who went away: report it for that element */
+    cg_error_set_source_path (e, src);
+    cg_error_set_factory (e, cg_error_get_factory (self->disconnect_warning));
+    cg_error_set_gst_domain (e,
+        cg_error_get_gst_domain (self->disconnect_warning));
+    cg_error_set_gst_code (e, cg_error_get_gst_code (self->disconnect_warning));
+    cg_error_set_debug (e, cg_error_get_debug (self->disconnect_warning));
+    copy_details (e, cg_error_get_details (self->disconnect_warning));
+  }
+  return e;
+}
+
+/**
+ * cg_classifier_push:
+ * @classifier: a #CgClassifier
+ * @message: a bus message
+ *
+ * Classifies @message in the context of the current incident. The first
+ * ERROR (or failure without an ERROR, such as EOS after a network source
+ * lost its server) becomes the incident's cause and is returned as is. Later
+ * errors come back marked secondary (cg_error_is_secondary()), with the
+ * cause's code in their details (`cause-code`, `cause-source`). A message
+ * equal to one seen before in the incident (same element, domain, code and
+ * type) gives %NULL, as do messages that are no failure.
+ *
+ * Returns: (transfer full) (nullable): the classified error, or %NULL
+ */
+CgError *
+cg_classifier_push (CgClassifier * classifier, GstMessage * message)
+{
+  CgError *e;
+  gboolean is_error;
+
+  g_return_val_if_fail (CG_IS_CLASSIFIER (classifier), NULL);
+  g_return_val_if_fail (GST_IS_MESSAGE (message), NULL);
+
+  g_mutex_lock (&classifier->lock);
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_EOS)
+    e = eos_failure_locked (classifier, message);
+  else
+    e = cg_classify_message (message);
+  if (e == NULL || !first_time_locked (classifier, e)) {
+    g_mutex_unlock (&classifier->lock);
+    if (e)
+      cg_error_unref (e);
+    return NULL;
+  }
+
+  is_error = GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR
+      || GST_MESSAGE_TYPE (message) == GST_MESSAGE_EOS;
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_WARNING
+      && cg_error_get_code (e) == CG_CODE_CAMERA_DISCONNECTED
+      && classifier->disconnect_warning == NULL)
+    classifier->disconnect_warning = cg_error_ref (e);
+
+  if (is_error) {
+    if (classifier->cause == NULL) {
+      classifier->cause = cg_error_ref (e);
+      GST_DEBUG ("cause: %s from %s", cg_error_get_code_name (e),
+          cg_error_get_source_path (e));
+    } else {
+      attach_cause_locked (classifier, e);
+      GST_DEBUG ("secondary: %s from %s (cause %s)",
+          cg_error_get_code_name (e), cg_error_get_source_path (e),
+          cg_error_get_code_name (classifier->cause));
+    }
+  }
+  g_mutex_unlock (&classifier->lock);
+  return e;
+}
+
+/**
+ * cg_classifier_reset:
+ * @classifier: a #CgClassifier
+ *
+ * Ends the current incident (e.g. after the pipeline was restarted): the
+ * next ERROR is a new cause and nothing counts as seen.
+ */
+void
+cg_classifier_reset (CgClassifier * classifier)
+{
+  g_return_if_fail (CG_IS_CLASSIFIER (classifier));
+  g_mutex_lock (&classifier->lock);
+  g_clear_pointer (&classifier->cause, cg_error_unref);
+  g_clear_pointer (&classifier->disconnect_warning, cg_error_unref);
+  g_hash_table_remove_all (classifier->seen);
+  g_mutex_unlock (&classifier->lock);
+}
+
+/**
+ * cg_classifier_get_cause:
+ * @classifier: a #CgClassifier
+ *
+ * Returns: (transfer full) (nullable): the cause of the current incident,
+ *   or %NULL when there was no failure since the last reset
+ */
+CgError *
+cg_classifier_get_cause (CgClassifier * classifier)
+{
+  CgError *e;
+
+  g_return_val_if_fail (CG_IS_CLASSIFIER (classifier), NULL);
+  g_mutex_lock (&classifier->lock);
+  e = classifier->cause ? cg_error_ref (classifier->cause) : NULL;
+  g_mutex_unlock (&classifier->lock);
+  return e;
+}
