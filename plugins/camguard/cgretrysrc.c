@@ -228,6 +228,7 @@ struct _CgRetrySrc
   GstClockTime last_progress;   /* clock time a stall check saw progress */
   GstClockID stall_id;
   GstClockID delay_id;
+  GRecMutex source_lock;        /* serialises building and tearing down */
   GstPad *probe_pad;            /* the current instance's output pad */
   gulong probe_id;
   CgError *last_error;
@@ -1087,6 +1088,7 @@ teardown_current (CgRetrySrc * self)
   GstPad *probe_pad;
   gulong probe_id;
 
+  g_rec_mutex_lock (&self->source_lock);
   GST_OBJECT_LOCK (self);
   old = self->current;
   self->current = NULL;
@@ -1114,6 +1116,7 @@ teardown_current (CgRetrySrc * self)
     gst_bin_remove (GST_BIN (self), old);
     gst_object_unref (old);
   }
+  g_rec_mutex_unlock (&self->source_lock);
 }
 
 static void
@@ -1327,15 +1330,61 @@ source_failed (CgRetrySrc * self, guint generation, CgError * error,
       failure_free);
 }
 
+/* The state the source should be in: the one retrysrc is in or going to. */
+static GstState
+wanted_source_state (CgRetrySrc * self)
+{
+  GstState state;
+
+  GST_OBJECT_LOCK (self);
+  state = GST_STATE_NEXT (self) != GST_STATE_VOID_PENDING ?
+      GST_STATE_NEXT (self) : GST_STATE (self);
+  if (self->shutting_down)
+    state = GST_STATE_NULL;
+  GST_OBJECT_UNLOCK (self);
+  return state;
+}
+
+/* Brings @src to retrysrc's state; again if that changed meanwhile. */
+static GstStateChangeReturn
+set_source_state (CgRetrySrc * self, GstElement * src)
+{
+  GstState want = wanted_source_state (self), now;
+  GstStateChangeReturn ret = GST_STATE_CHANGE_SUCCESS;
+
+  do {
+    if (want < GST_STATE_PAUSED)
+      break;
+    ret = gst_element_set_state (src, want);
+    if (ret == GST_STATE_CHANGE_FAILURE)
+      break;
+    now = want;
+    want = wanted_source_state (self);
+  } while (want != now);
+  return ret;
+}
+
 static void
 start_source (CgRetrySrc * self)
 {
   GError *err = NULL;
-  GstElement *src = build_source (self, &err);
+  GstElement *src;
   GstPad *pad;
   guint generation;
   GstStateChangeReturn sret;
+  gboolean stopping;
 
+  /* a restart racing with the element going down must not leave a source
+   * behind: building and tearing down never overlap */
+  g_rec_mutex_lock (&self->source_lock);
+  GST_OBJECT_LOCK (self);
+  stopping = self->shutting_down;
+  GST_OBJECT_UNLOCK (self);
+  if (stopping) {
+    g_rec_mutex_unlock (&self->source_lock);
+    return;
+  }
+  src = build_source (self, &err);
   if (src == NULL) {
     CgError *e = cg_classify_parse_error (err);
 
@@ -1348,6 +1397,7 @@ start_source (CgRetrySrc * self)
     give_up (self, e, err);
     cg_error_unref (e);
     g_clear_error (&err);
+    g_rec_mutex_unlock (&self->source_lock);
     return;
   }
 
@@ -1363,7 +1413,9 @@ start_source (CgRetrySrc * self)
 
   g_object_set_data (G_OBJECT (src), "cg-generation",
       GUINT_TO_POINTER (generation));
-  gst_element_set_locked_state (src, FALSE);
+  /* The source's state is retrysrc's business alone: a failing source must
+   * never fail the state changes of the bin (and of the pipeline). */
+  gst_element_set_locked_state (src, TRUE);
   gst_bin_add (GST_BIN (self), src);
   pad = find_src_pad (src);
   if (pad) {
@@ -1386,9 +1438,7 @@ start_source (CgRetrySrc * self)
   }
   GST_OBJECT_UNLOCK (self);
 
-  sret = GST_STATE (self) > GST_STATE_NULL ?
-      (gst_element_sync_state_with_parent (src) ? GST_STATE_CHANGE_SUCCESS :
-      GST_STATE_CHANGE_FAILURE) : GST_STATE_CHANGE_SUCCESS;
+  sret = set_source_state (self, src);
   if (sret == GST_STATE_CHANGE_FAILURE) {
     CgError *e = cg_error_new (CG_CODE_PIPELINE_ERROR,
         "The source failed to change state");
@@ -1399,6 +1449,7 @@ start_source (CgRetrySrc * self)
     cg_error_unref (e);
   }
   gst_object_unref (src);
+  g_rec_mutex_unlock (&self->source_lock);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1473,6 +1524,35 @@ cg_retry_src_handle_message (GstBin * bin, GstMessage * msg)
   GST_BIN_CLASS (cg_retry_src_parent_class)->handle_message (bin, msg);
 }
 
+/* The source is in locked state: retrysrc's own state changes reach it
+ * here. A failure is a source failure like any other. */
+static void
+sync_current_state (CgRetrySrc * self, GstState state)
+{
+  GstElement *cur;
+  guint generation;
+
+  g_rec_mutex_lock (&self->source_lock);
+  GST_OBJECT_LOCK (self);
+  cur = self->current ? gst_object_ref (self->current) : NULL;
+  generation = self->generation;
+  GST_OBJECT_UNLOCK (self);
+  if (cur == NULL) {
+    g_rec_mutex_unlock (&self->source_lock);
+    return;
+  }
+  if (gst_element_set_state (cur, state) == GST_STATE_CHANGE_FAILURE) {
+    CgError *e = cg_error_new (CG_CODE_PIPELINE_ERROR,
+        "The source failed to change state");
+
+    cg_error_set_message_type (e, "state-change");
+    source_failed (self, generation, e, NULL);
+    cg_error_unref (e);
+  }
+  gst_object_unref (cur);
+  g_rec_mutex_unlock (&self->source_lock);
+}
+
 static GstStateChangeReturn
 cg_retry_src_change_state (GstElement * element, GstStateChange transition)
 {
@@ -1523,8 +1603,12 @@ cg_retry_src_change_state (GstElement * element, GstStateChange transition)
       cg_backoff_set_clock (self->backoff, clock);
       cg_circuit_breaker_set_clock (self->breaker, clock);
       gst_object_unref (clock);
+      sync_current_state (self, GST_STATE_PLAYING);
       break;
     }
+    case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
+      sync_current_state (self, GST_STATE_PAUSED);
+      break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       GST_OBJECT_LOCK (self);
       self->shutting_down = TRUE;
@@ -1761,6 +1845,7 @@ cg_retry_src_finalize (GObject * object)
   gst_clear_object (&self->current);
   g_free (self->stream_id);
   g_mutex_clear (&self->push_lock);
+  g_rec_mutex_clear (&self->source_lock);
   G_OBJECT_CLASS (cg_retry_src_parent_class)->finalize (object);
 }
 
@@ -1780,6 +1865,7 @@ cg_retry_src_init (CgRetrySrc * self)
   self->last_out_pts = GST_CLOCK_TIME_NONE;
   self->last_duration = GST_CLOCK_TIME_NONE;
   g_mutex_init (&self->push_lock);
+  g_rec_mutex_init (&self->source_lock);
 
   self->backoff = cg_backoff_new ();
   g_object_set (self->backoff, "initial-delay", DEFAULT_INITIAL_DELAY,

@@ -426,7 +426,7 @@ GST_START_TEST (test_circuit_breaker_opens)
   /* a source that never delivers: the breaker opens after two failures */
   fixture_start (&f,
       "videotestsrc ! video/x-raw,width=16,height=16,framerate=10/1 ! "
-      "faultinject fault=error error-domain=resource error-code=3 "
+      "faultinject fault=error error-domain=resource error-code=7 "
       "after-buffers=0", "initial-delay", GST_SECOND, "multiplier", 1.0,
       "breaker-threshold", 2, "breaker-open-time", 60 * GST_SECOND, NULL);
   s = next_retry_message (&f, "retrying");
@@ -606,6 +606,52 @@ GST_START_TEST (test_encoded_resumes_at_keyframe)
 
 GST_END_TEST;
 
+GST_START_TEST (test_v4l2_missing_device)
+{
+  Fixture f;
+  GstStructure *s;
+  GstMessage *m;
+  const GstStructure *details = NULL;
+  guint attempt, errors = 0;
+
+  /* a real v4l2src on a device that does not exist: it fails in its state
+   * change; DEVICE_NOT_FOUND has the slow policy (straight to max-delay);
+   * retrysrc retries max-attempts times, then gives up with one ERROR
+   * carrying DEVICE_NOT_FOUND */
+  fixture_start (&f, "v4l2src device=/dev/camguard-no-such-video",
+      "initial-delay", GST_SECOND, "max-delay", 5 * GST_SECOND,
+      "max-attempts", 2, NULL);
+  for (attempt = 1; attempt <= 2; attempt++) {
+    guint n;
+
+    s = next_retry_message (&f, "retrying");
+    fail_unless (gst_structure_get_uint (s, "attempt", &n));
+    fail_unless_equals_int (n, attempt);
+    fail_unless_equals_string (gst_structure_get_string (s, "code"),
+        "DEVICE_NOT_FOUND");
+    gst_structure_free (s);
+    fail_unless_equals_uint64 (crank_next_delay (&f), 5 * GST_SECOND);
+  }
+  s = next_retry_message (&f, "gave-up");
+  fail_unless_equals_string (gst_structure_get_string (s, "code"),
+      "DEVICE_NOT_FOUND");
+  gst_structure_free (s);
+  while ((m = gst_bus_timed_pop_filtered (f.bus, GST_SECOND,
+              GST_MESSAGE_ERROR))) {
+    errors++;
+    gst_message_parse_error_details (m, &details);
+    fail_unless (details != NULL);
+    fail_unless_equals_string (gst_structure_get_string (details,
+            "camguard-code"), "DEVICE_NOT_FOUND");
+    fail_unless (GST_MESSAGE_SRC (m) == GST_OBJECT (f.h->element));
+    gst_message_unref (m);
+  }
+  fail_unless_equals_int (errors, 1);
+  fixture_stop (&f);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_bad_description)
 {
   GstHarness *h = gst_harness_new_with_padnames ("retrysrc", NULL, "src");
@@ -648,6 +694,7 @@ retrysrc_suite (void)
   tcase_add_test (tc, test_circuit_breaker_opens);
   tcase_add_test (tc, test_application_source);
   tcase_add_test (tc, test_encoded_resumes_at_keyframe);
+  tcase_add_test (tc, test_v4l2_missing_device);
   tcase_add_test (tc, test_bad_description);
   return s;
 }
