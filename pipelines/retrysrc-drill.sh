@@ -2,7 +2,7 @@
 # camguard drill: a live test camera that fails every few seconds, wrapped in
 # retrysrc. Each source instance posts a read error (RESOURCE/READ, the error
 # an RTSP or HTTP camera gives when its connection drops) after 60 frames;
-# retrysrc classifies it (CAMERA_UNREACHABLE), waits with jittered
+# retrysrc classifies it (CAMERA_DISCONNECTED), waits with jittered
 # exponential backoff, rebuilds the source and resumes, while the sink keeps
 # running with continuous timestamps. camguard-launch prints every
 # camguard-retry event (retrying / recovered) as one JSON line.
