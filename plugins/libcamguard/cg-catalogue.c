@@ -11,8 +11,8 @@
  * gateway, is one row of the table in this file. Renderers, docs/errors.md
  * and the gateway's `/api/v1/errors` endpoint are all produced from it.
  *
- * Why the rows are what they are (see docs/errors.md for the reasoning in
- * full):
+ * Why the rows are what they are (docs/error-model.md has the reasoning in
+ * full; docs/errors.md is the generated table):
  *
  * - API client failures keep the client codes of the REST seed (401/403/4xx)
  *   and the JSON-RPC codes of the camera-service seed (-32001, -32003, ...).
