@@ -1345,6 +1345,22 @@ wanted_source_state (CgRetrySrc * self)
   return state;
 }
 
+/* A locked child gets no clock and no base time from the bin: hand ours
+ * down, so that the source's timestamps are in the pipeline's running time. */
+static void
+share_clock (CgRetrySrc * self, GstElement * src)
+{
+  GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
+
+  if (clock) {
+    gst_element_set_clock (src, clock);
+    gst_object_unref (clock);
+  }
+  gst_element_set_base_time (src, gst_element_get_base_time (GST_ELEMENT
+          (self)));
+  gst_element_set_start_time (src, GST_CLOCK_TIME_NONE);
+}
+
 /* Brings @src to retrysrc's state; again if that changed meanwhile. */
 static GstStateChangeReturn
 set_source_state (CgRetrySrc * self, GstElement * src)
@@ -1355,6 +1371,7 @@ set_source_state (CgRetrySrc * self, GstElement * src)
   do {
     if (want < GST_STATE_PAUSED)
       break;
+    share_clock (self, src);
     ret = gst_element_set_state (src, want);
     if (ret == GST_STATE_CHANGE_FAILURE)
       break;
@@ -1541,6 +1558,7 @@ sync_current_state (CgRetrySrc * self, GstState state)
     g_rec_mutex_unlock (&self->source_lock);
     return;
   }
+  share_clock (self, cur);
   if (gst_element_set_state (cur, state) == GST_STATE_CHANGE_FAILURE) {
     CgError *e = cg_error_new (CG_CODE_PIPELINE_ERROR,
         "The source failed to change state");
