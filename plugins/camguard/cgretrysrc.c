@@ -1345,6 +1345,19 @@ wanted_source_state (CgRetrySrc * self)
   return state;
 }
 
+/* A failed state change of the source is a source failure; the ERROR the
+ * source posted, if any, was handled first and wins. */
+static void
+state_change_failed (CgRetrySrc * self, guint generation)
+{
+  CgError *e = cg_error_new (CG_CODE_PIPELINE_ERROR,
+      "The source failed to change state");
+
+  cg_error_set_message_type (e, "state-change");
+  source_failed (self, generation, e, NULL);
+  cg_error_unref (e);
+}
+
 /* A locked child gets no clock and no base time from the bin: hand ours
  * down, so that the source's timestamps are in the pipeline's running time. */
 static void
@@ -1456,15 +1469,8 @@ start_source (CgRetrySrc * self)
   GST_OBJECT_UNLOCK (self);
 
   sret = set_source_state (self, src);
-  if (sret == GST_STATE_CHANGE_FAILURE) {
-    CgError *e = cg_error_new (CG_CODE_PIPELINE_ERROR,
-        "The source failed to change state");
-
-    /* the ERROR the source posted, if any, was handled first */
-    cg_error_set_message_type (e, "state-change");
-    source_failed (self, generation, e, NULL);
-    cg_error_unref (e);
-  }
+  if (sret == GST_STATE_CHANGE_FAILURE)
+    state_change_failed (self, generation);
   gst_object_unref (src);
   g_rec_mutex_unlock (&self->source_lock);
 }
@@ -1559,14 +1565,8 @@ sync_current_state (CgRetrySrc * self, GstState state)
     return;
   }
   share_clock (self, cur);
-  if (gst_element_set_state (cur, state) == GST_STATE_CHANGE_FAILURE) {
-    CgError *e = cg_error_new (CG_CODE_PIPELINE_ERROR,
-        "The source failed to change state");
-
-    cg_error_set_message_type (e, "state-change");
-    source_failed (self, generation, e, NULL);
-    cg_error_unref (e);
-  }
+  if (gst_element_set_state (cur, state) == GST_STATE_CHANGE_FAILURE)
+    state_change_failed (self, generation);
   gst_object_unref (cur);
   g_rec_mutex_unlock (&self->source_lock);
 }
