@@ -1598,7 +1598,7 @@ cg_retry_src_change_state (GstElement * element, GstStateChange transition)
       if (!have) {
         GST_ELEMENT_ERROR_WITH_DETAILS (self, CORE, FAILED,
             ("retrysrc needs a source-description or a source"), (NULL),
-            ("details", "camguard-code", G_TYPE_STRING,
+            ("camguard-code", G_TYPE_STRING,
                 cg_code_to_name (CG_CODE_VALIDATION_ERROR), NULL));
         return GST_STATE_CHANGE_FAILURE;
       }

@@ -17,6 +17,7 @@ plugin_init (GstPlugin * plugin)
   GST_ELEMENT_REGISTER (qualityladder, plugin);
   GST_ELEMENT_REGISTER (faultinject, plugin);
   GST_ELEMENT_REGISTER (retrysrc, plugin);
+  GST_ELEMENT_REGISTER (snapshottap, plugin);
 
   return TRUE;
 }

@@ -10,3 +10,4 @@
 #include "cg-backoff.h"
 #include "cg-circuit-breaker.h"
 #include "cg-classifier.h"
+#include "cg-snapshot.h"

@@ -180,6 +180,15 @@ const CgCatalogueEntry *cg_catalogue_lookup (CgCode code);
 const CgCatalogueEntry *cg_catalogue_lookup_name (const gchar * name);
 const CgCatalogueEntry *cg_catalogue_get_entries (guint * n_entries);
 
+/**
+ * CG_CODE_ERROR:
+ *
+ * The #GError domain whose codes are #CgCode values: an API that fails with
+ * a catalogued error (a snapshot request, say) reports it in this domain.
+ */
+#define CG_CODE_ERROR (cg_code_error_quark ())
+GQuark cg_code_error_quark (void);
+
 const gchar *cg_code_to_name (CgCode code);
 gboolean cg_code_from_name (const gchar * name, CgCode * code);
 CgSeverity cg_code_get_severity (CgCode code);

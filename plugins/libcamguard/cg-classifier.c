@@ -46,6 +46,7 @@
 #endif
 
 #include <string.h>
+#include <gio/gio.h>
 
 #include "cg-classifier.h"
 #include "cg-catalogue.h"
@@ -976,4 +977,54 @@ cg_classifier_get_cause (CgClassifier * classifier)
   e = classifier->cause ? cg_error_ref (classifier->cause) : NULL;
   g_mutex_unlock (&classifier->lock);
   return e;
+}
+
+/**
+ * cg_classify_file_error:
+ * @error: a #GError from writing a file (#G_FILE_ERROR or #G_IO_ERROR)
+ *
+ * The storage code for a failed file write: a full disk is
+ * %CG_CODE_STORAGE_FULL; a missing directory, a read-only file system or
+ * no permission is %CG_CODE_STORAGE_DENIED; anything else
+ * %CG_CODE_STORAGE_IO.
+ *
+ * Returns: a storage #CgCode
+ */
+CgCode
+cg_classify_file_error (const GError * error)
+{
+  g_return_val_if_fail (error != NULL, CG_CODE_STORAGE_IO);
+
+  if (error->domain == G_FILE_ERROR) {
+    switch (error->code) {
+      case G_FILE_ERROR_NOSPC:
+        return CG_CODE_STORAGE_FULL;
+      case G_FILE_ERROR_ACCES:
+      case G_FILE_ERROR_PERM:
+      case G_FILE_ERROR_ROFS:
+      case G_FILE_ERROR_NOENT:
+      case G_FILE_ERROR_NOTDIR:
+      case G_FILE_ERROR_ISDIR:
+      case G_FILE_ERROR_NAMETOOLONG:
+        return CG_CODE_STORAGE_DENIED;
+      default:
+        return CG_CODE_STORAGE_IO;
+    }
+  }
+  if (error->domain == G_IO_ERROR) {
+    switch (error->code) {
+      case G_IO_ERROR_NO_SPACE:
+        return CG_CODE_STORAGE_FULL;
+      case G_IO_ERROR_PERMISSION_DENIED:
+      case G_IO_ERROR_READ_ONLY:
+      case G_IO_ERROR_NOT_FOUND:
+      case G_IO_ERROR_NOT_DIRECTORY:
+      case G_IO_ERROR_IS_DIRECTORY:
+      case G_IO_ERROR_FILENAME_TOO_LONG:
+        return CG_CODE_STORAGE_DENIED;
+      default:
+        return CG_CODE_STORAGE_IO;
+    }
+  }
+  return CG_CODE_STORAGE_IO;
 }

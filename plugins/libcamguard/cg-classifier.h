@@ -43,6 +43,7 @@ CgCode cg_classify_gerror (GQuark domain, gint code, CgRole role,
     const GstStructure * details);
 CgError *cg_classify_message (GstMessage * message);
 CgError *cg_classify_parse_error (const GError * error);
+CgCode cg_classify_file_error (const GError * error);
 
 #define CG_TYPE_CLASSIFIER (cg_classifier_get_type ())
 G_DECLARE_FINAL_TYPE (CgClassifier, cg_classifier, CG, CLASSIFIER, GObject)

@@ -1,0 +1,19 @@
+/* camguard - asynchronous snapshot requests to a snapshottap
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+void cg_snapshot_request_async (GstElement * tap, const gchar * format,
+    gint max_width, gint max_height, gint quality, GCancellable * cancellable,
+    GAsyncReadyCallback callback, gpointer user_data);
+GstSample *cg_snapshot_request_finish (GstElement * tap, GAsyncResult * result,
+    GError ** error);
+GstSample *cg_snapshot_request (GstElement * tap, const gchar * format,
+    gint max_width, gint max_height, gint quality, GError ** error);
+
+G_END_DECLS
