@@ -9,8 +9,10 @@
  * and returns the frame with the highest timestamp.
  *
  * Without keep-warm the pipeline is built for one request and freed after
- * it. With keep-warm it is kept (in READY) between requests while the caps
- * stay the same, which saves building it and loading the decoder.
+ * it. With keep-warm the pipeline and its elements are kept between
+ * requests while the caps stay the same (back in NULL: appsrc and appsink
+ * only forget an end of stream there), which saves looking the decoder up
+ * and building the pipeline.
  *
  * Not thread-safe: the caller serialises calls.
  */
@@ -110,8 +112,7 @@ build_pipeline (CgFrameDecoder * decoder, GstCaps * caps, GError ** error)
   decoder->appsink = gst_element_factory_make ("appsink", NULL);
   if (!decoder->appsrc || !dec || !decoder->appsink) {
     g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
-        "cannot create appsrc, %s or appsink",
-        GST_OBJECT_NAME (factory));
+        "cannot create appsrc, %s or appsink", GST_OBJECT_NAME (factory));
     if (dec)
       gst_object_unref (gst_object_ref_sink (dec));
     clear_pipeline (decoder);
@@ -209,7 +210,7 @@ cg_frame_decoder_decode (CgFrameDecoder * decoder, GstCaps * caps,
   if (decoder->keep_warm && best) {
     g_autoptr (GstBus) bus = gst_element_get_bus (decoder->pipeline);
 
-    gst_element_set_state (decoder->pipeline, GST_STATE_READY);
+    gst_element_set_state (decoder->pipeline, GST_STATE_NULL);
     /* nobody watches this bus: drop what the request left on it */
     gst_bus_set_flushing (bus, TRUE);
     gst_bus_set_flushing (bus, FALSE);

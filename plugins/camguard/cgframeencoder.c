@@ -231,12 +231,16 @@ convert_frame (CgFrameEncoder * encoder, GstVideoFrame * in, gint width,
     gst_video_info_set_format (&encoder->conv_out, GST_VIDEO_FORMAT_I420,
         width, height);
     /* the converter converts format and size, nothing else */
-    GST_VIDEO_INFO_FPS_N (&encoder->conv_out) = GST_VIDEO_INFO_FPS_N (&in->info);
-    GST_VIDEO_INFO_FPS_D (&encoder->conv_out) = GST_VIDEO_INFO_FPS_D (&in->info);
-    GST_VIDEO_INFO_PAR_N (&encoder->conv_out) = GST_VIDEO_INFO_PAR_N (&in->info);
-    GST_VIDEO_INFO_PAR_D (&encoder->conv_out) = GST_VIDEO_INFO_PAR_D (&in->info);
-    encoder->converter = gst_video_converter_new (&encoder->conv_in,
-        &encoder->conv_out, NULL);
+    GST_VIDEO_INFO_FPS_N (&encoder->conv_out) =
+        GST_VIDEO_INFO_FPS_N (&in->info);
+    GST_VIDEO_INFO_FPS_D (&encoder->conv_out) =
+        GST_VIDEO_INFO_FPS_D (&in->info);
+    GST_VIDEO_INFO_PAR_N (&encoder->conv_out) =
+        GST_VIDEO_INFO_PAR_N (&in->info);
+    GST_VIDEO_INFO_PAR_D (&encoder->conv_out) =
+        GST_VIDEO_INFO_PAR_D (&in->info);
+    encoder->converter =
+        gst_video_converter_new (&encoder->conv_in, &encoder->conv_out, NULL);
     if (!encoder->converter) {
       g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
           "no conversion from %s %dx%d to I420 %dx%d",

@@ -5,9 +5,7 @@
 
 #include <gst/gst.h>
 
-G_BEGIN_DECLS
-
-typedef struct _CgFrameEncoder CgFrameEncoder;
+G_BEGIN_DECLS typedef struct _CgFrameEncoder CgFrameEncoder;
 
 CgFrameEncoder *cg_frame_encoder_new (void);
 void cg_frame_encoder_free (CgFrameEncoder * encoder);

@@ -463,8 +463,7 @@ failure (CgCode code, const gchar * reason, const gchar * message)
 {
   return gst_structure_new ("camguard-snapshot-error",
       "camguard-code", G_TYPE_STRING, cg_code_to_name (code),
-      "reason", G_TYPE_STRING, reason, "message", G_TYPE_STRING, message,
-      NULL);
+      "reason", G_TYPE_STRING, reason, "message", G_TYPE_STRING, message, NULL);
 }
 
 /* Takes references to what a snapshot needs, or returns why it cannot. */
@@ -618,8 +617,7 @@ cg_snapshot_tap_snapshot (CgSnapshotTap * self, const gchar * format,
 
   if (!format || !*format)
     format = "image/jpeg";
-  if (!g_str_equal (format, "image/jpeg") && !g_str_equal (format,
-          "image/png")) {
+  if (!g_str_equal (format, "image/jpeg") && !g_str_equal (format, "image/png")) {
     g_autofree gchar *msg =
         g_strdup_printf ("unsupported snapshot format \"%s\" (image/jpeg or "
         "image/png)", format);
@@ -680,8 +678,7 @@ cg_snapshot_tap_snapshot (CgSnapshotTap * self, const gchar * format,
   self->encode_total += spent;
   self->encode_max = MAX (self->encode_max, spent);
   GST_OBJECT_UNLOCK (self);
-  GST_LOG_OBJECT (self, "snapshot in %" GST_TIME_FORMAT,
-      GST_TIME_ARGS (spent));
+  GST_LOG_OBJECT (self, "snapshot in %" GST_TIME_FORMAT, GST_TIME_ARGS (spent));
   return sample;
 
 failed:
@@ -737,8 +734,7 @@ writer_warn (CgSnapshotTap * self, CgCode code, const gchar * message)
   self->writer_failing = TRUE;
   GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, WRITE,
       ("Periodic snapshot failed: %s", message), ("%s", message),
-      ("camguard-code", G_TYPE_STRING, cg_code_to_name (code),
-          NULL));
+      ("camguard-code", G_TYPE_STRING, cg_code_to_name (code), NULL));
 }
 
 static void
@@ -767,8 +763,7 @@ write_snapshot (CgSnapshotTap * self)
   GST_OBJECT_UNLOCK (self);
 
   gst_buffer_map (buf, &map, GST_MAP_READ);
-  ok = g_file_set_contents (location, (const gchar *) map.data, map.size,
-      &err);
+  ok = g_file_set_contents (location, (const gchar *) map.data, map.size, &err);
   gst_buffer_unmap (buf, &map);
   if (!ok) {
     writer_warn (self, cg_classify_file_error (err), err->message);

@@ -7,7 +7,6 @@
 #include <gst/base/gstbasetransform.h>
 
 G_BEGIN_DECLS
-
 /**
  * CgSnapshotMode:
  * @CG_SNAPSHOT_MODE_LATEST: the newest frame: encoded input keeps every
@@ -17,7 +16,7 @@ G_BEGIN_DECLS
  *
  * Which frame a snapshot of encoded input shows.
  */
-typedef enum
+    typedef enum
 {
   CG_SNAPSHOT_MODE_LATEST,
   CG_SNAPSHOT_MODE_KEYFRAME,
@@ -54,5 +53,4 @@ typedef enum
 #define CG_TYPE_SNAPSHOT_TAP (cg_snapshot_tap_get_type ())
 G_DECLARE_FINAL_TYPE (CgSnapshotTap, cg_snapshot_tap, CG, SNAPSHOT_TAP,
     GstBaseTransform)
-
-G_END_DECLS
+    G_END_DECLS

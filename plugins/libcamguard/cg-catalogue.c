@@ -261,7 +261,7 @@ cg_catalogue_get_entries (guint * n_entries)
   return catalogue;
 }
 
-G_DEFINE_QUARK (camguard-code-error-quark, cg_code_error);
+G_DEFINE_QUARK (camguard - code - error - quark, cg_code_error);
 
 /**
  * cg_code_to_name:

@@ -6,7 +6,6 @@
 #include <glib-object.h>
 
 G_BEGIN_DECLS
-
 /**
  * CgCode:
  * @CG_CODE_AUTHENTICATION_REQUIRED: the API client sent no credentials
@@ -58,7 +57,8 @@ G_BEGIN_DECLS
  * (see cg_catalogue_lookup()) holds its category, severity, HTTP status,
  * JSON-RPC code and default message.
  */
-typedef enum {
+    typedef enum
+{
   CG_CODE_AUTHENTICATION_REQUIRED = 1,
   CG_CODE_INVALID_API_KEY,
   CG_CODE_INVALID_TOKEN,
@@ -118,7 +118,8 @@ typedef enum {
  *
  * Severity of a catalogue code, as the video-protocol error model defines it.
  */
-typedef enum {
+typedef enum
+{
   CG_SEVERITY_FATAL,
   CG_SEVERITY_RECOVERABLE,
   CG_SEVERITY_WARNING,
@@ -133,7 +134,8 @@ typedef enum {
  *
  * How a source that failed with a code should be retried.
  */
-typedef enum {
+typedef enum
+{
   CG_RETRY_NORMAL,
   CG_RETRY_SLOW,
   CG_RETRY_NEVER,
@@ -158,7 +160,8 @@ typedef enum {
  *
  * One row of the error catalogue.
  */
-typedef struct {
+typedef struct
+{
   CgCode code;
   const gchar *name;
   const gchar *category;

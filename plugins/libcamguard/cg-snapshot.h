@@ -7,8 +7,7 @@
 #include <gst/gst.h>
 
 G_BEGIN_DECLS
-
-void cg_snapshot_request_async (GstElement * tap, const gchar * format,
+    void cg_snapshot_request_async (GstElement * tap, const gchar * format,
     gint max_width, gint max_height, gint quality, GCancellable * cancellable,
     GAsyncReadyCallback callback, gpointer user_data);
 GstSample *cg_snapshot_request_finish (GstElement * tap, GAsyncResult * result,
