@@ -186,8 +186,7 @@ client_connected (GstRTSPServer * server, GstRTSPClient * client,
   GST_DEBUG ("client %p connected", client);
   g_signal_connect (client, "pre-describe-request", G_CALLBACK (pre_request),
       cam);
-  g_signal_connect (client, "pre-setup-request", G_CALLBACK (pre_request),
-      cam);
+  g_signal_connect (client, "pre-setup-request", G_CALLBACK (pre_request), cam);
 }
 
 static GstRTSPFilterResult
@@ -243,8 +242,7 @@ camera_listen (FakeCamera * cam, GError ** error)
 
   /* After the first bind the server's service is the bound port, so the new
    * socket (SO_REUSEADDR) listens on the same port again. */
-  cam->listen_source = gst_rtsp_server_create_source (cam->server, NULL,
-      error);
+  cam->listen_source = gst_rtsp_server_create_source (cam->server, NULL, error);
   if (cam->listen_source == NULL)
     return FALSE;
   g_source_attach (cam->listen_source, NULL);
@@ -342,8 +340,7 @@ camera_die (FakeCamera * cam, gdouble down)
     g_source_remove (cam->revive_id);
   cam->revive_id = 0;
   if (down > 0)
-    cam->revive_id = g_timeout_add ((guint) (down * 1000), revive_timeout,
-        cam);
+    cam->revive_id = g_timeout_add ((guint) (down * 1000), revive_timeout, cam);
 }
 
 /* Apply one command; returns the answer line (without newline). */
@@ -524,8 +521,7 @@ control_incoming (GSocketService * service, GSocketConnection * connection,
   cc->connection = g_object_ref (connection);
   cc->in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM
           (connection)));
-  g_data_input_stream_set_newline_type (cc->in,
-      G_DATA_STREAM_NEWLINE_TYPE_ANY);
+  g_data_input_stream_set_newline_type (cc->in, G_DATA_STREAM_NEWLINE_TYPE_ANY);
   control_conn_next (cc);
   return TRUE;
 }
@@ -638,7 +634,8 @@ static gchar *
 make_launch (FakeCamera * cam)
 {
   g_autofree gchar *src = g_strdup_printf ("( videotestsrc is-live=true "
-      "pattern=ball ! video/x-raw,width=%d,height=%d,framerate=%d/1 ! ",
+      "pattern=ball ! video/x-raw,format=I420,width=%d,height=%d,"
+      "framerate=%d/1 ! ",
       cam->width, cam->height, cam->framerate);
 
   if (g_str_equal (cam->codec, "mjpeg"))
