@@ -455,7 +455,8 @@ held_clear (Held * held)
   gst_clear_buffer (&held->frame);
   for (i = 0; i < held->n_gop; i++)
     gst_buffer_unref (held->gop[i]);
-  g_free (held->gop);
+  g_clear_pointer (&held->gop, g_free);
+  held->n_gop = 0;
 }
 
 static GstStructure *
@@ -662,7 +663,6 @@ cg_snapshot_tap_snapshot (CgSnapshotTap * self, const gchar * format,
         "last-frame-time", G_TYPE_UINT64, held.pts, NULL);
     g_clear_error (&err);
     gst_structure_free (info);
-    held_clear (&held);
     goto failed;
   }
 
@@ -682,6 +682,8 @@ cg_snapshot_tap_snapshot (CgSnapshotTap * self, const gchar * format,
   return sample;
 
 failed:
+  /* a stale frame was taken before it was found stale */
+  held_clear (&held);
   GST_DEBUG_OBJECT (self, "snapshot failed: %" GST_PTR_FORMAT, fail);
   GST_OBJECT_LOCK (self);
   self->failed++;

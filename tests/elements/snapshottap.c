@@ -206,7 +206,12 @@ GST_START_TEST (test_passthrough_exact)
   fail_unless_equals_int (GST_MINI_OBJECT_REFCOUNT_VALUE (in), 2);
 
   caps = gst_pad_get_current_caps (h->sinkpad);
-  fail_unless (gst_caps_is_equal (caps, gst_caps_from_string (RAW_CAPS)));
+  {
+    GstCaps *expected = gst_caps_from_string (RAW_CAPS);
+
+    fail_unless (gst_caps_is_equal (caps, expected));
+    gst_caps_unref (expected);
+  }
   gst_caps_unref (caps);
 
   gst_buffer_unref (out);
@@ -738,6 +743,7 @@ GST_START_TEST (test_periodic_writer)
     gst_buffer_unref (jpeg);
     g_unlink (path);
   }
+  gst_element_set_bus (h->element, NULL);
   gst_harness_teardown (h);
   g_rmdir (dir);
   gst_object_unref (bus);
