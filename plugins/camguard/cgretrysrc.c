@@ -19,7 +19,8 @@
  * Downstream is not disturbed: the src pad stays linked, no ERROR, EOS or
  * flush leaves the element while it retries, the stream-id and the segment
  * stay the same, and buffer timestamps continue monotonically. For raw video,
- * #CgRetrySrc:fallback-mode can keep frames flowing (black or the last frame)
+ * #CgRetrySrc:fallback-mode can keep frames flowing (black, colour bars or the
+ * last frame)
  * while the camera is away; encoded streams resume at a keyframe.
  *
  * A stall is reported between #CgRetrySrc:timeout and timeout + timeout/10
@@ -65,6 +66,7 @@
 #include <string.h>
 
 #include <gst/gst.h>
+#include <gst/app/app.h>
 #include <gst/video/video.h>
 
 #include <camguard.h>
@@ -100,12 +102,15 @@ typedef enum
  * @CG_RETRY_SRC_FALLBACK_NONE: push nothing while the source is away
  * @CG_RETRY_SRC_FALLBACK_LAST_FRAME: repeat the last raw video frame
  * @CG_RETRY_SRC_FALLBACK_BLACK: push black raw video frames
+ * @CG_RETRY_SRC_FALLBACK_PATTERN: push colour bars (SMPTE), the picture
+ *   every video engineer reads as "no signal"
  */
 typedef enum
 {
   CG_RETRY_SRC_FALLBACK_NONE,
   CG_RETRY_SRC_FALLBACK_LAST_FRAME,
   CG_RETRY_SRC_FALLBACK_BLACK,
+  CG_RETRY_SRC_FALLBACK_PATTERN,
 } CgRetrySrcFallback;
 
 static GType
@@ -141,6 +146,8 @@ cg_retry_src_fallback_get_type (void)
     {CG_RETRY_SRC_FALLBACK_LAST_FRAME, "Repeat the last raw video frame",
         "last-frame"},
     {CG_RETRY_SRC_FALLBACK_BLACK, "Push black raw video frames", "black"},
+    {CG_RETRY_SRC_FALLBACK_PATTERN, "Push colour bars (SMPTE) raw video frames",
+        "pattern"},
     {0, NULL, NULL}
   };
 
@@ -392,12 +399,53 @@ make_black_frame (GstCaps * caps)
   return buf;
 }
 
+/* Colour bars in exactly the stream's raw format and size, drawn once per
+ * outage by videotestsrc on the fallback thread. */
+static GstBuffer *
+make_pattern_frame (GstCaps * caps)
+{
+  GstElement *pipeline, *src, *filter, *sink;
+  GstSample *sample;
+  GstBuffer *buf = NULL;
+
+  pipeline = gst_pipeline_new ("retrysrc-pattern");
+  src = gst_element_factory_make ("videotestsrc", NULL);
+  filter = gst_element_factory_make ("capsfilter", NULL);
+  sink = gst_element_factory_make ("appsink", NULL);
+  if (!src || !filter || !sink) {
+    gst_clear_object (&src);
+    gst_clear_object (&filter);
+    gst_clear_object (&sink);
+    gst_object_unref (pipeline);
+    return NULL;
+  }
+  g_object_set (src, "num-buffers", 1, "pattern", 0 /* smpte */ , NULL);
+  g_object_set (filter, "caps", caps, NULL);
+  g_object_set (sink, "sync", FALSE, NULL);
+  gst_bin_add_many (GST_BIN (pipeline), src, filter, sink, NULL);
+  if (gst_element_link_many (src, filter, sink, NULL)
+      && gst_element_set_state (pipeline,
+          GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE) {
+    sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink), 5 * GST_SECOND);
+    if (sample) {
+      buf = gst_buffer_ref (gst_sample_get_buffer (sample));
+      gst_sample_unref (sample);
+    }
+  }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (pipeline);
+  return buf;
+}
+
 static gpointer
 fallback_thread_func (gpointer data)
 {
   CgRetrySrc *self = data;
   GstClock *clock = get_clock (self);
   GstBuffer *frame = NULL;
+  GstCaps *caps = NULL;
+  GstVideoInfo vinfo;
+  gboolean pattern;
   GstClockTime interval;
 
   GST_OBJECT_LOCK (self);
@@ -406,8 +454,17 @@ fallback_thread_func (gpointer data)
   if (self->fallback == CG_RETRY_SRC_FALLBACK_LAST_FRAME && self->last_buffer)
     frame = gst_buffer_ref (self->last_buffer);
   else if (self->last_caps)
-    frame = make_black_frame (self->last_caps);
+    caps = gst_caps_ref (self->last_caps);
+  pattern = self->fallback == CG_RETRY_SRC_FALLBACK_PATTERN;
   GST_OBJECT_UNLOCK (self);
+
+  if (caps) {
+    if (pattern && gst_video_info_from_caps (&vinfo, caps))
+      frame = make_pattern_frame (caps);
+    if (!frame)
+      frame = make_black_frame (caps);
+    gst_caps_unref (caps);
+  }
 
   while (frame) {
     GstClockTime next, abs_now;
@@ -2047,7 +2104,7 @@ cg_retry_src_class_init (CgRetrySrcClass * klass)
    */
   properties[PROP_FALLBACK_MODE] = g_param_spec_enum ("fallback-mode",
       "Fallback mode", "Raw video only: what to push while the source is away "
-      "(none, last-frame, black), at the stream's frame rate",
+      "(none, last-frame, black, pattern), at the stream's frame rate",
       cg_retry_src_fallback_get_type (), DEFAULT_FALLBACK,
       rw | GST_PARAM_MUTABLE_READY);
   /**

@@ -396,6 +396,40 @@ GST_START_TEST (test_fallback_black_while_waiting)
 
 GST_END_TEST;
 
+GST_START_TEST (test_fallback_pattern_while_waiting)
+{
+  Fixture f;
+  GstClockTime last = GST_CLOCK_TIME_NONE;
+  GstStructure *s;
+  GstBuffer *b;
+  GstMapInfo map;
+  guint x, distinct = 0;
+
+  fixture_start (&f, FAILING_SOURCE (3), "initial-delay", 10 * GST_SECOND,
+      "fallback-mode", 3 /* pattern */ , NULL);
+  pull_buffers (&f, 3, &last);
+  s = next_retry_message (&f, "retrying");
+  gst_structure_free (s);
+  gst_test_clock_wait_for_multiple_pending_ids (f.clock, 2, NULL);
+  fail_unless (gst_test_clock_crank (f.clock));
+  b = gst_harness_pull (f.h);
+  fail_unless (GST_BUFFER_FLAG_IS_SET (b, GST_BUFFER_FLAG_GAP));
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (b), last + 100 * GST_MSECOND);
+  /* colour bars in the stream's own format: the luma of the first row
+   * steps across the bars, and does not start black */
+  gst_buffer_map (b, &map, GST_MAP_READ);
+  fail_unless_equals_int (map.size, 16 * 16 * 3 / 2);
+  fail_unless (map.data[0] > 100);
+  for (x = 1; x < 16; x++)
+    distinct += map.data[x] != map.data[x - 1];
+  fail_unless (distinct >= 3);
+  gst_buffer_unmap (b, &map);
+  gst_buffer_unref (b);
+  fixture_stop (&f);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_circuit_breaker_opens)
 {
   Fixture f;
@@ -691,6 +725,7 @@ retrysrc_suite (void)
   tcase_add_test (tc, test_eos_is_failure);
   tcase_add_test (tc, test_stall_detected_by_timeout);
   tcase_add_test (tc, test_fallback_black_while_waiting);
+  tcase_add_test (tc, test_fallback_pattern_while_waiting);
   tcase_add_test (tc, test_circuit_breaker_opens);
   tcase_add_test (tc, test_application_source);
   tcase_add_test (tc, test_encoded_resumes_at_keyframe);
