@@ -156,6 +156,9 @@ struct _CgSnapshotTap
   /* what is held; object lock */
   InputKind kind;
   gboolean intra_only;          /* every frame is a keyframe (MJPEG) */
+  gboolean annexb;              /* H.264 / H.265 byte-stream */
+  gboolean h265;
+  GstBuffer *param_sets;        /* the last in-band VPS/SPS/PPS seen */
   GstCaps *caps;
   GstSegment segment;
   GstBuffer *latest;            /* raw input */
@@ -286,6 +289,59 @@ take_gop_locked (CgSnapshotTap * self)
   return old;
 }
 
+/* The bytes of a byte-stream access unit before its first slice, and
+ * whether they hold a sequence parameter set. Scans a keyframe's first few
+ * NAL units only. */
+static gsize
+keyframe_header (GstBuffer * buf, gboolean h265, gboolean * has_sps)
+{
+  GstMapInfo map;
+  gsize i, header = 0;
+
+  *has_sps = FALSE;
+  if (!gst_buffer_map (buf, &map, GST_MAP_READ))
+    return 0;
+  for (i = 0; i + 3 < map.size; i++) {
+    guint type;
+
+    if (map.data[i] != 0 || map.data[i + 1] != 0 || map.data[i + 2] != 1)
+      continue;
+    type = h265 ? (map.data[i + 3] >> 1) & 0x3f : map.data[i + 3] & 0x1f;
+    if (h265 ? type < 32 : (type >= 1 && type <= 5)) {
+      /* the first slice; a 4-byte start code begins one byte earlier */
+      header = i > 0 && map.data[i - 1] == 0 ? i - 1 : i;
+      break;
+    }
+    if (h265 ? type == 33 : type == 7)
+      *has_sps = TRUE;
+    i += 2;
+  }
+  gst_buffer_unmap (buf, &map);
+  return header;
+}
+
+/* Cameras often send the parameter sets once, in the SDP or before the
+ * first keyframe only. A GOP held without them could not be decoded on its
+ * own: its keyframe gets the last ones seen in front of it (memory shared,
+ * nothing copied). Object lock held; returns a reference. */
+static GstBuffer *
+keyframe_with_params_locked (CgSnapshotTap * self, GstBuffer * buf)
+{
+  gboolean has_sps;
+  gsize header = keyframe_header (buf, self->h265, &has_sps);
+
+  if (has_sps) {
+    gst_clear_buffer (&self->param_sets);
+    self->param_sets = gst_buffer_copy_region (buf, GST_BUFFER_COPY_MEMORY, 0,
+        header);
+    return gst_buffer_ref (buf);
+  }
+  if (!self->param_sets)
+    return gst_buffer_ref (buf);
+  return gst_buffer_append (gst_buffer_copy (self->param_sets),
+      gst_buffer_copy (buf));
+}
+
 static void
 hold_encoded_locked (CgSnapshotTap * self, GstBuffer * buf, GstClockTime now,
     GPtrArray ** old_gop)
@@ -293,12 +349,16 @@ hold_encoded_locked (CgSnapshotTap * self, GstBuffer * buf, GstClockTime now,
   gsize size = gst_buffer_get_size (buf);
   gboolean keyframe = self->intra_only
       || !GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT);
+  GstBuffer *held = NULL;
 
   if (keyframe) {
     *old_gop = take_gop_locked (self);
-    if (size > self->max_gop_bytes) {
+    held = self->annexb ? keyframe_with_params_locked (self, buf) :
+        gst_buffer_ref (buf);
+    if (gst_buffer_get_size (held) > self->max_gop_bytes) {
       /* not even the keyframe fits: hold nothing rather than break the
        * bound the user set */
+      gst_buffer_unref (held);
       self->frames_not_held++;
       return;
     }
@@ -319,8 +379,10 @@ hold_encoded_locked (CgSnapshotTap * self, GstBuffer * buf, GstClockTime now,
     return;
   }
 
-  g_ptr_array_add (self->gop, gst_buffer_ref (buf));
-  self->gop_bytes += size;
+  if (!keyframe)
+    held = gst_buffer_ref (buf);
+  g_ptr_array_add (self->gop, held);
+  self->gop_bytes += gst_buffer_get_size (held);
   self->latest_arrival = now;
 }
 
@@ -365,6 +427,9 @@ cg_snapshot_tap_set_caps (GstBaseTransform * trans, GstCaps * incaps,
   GST_OBJECT_LOCK (self);
   gst_caps_replace (&self->caps, incaps);
   self->intra_only = g_str_equal (name, "image/jpeg");
+  self->h265 = g_str_equal (name, "video/x-h265");
+  self->annexb = g_strcmp0 (gst_structure_get_string (gst_caps_get_structure
+          (incaps, 0), "stream-format"), "byte-stream") == 0;
   if (g_str_equal (name, "video/x-raw")) {
     self->kind = KIND_RAW;
     old_gop = take_gop_locked (self);
@@ -389,6 +454,7 @@ clear_held (CgSnapshotTap * self)
   GST_OBJECT_LOCK (self);
   old = g_steal_pointer (&self->latest);
   gst_clear_caps (&self->latest_caps);
+  gst_clear_buffer (&self->param_sets);
   old_gop = take_gop_locked (self);
   GST_OBJECT_UNLOCK (self);
 

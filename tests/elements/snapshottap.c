@@ -501,15 +501,21 @@ typedef struct
   GstClockTime base;            /* x264enc shifts timestamps by this */
 } Stream;
 
-/* Encodes @n flat frames of LUMA(i) with x264 at a GOP of @gop. */
+#define X264 "x264enc tune=zerolatency speed-preset=ultrafast " \
+  "key-int-max=%u pass=quant quantizer=4 option-string=scenecut=0 " \
+  "! h264parse ! video/x-h264,stream-format=byte-stream,alignment=au"
+/* x265 sends its parameter sets before the first keyframe only */
+#define X265 "x265enc tune=zerolatency speed-preset=ultrafast " \
+  "key-int-max=%u qp=4 option-string=scenecut=0 " \
+  "! h265parse ! video/x-h265,stream-format=byte-stream,alignment=au"
+
+/* Encodes @n flat frames of LUMA(i) with @encoder at a GOP of @gop. */
 static Stream
-h264_stream (guint n, guint gop)
+encoded_stream (const gchar * encoder, guint n, guint gop)
 {
+  g_autofree gchar *enc = g_strdup_printf (encoder, gop);
   g_autofree gchar *desc = g_strdup_printf ("appsrc name=src format=time "
-      "caps=" RAW_CAPS " ! x264enc tune=zerolatency speed-preset=ultrafast "
-      "key-int-max=%u pass=quant quantizer=4 option-string=scenecut=0 "
-      "! h264parse ! video/x-h264,stream-format=byte-stream,alignment=au "
-      "! appsink name=sink sync=false", gop);
+      "caps=" RAW_CAPS " ! %s ! appsink name=sink sync=false", enc);
   GstElement *pipeline = gst_parse_launch (desc, NULL);
   GstElement *src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
   GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
@@ -579,7 +585,7 @@ encoded_harness (const gchar * launch, Stream * s, guint n, GstElement ** tap)
 
 GST_START_TEST (test_h264_latest_mid_gop)
 {
-  Stream s = h264_stream (60, 30);
+  Stream s = encoded_stream (X264, 60, 30);
   GstElement *tap;
   GstHarness *h;
   GstSample *sample;
@@ -609,9 +615,27 @@ GST_START_TEST (test_h264_latest_mid_gop)
 
 GST_END_TEST;
 
+GST_START_TEST (test_h265_params_once)
+{
+  Stream s = encoded_stream (X265, 60, 30);
+  GstElement *tap;
+  GstHarness *h;
+  GstSample *sample;
+
+  /* mid second GOP: its keyframe carries no parameter sets of its own */
+  h = encoded_harness ("snapshottap max-age=0", &s, 40, &tap);
+  sample = snapshot (tap, "image/jpeg", 0, 0);
+  assert_shows (sample, 39, W, H);
+  gst_sample_unref (sample);
+  gst_harness_teardown (h);
+  stream_clear (&s);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_h264_keyframe_mode)
 {
-  Stream s = h264_stream (60, 30);
+  Stream s = encoded_stream (X264, 60, 30);
   GstElement *tap;
   GstHarness *h = encoded_harness ("snapshottap max-age=0 snapshot-mode=1",
       &s, 45, &tap);
@@ -631,7 +655,7 @@ GST_END_TEST;
 
 GST_START_TEST (test_h264_gop_budget)
 {
-  Stream s = h264_stream (60, 30);
+  Stream s = encoded_stream (X264, 60, 30);
   GstElement *tap;
   GstHarness *h;
   gsize key = gst_buffer_get_size (g_ptr_array_index (s.frames, 0));
@@ -671,7 +695,7 @@ GST_END_TEST;
 
 GST_START_TEST (test_h264_before_keyframe)
 {
-  Stream s = h264_stream (40, 30);
+  Stream s = encoded_stream (X264, 40, 30);
   GstElement *tap;
   GstHarness *h = gst_harness_new_parse ("snapshottap max-age=0");
   GstSample *sample;
@@ -810,6 +834,7 @@ snapshottap_suite (void)
   tcase_add_test (tc, test_async_request);
   tcase_add_test (tc, test_h264_latest_mid_gop);
   tcase_add_test (tc, test_h264_keyframe_mode);
+  tcase_add_test (tc, test_h265_params_once);
   tcase_add_test (tc, test_h264_gop_budget);
   tcase_add_test (tc, test_h264_before_keyframe);
   tcase_add_test (tc, test_periodic_writer);
