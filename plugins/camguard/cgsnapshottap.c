@@ -16,6 +16,11 @@
  *   the last keyframe when #CgSnapshotTap:snapshot-mode is `keyframe`;
  * * MJPEG (`image/jpeg`): the newest picture.
  *
+ * Many cameras send H.264/H.265 parameter sets only once (in the SDP, or
+ * before the first keyframe). For byte-stream input the element remembers
+ * the last ones seen and puts them in front of a held keyframe that lacks
+ * them, so that every held GOP decodes on its own.
+ *
  * The #CgSnapshotTap::snapshot action signal encodes a picture on the
  * calling thread, never on the streaming thread: raw frames are JPEG-encoded
  * with libjpeg-turbo straight from the frame's memory (scaled first when a
