@@ -16,20 +16,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../../build}
 n1=${2:-200}
 n2=${3:-1200}
-build=$(cd "$build" && pwd)
-export GST_PLUGIN_PATH="$build/plugins/camguard"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-export GST_REGISTRY_1_0="$tmp/registry.bin"
-gst-inspect-1.0 retrysrc >/dev/null    # build the registry outside valgrind
-
-ir () {   # ir NAME PIPELINE... : total instructions of one gst-launch run
-  name=$1; shift
-  valgrind --tool=callgrind --callgrind-out-file="$tmp/$name.out" \
-      gst-launch-1.0 -q "$@" >/dev/null 2>"$tmp/$name.log" \
-    || { cat "$tmp/$name.log" >&2; exit 1; }
-  sed -n 's/^summary: *//p' "$tmp/$name.out"
-}
+probe=retrysrc
+. "$here/../callgrind.sh"
 
 run_case () {   # run_case LABEL CAPS PATTERN
   label=$1; caps=$2; pattern=$3

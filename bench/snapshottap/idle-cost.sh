@@ -16,20 +16,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../../build}
 n1=${2:-60}
 n2=${3:-240}
-build=$(cd "$build" && pwd)
-export GST_PLUGIN_PATH="$build/plugins/camguard"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-export GST_REGISTRY_1_0="$tmp/registry.bin"
-gst-inspect-1.0 snapshottap >/dev/null  # build the registry outside valgrind
-
-ir () {   # ir NAME PIPELINE... : total instructions of one gst-launch run
-  name=$1; shift
-  valgrind --tool=callgrind --callgrind-out-file="$tmp/$name.out" \
-      gst-launch-1.0 -q "$@" >/dev/null 2>"$tmp/$name.log" \
-    || { cat "$tmp/$name.log" >&2; exit 1; }
-  sed -n 's/^summary: *//p' "$tmp/$name.out"
-}
+probe=snapshottap
+. "$here/../callgrind.sh"
 
 raw="video/x-raw,format=I420,width=1920,height=1080,framerate=30/1"
 for n in "$n1" "$n2"; do
