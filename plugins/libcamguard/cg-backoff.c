@@ -426,7 +426,11 @@ cg_backoff_set_clock (CgBackoff * backoff, GstClock * clock)
  * cg_backoff_get_clock:
  * @backoff: a #CgBackoff
  *
- * Returns: (transfer full): the clock in use
+ * Gets the clock that timestamps failures and successes: the one set with
+ * cg_backoff_set_clock(), or the system clock.
+ *
+ * Returns: (transfer full): the clock in use; drop it with
+ *   gst_object_unref()
  */
 GstClock *
 cg_backoff_get_clock (CgBackoff * backoff)
@@ -649,6 +653,8 @@ cg_backoff_unset_policy (CgBackoff * backoff, CgCode code)
  * @backoff: a #CgBackoff
  * @code: a catalogue code
  *
+ * Gets the retry policy this backoff applies to failures with @code.
+ *
  * Returns: the retry policy this backoff applies to @code: the override if
  *   one was set, else the catalogue's (%CG_RETRY_NORMAL for an unknown code)
  */
@@ -668,6 +674,9 @@ cg_backoff_get_policy (CgBackoff * backoff, CgCode code)
 /**
  * cg_backoff_get_attempts:
  * @backoff: a #CgBackoff
+ *
+ * Counts the failures of the current outage. An outage whose source has
+ * stayed healthy for #CgBackoff:stable-period is over, so this gives 0 then.
  *
  * Returns: the number of failures recorded in the current outage; 0 when
  *   there is none (never failed, reset, or healthy for the stable period)
@@ -689,6 +698,9 @@ cg_backoff_get_attempts (CgBackoff * backoff)
 /**
  * cg_backoff_get_outage_start:
  * @backoff: a #CgBackoff
+ *
+ * Gets when the current outage began, on the backoff's clock, e.g. to report
+ * how long a camera has been away.
  *
  * Returns: the clock time of the first failure of the current outage, or
  *   %GST_CLOCK_TIME_NONE when there is no outage

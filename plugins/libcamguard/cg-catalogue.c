@@ -216,6 +216,8 @@ G_DEFINE_BOXED_TYPE (CgCatalogueEntry, cg_catalogue_entry, entry_copy,
  * cg_catalogue_lookup:
  * @code: a #CgCode
  *
+ * Finds the catalogue row of @code.
+ *
  * Returns: (transfer none) (nullable): the catalogue row of @code, or %NULL
  *   when @code is not a valid code
  */
@@ -231,6 +233,8 @@ cg_catalogue_lookup (CgCode code)
 /**
  * cg_catalogue_lookup_name:
  * @name: a flat code such as "CAMERA_UNREACHABLE"
+ *
+ * Finds the catalogue row by its flat code name.
  *
  * Returns: (transfer none) (nullable): the catalogue row, or %NULL when the
  *   name is not in the catalogue
@@ -251,6 +255,9 @@ cg_catalogue_lookup_name (const gchar * name)
  * cg_catalogue_get_entries:
  * @n_entries: (out): number of rows
  *
+ * Gets the whole catalogue, e.g. to produce docs/errors.md or the gateway's
+ * `/api/v1/errors` list.
+ *
  * Returns: (transfer none) (array length=n_entries): every row, in code order
  */
 const CgCatalogueEntry *
@@ -261,11 +268,22 @@ cg_catalogue_get_entries (guint * n_entries)
   return catalogue;
 }
 
+/**
+ * cg_code_error_quark:
+ *
+ * Gets the quark of the #CG_CODE_ERROR error domain, whose error codes are
+ * #CgCode values. Use #CG_CODE_ERROR rather than calling this directly.
+ *
+ * Returns: the #GQuark of the #CG_CODE_ERROR domain
+ */
 G_DEFINE_QUARK (camguard - code - error - quark, cg_code_error);
 
 /**
  * cg_code_to_name:
  * @code: a #CgCode
+ *
+ * Gets the flat name of @code, e.g. "CAMERA_UNREACHABLE";
+ * cg_code_from_name() is the reverse.
  *
  * Returns: the flat code name, or "INTERNAL_ERROR" for an invalid code
  */
@@ -281,6 +299,9 @@ cg_code_to_name (CgCode code)
  * cg_code_from_name:
  * @name: a flat code name
  * @code: (out) (optional): where to store the code
+ *
+ * Looks up the code whose flat name is @name; the reverse of
+ * cg_code_to_name().
  *
  * Returns: %TRUE when @name is a catalogue code
  */
@@ -309,6 +330,9 @@ entry_or_internal (CgCode code)
  * cg_code_get_severity:
  * @code: a #CgCode
  *
+ * Gets the catalogue severity of @code. For a code that is not valid, this
+ * and the other code getters answer for %CG_CODE_INTERNAL_ERROR.
+ *
  * Returns: the severity of @code
  */
 CgSeverity
@@ -320,6 +344,8 @@ cg_code_get_severity (CgCode code)
 /**
  * cg_code_is_retryable:
  * @code: a #CgCode
+ *
+ * Tells whether the catalogue marks @code retryable.
  *
  * Returns: whether repeating the failed operation may succeed
  */
@@ -333,6 +359,9 @@ cg_code_is_retryable (CgCode code)
  * cg_code_get_retry_policy:
  * @code: a #CgCode
  *
+ * Gets the catalogue's retry policy of @code; a #CgBackoff may override it
+ * with cg_backoff_set_policy().
+ *
  * Returns: how a camera source failing with @code is retried by default
  */
 CgRetryPolicy
@@ -344,6 +373,8 @@ cg_code_get_retry_policy (CgCode code)
 /**
  * cg_code_get_http_status:
  * @code: a #CgCode
+ *
+ * Gets the HTTP status of an API response carrying @code.
  *
  * Returns: the HTTP status of @code, 0 for event-only warnings
  */
@@ -357,6 +388,8 @@ cg_code_get_http_status (CgCode code)
  * cg_code_get_jsonrpc_code:
  * @code: a #CgCode
  *
+ * Gets the JSON-RPC 2.0 error code of a response carrying @code.
+ *
  * Returns: the JSON-RPC 2.0 error code of @code, 0 for warnings
  */
 gint
@@ -369,7 +402,10 @@ cg_code_get_jsonrpc_code (CgCode code)
  * cg_code_get_video_code:
  * @code: a #CgCode
  *
- * Returns: (nullable): the video-protocol code of @code, if any
+ * Gets the video-protocol error code of @code.
+ *
+ * Returns: (nullable): the video-protocol code of @code, or %NULL when none
+ *   applies
  */
 const gchar *
 cg_code_get_video_code (CgCode code)
@@ -380,6 +416,9 @@ cg_code_get_video_code (CgCode code)
 /**
  * cg_code_get_message:
  * @code: a #CgCode
+ *
+ * Gets the default human-readable message of @code, used when an error
+ * carries no message of its own.
  *
  * Returns: the default human-readable message of @code
  */
@@ -393,6 +432,8 @@ cg_code_get_message (CgCode code)
  * cg_code_get_hint:
  * @code: a #CgCode
  *
+ * Gets what the user or operator can do about @code.
+ *
  * Returns: the recovery hint of @code
  */
 const gchar *
@@ -405,7 +446,9 @@ cg_code_get_hint (CgCode code)
  * cg_code_get_category:
  * @code: a #CgCode
  *
- * Returns: the category of @code
+ * Gets the short category name of @code, such as "camera" or "storage".
+ *
+ * Returns: the category of @code (see #CgCatalogueEntry)
  */
 const gchar *
 cg_code_get_category (CgCode code)
@@ -417,7 +460,10 @@ cg_code_get_category (CgCode code)
  * cg_severity_to_string:
  * @severity: a #CgSeverity
  *
- * Returns: "fatal", "recoverable" or "warning"
+ * Gets the lowercase name of @severity.
+ *
+ * Returns: "fatal", "recoverable" or "warning" ("fatal" for an invalid
+ *   value)
  */
 const gchar *
 cg_severity_to_string (CgSeverity severity)

@@ -300,7 +300,11 @@ cg_circuit_breaker_set_clock (CgCircuitBreaker * breaker, GstClock * clock)
  * cg_circuit_breaker_get_clock:
  * @breaker: a #CgCircuitBreaker
  *
- * Returns: (transfer full): the clock in use
+ * Gets the clock that measures the open duration: the one set with
+ * cg_circuit_breaker_set_clock(), or the system clock.
+ *
+ * Returns: (transfer full): the clock in use; drop it with
+ *   gst_object_unref()
  */
 GstClock *
 cg_circuit_breaker_get_clock (CgCircuitBreaker * breaker)
@@ -494,6 +498,9 @@ cg_circuit_breaker_reset (CgCircuitBreaker * breaker)
  * cg_circuit_breaker_get_state:
  * @breaker: a #CgCircuitBreaker
  *
+ * Gets the state of the breaker. Unlike cg_circuit_breaker_allow(), it does
+ * not move an open breaker whose open duration has passed to half-open.
+ *
  * Returns: the current state (see #CgCircuitBreaker:state)
  */
 CgBreakerState
@@ -578,7 +585,11 @@ cg_circuit_breaker_get_statistics (CgCircuitBreaker * breaker)
  * cg_breaker_state_to_string:
  * @state: a #CgBreakerState
  *
- * Returns: "closed", "open" or "half-open", or "unknown"
+ * Gets the name of @state, as the `state` field of
+ * cg_circuit_breaker_get_statistics() carries it.
+ *
+ * Returns: "closed", "open" or "half-open", or "unknown" for an invalid
+ *   value
  */
 const gchar *
 cg_breaker_state_to_string (CgBreakerState state)

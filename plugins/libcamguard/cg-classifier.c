@@ -798,6 +798,9 @@ cg_classifier_init (CgClassifier * self)
 /**
  * cg_classifier_new:
  *
+ * Creates a classifier for one pipeline. It treats the pipeline as not live
+ * until cg_classifier_set_live() says otherwise.
+ *
  * Returns: (transfer full): a new classifier with an empty incident
  */
 CgClassifier *
@@ -963,6 +966,9 @@ cg_classifier_reset (CgClassifier * classifier)
 /**
  * cg_classifier_get_cause:
  * @classifier: a #CgClassifier
+ *
+ * Gets the cause of the current incident: the first failure
+ * cg_classifier_push() saw since the classifier was created or reset.
  *
  * Returns: (transfer full) (nullable): the cause of the current incident,
  *   or %NULL when there was no failure since the last reset

@@ -54,6 +54,9 @@ cg_error_new (CgCode code, const gchar * message)
  * cg_error_ref:
  * @error: a #CgError
  *
+ * Adds a reference to @error. The error is freed when the last reference is
+ * dropped with cg_error_unref().
+ *
  * Returns: (transfer full): @error
  */
 CgError *
@@ -67,6 +70,9 @@ cg_error_ref (CgError * error)
 /**
  * cg_error_unref:
  * @error: (transfer full): a #CgError
+ *
+ * Drops a reference to @error; the last one frees the error with its strings
+ * and details.
  */
 void
 cg_error_unref (CgError * error)
@@ -90,6 +96,9 @@ cg_error_unref (CgError * error)
 /**
  * cg_error_copy:
  * @error: a #CgError
+ *
+ * Makes an independent copy of @error, with every field and the details,
+ * e.g. to change an error that others hold a reference to.
  *
  * Returns: (transfer full): a deep copy of @error
  */
@@ -121,6 +130,8 @@ cg_error_copy (const CgError * error)
  * cg_error_get_code:
  * @error: a #CgError
  *
+ * Gets the catalogue code of @error.
+ *
  * Returns: the catalogue code
  */
 CgCode
@@ -133,6 +144,9 @@ cg_error_get_code (const CgError * error)
  * cg_error_set_code:
  * @error: a #CgError
  * @code: the new code
+ *
+ * Changes the catalogue code of @error. A code that is not in the catalogue
+ * becomes %CG_CODE_INTERNAL_ERROR, as in cg_error_new().
  */
 void
 cg_error_set_code (CgError * error, CgCode code)
@@ -143,6 +157,8 @@ cg_error_set_code (CgError * error, CgCode code)
 /**
  * cg_error_get_code_name:
  * @error: a #CgError
+ *
+ * Gets the flat name of the error's code, as cg_code_to_name() gives it.
  *
  * Returns: the flat code, e.g. "CAMERA_UNREACHABLE"
  */
@@ -175,6 +191,9 @@ cg_error_get_severity (const CgError * error)
  * cg_error_is_retryable:
  * @error: a #CgError
  *
+ * Tells whether repeating the failed operation may succeed, as the catalogue
+ * says for the error's code (cg_code_is_retryable()).
+ *
  * Returns: whether the catalogue marks the code retryable
  */
 gboolean
@@ -186,6 +205,9 @@ cg_error_is_retryable (const CgError * error)
 /**
  * cg_error_get_message:
  * @error: a #CgError
+ *
+ * Gets the human-readable message of @error: the one it was created or set
+ * with, else the catalogue's default message for its code.
  *
  * Returns: the message, or the catalogue's default when none was set
  */
@@ -212,10 +234,16 @@ cg_error_set_ ## field (CgError * error, const gchar * value) \
  * cg_error_set_message:
  * @error: a #CgError
  * @value: (nullable): the message, %NULL for the catalogue default
+ *
+ * Replaces the message of @error. After %NULL, cg_error_get_message() gives
+ * the catalogue's default message for the code again.
  */
 /**
  * cg_error_get_source_path:
  * @error: a #CgError
+ *
+ * Gets the object path of the element the error came from, as
+ * gst_object_get_path_string() gives it.
  *
  * Returns: (nullable): object path of the element that posted the message
  */
@@ -223,10 +251,15 @@ cg_error_set_ ## field (CgError * error, const gchar * value) \
  * cg_error_set_source_path:
  * @error: a #CgError
  * @value: (nullable): object path of the element
+ *
+ * Sets the object path of the element the error came from; the classifier
+ * fills it in from the message's source.
  */
 /**
  * cg_error_get_factory:
  * @error: a #CgError
+ *
+ * Gets the factory name of the element the error came from, e.g. "rtspsrc".
  *
  * Returns: (nullable): factory name of the element that posted the message
  */
@@ -234,10 +267,16 @@ cg_error_set_ ## field (CgError * error, const gchar * value) \
  * cg_error_set_factory:
  * @error: a #CgError
  * @value: (nullable): factory name
+ *
+ * Sets the factory name of the element the error came from; the classifier
+ * fills it in from the message's source.
  */
 /**
  * cg_error_get_debug:
  * @error: a #CgError
+ *
+ * Gets the debug string of the original bus message. The classifier stores
+ * it with secrets redacted (cg_redact()).
  *
  * Returns: (nullable): the GStreamer debug string
  */
@@ -245,10 +284,16 @@ cg_error_set_ ## field (CgError * error, const gchar * value) \
  * cg_error_set_debug:
  * @error: a #CgError
  * @value: (nullable): the debug string
+ *
+ * Sets the debug string. It is stored as given: redact secrets first with
+ * cg_redact(), as the classifier does.
  */
 /**
  * cg_error_get_message_type:
  * @error: a #CgError
+ *
+ * Gets the type of the bus message the error came from. A "warning" makes
+ * cg_error_get_severity() report %CG_SEVERITY_WARNING.
  *
  * Returns: (nullable): the bus message type the error came from ("error",
  *   "warning", "element", "eos", "qos", ...)
@@ -257,10 +302,16 @@ cg_error_set_ ## field (CgError * error, const gchar * value) \
  * cg_error_set_message_type:
  * @error: a #CgError
  * @value: (nullable): the message type
+ *
+ * Sets the type of the bus message the error came from, which
+ * cg_error_get_severity() takes into account.
  */
 /**
  * cg_error_get_camera_id:
  * @error: a #CgError
+ *
+ * Gets the id of the camera the error belongs to. The classifier cannot know
+ * it: the application sets it with cg_error_set_camera_id().
  *
  * Returns: (nullable): the camera id
  */
@@ -268,10 +319,15 @@ cg_error_set_ ## field (CgError * error, const gchar * value) \
  * cg_error_set_camera_id:
  * @error: a #CgError
  * @value: (nullable): the camera id
+ *
+ * Sets the id of the camera the error belongs to.
  */
 /**
  * cg_error_get_correlation_id:
  * @error: a #CgError
+ *
+ * Gets the correlation id, which ties the error to the request or the
+ * incident it belongs to.
  *
  * Returns: (nullable): the correlation id (request or incident)
  */
@@ -279,6 +335,8 @@ cg_error_set_ ## field (CgError * error, const gchar * value) \
  * cg_error_set_correlation_id:
  * @error: a #CgError
  * @value: (nullable): the correlation id
+ *
+ * Sets the correlation id of the error.
  */
 static void
 set_message_impl (CgError * error, const gchar * value)
@@ -303,6 +361,9 @@ STRING_ACCESSORS (source_path)
  * cg_error_get_gst_domain:
  * @error: a #CgError
  *
+ * Gets the name of the GError domain of the original message, as recorded by
+ * cg_error_set_gerror().
+ *
  * Returns: (nullable): the GError domain, e.g. "gst-resource-error-quark"
  */
      const gchar *cg_error_get_gst_domain (const CgError * error)
@@ -313,6 +374,9 @@ STRING_ACCESSORS (source_path)
 /**
  * cg_error_get_gst_code:
  * @error: a #CgError
+ *
+ * Gets the code of the original message's GError by its enum nick, as
+ * recorded by cg_error_set_gerror().
  *
  * Returns: (nullable): the GError code's name, e.g. "not-found", or the
  *   number as a string for a domain whose codes have no enum
@@ -373,6 +437,9 @@ cg_error_set_gerror (CgError * error, const GError * gerror)
  * cg_error_get_timestamp:
  * @error: a #CgError
  *
+ * Gets when the error happened: cg_error_new() stamps the current wall-clock
+ * time, which cg_error_set_timestamp() can replace.
+ *
  * Returns: wall-clock time of the error, microseconds since the epoch
  */
 gint64
@@ -385,6 +452,9 @@ cg_error_get_timestamp (const CgError * error)
  * cg_error_set_timestamp:
  * @error: a #CgError
  * @timestamp_us: microseconds since the epoch
+ *
+ * Sets when the error happened, e.g. when rebuilding an error that was
+ * recorded earlier.
  */
 void
 cg_error_set_timestamp (CgError * error, gint64 timestamp_us)
@@ -395,6 +465,10 @@ cg_error_set_timestamp (CgError * error, gint64 timestamp_us)
 /**
  * cg_error_is_secondary:
  * @error: a #CgError
+ *
+ * Tells whether @error is a consequence of an earlier error. A secondary
+ * error is still reported but never replaces the cause of its incident (see
+ * #CgClassifier).
  *
  * Returns: %TRUE when the classifier found this error to be a consequence of
  *   an earlier error in the same incident
@@ -409,6 +483,9 @@ cg_error_is_secondary (const CgError * error)
  * cg_error_set_secondary:
  * @error: a #CgError
  * @secondary: whether the error is a consequence of an earlier one
+ *
+ * Marks @error as a consequence of an earlier error, or not. #CgClassifier
+ * does this for the later errors of an incident.
  */
 void
 cg_error_set_secondary (CgError * error, gboolean secondary)
@@ -434,6 +511,9 @@ cg_error_get_details (const CgError * error)
 /**
  * cg_error_get_details_writable:
  * @error: a #CgError
+ *
+ * Gets the details structure of @error for adding fields in place. It
+ * belongs to the error: do not free it.
  *
  * Returns: (transfer none): the details structure, to add fields to
  */

@@ -161,6 +161,8 @@ cg_snapshot_request_async (GstElement * tap, const gchar * format,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #CG_CODE_ERROR error
  *
+ * Finishes a request started with cg_snapshot_request_async().
+ *
  * Returns: (transfer full) (nullable): the picture, or %NULL with @error set
  */
 GstSample *
