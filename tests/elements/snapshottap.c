@@ -349,6 +349,8 @@ GST_START_TEST (test_no_frame)
   /* the library call gives the catalogue code as a GError */
   fail_unless (cg_snapshot_request (tap, NULL, 0, 0, 0, &err) == NULL);
   fail_unless (g_error_matches (err, CG_CODE_ERROR, CG_CODE_SNAPSHOT_FAILED));
+  fail_unless_equals_string (g_quark_to_string (err->domain),
+      "camguard-code-error-quark");
   g_clear_error (&err);
   fail_unless_equals_uint64 (stat_u64 (tap, "snapshots-failed"), 2);
   gst_harness_teardown (h);
