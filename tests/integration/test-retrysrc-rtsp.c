@@ -235,6 +235,7 @@ typedef struct
   gint frames;                  /* atomic */
   gint target;                  /* atomic */
   gint pts_decreases;           /* atomic */
+  gint pts_frames;              /* atomic: frames with a PTS */
   GstClockTime last_pts;        /* streaming thread only */
   /* bus bookkeeping, test thread only */
   gboolean playing;             /* the pipeline reached PLAYING */
@@ -242,6 +243,7 @@ typedef struct
   guint errors;
   guint eos;
   GstMessage *error;            /* the first ERROR */
+  gboolean quiet;               /* do not log every camguard-retry */
 } Pipe;
 
 static void
@@ -254,6 +256,7 @@ handoff (GstElement * sink, GstBuffer * buf, GstPad * pad, gpointer user_data)
     if (GST_CLOCK_TIME_IS_VALID (p->last_pts)
         && GST_BUFFER_PTS (buf) < p->last_pts)
       g_atomic_int_inc (&p->pts_decreases);
+    g_atomic_int_inc (&p->pts_frames);
     p->last_pts = GST_BUFFER_PTS (buf);
   }
   n = g_atomic_int_add (&p->frames, 1) + 1;
@@ -393,7 +396,18 @@ pipe_wait (Pipe * p, Want want, const gchar * event, guint timeout_ms)
       case GST_MESSAGE_ELEMENT:
         if (gst_message_has_name (m, "camguard-retry")) {
           const GstStructure *s = gst_message_get_structure (m);
+          guint64 delay = GST_CLOCK_TIME_NONE, outage = GST_CLOCK_TIME_NONE;
+          guint attempt = 0;
 
+          gst_structure_get_uint (s, "attempt", &attempt);
+          gst_structure_get_uint64 (s, "next-delay", &delay);
+          gst_structure_get_uint64 (s, "outage", &outage);
+          if (!p->quiet)
+            g_test_message ("camguard-retry %s attempt %u code %s next-delay %"
+                GST_TIME_FORMAT " outage %" GST_TIME_FORMAT,
+                gst_structure_get_string (s, "event"), attempt,
+                gst_structure_get_string (s, "code"), GST_TIME_ARGS (delay),
+                GST_TIME_ARGS (outage));
           if (want == WANT_RETRY
               && g_strcmp0 (gst_structure_get_string (s, "event"), event) == 0)
             return m;
@@ -428,6 +442,17 @@ pipe_wait_frames (Pipe * p, gint n)
         MSG_WAIT_MS, g_atomic_int_get (&p->frames), p->errors);
 }
 
+static void
+print_statistics (Pipe * p)
+{
+  g_autoptr (GstStructure) stats = NULL;
+  g_autofree gchar *text = NULL;
+
+  g_object_get (p->retry, "statistics", &stats, NULL);
+  text = gst_structure_to_string (stats);
+  g_test_message ("statistics: %s", text);
+}
+
 /* Waits for a camguard-retry message with @event; fails after
  * MSG_WAIT_MS or on an ERROR. */
 static GstMessage *
@@ -435,9 +460,21 @@ pipe_wait_retry (Pipe * p, const gchar * event, gboolean verbose)
 {
   GstMessage *m = pipe_wait (p, WANT_RETRY, event, MSG_WAIT_MS);
 
-  if (m == NULL)
-    g_error ("no camguard-retry %s within %d ms (%u errors)", event,
-        MSG_WAIT_MS, p->errors);
+  if (m == NULL) {
+    GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS
+        (p->retry), "status");
+    GValue v = G_VALUE_INIT;
+    GEnumValue *ev;
+
+    g_value_init (&v, pspec->value_type);
+    g_object_get_property (G_OBJECT (p->retry), "status", &v);
+    ev = g_enum_get_value (G_PARAM_SPEC_ENUM (pspec)->enum_class,
+        g_value_get_enum (&v));
+    print_statistics (p);
+    g_error ("no camguard-retry %s within %d ms (%u errors, status %s, "
+        "%d frames)", event, MSG_WAIT_MS, p->errors, ev ? ev->value_nick :
+        "?", g_atomic_int_get (&p->frames));
+  }
   if (verbose) {
     g_autofree gchar *text =
         gst_structure_to_string (gst_message_get_structure (m));
@@ -459,23 +496,15 @@ pipe_assert_clean (Pipe * p)
   g_assert_cmpuint (p->errors, ==, 0);
   g_assert_cmpuint (p->eos, ==, 0);
   g_assert_cmpint (g_atomic_int_get (&p->pts_decreases), ==, 0);
+  /* the PTS check saw every frame */
+  g_assert_cmpint (g_atomic_int_get (&p->pts_frames), ==,
+      g_atomic_int_get (&p->frames));
 }
 
 static const gchar *
 retry_code (GstMessage * m)
 {
   return gst_structure_get_string (gst_message_get_structure (m), "code");
-}
-
-static void
-print_statistics (Pipe * p)
-{
-  g_autoptr (GstStructure) stats = NULL;
-  g_autofree gchar *text = NULL;
-
-  g_object_get (p->retry, "statistics", &stats, NULL);
-  text = gst_structure_to_string (stats);
-  g_test_message ("statistics: %s", text);
 }
 
 /* ------------------------------------------------------------------ */
@@ -655,6 +684,7 @@ test_cycles (void)
   /* short delays: the source flaps, so the backoff keeps growing up to
    * max-delay (the outage only ends after the stable period) */
   p = pipe_new (c.url, "tcp", "initial-delay=50000000 max-delay=200000000");
+  p->quiet = TRUE;
   pipe_wait_playing (p);
   pipe_wait_frames (p, 10);
 
