@@ -43,15 +43,13 @@
 #include "config.h"
 #endif
 
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <gio/gio.h>
-#include <gio/gunixsocketaddress.h>
-#include <glib/gstdio.h>
 #include <gst/gst.h>
+
+#include "fake-camera-client.h"
 
 #ifndef CG_FAKE_CAMERA
 #define CG_FAKE_CAMERA "camguard-fake-camera"
@@ -198,69 +196,27 @@ attempt_before (Shared * s, gint64 since, gint64 frame, guint * n_failed)
 /* ------------------------------------------------------------------ */
 /* the camera                                                          */
 
-typedef struct
-{
-  GSubprocess *proc;
-  gchar *tmpdir;
-  gchar *ctl;
-  gchar *url;
-} Camera;
-
-static void
-child_setup (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
+typedef CgFakeCamera Camera;
 
 static gboolean
 camera_start (Camera * c, const gchar * path)
 {
+  static const gchar *const args[] = { "--codec", "h264", "--width", "320",
+    "--height", "240", "--framerate", "30", "--gop", "15", NULL
+  };
   g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocessLauncher) launcher = NULL;
-  g_autoptr (GDataInputStream) out = NULL;
-  g_autofree gchar *line = NULL;
-  const gchar *p;
 
-  c->tmpdir = g_dir_make_tmp ("bench-recovery-XXXXXX", &error);
-  if (c->tmpdir == NULL)
-    goto fail;
-  c->ctl = g_build_filename (c->tmpdir, "ctl", NULL);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
-  c->proc = g_subprocess_launcher_spawn (launcher, &error, path, "--port", "0",
-      "--control", c->ctl, "--codec", "h264", "--width", "320", "--height",
-      "240", "--framerate", "30", "--gop", "15", NULL);
-  if (c->proc == NULL)
-    goto fail;
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (c->proc));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  if (line == NULL || (p = strstr (line, " url=")) == NULL) {
-    g_printerr ("camera: no READY line (%s)\n", line ? line : "EOF");
+  if (!cg_fake_camera_start (c, path, args, 10000, &error)) {
+    g_printerr ("camera: %s\n", error->message);
     return FALSE;
   }
-  c->url = g_strdup (p + strlen (" url="));
   return TRUE;
-
-fail:
-  g_printerr ("camera: %s\n", error->message);
-  return FALSE;
 }
 
 static void
 camera_stop (Camera * c)
 {
-  if (c->proc) {
-    g_subprocess_force_exit (c->proc);
-    g_subprocess_wait (c->proc, NULL, NULL);
-    g_clear_object (&c->proc);
-  }
-  if (c->ctl)
-    g_unlink (c->ctl);
-  if (c->tmpdir)
-    g_rmdir (c->tmpdir);
-  g_clear_pointer (&c->ctl, g_free);
-  g_clear_pointer (&c->tmpdir, g_free);
-  g_clear_pointer (&c->url, g_free);
+  cg_fake_camera_stop (c, 10000);
 }
 
 /* One command on the control socket; TRUE when answered OK. */
@@ -268,35 +224,17 @@ static gboolean
 camera_cmd (Camera * c, const gchar * cmd)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GSocketClient) sc = g_socket_client_new ();
-  g_autoptr (GSocketAddress) addr = g_unix_socket_address_new (c->ctl);
-  g_autoptr (GSocketConnection) conn = NULL;
-  g_autoptr (GDataInputStream) in = NULL;
-  g_autofree gchar *req = g_strconcat (cmd, "\n", NULL);
-  g_autofree gchar *answer = NULL;
+  g_autofree gchar *answer = cg_fake_camera_command (c, cmd, 10000, &error);
 
-  g_socket_client_set_enable_proxy (sc, FALSE);
-  g_socket_client_set_timeout (sc, 10);
-  conn = g_socket_client_connect (sc, G_SOCKET_CONNECTABLE (addr), NULL,
-      &error);
-  if (conn == NULL
-      || !g_output_stream_write_all (g_io_stream_get_output_stream
-          (G_IO_STREAM (conn)), req, strlen (req), NULL, NULL, &error))
-    goto fail;
-  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM
-          (conn)));
-  answer = g_data_input_stream_read_line (in, NULL, NULL, &error);
-  if (answer == NULL)
-    goto fail;
+  if (!answer) {
+    g_printerr ("camera: %s: %s\n", cmd, error->message);
+    return FALSE;
+  }
   if (!g_str_has_prefix (answer, "OK")) {
     g_printerr ("camera: %s -> %s\n", cmd, answer);
     return FALSE;
   }
   return TRUE;
-
-fail:
-  g_printerr ("camera: %s: %s\n", cmd, error ? error->message : "no answer");
-  return FALSE;
 }
 
 /* ------------------------------------------------------------------ */

@@ -21,14 +21,12 @@
 #include "config.h"
 #endif
 
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <gio/gio.h>
-#include <gio/gunixsocketaddress.h>
-#include <glib/gstdio.h>
 #include <gst/gst.h>
+
+#include "fake-camera-client.h"
 
 #define WAIT_MS 10000           /* camera start/stop and control commands */
 #define MSG_WAIT_MS 15000       /* every bus wait is bounded by this */
@@ -40,150 +38,26 @@
 static const gchar *camera_path;
 
 /* ------------------------------------------------------------------ */
-/* the fake camera (helpers as in tests/tools/test-fake-camera.c)      */
+/* the fake camera (tests/tools/fake-camera-client.c)                  */
 
-typedef struct
-{
-  GSubprocess *proc;
-  GDataInputStream *out;
-  gchar *tmpdir;
-  gchar *ctl;
-  gint port;
-  gchar *url;
-} Camera;
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Run the default main context until *done or @timeout_ms passed. */
-static gboolean
-iterate_until (gboolean * done, guint timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
-
-  while (!*done && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  return *done;
-}
-
-typedef struct
-{
-  gboolean done;
-  gchar *line;
-  GError *error;
-} LineResult;
-
-static void
-line_read (GObject * source, GAsyncResult * res, gpointer user_data)
-{
-  LineResult *r = user_data;
-
-  r->line = g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM
-      (source), res, NULL, &r->error);
-  r->done = TRUE;
-}
-
-static gchar *
-read_line_bounded (GDataInputStream * in, guint timeout_ms)
-{
-  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
-  LineResult r = { FALSE, NULL, NULL };
-
-  g_data_input_stream_read_line_async (in, G_PRIORITY_DEFAULT, cancellable,
-      line_read, &r);
-  if (!iterate_until (&r.done, timeout_ms)) {
-    g_cancellable_cancel (cancellable);
-    iterate_until (&r.done, WAIT_MS);
-  }
-  g_clear_error (&r.error);
-  return r.line;
-}
-
-/* When a failed assertion aborts the test, the camera goes with it. */
-static void
-child_setup (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
+typedef CgFakeCamera Camera;
 
 static void
 camera_start (Camera * c, const gchar * const *extra)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GSubprocessLauncher) launcher = NULL;
-  g_autofree gchar *line = NULL;
-  const gchar *p;
+  gboolean ok = cg_fake_camera_start (c, camera_path, extra, WAIT_MS, &error);
 
-  c->tmpdir = g_dir_make_tmp ("retrysrc-rtsp-XXXXXX", &error);
   g_assert_no_error (error);
-  c->ctl = g_build_filename (c->tmpdir, "ctl", NULL);
-
-  g_ptr_array_add (argv, (gpointer) camera_path);
-  g_ptr_array_add (argv, (gpointer) "--port");
-  g_ptr_array_add (argv, (gpointer) "0");
-  g_ptr_array_add (argv, (gpointer) "--control");
-  g_ptr_array_add (argv, c->ctl);
-  for (guint i = 0; extra && extra[i]; i++)
-    g_ptr_array_add (argv, (gpointer) extra[i]);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
-  c->proc = g_subprocess_launcher_spawnv (launcher,
-      (const gchar * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  c->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (c->proc));
-
-  line = read_line_bounded (c->out, WAIT_MS);
-  g_assert_nonnull (line);
-  g_test_message ("camera: %s", line);
-  g_assert_true (g_str_has_prefix (line, "READY port="));
-  c->port = atoi (line + strlen ("READY port="));
-  g_assert_cmpint (c->port, >, 0);
-  p = strstr (line, " url=");
-  g_assert_nonnull (p);
-  c->url = g_strdup (p + strlen (" url="));
+  g_assert_true (ok);
+  g_test_message ("camera: READY port=%d url=%s", c->port, c->url);
   g_assert_true (g_str_has_prefix (c->url, "rtsp://127.0.0.1:"));
-}
-
-static void
-wait_done (GObject * source, GAsyncResult * res, gpointer user_data)
-{
-  gboolean *done = user_data;
-
-  g_subprocess_wait_finish (G_SUBPROCESS (source), res, NULL);
-  *done = TRUE;
 }
 
 static void
 camera_stop (Camera * c)
 {
-  if (c->proc) {
-    gboolean done = FALSE;
-
-    g_subprocess_force_exit (c->proc);
-    g_subprocess_wait_async (c->proc, NULL, wait_done, &done);
-    g_assert_true (iterate_until (&done, WAIT_MS));
-    g_clear_object (&c->out);
-    g_clear_object (&c->proc);
-  }
-  if (c->ctl)
-    g_unlink (c->ctl);
-  if (c->tmpdir)
-    g_rmdir (c->tmpdir);
-  g_clear_pointer (&c->ctl, g_free);
-  g_clear_pointer (&c->tmpdir, g_free);
-  g_clear_pointer (&c->url, g_free);
+  g_assert_true (cg_fake_camera_stop (c, WAIT_MS));
 }
 
 /* Send one command on the control socket, return its answer line. */
@@ -191,24 +65,8 @@ static gchar *
 camera_cmd (Camera * c, const gchar * cmd, gboolean verbose)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GSocketClient) sc = g_socket_client_new ();
-  g_autoptr (GSocketAddress) addr = g_unix_socket_address_new (c->ctl);
-  g_autoptr (GSocketConnection) conn = NULL;
-  g_autoptr (GDataInputStream) in = NULL;
-  g_autofree gchar *req = g_strconcat (cmd, "\n", NULL);
-  gchar *answer;
+  gchar *answer = cg_fake_camera_command (c, cmd, WAIT_MS, &error);
 
-  g_socket_client_set_enable_proxy (sc, FALSE);
-  g_socket_client_set_timeout (sc, WAIT_MS / 1000);
-  conn = g_socket_client_connect (sc, G_SOCKET_CONNECTABLE (addr), NULL,
-      &error);
-  g_assert_no_error (error);
-  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM
-          (conn)), req, strlen (req), NULL, NULL, &error);
-  g_assert_no_error (error);
-  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM
-          (conn)));
-  answer = g_data_input_stream_read_line (in, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (answer);
   if (verbose)
