@@ -599,13 +599,19 @@ take_held (CgSnapshotTap * self, Held * held)
   return fail;
 }
 
+/* TRUE when @caps give a size that needs no scaling to fit the request. */
 static gboolean
-caps_size (GstCaps * caps, gint * width, gint * height)
+fits_unscaled (GstCaps * caps, gint max_width, gint max_height, gint * width,
+    gint * height)
 {
   GstStructure *s = gst_caps_get_structure (caps, 0);
+  gint w, h;
 
-  return gst_structure_get_int (s, "width", width)
-      && gst_structure_get_int (s, "height", height);
+  if (!gst_structure_get_int (s, "width", width)
+      || !gst_structure_get_int (s, "height", height))
+    return FALSE;
+  cg_frame_fit_size (*width, *height, max_width, max_height, &w, &h);
+  return w == *width && h == *height;
 }
 
 /* Decodes and encodes; work lock held. */
@@ -618,14 +624,14 @@ make_picture (CgSnapshotTap * self, Held * held, const gchar * format,
   CgFrameDecoder *decoder;
   const gchar *origin = "frame";
   guint decoded = 0;
-  gint w = 0, h = 0, fw, fh;
+  gint w = 0, h = 0;
 
   if (held->frame) {
     frame = gst_sample_new (held->frame, held->caps, NULL, NULL);
   } else if (held->intra_only && g_str_equal (format, "image/jpeg")
-      && caps_size (held->caps, &w, &h)
-      && (cg_frame_fit_size (w, h, max_width, max_height, &fw, &fh), fw == w)) {
-    /* an MJPEG picture that needs no scaling is its own snapshot */
+      && fits_unscaled (held->caps, max_width, max_height, &w, &h)) {
+    /* an MJPEG picture that needs no scaling is its own snapshot (at the
+     * camera's quality) */
     gst_structure_set (info, "origin", G_TYPE_STRING, "jpeg", "frame-width",
         G_TYPE_INT, w, "frame-height", G_TYPE_INT, h, "decoded-frames",
         G_TYPE_UINT, 0, NULL);

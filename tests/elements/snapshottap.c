@@ -635,6 +635,32 @@ GST_START_TEST (test_h265_params_once)
 
 GST_END_TEST;
 
+GST_START_TEST (test_mjpeg)
+{
+  Stream s = encoded_stream ("jpegenc quality=95", 10, 1);
+  GstElement *tap;
+  GstHarness *h = encoded_harness ("snapshottap max-age=0", &s, 8, &tap);
+  GstSample *sample;
+
+  /* at the camera's size, the camera's picture is the snapshot */
+  sample = snapshot (tap, "image/jpeg", 0, 0);
+  assert_shows (sample, 7, W, H);
+  fail_unless_equals_string (info_str (sample, "origin"), "jpeg");
+  fail_unless (gst_buffer_peek_memory (gst_sample_get_buffer (sample), 0) ==
+      gst_buffer_peek_memory (g_ptr_array_index (s.frames, 7), 0));
+  gst_sample_unref (sample);
+  /* smaller: decoded and encoded again */
+  sample = snapshot (tap, "image/jpeg", 160, 0);
+  assert_shows (sample, 7, 160, 120);
+  fail_unless_equals_string (info_str (sample, "origin"), "keyframe");
+  gst_sample_unref (sample);
+  fail_unless_equals_uint64 (stat_u64 (tap, "frames-held"), 1);
+  gst_harness_teardown (h);
+  stream_clear (&s);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_h264_keyframe_mode)
 {
   Stream s = encoded_stream (X264, 60, 30);
@@ -837,6 +863,7 @@ snapshottap_suite (void)
   tcase_add_test (tc, test_h264_latest_mid_gop);
   tcase_add_test (tc, test_h264_keyframe_mode);
   tcase_add_test (tc, test_h265_params_once);
+  tcase_add_test (tc, test_mjpeg);
   tcase_add_test (tc, test_h264_gop_budget);
   tcase_add_test (tc, test_h264_before_keyframe);
   tcase_add_test (tc, test_periodic_writer);
