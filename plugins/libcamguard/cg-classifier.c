@@ -51,6 +51,7 @@
 #include "cg-classifier.h"
 #include "cg-catalogue.h"
 #include "cg-render.h"
+#include "cg-details.h"
 
 GST_DEBUG_CATEGORY_STATIC (cg_classifier_debug);
 #define GST_CAT_DEFAULT cg_classifier_debug
@@ -487,11 +488,9 @@ cg_classify_gerror (GQuark domain, gint code, CgRole role,
     const GstStructure * details)
 {
   CgCode result;
-  const gchar *named;
   guint status;
 
-  if (details && (named = gst_structure_get_string (details, "camguard-code"))
-      && cg_code_from_name (named, &result))
+  if (cg_details_get_code (details, &result))
     return result;
   status = protocol_status (details);
   if (status && code_from_status (status, &result))
@@ -586,7 +585,7 @@ classify_gerror_message (GstMessage * message, const gchar * type)
   g_free (redacted);
   copy_details (e, details);
   gst_structure_remove_field (cg_error_get_details_writable (e),
-      "camguard-code");
+      CG_DETAILS_CODE_FIELD);
   GST_LOG ("%s %s/%d from %s -> %s", type,
       gerr ? g_quark_to_string (gerr->domain) : "?", gerr ? gerr->code : -1,
       cg_error_get_source_path (e), cg_error_get_code_name (e));

@@ -25,6 +25,7 @@
 
 #include "cg-snapshot.h"
 #include "cg-catalogue.h"
+#include "cg-details.h"
 
 typedef struct
 {
@@ -46,7 +47,7 @@ static GstSample *
 check_sample (GstSample * sample, GError ** error)
 {
   const GstStructure *info;
-  const gchar *name, *message;
+  const gchar *message;
   CgCode code = CG_CODE_SNAPSHOT_FAILED;
 
   if (!sample) {
@@ -58,9 +59,7 @@ check_sample (GstSample * sample, GError ** error)
     return sample;
 
   info = gst_sample_get_info (sample);
-  name = info ? gst_structure_get_string (info, "camguard-code") : NULL;
-  if (name)
-    cg_code_from_name (name, &code);
+  cg_details_get_code (info, &code);
   message = info ? gst_structure_get_string (info, "message") : NULL;
   g_set_error_literal (error, CG_CODE_ERROR, code,
       message ? message : cg_code_get_message (code));
