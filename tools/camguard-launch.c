@@ -8,9 +8,18 @@
  * (structure names starting with "camguard-") are printed as JSON too.
  * stdout carries nothing else; diagnostics go to stderr.
  *
- * Exit status: 0 at EOS (or interrupt) without an ERROR message, 1 when an
- * ERROR was seen, 2 for bad arguments or a pipeline that cannot be built,
- * 124 when --timeout expired first.
+ * The pipeline is started and stopped on threads of their own, so that
+ * --timeout, SIGINT and SIGTERM work even when a state change never returns;
+ * a stop that takes longer than --stop-timeout ends the process anyway, and
+ * a second SIGINT ends it at once. A pipeline that does not preroll is live:
+ * its EOS is a failure (the camera stopped sending), as the classifier
+ * reports it. An ERROR ends the run as in gst-launch-1.0: at once with
+ * --exit-on-error, else after the pipeline ended the stream or 3 s passed.
+ *
+ * Exit status: 0 at EOS (or interrupt) without a failure, 1 when an ERROR
+ * or a failure without one (a live EOS, a server gone away) was seen, 2 for
+ * bad arguments or a pipeline that cannot be built, 124 when --timeout
+ * expired first.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -20,6 +29,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib-unix.h>
 #include <gst/gst.h>
 #include <json-glib/json-glib.h>
@@ -31,6 +41,10 @@
 #define EXIT_ERROR 1
 #define EXIT_USAGE 2
 #define EXIT_TIMEOUT 124
+
+/* Without --exit-on-error, how long an ERROR may take to end the stream. */
+#define ERROR_GRACE_SECONDS 3
+#define DEFAULT_STOP_TIMEOUT 10
 
 typedef enum
 {
@@ -48,6 +62,9 @@ typedef struct
   OutputFormat format;
   gboolean exit_on_error;
   gboolean seen_error;
+  gboolean stopping;            /* finish() was called */
+  guint stop_timeout;           /* seconds the stop may take, 0: no limit */
+  guint grace_id;               /* waiting for EOS after an ERROR */
   gint exit_code;
   gchar *last_line;             /* last error line printed */
 } Launch;
@@ -293,36 +310,105 @@ classify (Launch * l, GstMessage * msg)
   }
 }
 
-/* Stop the pipeline, classify what is still queued on the bus (cascades of
- * the error), print the cause last when it is not already, and quit. */
-static void
-finish (Launch * l, gint exit_code)
+/* Classify what is still queued on the bus (cascades of the error), print
+ * the cause last when asked and it is not printed already, and quit. Runs
+ * on the main thread once the pipeline is in NULL. */
+static gboolean
+stopped_cb (gpointer user_data)
 {
+  Launch *l = user_data;
   GstBus *bus = gst_element_get_bus (l->pipeline);
   GstMessage *msg;
+  CgError *cause;
 
-  gst_element_set_state (l->pipeline, GST_STATE_NULL);
   while ((msg = gst_bus_pop (bus))) {
     classify (l, msg);
     gst_message_unref (msg);
   }
   gst_object_unref (bus);
 
-  if (l->exit_on_error && l->seen_error) {
-    CgError *cause = cg_classifier_get_cause (l->classifier);
+  cause = cg_classifier_get_cause (l->classifier);
+  if (cause && l->exit_on_error) {
+    gchar *line = render_error (l, cause);
 
-    if (cause) {
-      gchar *line = render_error (l, cause);
-
-      if (g_strcmp0 (line, l->last_line) != 0)
-        print_error (l, cause);
-      g_free (line);
-      cg_error_unref (cause);
-    }
+    if (g_strcmp0 (line, l->last_line) != 0)
+      print_error (l, cause);
+    g_free (line);
   }
-
-  l->exit_code = exit_code;
+  /* an ERROR, or a failure without one (a live source's EOS, a server that
+   * went away) is exit status 1, whatever ended the run */
+  if (cause && l->exit_code == EXIT_OK)
+    l->exit_code = EXIT_ERROR;
+  g_clear_pointer (&cause, cg_error_unref);
   g_main_loop_quit (l->loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* The pipeline goes to NULL on its own thread: a state change that never
+ * returns (a sink opening a FIFO nobody reads, an element stuck in
+ * change_state) must not keep the main loop from the stop timeout. */
+static gpointer
+stop_thread (gpointer user_data)
+{
+  Launch *l = user_data;
+
+  gst_element_set_state (l->pipeline, GST_STATE_NULL);
+  g_main_context_invoke (NULL, stopped_cb, l);
+  return NULL;
+}
+
+/* The pipeline did not reach NULL within --stop-timeout: nothing more can
+ * be done safely in this process, so it ends here. */
+static gboolean
+stop_timeout_cb (gpointer user_data)
+{
+  Launch *l = user_data;
+
+  g_printerr ("camguard-launch: the pipeline did not stop within %u s; "
+      "exiting without it\n", l->stop_timeout);
+  fflush (stdout);
+  _exit (l->exit_code == EXIT_OK ? EXIT_ERROR : l->exit_code);
+  return G_SOURCE_REMOVE;
+}
+
+/* Stop the pipeline (once) and quit with @exit_code. */
+static void
+finish (Launch * l, gint exit_code)
+{
+  if (l->stopping)
+    return;
+  l->stopping = TRUE;
+  l->exit_code = exit_code;
+  if (l->stop_timeout > 0)
+    g_timeout_add_seconds (l->stop_timeout, stop_timeout_cb, l);
+  g_thread_unref (g_thread_new ("camguard-launch-stop", stop_thread, l));
+}
+
+static gboolean
+error_grace_cb (gpointer user_data)
+{
+  Launch *l = user_data;
+
+  l->grace_id = 0;
+  g_printerr ("camguard-launch: no EOS within %u s after the ERROR, "
+      "stopping the pipeline\n", ERROR_GRACE_SECONDS);
+  finish (l, EXIT_ERROR);
+  return G_SOURCE_REMOVE;
+}
+
+/* An ERROR ends the run, as in gst-launch-1.0. With --exit-on-error at
+ * once; otherwise the pipeline gets ERROR_GRACE_SECONDS to end the stream
+ * itself (retrysrc sends EOS after its give-up ERROR, so that a muxer
+ * downstream can finalize its file). */
+static void
+on_error (Launch * l)
+{
+  l->seen_error = TRUE;
+  if (l->exit_on_error)
+    finish (l, EXIT_ERROR);
+  else if (l->grace_id == 0 && !l->stopping)
+    l->grace_id = g_timeout_add_seconds (ERROR_GRACE_SECONDS, error_grace_cb,
+        l);
 }
 
 static gboolean
@@ -330,16 +416,14 @@ bus_cb (GstBus * bus, GstMessage * msg, gpointer user_data)
 {
   Launch *l = user_data;
 
-  if (!g_main_loop_is_running (l->loop))
-    return G_SOURCE_CONTINUE;
+  if (l->stopping)
+    return G_SOURCE_CONTINUE;   /* stopped_cb drains the rest */
 
   classify (l, msg);
 
   switch (GST_MESSAGE_TYPE (msg)) {
     case GST_MESSAGE_ERROR:
-      l->seen_error = TRUE;
-      if (l->exit_on_error)
-        finish (l, EXIT_ERROR);
+      on_error (l);
       break;
     case GST_MESSAGE_EOS:
       finish (l, l->seen_error ? EXIT_ERROR : EXIT_OK);
@@ -370,9 +454,15 @@ interrupt_cb (gpointer user_data)
 {
   Launch *l = user_data;
 
+  if (l->stopping) {
+    /* a second interrupt: the user does not want to wait for the stop */
+    g_printerr ("camguard-launch: interrupted again, exiting now\n");
+    fflush (stdout);
+    _exit (l->exit_code == EXIT_OK ? EXIT_ERROR : l->exit_code);
+  }
   g_printerr ("camguard-launch: interrupted, stopping the pipeline\n");
   finish (l, l->seen_error ? EXIT_ERROR : EXIT_OK);
-  return G_SOURCE_REMOVE;
+  return G_SOURCE_CONTINUE;
 }
 
 static gboolean
@@ -381,8 +471,31 @@ start_failed_cb (gpointer user_data)
   Launch *l = user_data;
 
   g_printerr ("camguard-launch: the pipeline failed to start\n");
+  /* the ERROR that explains it is on the bus: stopped_cb prints it */
+  l->exit_on_error = TRUE;
+  l->seen_error = TRUE;
   finish (l, EXIT_ERROR);
   return G_SOURCE_REMOVE;
+}
+
+/* Starts the pipeline off the main thread, so that a state change that
+ * blocks cannot keep --timeout, SIGINT or SIGTERM from working. A pipeline
+ * that does not preroll is live: its EOS is a failure (the camera stopped),
+ * which the classifier must know. */
+static gpointer
+start_thread (gpointer user_data)
+{
+  Launch *l = user_data;
+  GstStateChangeReturn ret;
+
+  ret = gst_element_set_state (l->pipeline, GST_STATE_PAUSED);
+  if (ret == GST_STATE_CHANGE_NO_PREROLL)
+    cg_classifier_set_live (l->classifier, TRUE);
+  if (ret != GST_STATE_CHANGE_FAILURE)
+    ret = gst_element_set_state (l->pipeline, GST_STATE_PLAYING);
+  if (ret == GST_STATE_CHANGE_FAILURE)
+    g_main_context_invoke (NULL, start_failed_cb, l);
+  return NULL;
 }
 
 static gboolean
@@ -406,7 +519,7 @@ main (int argc, char **argv)
 {
   gchar *format_str = NULL;
   gboolean exit_on_error = FALSE;
-  gint timeout = 0;
+  gint timeout = 0, stop_timeout = DEFAULT_STOP_TIMEOUT;
   gchar **description = NULL;
   GOptionEntry entries[] = {
     {"format", 'f', 0, G_OPTION_ARG_STRING, &format_str,
@@ -415,19 +528,22 @@ main (int argc, char **argv)
           "problem (RFC 7807) or jsonrpc (JSON-RPC 2.0 error response)",
         "FORMAT"},
     {"exit-on-error", 'e', 0, G_OPTION_ARG_NONE, &exit_on_error,
-        "Stop at the first ERROR and exit 1, printing the incident's cause "
-          "as the last line", NULL},
+        "Stop at the first ERROR at once (without it, the pipeline gets "
+          "3 s to end the stream) and print the incident's cause as the "
+          "last line", NULL},
     {"timeout", 't', 0, G_OPTION_ARG_INT, &timeout,
         "Stop after this many seconds and exit 124 (0: no limit)", "SECONDS"},
+    {"stop-timeout", 0, 0, G_OPTION_ARG_INT, &stop_timeout,
+        "Exit anyway when stopping the pipeline takes longer than this "
+          "many seconds (default 10; 0: wait for ever)", "SECONDS"},
     {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &description,
-        NULL, "PIPELINE-DESCRIPTION"},
+        NULL, NULL},
     {NULL}
   };
   GOptionContext *ctx;
   GError *error = NULL;
   Launch l = { 0 };
   GstBus *bus;
-  GstStateChangeReturn sret;
   guint bus_watch;
 
   ctx = g_option_context_new ("PIPELINE-DESCRIPTION");
@@ -450,8 +566,9 @@ main (int argc, char **argv)
         "problem, jsonrpc)\n", format_str);
     return EXIT_USAGE;
   }
-  if (timeout < 0) {
-    g_printerr ("camguard-launch: --timeout must not be negative\n");
+  if (timeout < 0 || stop_timeout < 0) {
+    g_printerr ("camguard-launch: --timeout and --stop-timeout must not be "
+        "negative\n");
     return EXIT_USAGE;
   }
   if (!description || !description[0]) {
@@ -459,6 +576,7 @@ main (int argc, char **argv)
     return EXIT_USAGE;
   }
   l.exit_on_error = exit_on_error;
+  l.stop_timeout = stop_timeout;
 
   l.pipeline = gst_parse_launchv ((const gchar **) description, &error);
   if (!l.pipeline) {
@@ -489,19 +607,10 @@ main (int argc, char **argv)
     g_timeout_add_seconds (timeout, timeout_cb, &l);
   g_unix_signal_add (SIGINT, interrupt_cb, &l);
   g_unix_signal_add (SIGTERM, interrupt_cb, &l);
-
-  sret = gst_element_set_state (l.pipeline, GST_STATE_PLAYING);
-  if (sret == GST_STATE_CHANGE_FAILURE) {
-    /* the ERROR that explains it is on the bus: let bus_cb handle it,
-     * then stop even without --exit-on-error */
-    l.exit_on_error = TRUE;
-    l.seen_error = TRUE;
-    g_idle_add (start_failed_cb, &l);
-  }
+  g_thread_unref (g_thread_new ("camguard-launch-start", start_thread, &l));
 
   g_main_loop_run (l.loop);
 
-  gst_element_set_state (l.pipeline, GST_STATE_NULL);
   g_source_remove (bus_watch);
   gst_object_unref (l.pipeline);
   g_object_unref (l.classifier);
@@ -509,6 +618,5 @@ main (int argc, char **argv)
   g_free (l.last_line);
   g_free (format_str);
   g_strfreev (description);
-  gst_deinit ();
   return l.exit_code;
 }

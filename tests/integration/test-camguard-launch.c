@@ -10,7 +10,11 @@
 #include "config.h"
 #endif
 
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
@@ -31,23 +35,80 @@ run_clear (Run * r)
   g_free (r->err);
 }
 
+/* A run that has not ended after this long hangs: it is killed and the
+ * test fails. Not a timing assertion, only a hang detector. */
+#define HANG_GUARD_SECONDS 60
+
+typedef struct
+{
+  GMainLoop *loop;
+  gchar *out;
+  gchar *err;
+  gboolean hung;
+} Wait;
+
 static void
-run (Run * r, const gchar * const *argv)
+communicated (GObject * proc, GAsyncResult * res, gpointer user_data)
+{
+  Wait *w = user_data;
+  GError *error = NULL;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (proc), res, &w->out,
+      &w->err, &error);
+  g_assert_no_error (error);
+  g_main_loop_quit (w->loop);
+}
+
+static gboolean
+hang_guard (gpointer user_data)
+{
+  Wait *w = user_data;
+
+  w->hung = TRUE;
+  g_main_loop_quit (w->loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* Waits for @proc to end (bounded) and collects its output. */
+static void
+wait_output (GSubprocess * proc, Run * r, gchar ** out)
+{
+  GMainContext *ctx = g_main_context_new ();
+  Wait w = { 0 };
+  GSource *guard = g_timeout_source_new_seconds (HANG_GUARD_SECONDS);
+
+  g_main_context_push_thread_default (ctx);
+  w.loop = g_main_loop_new (ctx, FALSE);
+  g_source_set_callback (guard, hang_guard, &w, NULL);
+  g_source_attach (guard, ctx);
+  g_subprocess_communicate_utf8_async (proc, NULL, NULL, communicated, &w);
+  g_main_loop_run (w.loop);
+  if (w.hung) {
+    g_subprocess_force_exit (proc);
+    g_main_loop_run (w.loop);   /* communicate ends when the pipes close */
+  }
+  g_source_destroy (guard);
+  g_source_unref (guard);
+  g_main_loop_unref (w.loop);
+  g_main_context_pop_thread_default (ctx);
+  g_main_context_unref (ctx);
+  if (w.hung)
+    g_error ("the process did not end within %d s: it hangs (stderr: %s)",
+        HANG_GUARD_SECONDS, w.err);
+  *out = w.out;
+  r->err = w.err;
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  r->status = g_subprocess_get_exit_status (proc);
+}
+
+static void
+collect (Run * r, GSubprocess * proc)
 {
   GError *error = NULL;
-  GSubprocess *proc;
   gchar *out = NULL;
   gchar **lines;
 
-  proc = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-      G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &r->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (proc));
-  r->status = g_subprocess_get_exit_status (proc);
-  g_object_unref (proc);
-
+  wait_output (proc, r, &out);
   r->lines = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   lines = g_strsplit (out, "\n", -1);
   for (gchar ** l = lines; *l; l++) {
@@ -66,6 +127,27 @@ run (Run * r, const gchar * const *argv)
   g_free (out);
   g_test_message ("exit %d, %u lines, stderr: %s", r->status, r->lines->len,
       r->err);
+}
+
+static GSubprocess *
+spawn (const gchar * const *argv)
+{
+  GError *error = NULL;
+  GSubprocess *proc = g_subprocess_newv (argv,
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+      &error);
+
+  g_assert_no_error (error);
+  return proc;
+}
+
+static void
+run (Run * r, const gchar * const *argv)
+{
+  GSubprocess *proc = spawn (argv);
+
+  collect (r, proc);
+  g_object_unref (proc);
 }
 
 static JsonObject *
@@ -214,6 +296,171 @@ test_timeout_stops_stalled_pipeline (void)
   run_clear (&r);
 }
 
+/* A FIFO nobody reads: filesink's open in NULL->READY blocks for ever, a
+ * state change that never returns. */
+static gchar *
+make_fifo (gchar ** dir)
+{
+  GError *error = NULL;
+  gchar *fifo;
+
+  *dir = g_dir_make_tmp ("camguard-launch-XXXXXX", &error);
+  g_assert_no_error (error);
+  fifo = g_build_filename (*dir, "fifo", NULL);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  return fifo;
+}
+
+static void
+remove_fifo (gchar * dir, gchar * fifo)
+{
+  g_unlink (fifo);
+  g_rmdir (dir);
+  g_free (fifo);
+  g_free (dir);
+}
+
+/* --timeout works although the state change to PLAYING never returns. */
+static void
+test_timeout_with_blocked_state_change (void)
+{
+  gchar *dir, *fifo = make_fifo (&dir);
+  gchar *location = g_strdup_printf ("location=%s", fifo);
+  const gchar *argv[] = { launch_path, "--timeout=1",
+    "videotestsrc", "!", "filesink", location, NULL
+  };
+  Run r;
+
+  run (&r, argv);
+  g_assert_cmpint (r.status, ==, 124);
+  g_assert_nonnull (strstr (r.err, "did not stop"));
+  run_clear (&r);
+  g_free (location);
+  remove_fifo (dir, fifo);
+}
+
+/* Whether @pid has installed a handler for @signum (SigCgt in /proc). */
+static gboolean
+catches_signal (GPid pid, gint signum)
+{
+  gchar *path = g_strdup_printf ("/proc/%d/status", (gint) pid);
+  gchar *status = NULL, *line;
+  guint64 mask = 0;
+
+  if (g_file_get_contents (path, &status, NULL, NULL)
+      && (line = strstr (status, "SigCgt:")))
+    mask = g_ascii_strtoull (line + 7, NULL, 16);
+  g_free (status);
+  g_free (path);
+  return (mask >> (signum - 1)) & 1;
+}
+
+/* SIGTERM works although the state change to PLAYING never returns: the
+ * stop is bounded by --stop-timeout. */
+static void
+test_sigterm_with_blocked_state_change (void)
+{
+  gchar *dir, *fifo = make_fifo (&dir);
+  gchar *location = g_strdup_printf ("location=%s", fifo);
+  const gchar *argv[] = { launch_path, "--stop-timeout=1",
+    "videotestsrc", "!", "filesink", location, NULL
+  };
+  GSubprocess *proc = spawn (argv);
+  GPid pid = atoi (g_subprocess_get_identifier (proc));
+  Run r;
+
+  /* bounded wait until the handler is there, then the signal */
+  for (guint i = 0; i < 2000 && !catches_signal (pid, SIGTERM); i++)
+    g_usleep (5000);
+  g_assert_true (catches_signal (pid, SIGTERM));
+  g_subprocess_send_signal (proc, SIGTERM);
+  collect (&r, proc);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "did not stop"));
+  run_clear (&r);
+  g_object_unref (proc);
+  g_free (location);
+  remove_fifo (dir, fifo);
+}
+
+/* retrysrc with a description that does not parse: the run ends with a
+ * failure, it does not hang (issue: gst-launch and camguard-launch hung). */
+static void
+test_retrysrc_bad_description (void)
+{
+  const gchar *descs[] = { "videotestsrcc", "videotestsrc !",
+    "video/x-raw,width=64", NULL
+  };
+
+  for (guint i = 0; descs[i]; i++) {
+    gchar *prop = g_strdup_printf ("source-description=%s", descs[i]);
+    const gchar *argv[] = { launch_path, "retrysrc", prop, "!", "fakesink",
+      NULL
+    };
+    Run r;
+
+    run (&r, argv);
+    g_assert_cmpint (r.status, !=, 0);
+    g_assert_cmpint (r.status, !=, 124);
+    run_clear (&r);
+    g_free (prop);
+  }
+}
+
+/* A live pipeline's EOS is a failure (the camera stopped): it is printed
+ * and the exit status says so. */
+static void
+test_live_eos_is_failure (void)
+{
+  const gchar *argv[] = { launch_path, "--timeout=60",
+    "videotestsrc", "is-live=true", "num-buffers=5", "!",
+    "video/x-raw,width=64,height=48", "!", "fakesink", NULL
+  };
+  Run r;
+
+  run (&r, argv);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (last_object (&r), "code"),
+      ==, "CAMERA_DISCONNECTED");
+  run_clear (&r);
+}
+
+/* Without --exit-on-error an ERROR still ends the run, as in gst-launch-1.0:
+ * here retrysrc gives up before the first buffer ever reached the sink. */
+static void
+test_error_ends_run (void)
+{
+  const gchar *argv[] = { launch_path,
+    "retrysrc", "max-attempts=1", "initial-delay=1000000",
+    "max-delay=1000000", "source-description=filesrc location=/nonexistent",
+    "!", "fakesink", NULL
+  };
+  Run r;
+
+  run (&r, argv);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_cmpuint (r.lines->len, >, 0);
+  run_clear (&r);
+}
+
+/* The usage line names the description once. */
+static void
+test_usage_line (void)
+{
+  const gchar *argv[] = { launch_path, "--help", NULL };
+  GSubprocess *proc = spawn (argv);
+  gchar *out = NULL, *first;
+  Run r = { 0 };
+
+  wait_output (proc, &r, &out);
+  first = strstr (out, "PIPELINE-DESCRIPTION");
+  g_assert_nonnull (first);
+  g_assert_null (strstr (first + 1, "PIPELINE-DESCRIPTION"));
+  g_free (out);
+  g_free (r.err);
+  g_object_unref (proc);
+}
+
 static void
 test_bad_usage (void)
 {
@@ -250,5 +497,15 @@ main (int argc, char **argv)
   g_test_add_func ("/camguard-launch/timeout-stops-stalled-pipeline",
       test_timeout_stops_stalled_pipeline);
   g_test_add_func ("/camguard-launch/bad-usage", test_bad_usage);
+  g_test_add_func ("/camguard-launch/usage-line", test_usage_line);
+  g_test_add_func ("/camguard-launch/timeout-with-blocked-state-change",
+      test_timeout_with_blocked_state_change);
+  g_test_add_func ("/camguard-launch/sigterm-with-blocked-state-change",
+      test_sigterm_with_blocked_state_change);
+  g_test_add_func ("/camguard-launch/live-eos-is-failure",
+      test_live_eos_is_failure);
+  g_test_add_func ("/camguard-launch/error-ends-run", test_error_ends_run);
+  g_test_add_func ("/camguard-launch/retrysrc-bad-description",
+      test_retrysrc_bad_description);
   return g_test_run ();
 }
