@@ -15,6 +15,19 @@ G_BEGIN_DECLS
 
 GST_DEBUG_CATEGORY_EXTERN (cg_quality_ladder_debug);
 
+/* property defaults */
+#define CG_LADDER_DEFAULT_ENCODER "x264enc"
+#define DEFAULT_MODE CG_QUALITY_LADDER_MODE_AUTO
+#define DEFAULT_DOWN_REACTION (2 * GST_SECOND)
+#define DEFAULT_UP_HOLD (10 * GST_SECOND)
+#define DEFAULT_BLOCK_TIME (10 * GST_SECOND)
+#define DEFAULT_UP_MARGIN 1.2
+#define DEFAULT_LOSS_THRESHOLD 0.10
+#define DEFAULT_QUEUE_THRESHOLD 0.5
+#define DEFAULT_QUEUE_TIME (300 * GST_MSECOND)
+#define DEFAULT_MAX_LATENESS (300 * GST_MSECOND)
+#define DEFAULT_KEY_INT_MAX 60
+
 /* What the properties set. Object lock. */
 typedef struct
 {
@@ -104,8 +117,42 @@ struct _CgQualityLadder
   Stats stats;
 };
 
+/* What a setting change does once the object lock is released
+ * (cgqualityladder-settings.c). */
+typedef struct
+{
+  GstCaps *caps;                /* for the capsfilter */
+  GstStructure *warning;        /* details of a rejected setting */
+  gchar *encoder;               /* the encoder factory to install */
+  gboolean notify_step;
+  gboolean reevaluate;          /* the external estimates changed */
+  gboolean set_queue_time;
+  GstClockTime queue_time;
+  gboolean set_key_int_max;
+  guint key_int_max;
+} Effects;
+
+/* cgqualityladder-settings.c */
+gboolean cg_quality_ladder_check_ready_locked (CgQualityLadder * self,
+    Effects * fx, const gchar * prop, const GValue * value);
+void cg_quality_ladder_set_ladder_locked (CgQualityLadder * self,
+    const gchar * str, Effects * fx);
+gboolean cg_quality_ladder_set_step_locked (CgQualityLadder * self, gint idx,
+    gboolean remember, Effects * fx);
+void cg_quality_ladder_set_encoder_locked (CgQualityLadder * self,
+    const GValue * value, Effects * fx);
+void cg_quality_ladder_apply_effects (CgQualityLadder * self, Effects * fx);
+GstStructure *cg_quality_ladder_statistics_locked (CgQualityLadder * self,
+    GstClockTime now);
+gboolean cg_quality_ladder_check_settings (CgQualityLadder * self);
+void cg_quality_ladder_init_settings (Settings * set);
+gboolean cg_quality_ladder_set_step (CgQualityLadder * self, gint idx);
+gboolean cg_quality_ladder_step_down (CgQualityLadder * self);
+gboolean cg_quality_ladder_step_up (CgQualityLadder * self);
+
 /* cgqualityladder-step.c */
 void cg_quality_ladder_fit_locked (CgQualityLadder * self);
+void cg_quality_ladder_reset_state (CgQualityLadder * self);
 GstCaps *cg_quality_ladder_step_caps_locked (CgQualityLadder * self,
     gint idx);
 GstCaps *cg_quality_ladder_request_step_locked (CgQualityLadder * self,

@@ -105,6 +105,31 @@ cg_quality_ladder_apply_caps (CgQualityLadder * self, GstCaps * caps)
   gst_caps_unref (caps);
 }
 
+/* READY to PAUSED: forget the input and the steps. */
+void
+cg_quality_ladder_reset_state (CgQualityLadder * self)
+{
+  State *st = &self->state;
+
+  GST_OBJECT_LOCK (self);
+  st->current_step = -1;
+  st->bitrate_step = -1;
+  st->force_apply = TRUE;
+  st->have_input = FALSE;
+  cg_quality_ladder_fit_locked (self);
+  cg_ladder_hold_init (&st->hold);
+  st->step_entered = GST_CLOCK_TIME_NONE;
+  st->qos_events = 0;
+  st->qos_last = GST_CLOCK_TIME_NONE;
+  st->lateness_seen = FALSE;
+  st->upstream_latency = 0;
+  st->ticks = 0;
+  st->enc_w = st->enc_h = 0;
+  self->stats.queue_fill_max = 0.0;
+  GST_OBJECT_UNLOCK (self);
+  gst_segment_init (&st->enc_segment, GST_FORMAT_UNDEFINED);
+}
+
 /* ------------------------------------------------------------------------ */
 /* the tick                                                                 */
 

@@ -204,17 +204,6 @@ G_DEFINE_TYPE (CgQualityLadder, cg_quality_ladder, GST_TYPE_BIN);
 GST_ELEMENT_REGISTER_DEFINE (qualityladder, "qualityladder", GST_RANK_NONE,
     CG_TYPE_QUALITY_LADDER);
 
-#define DEFAULT_ENCODER "x264enc"
-#define DEFAULT_MODE CG_QUALITY_LADDER_MODE_AUTO
-#define DEFAULT_DOWN_REACTION (2 * GST_SECOND)
-#define DEFAULT_UP_HOLD (10 * GST_SECOND)
-#define DEFAULT_BLOCK_TIME (10 * GST_SECOND)
-#define DEFAULT_UP_MARGIN 1.2
-#define DEFAULT_LOSS_THRESHOLD 0.10
-#define DEFAULT_QUEUE_THRESHOLD 0.5
-#define DEFAULT_QUEUE_TIME (300 * GST_MSECOND)
-#define DEFAULT_MAX_LATENESS (300 * GST_MSECOND)
-#define DEFAULT_KEY_INT_MAX 60
 
 enum
 {
@@ -258,215 +247,6 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS,
     GST_STATIC_CAPS ("video/x-h264; video/x-h265; video/x-vp8; image/jpeg"));
 
-/* ------------------------------------------------------------------------ */
-/* settings: what a change does once the object lock is released           */
-
-typedef struct
-{
-  GstCaps *caps;                /* for the capsfilter */
-  GstStructure *warning;        /* details of a rejected setting */
-  gchar *encoder;               /* the encoder factory to install */
-  gboolean notify_step;
-  gboolean reevaluate;          /* the external estimates changed */
-  gboolean set_queue_time;
-  GstClockTime queue_time;
-  gboolean set_key_int_max;
-  guint key_int_max;
-} Effects;
-
-/* Reject a setting: a WARNING after unlocking; when @remember, the next
- * start fails until the property gets a valid value. */
-static void
-reject_locked (CgQualityLadder * self, Effects * fx, CgCode code,
-    const gchar * prop, const gchar * value, const gchar * problem,
-    gboolean remember)
-{
-  GstStructure *d = cg_details_new (code);
-
-  gst_structure_set (d, "property", G_TYPE_STRING, prop,
-      "value", G_TYPE_STRING, value, "problem", G_TYPE_STRING, problem, NULL);
-  if (remember)
-    gst_structure_set (self->settings.rejected, prop, GST_TYPE_STRUCTURE, d,
-        NULL);
-  if (fx->warning)
-    gst_structure_free (fx->warning);
-  fx->warning = d;
-}
-
-static void
-accept_locked (CgQualityLadder * self, const gchar * prop)
-{
-  gst_structure_remove_field (self->settings.rejected, prop);
-}
-
-static void
-post_warning (CgQualityLadder * self, GstStructure * details)
-{
-  const gchar *prop = gst_structure_get_string (details, "property");
-
-  GST_WARNING_OBJECT (self, "%s '%s' rejected: %s", prop,
-      gst_structure_get_string (details, "value"),
-      gst_structure_get_string (details, "problem"));
-  gst_element_message_full_with_details (GST_ELEMENT (self),
-      GST_MESSAGE_WARNING, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
-      g_strdup_printf ("Invalid %s setting, keeping the previous value", prop),
-      g_strdup_printf ("%s '%s': %s", prop,
-          gst_structure_get_string (details, "value"),
-          gst_structure_get_string (details, "problem")), __FILE__,
-      GST_FUNCTION, __LINE__, details);
-}
-
-/* A property that takes effect only at start: refused in PAUSED/PLAYING. */
-static gboolean
-check_ready_locked (CgQualityLadder * self, Effects * fx, const gchar * prop,
-    const GValue * value)
-{
-  gchar *v;
-
-  if (GST_STATE (self) <= GST_STATE_READY &&
-      GST_STATE_PENDING (self) <= GST_STATE_READY)
-    return TRUE;
-  v = G_VALUE_HOLDS_STRING (value) ? g_value_dup_string (value) :
-      gst_value_serialize (value);
-  reject_locked (self, fx, CG_CODE_VALIDATION_ERROR, prop, v ? v : "",
-      "it can only be changed in the NULL or READY state", FALSE);
-  g_free (v);
-  return FALSE;
-}
-
-static void
-set_ladder_locked (CgQualityLadder * self, const gchar * str, Effects * fx)
-{
-  State *st = &self->state;
-  GError *err = NULL;
-  CgLadder *ladder = cg_ladder_parse (str, &err);
-  gint n;
-
-  if (!ladder) {
-    reject_locked (self, fx, CG_CODE_VALIDATION_ERROR, "ladder",
-        str ? str : "", err->message, TRUE);
-    g_error_free (err);
-    return;
-  }
-  accept_locked (self, "ladder");
-  cg_ladder_unref (self->settings.ladder);
-  self->settings.ladder = ladder;
-  n = cg_ladder_get_n_rungs (ladder);
-  memset (self->stats.time_in_step, 0, sizeof (self->stats.time_in_step));
-  cg_quality_ladder_fit_locked (self);
-  if (st->target_step >= n) {
-    gchar *v = g_strdup_printf ("%d", st->target_step);
-    gchar *problem = g_strdup_printf ("the new ladder has %d rungs (0..%d): "
-        "moved to step %d", n, n - 1, n - 1);
-
-    reject_locked (self, fx, CG_CODE_VALIDATION_ERROR, "step", v, problem,
-        FALSE);
-    g_free (v);
-    g_free (problem);
-    st->target_step = n - 1;
-    fx->notify_step = TRUE;
-  }
-  if (st->current_step >= n)
-    st->current_step = n - 1;
-  if (!st->fit[st->target_step].usable)
-    st->target_step = cg_ladder_fit_best (st->fit, n);
-  st->bitrate_step = -1;
-  st->force_apply = TRUE;
-  fx->caps = cg_quality_ladder_step_caps_locked (self, st->target_step);
-}
-
-/* Request step @idx (property: @remember a rejection; signal: not). */
-static gboolean
-set_step_locked (CgQualityLadder * self, gint idx, gboolean remember,
-    Effects * fx)
-{
-  State *st = &self->state;
-  GError *err = NULL;
-
-  if (!cg_ladder_check_index (self->settings.ladder, idx, &err)) {
-    gchar *v = g_strdup_printf ("%d", idx);
-
-    reject_locked (self, fx, CG_CODE_VALIDATION_ERROR, "step", v,
-        err->message, remember);
-    g_free (v);
-    g_error_free (err);
-    return FALSE;
-  }
-  accept_locked (self, "step");
-  if (!st->fit[idx].usable) {
-    /* would upscale: the best step without upscaling */
-    gint best = cg_ladder_fit_best (st->fit,
-        cg_ladder_get_n_rungs (self->settings.ladder));
-
-    GST_INFO_OBJECT (self, "step %d would upscale the input, using %d", idx,
-        best);
-    idx = best;
-  }
-  fx->caps = cg_quality_ladder_request_step_locked (self, idx,
-      CG_LADDER_REASON_MANUAL, cg_quality_ladder_now (self));
-  fx->notify_step = TRUE;
-  return TRUE;
-}
-
-static void
-set_encoder_locked (CgQualityLadder * self, const GValue * value, Effects * fx)
-{
-  const gchar *name = g_value_get_string (value);
-
-  if (!name || !*name)
-    name = DEFAULT_ENCODER;
-  if (!check_ready_locked (self, fx, "encoder", value))
-    return;
-  if (self->encoder && g_strcmp0 (self->settings.encoder_name, name) == 0) {
-    accept_locked (self, "encoder");
-    return;
-  }
-  fx->encoder = g_strdup (name);
-}
-
-/* Install the requested encoder (no lock held). */
-static void
-install_encoder (CgQualityLadder * self, Effects * fx)
-{
-  GError *err = NULL;
-
-  if (cg_quality_ladder_install_encoder (self, fx->encoder, &err)) {
-    GST_OBJECT_LOCK (self);
-    accept_locked (self, "encoder");
-    g_free (self->settings.encoder_name);
-    self->settings.encoder_name = g_strdup (fx->encoder);
-    GST_OBJECT_UNLOCK (self);
-    return;
-  }
-  GST_OBJECT_LOCK (self);
-  reject_locked (self, fx, err->code, "encoder", fx->encoder, err->message,
-      TRUE);
-  GST_OBJECT_UNLOCK (self);
-  g_error_free (err);
-}
-
-/* Everything a change does once the object lock is released. */
-static void
-apply_effects (CgQualityLadder * self, Effects * fx)
-{
-  if (fx->encoder)
-    install_encoder (self, fx);
-  cg_quality_ladder_apply_caps (self, fx->caps);
-  if (fx->set_queue_time)
-    g_object_set (self->queue, "max-size-time", fx->queue_time, NULL);
-  if (fx->set_key_int_max)
-    cg_ladder_encoder_set_key_int_max (self->state.encoder, self->encoder,
-        fx->key_int_max);
-  if (fx->warning)
-    post_warning (self, fx->warning);
-  if (fx->notify_step)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
-  /* external estimates: a sudden drop starts the reaction time now */
-  if (fx->reevaluate && GST_STATE (self) == GST_STATE_PLAYING)
-    cg_quality_ladder_evaluate (self, FALSE);
-  g_free (fx->encoder);
-}
-
 static void
 cg_quality_ladder_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
@@ -478,13 +258,15 @@ cg_quality_ladder_set_property (GObject * object, guint prop_id,
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
     case PROP_LADDER:
-      set_ladder_locked (self, g_value_get_string (value), &fx);
+      cg_quality_ladder_set_ladder_locked (self, g_value_get_string (value),
+          &fx);
       break;
     case PROP_ENCODER:
-      set_encoder_locked (self, value, &fx);
+      cg_quality_ladder_set_encoder_locked (self, value, &fx);
       break;
     case PROP_STEP:
-      set_step_locked (self, g_value_get_int (value), TRUE, &fx);
+      cg_quality_ladder_set_step_locked (self, g_value_get_int (value), TRUE,
+          &fx);
       break;
     case PROP_MODE:
       set->mode = g_value_get_enum (value);
@@ -525,7 +307,8 @@ cg_quality_ladder_set_property (GObject * object, guint prop_id,
       set->policy.max_lateness = g_value_get_uint64 (value);
       break;
     case PROP_KEY_INT_MAX:
-      if (check_ready_locked (self, &fx, "key-int-max", value)) {
+      if (cg_quality_ladder_check_ready_locked (self, &fx, "key-int-max",
+              value)) {
         set->key_int_max = fx.key_int_max = g_value_get_uint (value);
         fx.set_key_int_max = TRUE;
       }
@@ -536,45 +319,7 @@ cg_quality_ladder_set_property (GObject * object, guint prop_id,
   }
   GST_OBJECT_UNLOCK (self);
 
-  apply_effects (self, &fx);
-}
-
-static GstStructure *
-statistics_locked (CgQualityLadder * self, GstClockTime now)
-{
-  State *st = &self->state;
-  Stats *stats = &self->stats;
-  CgLadder *l = self->settings.ladder;
-  GstStructure *s, *per = gst_structure_new_empty ("time-per-step");
-  gint cur = st->current_step;
-  guint i;
-
-  for (i = 0; i < cg_ladder_get_n_rungs (l); i++) {
-    GstClockTime t = stats->time_in_step[i];
-
-    if ((gint) i == cur && GST_CLOCK_TIME_IS_VALID (now) &&
-        GST_CLOCK_TIME_IS_VALID (st->step_entered) && now >= st->step_entered)
-      t += now - st->step_entered;
-    gst_structure_set (per, cg_ladder_get_rung_name (l, i), G_TYPE_UINT64, t,
-        NULL);
-  }
-  s = gst_structure_new ("camguard-qualityladder-stats",
-      "steps-down", G_TYPE_UINT64, stats->steps_down,
-      "steps-up", G_TYPE_UINT64, stats->steps_up,
-      "current-step", G_TYPE_INT, cur,
-      "current-step-name", G_TYPE_STRING, cur >= 0 ?
-      cg_ladder_get_rung_name (l, cur) : "",
-      "current-width", G_TYPE_INT, cur >= 0 ? st->size[cur].width : 0,
-      "current-height", G_TYPE_INT, cur >= 0 ? st->size[cur].height : 0,
-      "current-bitrate", G_TYPE_UINT, cur >= 0 ?
-      cg_ladder_get_rung_bitrate (l, cur) : 0,
-      "qos-events", G_TYPE_UINT64, stats->qos_events,
-      "queue-fill", G_TYPE_DOUBLE, stats->queue_fill,
-      "queue-fill-max", G_TYPE_DOUBLE, stats->queue_fill_max,
-      "latency", G_TYPE_DOUBLE, st->last_latency_ms,
-      "time-per-step", GST_TYPE_STRUCTURE, per, NULL);
-  gst_structure_free (per);
-  return s;
+  cg_quality_ladder_apply_effects (self, &fx);
 }
 
 static void
@@ -635,7 +380,7 @@ cg_quality_ladder_get_property (GObject * object, guint prop_id,
       g_value_set_uint (value, set->key_int_max);
       break;
     case PROP_STATISTICS:
-      g_value_take_boxed (value, statistics_locked (self,
+      g_value_take_boxed (value, cg_quality_ladder_statistics_locked (self,
               cg_quality_ladder_now (self)));
       break;
     default:
@@ -646,110 +391,7 @@ cg_quality_ladder_get_property (GObject * object, guint prop_id,
 }
 
 /* ------------------------------------------------------------------------ */
-/* action signals                                                           */
-
-static gboolean
-set_step (CgQualityLadder * self, gint idx)
-{
-  Effects fx = { 0, };
-  gboolean ok;
-
-  GST_OBJECT_LOCK (self);
-  ok = set_step_locked (self, idx, FALSE, &fx);
-  GST_OBJECT_UNLOCK (self);
-  apply_effects (self, &fx);
-  return ok;
-}
-
-/* One usable step down (@dir 1) or up (@dir -1), if there is one. */
-static gboolean
-step_by (CgQualityLadder * self, gint dir)
-{
-  Effects fx = { 0, };
-  gboolean ok = FALSE;
-  guint n;
-  gint to;
-
-  GST_OBJECT_LOCK (self);
-  n = cg_ladder_get_n_rungs (self->settings.ladder);
-  to = dir > 0 ?
-      cg_ladder_fit_next_down (self->state.fit, n, self->state.target_step) :
-      cg_ladder_fit_next_up (self->state.fit, n, self->state.target_step);
-  if (to >= 0)
-    ok = set_step_locked (self, to, FALSE, &fx);
-  GST_OBJECT_UNLOCK (self);
-  apply_effects (self, &fx);
-  return ok;
-}
-
-static gboolean
-step_down (CgQualityLadder * self)
-{
-  return step_by (self, 1);
-}
-
-static gboolean
-step_up (CgQualityLadder * self)
-{
-  return step_by (self, -1);
-}
-
-/* ------------------------------------------------------------------------ */
 /* states                                                                   */
-
-/* NULL to READY: a setting rejected and never replaced fails the start. */
-static gboolean
-check_settings (CgQualityLadder * self)
-{
-  GstStructure *details = NULL;
-  const GValue *v;
-
-  GST_OBJECT_LOCK (self);
-  if (gst_structure_n_fields (self->settings.rejected) > 0) {
-    v = gst_structure_get_value (self->settings.rejected,
-        gst_structure_nth_field_name (self->settings.rejected, 0));
-    details = gst_structure_copy (gst_value_get_structure (v));
-  } else if (!self->encoder) {
-    details = cg_details_new (CG_CODE_MISSING_COMPONENT);
-    gst_structure_set (details, "property", G_TYPE_STRING, "encoder",
-        "problem", G_TYPE_STRING, "no encoder could be created", NULL);
-  }
-  GST_OBJECT_UNLOCK (self);
-  if (!details)
-    return TRUE;
-  gst_element_message_full_with_details (GST_ELEMENT (self),
-      GST_MESSAGE_ERROR, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
-      g_strdup ("Invalid qualityladder configuration"),
-      g_strdup_printf ("%s: %s", gst_structure_get_string (details,
-              "property"), gst_structure_get_string (details, "problem")),
-      __FILE__, GST_FUNCTION, __LINE__, details);
-  return FALSE;
-}
-
-/* READY to PAUSED: forget the input and the steps. */
-static void
-reset_state (CgQualityLadder * self)
-{
-  State *st = &self->state;
-
-  GST_OBJECT_LOCK (self);
-  st->current_step = -1;
-  st->bitrate_step = -1;
-  st->force_apply = TRUE;
-  st->have_input = FALSE;
-  cg_quality_ladder_fit_locked (self);
-  cg_ladder_hold_init (&st->hold);
-  st->step_entered = GST_CLOCK_TIME_NONE;
-  st->qos_events = 0;
-  st->qos_last = GST_CLOCK_TIME_NONE;
-  st->lateness_seen = FALSE;
-  st->upstream_latency = 0;
-  st->ticks = 0;
-  st->enc_w = st->enc_h = 0;
-  self->stats.queue_fill_max = 0.0;
-  GST_OBJECT_UNLOCK (self);
-  gst_segment_init (&st->enc_segment, GST_FORMAT_UNDEFINED);
-}
 
 static GstStateChangeReturn
 cg_quality_ladder_change_state (GstElement * element, GstStateChange transition)
@@ -759,11 +401,11 @@ cg_quality_ladder_change_state (GstElement * element, GstStateChange transition)
 
   switch (transition) {
     case GST_STATE_CHANGE_NULL_TO_READY:
-      if (!check_settings (self))
+      if (!cg_quality_ladder_check_settings (self))
         return GST_STATE_CHANGE_FAILURE;
       break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:
-      reset_state (self);
+      cg_quality_ladder_reset_state (self);
       break;
     case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
       cg_quality_ladder_stop_ticks (self);
@@ -816,29 +458,12 @@ cg_quality_ladder_finalize (GObject * object)
 }
 
 static void
-init_settings (Settings * set)
-{
-  set->ladder = cg_ladder_parse (CG_LADDER_DEFAULT, NULL);
-  set->mode = DEFAULT_MODE;
-  set->policy.down_reaction = DEFAULT_DOWN_REACTION;
-  set->policy.up_hold = DEFAULT_UP_HOLD;
-  set->policy.block_time = DEFAULT_BLOCK_TIME;
-  set->policy.up_margin = DEFAULT_UP_MARGIN;
-  set->policy.loss_threshold = DEFAULT_LOSS_THRESHOLD;
-  set->policy.queue_threshold = DEFAULT_QUEUE_THRESHOLD;
-  set->policy.max_lateness = DEFAULT_MAX_LATENESS;
-  set->queue_time = DEFAULT_QUEUE_TIME;
-  set->key_int_max = DEFAULT_KEY_INT_MAX;
-  set->rejected = gst_structure_new_empty ("rejected");
-}
-
-static void
 cg_quality_ladder_init (CgQualityLadder * self)
 {
   GstPad *pad;
   GError *err = NULL;
 
-  init_settings (&self->settings);
+  cg_quality_ladder_init_settings (&self->settings);
   self->state.current_step = -1;
   self->state.bitrate_step = -1;
   self->state.step_entered = GST_CLOCK_TIME_NONE;
@@ -868,8 +493,8 @@ cg_quality_ladder_init (CgQualityLadder * self)
   gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
   cg_quality_ladder_add_probes (self);
 
-  if (cg_quality_ladder_install_encoder (self, DEFAULT_ENCODER, &err)) {
-    self->settings.encoder_name = g_strdup (DEFAULT_ENCODER);
+  if (cg_quality_ladder_install_encoder (self, CG_LADDER_DEFAULT_ENCODER, &err)) {
+    self->settings.encoder_name = g_strdup (CG_LADDER_DEFAULT_ENCODER);
   } else {
     GST_WARNING_OBJECT (self, "%s", err->message);
     g_clear_error (&err);
@@ -921,7 +546,7 @@ cg_quality_ladder_class_init (CgQualityLadderClass * klass)
   properties[PROP_ENCODER] = g_param_spec_string ("encoder", "Encoder",
       "Encoder factory: x264enc (default), x265enc, openh264enc, vp8enc or "
       "jpegenc; its bitrate is set in its own units and it is tuned for live "
-      "use; the child is named \"encoder\"", DEFAULT_ENCODER,
+      "use; the child is named \"encoder\"", CG_LADDER_DEFAULT_ENCODER,
       rw | GST_PARAM_MUTABLE_READY);
 
   /**
@@ -1133,7 +758,8 @@ cg_quality_ladder_class_init (CgQualityLadderClass * klass)
    */
   signals[SIGNAL_STEP_DOWN] = g_signal_new_class_handler ("step-down",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-      G_CALLBACK (step_down), NULL, NULL, NULL, G_TYPE_BOOLEAN, 0);
+      G_CALLBACK (cg_quality_ladder_step_down), NULL, NULL, NULL,
+      G_TYPE_BOOLEAN, 0);
 
   /**
    * CgQualityLadder::step-up:
@@ -1147,7 +773,8 @@ cg_quality_ladder_class_init (CgQualityLadderClass * klass)
    */
   signals[SIGNAL_STEP_UP] = g_signal_new_class_handler ("step-up",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-      G_CALLBACK (step_up), NULL, NULL, NULL, G_TYPE_BOOLEAN, 0);
+      G_CALLBACK (cg_quality_ladder_step_up), NULL, NULL, NULL, G_TYPE_BOOLEAN,
+      0);
 
   /**
    * CgQualityLadder::set-step:
@@ -1165,7 +792,8 @@ cg_quality_ladder_class_init (CgQualityLadderClass * klass)
    */
   signals[SIGNAL_SET_STEP] = g_signal_new_class_handler ("set-step",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-      G_CALLBACK (set_step), NULL, NULL, NULL, G_TYPE_BOOLEAN, 1, G_TYPE_INT);
+      G_CALLBACK (cg_quality_ladder_set_step), NULL, NULL, NULL, G_TYPE_BOOLEAN,
+      1, G_TYPE_INT);
 
   gst_element_class_set_static_metadata (element_class, "Quality ladder",
       "Codec/Encoder/Video",
