@@ -576,8 +576,8 @@ cg_quality_ladder_class_init (CgQualityLadderClass * klass)
    */
   properties[PROP_STEP] = g_param_spec_int ("step", "Step",
       "Requested ladder step (0 = best); applied at the next frame; out of "
-      "range values are rejected with a warning", 0, G_MAXINT, 0,
-      rw | GST_PARAM_MUTABLE_PLAYING);
+      "range values are rejected with a warning naming the range", 0, G_MAXINT,
+      0, rw | GST_PARAM_MUTABLE_PLAYING);
 
   /**
    * CgQualityLadder:current-step:
@@ -724,7 +724,8 @@ cg_quality_ladder_class_init (CgQualityLadderClass * klass)
    */
   properties[PROP_KEY_INT_MAX] = g_param_spec_uint ("key-int-max",
       "Keyframe interval", "Maximum frames between keyframes, set on the "
-      "encoder (key-int-max, gop-size or keyframe-max-dist)", 1, G_MAXINT,
+      "encoder (key-int-max, gop-size or keyframe-max-dist); refused in "
+      "PAUSED and PLAYING", 1, G_MAXINT,
       DEFAULT_KEY_INT_MAX, rw | GST_PARAM_MUTABLE_READY);
 
   /**
