@@ -66,17 +66,20 @@ cg_ladder_reason_to_string (CgLadderReason reason)
   return "none";
 }
 
+/* Nothing seen, no timer running. */
 void
 cg_ladder_hold_init (CgLadderHold * hold)
 {
-  hold->qos_late = FALSE;
-  hold->lateness_last = 0;
-  hold->lateness_last_time = GST_CLOCK_TIME_NONE;
-  hold->pressure_since = GST_CLOCK_TIME_NONE;
-  hold->headroom_since = GST_CLOCK_TIME_NONE;
-  hold->blocked_until = GST_CLOCK_TIME_NONE;
-  hold->last_up = GST_CLOCK_TIME_NONE;
-  hold->block_mult = 1;
+  static const CgLadderHold initial = {
+    .lateness_last_time = GST_CLOCK_TIME_NONE,
+    .pressure_since = GST_CLOCK_TIME_NONE,
+    .headroom_since = GST_CLOCK_TIME_NONE,
+    .blocked_until = GST_CLOCK_TIME_NONE,
+    .last_up = GST_CLOCK_TIME_NONE,
+    .block_mult = 1,
+  };
+
+  *hold = initial;
 }
 
 gint

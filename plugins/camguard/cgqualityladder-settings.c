@@ -121,7 +121,7 @@ cg_quality_ladder_set_ladder_locked (CgQualityLadder * self, const gchar * str,
     return;
   }
   accept_locked (self, "ladder");
-  cg_ladder_unref (self->settings.ladder);
+  cg_ladder_free (self->settings.ladder);
   self->settings.ladder = ladder;
   n = cg_ladder_get_n_rungs (ladder);
   memset (self->stats.time_in_step, 0, sizeof (self->stats.time_in_step));

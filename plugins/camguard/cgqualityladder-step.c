@@ -327,7 +327,7 @@ finish_step_locked (CgQualityLadder * self, gint step, GstClockTime now,
     else
       self->stats.steps_up++;
   }
-  c->ladder = cg_ladder_ref (self->settings.ladder);
+  c->ladder = cg_ladder_copy (self->settings.ladder);
   c->step = step;
   c->set_bitrate = st->bitrate_step != step;
   st->bitrate_step = step;
@@ -466,7 +466,7 @@ enc_sink_buffer_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
     cg_ladder_encoder_force_keyframe (pad);
     post_step_messages (self, &c, GST_PAD_PROBE_INFO_BUFFER (info));
   }
-  cg_ladder_unref (c.ladder);
+  cg_ladder_free (c.ladder);
   if (changed)
     g_object_notify (G_OBJECT (self), "current-step");
   return GST_PAD_PROBE_OK;
@@ -477,20 +477,15 @@ enc_sink_buffer_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 
 /* Raw caps arriving at the scaler: fit the ladder to the input and put the
  * current step's caps on the capsfilter before videoscale negotiates. */
-static GstPadProbeReturn
-scale_sink_event_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+static void
+on_input_caps (CgQualityLadder * self, GstCaps * caps)
 {
-  CgQualityLadder *self = CG_QUALITY_LADDER (data);
   State *st = &self->state;
-  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
   GstVideoInfo vinfo;
-  GstCaps *caps, *fcaps;
+  GstCaps *fcaps;
 
-  if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
-    return GST_PAD_PROBE_OK;
-  gst_event_parse_caps (event, &caps);
   if (!gst_video_info_from_caps (&vinfo, caps))
-    return GST_PAD_PROBE_OK;
+    return;
 
   GST_OBJECT_LOCK (self);
   st->have_input = TRUE;
@@ -511,27 +506,20 @@ scale_sink_event_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
   GST_DEBUG_OBJECT (self, "input %" GST_PTR_FORMAT ", filter %" GST_PTR_FORMAT,
       caps, fcaps);
   cg_quality_ladder_apply_caps (self, fcaps);
-  return GST_PAD_PROBE_OK;
 }
 
 /* New caps at the encoder: initialise it directly with the step's
  * bitrate. */
-static GstPadProbeReturn
-enc_sink_event_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+static void
+on_encoder_caps (CgQualityLadder * self, GstCaps * caps)
 {
-  CgQualityLadder *self = CG_QUALITY_LADDER (data);
   State *st = &self->state;
-  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
   const CgLadderEncoder *enc;
   GstStructure *s;
-  GstCaps *caps;
   gint step, fn = 0, fd = 1;
   guint kbps = 0;
   gboolean set = FALSE;
 
-  if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
-    return GST_PAD_PROBE_OK;
-  gst_event_parse_caps (event, &caps);
   s = gst_caps_get_structure (caps, 0);
   gst_structure_get_int (s, "width", &st->enc_w);
   gst_structure_get_int (s, "height", &st->enc_h);
@@ -551,7 +539,6 @@ enc_sink_event_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
   if (set)
     cg_ladder_encoder_set_bitrate (enc, self->encoder, kbps, st->enc_w,
         st->enc_h, fn, fd);
-  return GST_PAD_PROBE_OK;
 }
 
 /* A live upstream delivers a frame its latency after its running time:
@@ -579,47 +566,32 @@ note_lateness (CgQualityLadder * self, GstClockTime rt)
 /* Encoder lateness: running time of the encoded buffers against the
  * clock. */
 static GstPadProbeReturn
-enc_src_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+enc_src_buffer_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 {
   CgQualityLadder *self = CG_QUALITY_LADDER (data);
   GstSegment *seg = &self->state.enc_segment;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstClockTime rt;
 
-  if (info->type & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM) {
-    GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
-
-    if (GST_EVENT_TYPE (event) == GST_EVENT_SEGMENT)
-      gst_event_copy_segment (event, seg);
-    else if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP)
-      gst_segment_init (seg, GST_FORMAT_UNDEFINED);
-  } else if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
-    GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
-    GstClockTime rt;
-
-    if (seg->format != GST_FORMAT_TIME || !GST_BUFFER_PTS_IS_VALID (buf) ||
-        GST_STATE (self) != GST_STATE_PLAYING)
-      return GST_PAD_PROBE_OK;
-    rt = gst_segment_to_running_time (seg, GST_FORMAT_TIME,
-        GST_BUFFER_PTS (buf));
-    if (GST_CLOCK_TIME_IS_VALID (rt))
-      note_lateness (self, rt);
-  }
+  if (seg->format != GST_FORMAT_TIME || !GST_BUFFER_PTS_IS_VALID (buf) ||
+      GST_STATE (self) != GST_STATE_PLAYING)
+    return GST_PAD_PROBE_OK;
+  rt = gst_segment_to_running_time (seg, GST_FORMAT_TIME, GST_BUFFER_PTS (buf));
+  if (GST_CLOCK_TIME_IS_VALID (rt))
+    note_lateness (self, rt);
   return GST_PAD_PROBE_OK;
 }
 
 /* QoS events from downstream. */
-static GstPadProbeReturn
-src_qos_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+static void
+on_qos (CgQualityLadder * self, GstEvent * event)
 {
-  CgQualityLadder *self = CG_QUALITY_LADDER (data);
   State *st = &self->state;
-  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
   GstQOSType type;
   gdouble proportion;
   GstClockTimeDiff diff;
   GstClockTime ts;
 
-  if (GST_EVENT_TYPE (event) != GST_EVENT_QOS)
-    return GST_PAD_PROBE_OK;
   gst_event_parse_qos (event, &type, &proportion, &diff, &ts);
   GST_LOG_OBJECT (self, "QoS proportion %f diff %" G_GINT64_FORMAT,
       proportion, diff);
@@ -631,6 +603,41 @@ src_qos_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
   st->last_jitter_ms = diff / 1e6;
   st->qos_last = cg_quality_ladder_now (self);
   GST_OBJECT_UNLOCK (self);
+}
+
+/* The events of every pad the element watches: caps at the scaler's sink
+ * (the input) and at the encoder's sink, segments at the encoder's src (the
+ * only src pad with a downstream probe), QoS coming back through the
+ * element's src pad. */
+static GstPadProbeReturn
+event_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  CgQualityLadder *self = CG_QUALITY_LADDER (data);
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  GstCaps *caps;
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_CAPS:
+      gst_event_parse_caps (event, &caps);
+      if (GST_OBJECT_PARENT (pad) == GST_OBJECT (self->scale))
+        on_input_caps (self, caps);
+      else if (GST_PAD_IS_SINK (pad))
+        on_encoder_caps (self, caps);
+      break;
+    case GST_EVENT_SEGMENT:
+      if (GST_PAD_IS_SRC (pad))
+        gst_event_copy_segment (event, &self->state.enc_segment);
+      break;
+    case GST_EVENT_FLUSH_STOP:
+      if (GST_PAD_IS_SRC (pad))
+        gst_segment_init (&self->state.enc_segment, GST_FORMAT_UNDEFINED);
+      break;
+    case GST_EVENT_QOS:
+      on_qos (self, event);
+      break;
+    default:
+      break;
+  }
   return GST_PAD_PROBE_OK;
 }
 
@@ -640,11 +647,11 @@ cg_quality_ladder_add_probes (CgQualityLadder * self)
 {
   GstPad *pad = gst_element_get_static_pad (self->scale, "sink");
 
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
-      scale_sink_event_probe, self, NULL);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, event_probe,
+      self, NULL);
   gst_object_unref (pad);
   gst_pad_add_probe (self->srcpad, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
-      src_qos_probe, self, NULL);
+      event_probe, self, NULL);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -701,12 +708,14 @@ cg_quality_ladder_install_encoder (CgQualityLadder * self,
   }
   pad = gst_element_get_static_pad (enc, "src");
   gst_ghost_pad_set_target (GST_GHOST_PAD (self->srcpad), pad);
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
-      GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, enc_src_probe, self, NULL);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, enc_src_buffer_probe,
+      self, NULL);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, event_probe,
+      self, NULL);
   gst_object_unref (pad);
   pad = gst_element_get_static_pad (enc, "sink");
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
-      enc_sink_event_probe, self, NULL);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, event_probe,
+      self, NULL);
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, enc_sink_buffer_probe,
       self, NULL);
   gst_object_unref (pad);

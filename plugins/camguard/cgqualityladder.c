@@ -451,7 +451,7 @@ cg_quality_ladder_finalize (GObject * object)
 {
   CgQualityLadder *self = CG_QUALITY_LADDER (object);
 
-  cg_ladder_unref (self->settings.ladder);
+  cg_ladder_free (self->settings.ladder);
   g_free (self->settings.encoder_name);
   gst_structure_free (self->settings.rejected);
   G_OBJECT_CLASS (parent_class)->finalize (object);

@@ -55,12 +55,11 @@ typedef struct
 
 struct _CgLadder
 {
-  gint refcount;
   guint n_rungs;
   CgRung rungs[CG_LADDER_MAX_RUNGS];
 };
 
-G_DEFINE_BOXED_TYPE (CgLadder, cg_ladder, cg_ladder_ref, cg_ladder_unref);
+G_DEFINE_BOXED_TYPE (CgLadder, cg_ladder, cg_ladder_copy, cg_ladder_free);
 
 static gboolean
 parse_uint (const gchar * s, guint max, guint * out)
@@ -207,7 +206,6 @@ cg_ladder_parse (const gchar * text, GError ** error)
     return NULL;
   }
   ladder = g_new0 (CgLadder, 1);
-  ladder->refcount = 1;
   entries = g_strsplit (text, ",", -1);
   for (i = 0; entries[i]; i++) {
     CgRung *r = &ladder->rungs[i];
@@ -228,40 +226,34 @@ cg_ladder_parse (const gchar * text, GError ** error)
 
 fail:
   g_strfreev (entries);
-  cg_ladder_unref (ladder);
+  cg_ladder_free (ladder);
   return NULL;
 }
 
 /**
- * cg_ladder_ref:
+ * cg_ladder_copy:
  * @ladder: a #CgLadder
  *
- * Adds a reference to @ladder.
- *
- * Returns: (transfer full): @ladder
+ * Returns: (transfer full): a copy of @ladder
  */
 CgLadder *
-cg_ladder_ref (CgLadder * ladder)
+cg_ladder_copy (const CgLadder * ladder)
 {
   g_return_val_if_fail (ladder != NULL, NULL);
 
-  g_atomic_int_inc (&ladder->refcount);
-  return ladder;
+  return g_memdup2 (ladder, sizeof (CgLadder));
 }
 
 /**
- * cg_ladder_unref:
+ * cg_ladder_free:
  * @ladder: (transfer full): a #CgLadder
  *
- * Drops a reference; the ladder is freed with the last one.
+ * Frees @ladder.
  */
 void
-cg_ladder_unref (CgLadder * ladder)
+cg_ladder_free (CgLadder * ladder)
 {
-  g_return_if_fail (ladder != NULL);
-
-  if (g_atomic_int_dec_and_test (&ladder->refcount))
-    g_free (ladder);
+  g_free (ladder);
 }
 
 /**

@@ -28,8 +28,8 @@ GType cg_ladder_get_type (void);
 #define CG_TYPE_LADDER (cg_ladder_get_type ())
 
 CgLadder *cg_ladder_parse (const gchar * text, GError ** error);
-CgLadder *cg_ladder_ref (CgLadder * ladder);
-void cg_ladder_unref (CgLadder * ladder);
+CgLadder *cg_ladder_copy (const CgLadder * ladder);
+void cg_ladder_free (CgLadder * ladder);
 gchar *cg_ladder_to_string (const CgLadder * ladder);
 
 guint cg_ladder_get_n_rungs (const CgLadder * ladder);
@@ -43,6 +43,6 @@ gboolean cg_ladder_check_index (const CgLadder * ladder, gint index,
 gboolean cg_ladder_resolve_rung (const CgLadder * ladder, guint index,
     gint in_width, gint in_height, gint * width, gint * height);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CgLadder, cg_ladder_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CgLadder, cg_ladder_free)
 
 G_END_DECLS
