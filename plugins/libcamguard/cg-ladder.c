@@ -234,6 +234,8 @@ fail:
  * cg_ladder_copy:
  * @ladder: a #CgLadder
  *
+ * Copies @ladder.
+ *
  * Returns: (transfer full): a copy of @ladder
  */
 CgLadder *
@@ -292,6 +294,8 @@ cg_ladder_to_string (const CgLadder * ladder)
  * cg_ladder_get_n_rungs:
  * @ladder: a #CgLadder
  *
+ * Counts the rungs of @ladder.
+ *
  * Returns: the number of rungs (at least 1)
  */
 guint
@@ -316,6 +320,8 @@ rung (const CgLadder * ladder, guint index)
  * @ladder: a #CgLadder
  * @index: a rung, 0 = the best
  *
+ * Looks up the name of a rung.
+ *
  * Returns: (transfer none): the rung's name (`1080p`, or the NAME of a
  *   bounding-box rung)
  */
@@ -331,6 +337,8 @@ cg_ladder_get_rung_name (const CgLadder * ladder, guint index)
  * cg_ladder_get_rung_bitrate:
  * @ladder: a #CgLadder
  * @index: a rung, 0 = the best
+ *
+ * Looks up the bitrate of a rung.
  *
  * Returns: the rung's bitrate in kbit/s
  */
@@ -369,6 +377,8 @@ cg_ladder_get_rung_box (const CgLadder * ladder, guint index, gint * width,
  * cg_ladder_find_rung:
  * @ladder: a #CgLadder
  * @name: a rung name
+ *
+ * Looks a rung up by name.
  *
  * Returns: the index of the first rung called @name, or -1
  */

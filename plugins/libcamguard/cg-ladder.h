@@ -22,6 +22,14 @@ G_BEGIN_DECLS
  */
 #define CG_LADDER_DEFAULT "2160p:16000,1080p:6000,720p:2500"
 
+/**
+ * CgLadder:
+ *
+ * A parsed quality ladder: up to #CG_LADDER_MAX_RUNGS rungs, best first,
+ * each a name, a size (a height, or a bounding box) and a bitrate. Made by
+ * cg_ladder_parse(), printed back by cg_ladder_to_string(). A boxed type
+ * that is copied, not shared.
+ */
 typedef struct _CgLadder CgLadder;
 
 GType cg_ladder_get_type (void);
