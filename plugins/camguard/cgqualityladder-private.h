@@ -123,6 +123,7 @@ typedef struct
 {
   GstCaps *caps;                /* for the capsfilter */
   GstStructure *warning;        /* details of a rejected setting */
+  const gchar *warning_text;    /* its text, a format taking the property */
   gchar *encoder;               /* the encoder factory to install */
   gboolean notify_step;
   gboolean reevaluate;          /* the external estimates changed */

@@ -42,8 +42,7 @@ cg_quality_ladder_init_settings (Settings * set)
 }
 
 /* ------------------------------------------------------------------------ */
-/* settings: what a change does once the object lock is released           */
-
+/* rejections                                                               */
 
 /* Reject a setting: a WARNING after unlocking; when @remember, the next
  * start fails until the property gets a valid value. */
@@ -62,6 +61,7 @@ reject_locked (CgQualityLadder * self, Effects * fx, CgCode code,
   if (fx->warning)
     gst_structure_free (fx->warning);
   fx->warning = d;
+  fx->warning_text = "Invalid %s setting, keeping the previous value";
 }
 
 static void
@@ -70,8 +70,10 @@ accept_locked (CgQualityLadder * self, const gchar * prop)
   gst_structure_remove_field (self->settings.rejected, prop);
 }
 
+/* @text: a format with one %s, the property */
 static void
-post_warning (CgQualityLadder * self, GstStructure * details)
+post_warning (CgQualityLadder * self, GstStructure * details,
+    const gchar * text)
 {
   const gchar *prop = gst_structure_get_string (details, "property");
 
@@ -80,7 +82,7 @@ post_warning (CgQualityLadder * self, GstStructure * details)
       gst_structure_get_string (details, "problem"));
   gst_element_message_full_with_details (GST_ELEMENT (self),
       GST_MESSAGE_WARNING, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
-      g_strdup_printf ("Invalid %s setting, keeping the previous value", prop),
+      g_strdup_printf (text, prop),
       g_strdup_printf ("%s '%s': %s", prop,
           gst_structure_get_string (details, "value"),
           gst_structure_get_string (details, "problem")), __FILE__,
@@ -133,6 +135,8 @@ cg_quality_ladder_set_ladder_locked (CgQualityLadder * self, const gchar * str,
 
     reject_locked (self, fx, CG_CODE_VALIDATION_ERROR, "step", v, problem,
         FALSE);
+    fx->warning_text = "The %s is out of range for the new ladder, moved "
+        "to its lowest step";
     g_free (v);
     g_free (problem);
     st->target_step = n - 1;
@@ -231,7 +235,7 @@ cg_quality_ladder_apply_effects (CgQualityLadder * self, Effects * fx)
     cg_ladder_encoder_set_key_int_max (self->state.encoder, self->encoder,
         fx->key_int_max);
   if (fx->warning)
-    post_warning (self, fx->warning);
+    post_warning (self, fx->warning, fx->warning_text);
   if (fx->notify_step)
     g_object_notify (G_OBJECT (self), "step");
   /* external estimates: a sudden drop starts the reaction time now */

@@ -16,10 +16,12 @@
  * in front if needed), one src pad gives the encoded stream.
  *
  * The parts live in their own files: the ladder grammar is #CgLadder
- * (libcamguard cg-ladder.c), the decision a pure function
- * (cgqualityladder-decide.c), the encoders a table
- * (cgqualityladder-encoders.c), the probes and the tick that feed them
- * cgqualityladder-step.c; this file holds the properties and states.
+ * (libcamguard cg-ladder.c); the decision is a pure function
+ * (cgqualityladder-decide.c); the encoders are a table
+ * (cgqualityladder-encoders.c); the probes and the tick that feed the
+ * decision and carry out steps are cgqualityladder-step.c; property checks
+ * and rejections are cgqualityladder-settings.c. This file holds the
+ * class, the properties and the state changes.
  *
  * ## The ladder
  *
@@ -169,9 +171,6 @@
 #include "config.h"
 #endif
 
-#include <string.h>
-
-#include "cg-details.h"
 #include "cgqualityladder-private.h"
 #include "gstcamguardelements.h"
 
@@ -203,7 +202,6 @@ cg_quality_ladder_mode_get_type (void)
 G_DEFINE_TYPE (CgQualityLadder, cg_quality_ladder, GST_TYPE_BIN);
 GST_ELEMENT_REGISTER_DEFINE (qualityladder, "qualityladder", GST_RANK_NONE,
     CG_TYPE_QUALITY_LADDER);
-
 
 enum
 {
