@@ -12,3 +12,4 @@
 #include "cg-circuit-breaker.h"
 #include "cg-classifier.h"
 #include "cg-snapshot.h"
+#include "cg-ladder.h"

@@ -12,6 +12,7 @@
 #include <gst/video/video.h>
 #include <json-glib/json-glib.h>
 
+#include "cg-details.h"
 #include "cg-error.h"
 #include "cg-render.h"
 
@@ -170,6 +171,16 @@ pop_warning_details (Ctx * c)
   return s;
 }
 
+static void
+assert_code (const GstStructure * details, CgCode expected)
+{
+  CgCode code;
+
+  fail_unless (cg_details_get_code (details, &code));
+  fail_unless_equals_string (cg_code_to_name (code),
+      cg_code_to_name (expected));
+}
+
 static guint64
 stat_u64 (Ctx * c, const gchar * field)
 {
@@ -243,25 +254,20 @@ GST_START_TEST (test_qos_pressure_steps_down_within_reaction)
 
 GST_END_TEST;
 
-/* The message's fields become the details of a QUALITY_DEGRADED CgError and
- * render as the seed-002 WebSocket event, as the gateway does it. */
+/* The message's error part is a rendered QUALITY_DEGRADED CgError: read
+ * back with cg_error_from_details(), it renders as the seed-002 WebSocket
+ * event, as the gateway does it. */
 static void
 check_renders_as_event (const GstStructure * msg)
 {
-  CgError *e = cg_error_new (CG_CODE_QUALITY_DEGRADED,
-      gst_structure_get_string (msg, "message"));
-  GstStructure *d = cg_error_get_details_writable (e);
-  static const gchar *fields[] = { "quality", "previous", "reason",
-    "packetLoss", "latency", "jitter", "bandwidth", "recommendedAction"
-  };
-  guint i;
+  CgError *e = cg_error_from_details (msg);
   gchar *json;
   JsonParser *parser = json_parser_new ();
   JsonObject *o, *det;
 
-  for (i = 0; i < G_N_ELEMENTS (fields); i++)
-    gst_structure_set_value (d, fields[i],
-        gst_structure_get_value (msg, fields[i]));
+  fail_unless (e != NULL);
+  fail_unless_equals_int (cg_error_get_code (e), CG_CODE_QUALITY_DEGRADED);
+  fail_unless_equals_string (cg_error_get_factory (e), "qualityladder");
   json = cg_error_to_event_json (e);
   fail_unless (json_parser_load_from_data (parser, json, -1, NULL), "%s", json);
   o = json_node_get_object (json_parser_get_root (parser));
@@ -276,6 +282,8 @@ check_renders_as_event (const GstStructure * msg)
   fail_unless_equals_int (json_object_get_int_member (det, "bandwidth"), 150);
   fail_unless_equals_string (json_object_get_string_member (det,
           "recommendedAction"), "audio_only");
+  fail_unless_equals_string (json_object_get_string_member (det, "reason"),
+      "bandwidth");
   fail_unless (json_object_has_member (det, "packetLoss"));
   fail_unless (json_object_has_member (det, "latency"));
   fail_unless (json_object_has_member (det, "jitter"));
@@ -312,6 +320,11 @@ GST_START_TEST (test_bandwidth_pressure_and_message)
   fail_unless (s != NULL);
   fail_unless_equals_string (gst_structure_get_string (s, "code"),
       "QUALITY_DEGRADED");
+  fail_unless_equals_string (gst_structure_get_string (s, "severity"),
+      "warning");
+  fail_unless_equals_string (gst_structure_get_string (s, "message"),
+      cg_code_get_message (CG_CODE_QUALITY_DEGRADED));
+  assert_code (s, CG_CODE_QUALITY_DEGRADED);
   fail_unless_equals_string (gst_structure_get_string (s, "direction"), "down");
   fail_unless_equals_string (gst_structure_get_string (s, "reason"),
       "bandwidth");
@@ -397,6 +410,9 @@ GST_START_TEST (test_headroom_steps_up_after_hold)
   s = pop_quality_message (&c);
   fail_unless (s != NULL);
   fail_unless_equals_string (gst_structure_get_string (s, "code"), "recovered");
+  /* recovered is not an error: no code, no error part */
+  fail_if (cg_details_get_code (s, NULL));
+  fail_if (gst_structure_has_field (s, CG_DETAILS_ERROR_FIELD));
   fail_unless_equals_string (gst_structure_get_string (s, "direction"), "up");
   fail_unless_equals_string (gst_structure_get_string (s, "reason"),
       "headroom");
@@ -779,53 +795,9 @@ GST_START_TEST (test_jpegenc_quality_follows_bitrate)
 GST_END_TEST;
 
 /* ------------------------------------------------------------------------ */
-/* resolution of the ladder against the input                                */
+/* the ladder (its grammar and fitting are tested in test-ladder.c)         */
 
-static GstCaps *
-filter_caps_after_input (const gchar * ladder, const gchar * caps_str,
-    gint step)
-{
-  GstHarness *h;
-  GstElement *el, *filter;
-  GstCaps *caps = NULL;
-  gint i;
-
-  h = gst_harness_new ("qualityladder");
-  el = h->element;
-  g_object_set (el, "mode", 1, NULL);
-  if (ladder)
-    g_object_set (el, "ladder", ladder, NULL);
-  if (step > 0)
-    g_object_set (el, "step", step, NULL);
-  filter = gst_bin_get_by_name (GST_BIN (el), "filter");
-  /* the caps event crosses the internal queue: wait for it, bounded */
-  gst_harness_set_src_caps_str (h, caps_str);
-  for (i = 0; i < 5000; i++) {
-    g_object_get (filter, "caps", &caps, NULL);
-    if (caps && !gst_caps_is_any (caps))
-      break;
-    gst_clear_caps (&caps);
-    g_usleep (1000);
-  }
-  gst_object_unref (filter);
-  gst_harness_teardown (h);
-  fail_unless (caps != NULL);
-  return caps;
-}
-
-static void
-assert_size (GstCaps * caps, gint ew, gint eh)
-{
-  GstStructure *s = gst_caps_get_structure (caps, 0);
-  gint w, h;
-  fail_unless (gst_structure_get_int (s, "width", &w));
-  fail_unless (gst_structure_get_int (s, "height", &h));
-  fail_unless_equals_int (w, ew);
-  fail_unless_equals_int (h, eh);
-  gst_caps_unref (caps);
-}
-
-GST_START_TEST (test_ladder_4k_parse_and_resolve)
+GST_START_TEST (test_ladder_property_and_stats)
 {
   GstElement *el = gst_element_factory_make ("qualityladder", NULL);
   gchar *str;
@@ -837,6 +809,7 @@ GST_START_TEST (test_ladder_4k_parse_and_resolve)
   fail_unless_equals_string (str, "2160p:16000,1080p:6000,720p:2500");
   g_free (str);
   g_object_get (el, "statistics", &stats, NULL);
+  fail_unless (gst_structure_has_name (stats, "camguard-qualityladder-stats"));
   fail_unless (gst_structure_get (stats, "time-per-step", GST_TYPE_STRUCTURE,
           &per, NULL));
   fail_unless (gst_structure_get_uint64 (per, "2160p", &t));
@@ -846,32 +819,36 @@ GST_START_TEST (test_ladder_4k_parse_and_resolve)
   gst_structure_free (per);
   gst_structure_free (stats);
 
+  /* read back as cg_ladder_to_string() prints it */
   g_object_set (el, "ladder", "uhd:3840x2160@16000, fhd:1920x1080@6000,"
       "hd:1280x720@2500,sd:640x480@800", NULL);
   g_object_get (el, "ladder", &str, NULL);
-  fail_unless (g_str_has_prefix (str, "uhd:3840x2160@16000"));
+  fail_unless_equals_string (str, "uhd:3840x2160@16000,fhd:1920x1080@6000,"
+      "hd:1280x720@2500,sd:640x480@800");
   g_free (str);
   gst_object_unref (el);
+}
 
-  /* 4K input: the default ladder's 720p step is 1280x720 (caps only, no
-   * 4K frame is encoded) */
-  assert_size (filter_caps_after_input (NULL, "video/x-raw,format=I420,"
-          "width=3840,height=2160,framerate=30/1", 2), 1280, 720);
-  assert_size (filter_caps_after_input (NULL, "video/x-raw,format=I420,"
-          "width=3840,height=2160,framerate=30/1", 0), 3840, 2160);
-  /* 1080p input: the 2160p step is skipped, set-step 0 gives 1080p */
-  assert_size (filter_caps_after_input (NULL, "video/x-raw,format=I420,"
-          "width=1920,height=1080,framerate=30/1", 0), 1920, 1080);
-  /* 4:3 input keeps its aspect ratio */
-  assert_size (filter_caps_after_input (NULL, "video/x-raw,format=I420,"
-          "width=1440,height=1080,framerate=30/1", 2), 960, 720);
-  /* input smaller than every step: the lowest step at the input size */
-  assert_size (filter_caps_after_input (NULL, "video/x-raw,format=I420,"
-          "width=640,height=360,framerate=30/1", 0), 640, 360);
-  /* bounding box narrower than the aspect ratio */
-  assert_size (filter_caps_after_input ("a:1920x1080@6000,b:480x480@1000",
-          "video/x-raw,format=I420,width=1920,height=1080,framerate=30/1", 1),
-      480, 270);
+GST_END_TEST;
+
+/* A bounding-box step narrower than the input's aspect ratio: the encoded
+ * frames keep the aspect ratio inside the box. */
+GST_START_TEST (test_step_fitted_to_input)
+{
+  Ctx c;
+  gboolean ok;
+  gint w, h;
+
+  ctx_init (&c, "x264enc", "mode=manual ladder=a:640x360@800,b:240x240@300");
+  run_ticks (&c, 1, 1);
+  g_signal_emit_by_name (c.ladder, "set-step", 1, &ok);
+  fail_unless (ok);
+  push_frame (&c);
+  fail_unless_equals_int (current_step (&c), 1);
+  last_size (&c, &w, &h);
+  fail_unless_equals_int (w, 240);
+  fail_unless_equals_int (h, 136);
+  ctx_clear (&c);
 }
 
 GST_END_TEST;
@@ -900,8 +877,7 @@ GST_START_TEST (test_bad_ladder_rejected)
     g_free (str);
     d = pop_warning_details (&c);
     fail_unless (d != NULL, "no warning for '%s'", bad[i]);
-    fail_unless_equals_string (gst_structure_get_string (d, "camguard-code"),
-        "VALIDATION_ERROR");
+    assert_code (d, CG_CODE_VALIDATION_ERROR);
     fail_unless_equals_string (gst_structure_get_string (d, "property"),
         "ladder");
     fail_unless_equals_string (gst_structure_get_string (d, "value"), bad[i]);
@@ -956,8 +932,7 @@ GST_START_TEST (test_bad_config_fails_at_start)
   g_error_free (err);
   gst_message_parse_error_details (m, &d);
   fail_unless (d != NULL);
-  fail_unless_equals_string (gst_structure_get_string (d, "camguard-code"),
-      "VALIDATION_ERROR");
+  assert_code (d, CG_CODE_VALIDATION_ERROR);
   gst_message_unref (m);
 
   m = start_with ("videotestsrc num-buffers=1 ! qualityladder "
@@ -966,8 +941,7 @@ GST_START_TEST (test_bad_config_fails_at_start)
   fail_unless (m != NULL);
   gst_message_parse_error_details (m, &d);
   fail_unless (d != NULL);
-  fail_unless_equals_string (gst_structure_get_string (d, "camguard-code"),
-      "VALIDATION_ERROR");
+  assert_code (d, CG_CODE_VALIDATION_ERROR);
   gst_message_unref (m);
 
   /* a later valid value clears the error */
@@ -1020,8 +994,7 @@ GST_START_TEST (test_unsupported_encoder_rejected)
       g_error_free (err);
       g_free (dbg);
       gst_message_parse_warning_details (m, &dd);
-      fail_unless_equals_string (gst_structure_get_string (dd,
-              "camguard-code"), "VALIDATION_ERROR");
+      assert_code (dd, CG_CODE_VALIDATION_ERROR);
       gst_message_unref (m);
     }
     gst_element_set_bus (enc, NULL);
@@ -1045,9 +1018,10 @@ GST_START_TEST (test_step_out_of_range)
   fail_if (ok);
   d = pop_warning_details (&c);
   fail_unless (d != NULL);
-  fail_unless_equals_string (gst_structure_get_string (d, "camguard-code"),
-      "VALIDATION_ERROR");
+  assert_code (d, CG_CODE_VALIDATION_ERROR);
+  fail_unless_equals_string (gst_structure_get_string (d, "property"), "step");
   fail_unless_equals_string (gst_structure_get_string (d, "value"), "3");
+  fail_unless (strstr (gst_structure_get_string (d, "problem"), "0..2"));
   gst_structure_free (d);
   g_signal_emit_by_name (c.ladder, "set-step", -1, &ok);
   fail_if (ok);
@@ -1062,6 +1036,86 @@ GST_START_TEST (test_step_out_of_range)
   fail_unless_equals_int (s, 0);
   push_frame (&c);
   fail_unless_equals_int (current_step (&c), 0);
+  ctx_clear (&c);
+}
+
+GST_END_TEST;
+
+/* step=5 on a 3-rung ladder from a launch line, whose warning has no bus
+ * yet: the start fails with the VALIDATION_ERROR naming the range instead
+ * of running silently at another step. */
+GST_START_TEST (test_step_out_of_range_fails_start)
+{
+  GstStateChangeReturn ret;
+  GstMessage *m;
+  const GstStructure *d;
+
+  m = start_with ("videotestsrc num-buffers=1 ! qualityladder step=5 ! "
+      "fakesink", &ret);
+  fail_unless_equals_int (ret, GST_STATE_CHANGE_FAILURE);
+  fail_unless (m != NULL);
+  gst_message_parse_error_details (m, &d);
+  assert_code (d, CG_CODE_VALIDATION_ERROR);
+  fail_unless_equals_string (gst_structure_get_string (d, "property"), "step");
+  fail_unless_equals_string (gst_structure_get_string (d, "value"), "5");
+  fail_unless (strstr (gst_structure_get_string (d, "problem"), "0..2"));
+  gst_message_unref (m);
+
+  /* a later valid step clears it */
+  m = start_with ("videotestsrc num-buffers=1 ! qualityladder step=5 step=1 "
+      "! fakesink", &ret);
+  fail_unless (ret != GST_STATE_CHANGE_FAILURE);
+  fail_unless (m == NULL);
+}
+
+GST_END_TEST;
+
+/* A new ladder with fewer rungs than the requested step: the step moves to
+ * its lowest rung, with a warning, not silently. */
+GST_START_TEST (test_ladder_shrink_warns_about_step)
+{
+  Ctx c;
+  GstStructure *d;
+  gint s;
+
+  ctx_init (&c, "x264enc", "mode=manual step=2");
+  run_ticks (&c, 1, 1);
+  fail_unless_equals_int (current_step (&c), 2);
+  g_object_set (c.ladder, "ladder", "360p:800,180p:300", NULL);
+  d = pop_warning_details (&c);
+  fail_unless (d != NULL);
+  assert_code (d, CG_CODE_VALIDATION_ERROR);
+  fail_unless_equals_string (gst_structure_get_string (d, "property"), "step");
+  fail_unless (strstr (gst_structure_get_string (d, "problem"), "0..1"));
+  gst_structure_free (d);
+  g_object_get (c.ladder, "step", &s, NULL);
+  fail_unless_equals_int (s, 1);
+  push_frame (&c);
+  fail_unless_equals_int (current_step (&c), 1);
+  ctx_clear (&c);
+}
+
+GST_END_TEST;
+
+/* A property that only takes effect at start is refused while PLAYING,
+ * with a warning naming it. */
+GST_START_TEST (test_ready_only_refused_when_playing)
+{
+  Ctx c;
+  GstStructure *d;
+  guint k;
+
+  ctx_init (&c, "x264enc", NULL);
+  run_ticks (&c, 1, 1);
+  g_object_set (c.ladder, "key-int-max", 5, NULL);
+  d = pop_warning_details (&c);
+  fail_unless (d != NULL);
+  assert_code (d, CG_CODE_VALIDATION_ERROR);
+  fail_unless_equals_string (gst_structure_get_string (d, "property"),
+      "key-int-max");
+  gst_structure_free (d);
+  g_object_get (c.ladder, "key-int-max", &k, NULL);
+  fail_unless_equals_int (k, 1000);
   ctx_clear (&c);
 }
 
@@ -1252,11 +1306,15 @@ qualityladder_suite (void)
   tcase_add_test (tc, test_manual_mode);
   tcase_add_test (tc, test_bitrate_units);
   tcase_add_test (tc, test_jpegenc_quality_follows_bitrate);
-  tcase_add_test (tc, test_ladder_4k_parse_and_resolve);
+  tcase_add_test (tc, test_ladder_property_and_stats);
+  tcase_add_test (tc, test_step_fitted_to_input);
   tcase_add_test (tc, test_bad_ladder_rejected);
   tcase_add_test (tc, test_bad_config_fails_at_start);
   tcase_add_test (tc, test_unsupported_encoder_rejected);
   tcase_add_test (tc, test_step_out_of_range);
+  tcase_add_test (tc, test_step_out_of_range_fails_start);
+  tcase_add_test (tc, test_ladder_shrink_warns_about_step);
+  tcase_add_test (tc, test_ready_only_refused_when_playing);
   tcase_add_test (tc, test_real_pipeline_4k);
   return s;
 }

@@ -14,7 +14,7 @@ except ImportError:
 
 gi.require_version("Gst", "1.0")
 gi.require_version("Camguard", "1.0")
-from gi.repository import Gst, Camguard  # noqa: E402
+from gi.repository import GLib, Gst, Camguard  # noqa: E402
 
 Gst.init(None)
 
@@ -59,6 +59,19 @@ ok, delay = b.next_delay(Camguard.Code.CAMERA_UNREACHABLE)
 check("backoff first delay", ok and delay == b.props.initial_delay)
 cb = Camguard.CircuitBreaker.new()
 check("breaker closed", cb.get_state() == Camguard.BreakerState.CLOSED)
+
+# The quality ladder grammar
+ladder = Camguard.Ladder.parse("1080p:6000, hd:1280x720@2500")
+check("ladder rungs", ladder.get_n_rungs() == 2)
+check("ladder printed back", ladder.to_string() == "1080p:6000,hd:1280x720@2500")
+usable, w, h = ladder.resolve_rung(1, 1440, 1080)
+check("ladder fitted to 4:3", usable and (w, h) == (960, 720))
+try:
+    Camguard.Ladder.parse("720p:2500,1080p:6000")
+    check("ladder rejects upward rungs", False)
+except GLib.Error as e:
+    check("ladder rejects upward rungs",
+          e.code == int(Camguard.Code.VALIDATION_ERROR))
 
 print("1..%d" % len(checks))
 failed = 0
