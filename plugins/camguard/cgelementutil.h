@@ -1,0 +1,31 @@
+/* camguard - what every camguard element does the same way
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gst/gst.h>
+#include <camguard.h>
+
+G_BEGIN_DECLS
+
+void cg_element_post_coded (GstElement * element, GstMessageType type,
+    GQuark domain, gint code, CgCode cg_code, const gchar * text,
+    const gchar * debug, const gchar * file, const gchar * function,
+    gint line);
+
+/* A WARNING whose details carry @cg_code (cg-details), as
+ * GST_ELEMENT_WARNING_WITH_DETAILS would post it. */
+#define CG_ELEMENT_WARNING_CODED(el, domain, code, cg_code, text, debug) \
+  cg_element_post_coded (GST_ELEMENT (el), GST_MESSAGE_WARNING, \
+      GST_ ## domain ## _ERROR, GST_ ## domain ## _ERROR_ ## code, cg_code, \
+      text, debug, __FILE__, GST_FUNCTION, __LINE__)
+
+gboolean cg_element_property_mutable_locked (GstElement * element,
+    GParamSpec * pspec);
+void cg_element_warn_property_refused (GstElement * element,
+    GParamSpec * pspec);
+
+GType cg_element_register_enum (gsize * type, const gchar * name,
+    const GEnumValue * values);
+
+G_END_DECLS
