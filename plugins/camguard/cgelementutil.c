@@ -5,7 +5,9 @@
  * an ERROR or WARNING carries its catalogue code in its details, written
  * by cg_details_new(); and a property set in a state its mutability flags
  * do not allow changes nothing and posts a VALIDATION_ERROR WARNING that
- * names it.
+ * names it. Plain properties are copied between their GValue and the
+ * element's Settings struct through a table of offsets, so that the
+ * property switches only hold what is particular to a property.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -72,4 +74,95 @@ cg_element_register_enum (gsize * type, const gchar * name,
   if (g_once_init_enter (type))
     g_once_init_leave (type, g_enum_register_static (name, values));
   return (GType) * type;
+}
+
+static const CgSettingsField *
+find_field (const CgSettingsField * fields, guint prop_id)
+{
+  for (; fields->prop_id != 0; fields++)
+    if (fields->prop_id == prop_id)
+      return fields;
+  return NULL;
+}
+
+/* Copies between @value and the field @p, into the field when @set. */
+static void
+copy_field (gpointer p, GValue * value, gboolean set)
+{
+  switch (G_TYPE_FUNDAMENTAL (G_VALUE_TYPE (value))) {
+    case G_TYPE_ENUM:
+      if (set)
+        *(gint *) p = g_value_get_enum (value);
+      else
+        g_value_set_enum (value, *(gint *) p);
+      break;
+    case G_TYPE_BOOLEAN:
+      if (set)
+        *(gboolean *) p = g_value_get_boolean (value);
+      else
+        g_value_set_boolean (value, *(gboolean *) p);
+      break;
+    case G_TYPE_INT:
+      if (set)
+        *(gint *) p = g_value_get_int (value);
+      else
+        g_value_set_int (value, *(gint *) p);
+      break;
+    case G_TYPE_UINT:
+      if (set)
+        *(guint *) p = g_value_get_uint (value);
+      else
+        g_value_set_uint (value, *(guint *) p);
+      break;
+    case G_TYPE_UINT64:
+      if (set)
+        *(guint64 *) p = g_value_get_uint64 (value);
+      else
+        g_value_set_uint64 (value, *(guint64 *) p);
+      break;
+    case G_TYPE_DOUBLE:
+      if (set)
+        *(gdouble *) p = g_value_get_double (value);
+      else
+        g_value_set_double (value, *(gdouble *) p);
+      break;
+    case G_TYPE_STRING:
+      if (set) {
+        g_free (*(gchar **) p);
+        *(gchar **) p = g_value_dup_string (value);
+      } else {
+        g_value_set_string (value, *(gchar **) p);
+      }
+      break;
+    default:
+      g_assert_not_reached ();
+  }
+}
+
+/* Copies @value into its field of @settings (enums, booleans, integers,
+ * doubles and strings); FALSE when @prop_id has no field. Lock held. */
+gboolean
+cg_settings_set_field (const CgSettingsField * fields, gpointer settings,
+    guint prop_id, const GValue * value)
+{
+  const CgSettingsField *f = find_field (fields, prop_id);
+
+  if (f)
+    copy_field (G_STRUCT_MEMBER_P (settings, f->offset), (GValue *) value,
+        TRUE);
+  return f != NULL;
+}
+
+/* Copies a field of @settings into @value; FALSE when @prop_id has no
+ * field. Lock held. */
+gboolean
+cg_settings_get_field (const CgSettingsField * fields, gconstpointer settings,
+    guint prop_id, GValue * value)
+{
+  const CgSettingsField *f = find_field (fields, prop_id);
+
+  if (f)
+    copy_field (G_STRUCT_MEMBER_P ((gpointer) settings, f->offset), value,
+        FALSE);
+  return f != NULL;
 }

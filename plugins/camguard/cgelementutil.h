@@ -25,6 +25,19 @@ gboolean cg_element_property_mutable_locked (GstElement * element,
 void cg_element_warn_property_refused (GstElement * element,
     GParamSpec * pspec);
 
+/* Where the value of property @prop_id lives in an element's Settings
+ * struct (G_STRUCT_OFFSET); a table ends with prop_id 0. */
+typedef struct
+{
+  guint prop_id;
+  glong offset;
+} CgSettingsField;
+
+gboolean cg_settings_set_field (const CgSettingsField * fields,
+    gpointer settings, guint prop_id, const GValue * value);
+gboolean cg_settings_get_field (const CgSettingsField * fields,
+    gconstpointer settings, guint prop_id, GValue * value);
+
 GType cg_element_register_enum (gsize * type, const gchar * name,
     const GEnumValue * values);
 

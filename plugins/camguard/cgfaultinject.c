@@ -575,86 +575,51 @@ set_error_details_locked (CgFaultInject * self, const gchar * str)
   return s->error_details != NULL;
 }
 
-/* Object lock held: the properties of the fault's timing and effect. */
-static gboolean
-set_more_locked (CgFaultInject * self, guint prop_id, const GValue * value)
-{
-  CgFaultSettings *s = &self->settings;
+/* The properties that are plain fields of the settings. */
+static const CgSettingsField settings_fields[] = {
+  {PROP_FAULT, G_STRUCT_OFFSET (CgFaultSettings, fault)},
+  {PROP_ERROR_DOMAIN, G_STRUCT_OFFSET (CgFaultSettings, error_domain)},
+  {PROP_ERROR_CODE, G_STRUCT_OFFSET (CgFaultSettings, error_code)},
+  {PROP_ERROR_MESSAGE, G_STRUCT_OFFSET (CgFaultSettings, error_message)},
+  {PROP_ERROR_DEBUG, G_STRUCT_OFFSET (CgFaultSettings, error_debug)},
+  {PROP_AFTER_BUFFERS, G_STRUCT_OFFSET (CgFaultSettings, after_buffers)},
+  {PROP_AT_RUNNING_TIME, G_STRUCT_OFFSET (CgFaultSettings, at_running_time)},
+  {PROP_PROBABILITY, G_STRUCT_OFFSET (CgFaultSettings, probability)},
+  {PROP_SEED, G_STRUCT_OFFSET (CgFaultSettings, seed)},
+  {PROP_DELAY, G_STRUCT_OFFSET (CgFaultSettings, delay)},
+  {PROP_DURATION, G_STRUCT_OFFSET (CgFaultSettings, duration)},
+  {PROP_DURATION_FORMAT, G_STRUCT_OFFSET (CgFaultSettings, duration_format)},
+  {PROP_FLOW_RETURN, G_STRUCT_OFFSET (CgFaultSettings, flow_return)},
+  {PROP_REPEAT, G_STRUCT_OFFSET (CgFaultSettings, repeat)},
+  {PROP_CORRUPT_BYTES, G_STRUCT_OFFSET (CgFaultSettings, corrupt_bytes)},
+  {PROP_POST_MESSAGES, G_STRUCT_OFFSET (CgFaultSettings, post_messages)},
+  {0,},
+};
 
-  switch (prop_id) {
-    case PROP_DELAY:
-      s->delay = g_value_get_uint64 (value);
-      break;
-    case PROP_DURATION:
-      s->duration = g_value_get_uint64 (value);
-      break;
-    case PROP_DURATION_FORMAT:
-      s->duration_format = g_value_get_enum (value);
-      break;
-    case PROP_FLOW_RETURN:
-      s->flow_return = g_value_get_enum (value);
-      break;
-    case PROP_REPEAT:
-      s->repeat = g_value_get_int (value);
-      self->state.fired_count = 0;
-      break;
-    case PROP_CORRUPT_BYTES:
-      s->corrupt_bytes = g_value_get_uint (value);
-      break;
-    case PROP_POST_MESSAGES:
-      s->post_messages = g_value_get_boolean (value);
-      break;
-    default:
-      break;
-  }
-  return TRUE;
-}
-
-/* Object lock held; FALSE when the value was refused. */
+/* Object lock held; FALSE when the value was refused. Setting the fault
+ * re-arms the element and ends a running fault; setting the seed or the
+ * repeat count starts them again. */
 static gboolean
 set_property_locked (CgFaultInject * self, guint prop_id, const GValue * value)
 {
-  CgFaultSettings *s = &self->settings;
-
+  if (prop_id == PROP_ERROR_DETAILS)
+    return set_error_details_locked (self, g_value_get_string (value));
+  cg_settings_set_field (settings_fields, &self->settings, prop_id, value);
   switch (prop_id) {
     case PROP_FAULT:
-      s->fault = g_value_get_enum (value);
       self->state.fired_count = 0;
       self->state.since_last = 0;
       self->state.active = FALSE;
       cg_fault_interrupt_locked (self);
       break;
-    case PROP_ERROR_DOMAIN:
-      s->error_domain = g_value_get_enum (value);
-      break;
-    case PROP_ERROR_CODE:
-      s->error_code = g_value_get_int (value);
-      break;
-    case PROP_ERROR_MESSAGE:
-      g_free (s->error_message);
-      s->error_message = g_value_dup_string (value);
-      break;
-    case PROP_ERROR_DEBUG:
-      g_free (s->error_debug);
-      s->error_debug = g_value_dup_string (value);
-      break;
-    case PROP_ERROR_DETAILS:
-      return set_error_details_locked (self, g_value_get_string (value));
-    case PROP_AFTER_BUFFERS:
-      s->after_buffers = g_value_get_uint64 (value);
-      break;
-    case PROP_AT_RUNNING_TIME:
-      s->at_running_time = g_value_get_uint64 (value);
-      break;
-    case PROP_PROBABILITY:
-      s->probability = g_value_get_double (value);
-      break;
     case PROP_SEED:
-      s->seed = g_value_get_uint (value);
       reseed_locked (self);
       break;
+    case PROP_REPEAT:
+      self->state.fired_count = 0;
+      break;
     default:
-      return set_more_locked (self, prop_id, value);
+      break;
   }
   return TRUE;
 }
@@ -710,69 +675,19 @@ cg_fault_inject_get_property (GObject * object, guint prop_id,
 {
   CgFaultInject *self = CG_FAULT_INJECT (object);
   const CgFaultSettings *s = &self->settings;
+  gboolean known = TRUE;
 
   GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_FAULT:
-      g_value_set_enum (value, s->fault);
-      break;
-    case PROP_ERROR_DOMAIN:
-      g_value_set_enum (value, s->error_domain);
-      break;
-    case PROP_ERROR_CODE:
-      g_value_set_int (value, s->error_code);
-      break;
-    case PROP_ERROR_MESSAGE:
-      g_value_set_string (value, s->error_message);
-      break;
-    case PROP_ERROR_DEBUG:
-      g_value_set_string (value, s->error_debug);
-      break;
-    case PROP_ERROR_DETAILS:
-      g_value_take_string (value, s->error_details ?
-          gst_structure_to_string (s->error_details) : NULL);
-      break;
-    case PROP_AFTER_BUFFERS:
-      g_value_set_uint64 (value, s->after_buffers);
-      break;
-    case PROP_AT_RUNNING_TIME:
-      g_value_set_uint64 (value, s->at_running_time);
-      break;
-    case PROP_PROBABILITY:
-      g_value_set_double (value, s->probability);
-      break;
-    case PROP_SEED:
-      g_value_set_uint (value, s->seed);
-      break;
-    case PROP_DELAY:
-      g_value_set_uint64 (value, s->delay);
-      break;
-    case PROP_DURATION:
-      g_value_set_uint64 (value, s->duration);
-      break;
-    case PROP_DURATION_FORMAT:
-      g_value_set_enum (value, s->duration_format);
-      break;
-    case PROP_FLOW_RETURN:
-      g_value_set_enum (value, s->flow_return);
-      break;
-    case PROP_REPEAT:
-      g_value_set_int (value, s->repeat);
-      break;
-    case PROP_CORRUPT_BYTES:
-      g_value_set_uint (value, s->corrupt_bytes);
-      break;
-    case PROP_POST_MESSAGES:
-      g_value_set_boolean (value, s->post_messages);
-      break;
-    case PROP_STATISTICS:
-      g_value_take_boxed (value, statistics_locked (self));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
+  if (prop_id == PROP_STATISTICS)
+    g_value_take_boxed (value, statistics_locked (self));
+  else if (prop_id == PROP_ERROR_DETAILS)
+    g_value_take_string (value, s->error_details ?
+        gst_structure_to_string (s->error_details) : NULL);
+  else
+    known = cg_settings_get_field (settings_fields, s, prop_id, value);
   GST_OBJECT_UNLOCK (self);
+  if (!known)
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static void

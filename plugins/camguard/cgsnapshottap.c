@@ -516,52 +516,30 @@ warn_invalid_size (CgSnapshotTap * self, GParamSpec * pspec, gint size)
       CG_CODE_VALIDATION_ERROR, text, pspec->name);
 }
 
+/* The properties that are plain fields of the settings. */
+static const CgSettingsField settings_fields[] = {
+  {PROP_SNAPSHOT_MODE, G_STRUCT_OFFSET (Settings, snapshot_mode)},
+  {PROP_DECODER_MODE, G_STRUCT_OFFSET (Settings, decoder_mode)},
+  {PROP_MAX_GOP_BYTES, G_STRUCT_OFFSET (Settings, max_gop_bytes)},
+  {PROP_MAX_AGE, G_STRUCT_OFFSET (Settings, max_age)},
+  {PROP_STALE_POLICY, G_STRUCT_OFFSET (Settings, stale_policy)},
+  {PROP_QUALITY, G_STRUCT_OFFSET (Settings, quality)},
+  {PROP_MAX_WIDTH, G_STRUCT_OFFSET (Settings, max_width)},
+  {PROP_MAX_HEIGHT, G_STRUCT_OFFSET (Settings, max_height)},
+  {PROP_SNAPSHOT_INTERVAL, G_STRUCT_OFFSET (Settings, interval)},
+  {PROP_LOCATION, G_STRUCT_OFFSET (Settings, location)},
+  {0,},
+};
+
 /* Object lock held; FALSE when the value was refused as invalid. */
 static gboolean
 set_property_locked (CgSnapshotTap * self, guint prop_id, const GValue * value)
 {
-  Settings *s = &self->settings;
-
-  switch (prop_id) {
-    case PROP_SNAPSHOT_MODE:
-      s->snapshot_mode = g_value_get_enum (value);
-      break;
-    case PROP_DECODER_MODE:
-      s->decoder_mode = g_value_get_enum (value);
-      break;
-    case PROP_MAX_GOP_BYTES:
-      s->max_gop_bytes = g_value_get_uint64 (value);
-      break;
-    case PROP_MAX_AGE:
-      s->max_age = g_value_get_uint (value);
-      break;
-    case PROP_STALE_POLICY:
-      s->stale_policy = g_value_get_enum (value);
-      break;
-    case PROP_QUALITY:
-      s->quality = g_value_get_int (value);
-      break;
-    case PROP_MAX_WIDTH:
-      if (!max_size_is_valid (g_value_get_int (value)))
-        return FALSE;
-      s->max_width = g_value_get_int (value);
-      break;
-    case PROP_MAX_HEIGHT:
-      if (!max_size_is_valid (g_value_get_int (value)))
-        return FALSE;
-      s->max_height = g_value_get_int (value);
-      break;
-    case PROP_SNAPSHOT_INTERVAL:
-      s->interval = g_value_get_uint (value);
-      break;
-    case PROP_LOCATION:
-      g_free (s->location);
-      s->location = g_value_dup_string (value);
-      break;
-    default:
-      break;
-  }
-  return TRUE;
+  if ((prop_id == PROP_MAX_WIDTH || prop_id == PROP_MAX_HEIGHT)
+      && !max_size_is_valid (g_value_get_int (value)))
+    return FALSE;
+  return cg_settings_set_field (settings_fields, &self->settings, prop_id,
+      value);
 }
 
 static void
@@ -592,48 +570,17 @@ cg_snapshot_tap_get_property (GObject * object, guint prop_id, GValue * value,
     GParamSpec * pspec)
 {
   CgSnapshotTap *self = CG_SNAPSHOT_TAP (object);
-  Settings *s = &self->settings;
+  gboolean known = TRUE;
 
   GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_SNAPSHOT_MODE:
-      g_value_set_enum (value, s->snapshot_mode);
-      break;
-    case PROP_DECODER_MODE:
-      g_value_set_enum (value, s->decoder_mode);
-      break;
-    case PROP_MAX_GOP_BYTES:
-      g_value_set_uint64 (value, s->max_gop_bytes);
-      break;
-    case PROP_MAX_AGE:
-      g_value_set_uint (value, s->max_age);
-      break;
-    case PROP_STALE_POLICY:
-      g_value_set_enum (value, s->stale_policy);
-      break;
-    case PROP_QUALITY:
-      g_value_set_int (value, s->quality);
-      break;
-    case PROP_MAX_WIDTH:
-      g_value_set_int (value, s->max_width);
-      break;
-    case PROP_MAX_HEIGHT:
-      g_value_set_int (value, s->max_height);
-      break;
-    case PROP_SNAPSHOT_INTERVAL:
-      g_value_set_uint (value, s->interval);
-      break;
-    case PROP_LOCATION:
-      g_value_set_string (value, s->location);
-      break;
-    case PROP_STATISTICS:
-      g_value_take_boxed (value, statistics_locked (self));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
+  if (prop_id == PROP_STATISTICS)
+    g_value_take_boxed (value, statistics_locked (self));
+  else
+    known = cg_settings_get_field (settings_fields, &self->settings, prop_id,
+        value);
   GST_OBJECT_UNLOCK (self);
+  if (!known)
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static void
