@@ -40,30 +40,48 @@ highest_mutable_state (GParamSpec * pspec)
   return GST_STATE_READY;
 }
 
-/* Whether @pspec may be set in @element's current state. Object lock
- * held (it protects the state). */
-gboolean
-cg_element_property_mutable_locked (GstElement * element, GParamSpec * pspec)
+/* A property set in a state where it cannot take effect, or with a value
+ * that @why refuses: a VALIDATION_ERROR WARNING naming it. No lock may be
+ * held. */
+static void
+warn_refused (GstElement * element, GParamSpec * pspec, GstState state,
+    const gchar * why)
 {
-  return GST_STATE (element) <= highest_mutable_state (pspec);
-}
-
-/* The WARNING for a property set in a state where it cannot take effect.
- * No lock may be held. */
-void
-cg_element_warn_property_refused (GstElement * element, GParamSpec * pspec)
-{
-  gchar *text = g_strdup_printf ("Property \"%s\" can only be changed up to "
-      "the %s state; the new value was ignored", pspec->name,
-      gst_element_state_get_name (highest_mutable_state (pspec)));
-  gchar *debug = g_strdup_printf ("%s set while %s", pspec->name,
-      gst_element_state_get_name (GST_STATE (element)));
+  gchar *text = why ? g_strdup_printf ("Property \"%s\": %s; the new value "
+      "was ignored", pspec->name, why) : g_strdup_printf ("Property \"%s\" "
+      "can only be changed up to the %s state; the new value was ignored",
+      pspec->name, gst_element_state_get_name (highest_mutable_state (pspec)));
+  gchar *debug = g_strdup_printf ("%s set in %s", pspec->name,
+      gst_element_state_get_name (state));
 
   GST_WARNING_OBJECT (element, "%s", text);
   CG_ELEMENT_WARNING_CODED (element, RESOURCE, SETTINGS,
       CG_CODE_VALIDATION_ERROR, text, debug);
   g_free (text);
   g_free (debug);
+}
+
+/* The whole set_property of a camguard element: the object lock once
+ * around @set_locked, unless the element's state is past what @pspec's
+ * mutability allows; the WARNING, if any, after the lock is released. */
+void
+cg_element_set_property (GstElement * element, GParamSpec * pspec,
+    guint prop_id, const GValue * value, CgPropertySetter set_locked)
+{
+  gchar *why = NULL;
+  gboolean mutable;
+  GstState state;
+
+  GST_OBJECT_LOCK (element);
+  state = GST_STATE (element);
+  mutable = state <= highest_mutable_state (pspec);
+  if (mutable)
+    why = set_locked (element, prop_id, value);
+  GST_OBJECT_UNLOCK (element);
+
+  if (!mutable || why)
+    warn_refused (element, pspec, state, why);
+  g_free (why);
 }
 
 /* The body of an enum's _get_type(): registers @values as @name once. */

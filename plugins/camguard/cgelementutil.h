@@ -20,10 +20,13 @@ void cg_element_post_coded (GstElement * element, GstMessageType type,
       GST_ ## domain ## _ERROR, GST_ ## domain ## _ERROR_ ## code, cg_code, \
       text, debug, __FILE__, GST_FUNCTION, __LINE__)
 
-gboolean cg_element_property_mutable_locked (GstElement * element,
-    GParamSpec * pspec);
-void cg_element_warn_property_refused (GstElement * element,
-    GParamSpec * pspec);
+/* Sets @prop_id from @value; the object lock is held. Returns NULL, or
+ * why the value was refused (a new string). */
+typedef gchar *(*CgPropertySetter) (GstElement * element, guint prop_id,
+    const GValue * value);
+
+void cg_element_set_property (GstElement * element, GParamSpec * pspec,
+    guint prop_id, const GValue * value, CgPropertySetter set_locked);
 
 /* Where the value of property @prop_id lives in an element's Settings
  * struct (G_STRUCT_OFFSET); a table ends with prop_id 0. */

@@ -92,6 +92,17 @@ cg_fault_interrupt_locked (CgFaultInject * self)
   g_cond_broadcast (&self->state.cond);
 }
 
+/* A flush or READY: end any running fault and let a waiting or stalled
+ * streaming thread go. */
+void
+cg_fault_start_flushing (CgFaultInject * self)
+{
+  GST_OBJECT_LOCK (self);
+  self->state.flushing = TRUE;
+  cg_fault_interrupt_locked (self);
+  GST_OBJECT_UNLOCK (self);
+}
+
 /* Object lock held: the buffer's running time (from its PTS, else DTS,
  * else the element's clock). */
 GstClockTime
@@ -479,10 +490,7 @@ cg_fault_inject_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
       GST_OBJECT_UNLOCK (self);
       break;
     case GST_EVENT_FLUSH_START:
-      GST_OBJECT_LOCK (self);
-      self->state.flushing = TRUE;
-      cg_fault_interrupt_locked (self);
-      GST_OBJECT_UNLOCK (self);
+      cg_fault_start_flushing (self);
       break;
     case GST_EVENT_FLUSH_STOP:
       GST_OBJECT_LOCK (self);

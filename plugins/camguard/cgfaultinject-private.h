@@ -91,6 +91,7 @@ typedef struct
 
 const gchar *cg_fault_nick (CgFaultType fault);
 void cg_fault_interrupt_locked (CgFaultInject * self);
+void cg_fault_start_flushing (CgFaultInject * self);
 GstClockTime cg_fault_running_time_locked (CgFaultInject * self,
     GstBuffer * buffer);
 gboolean cg_fault_window_ended_locked (CgFaultInject * self,

@@ -596,14 +596,18 @@ static const CgSettingsField settings_fields[] = {
   {0,},
 };
 
-/* Object lock held; FALSE when the value was refused. Setting the fault
- * re-arms the element and ends a running fault; setting the seed or the
- * repeat count starts them again. */
-static gboolean
-set_property_locked (CgFaultInject * self, guint prop_id, const GValue * value)
+/* Object lock held: NULL, or why the value was refused. Setting the
+ * fault re-arms the element and ends a running fault; setting the seed or
+ * the repeat count starts them again. */
+static gchar *
+set_property_locked (GstElement * element, guint prop_id, const GValue * value)
 {
-  if (prop_id == PROP_ERROR_DETAILS)
-    return set_error_details_locked (self, g_value_get_string (value));
+  CgFaultInject *self = CG_FAULT_INJECT (element);
+
+  if (prop_id == PROP_ERROR_DETAILS
+      && !set_error_details_locked (self, g_value_get_string (value)))
+    return g_strdup_printf ("\"%s\" is not a valid GstStructure; the details "
+        "were cleared", g_value_get_string (value));
   cg_settings_set_field (settings_fields, &self->settings, prop_id, value);
   switch (prop_id) {
     case PROP_FAULT:
@@ -621,37 +625,19 @@ set_property_locked (CgFaultInject * self, guint prop_id, const GValue * value)
     default:
       break;
   }
-  return TRUE;
+  return NULL;
 }
 
 static void
 cg_fault_inject_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
-  CgFaultInject *self = CG_FAULT_INJECT (object);
-  gboolean mutable, valid = TRUE;
-
   if (prop_id == PROP_0 || prop_id >= PROP_STATISTICS) {
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     return;
   }
-  GST_OBJECT_LOCK (self);
-  mutable = cg_element_property_mutable_locked (GST_ELEMENT (self), pspec);
-  if (mutable)
-    valid = set_property_locked (self, prop_id, value);
-  GST_OBJECT_UNLOCK (self);
-
-  if (!mutable) {
-    cg_element_warn_property_refused (GST_ELEMENT (self), pspec);
-  } else if (!valid) {
-    gchar *text = g_strdup_printf ("%s is not a valid GstStructure: \"%s\"; "
-        "the details were cleared", pspec->name, g_value_get_string (value));
-
-    GST_WARNING_OBJECT (self, "%s", text);
-    CG_ELEMENT_WARNING_CODED (self, RESOURCE, SETTINGS,
-        CG_CODE_VALIDATION_ERROR, text, pspec->name);
-    g_free (text);
-  }
+  cg_element_set_property (GST_ELEMENT (object), pspec, prop_id, value,
+      set_property_locked);
 }
 
 /* Object lock held. */
@@ -718,10 +704,7 @@ cg_fault_inject_change_state (GstElement * element, GstStateChange transition)
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       /* Release a stalled or waiting streaming thread before the pads
        * deactivate and take its stream lock. */
-      GST_OBJECT_LOCK (self);
-      self->state.flushing = TRUE;
-      cg_fault_interrupt_locked (self);
-      GST_OBJECT_UNLOCK (self);
+      cg_fault_start_flushing (self);
       break;
     default:
       break;

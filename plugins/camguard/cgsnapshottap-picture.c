@@ -41,8 +41,10 @@ cg_snapshot_failed_sample (GstStructure * fail)
   return gst_sample_new (NULL, NULL, NULL, fail);
 }
 
-static gboolean
-size_is_valid (gint size)
+/* A largest width or height: 0 (no limit, or the element's) or at least
+ * CG_SNAPSHOT_MIN_SIZE. */
+gboolean
+cg_snapshot_size_is_valid (gint size)
 {
   return size == 0 || size >= CG_SNAPSHOT_MIN_SIZE;
 }
@@ -60,10 +62,10 @@ cg_snapshot_request_validate (const CgSnapshotRequest * req)
   else if (req->quality < 0 || req->quality > 100)
     msg = g_strdup_printf ("quality %d is out of range (1..100, or 0 for the "
         "element's quality)", req->quality);
-  else if (!size_is_valid (req->max_width))
+  else if (!cg_snapshot_size_is_valid (req->max_width))
     msg = g_strdup_printf ("max-width %d is out of range (at least %d, or 0 "
         "for the element's)", req->max_width, CG_SNAPSHOT_MIN_SIZE);
-  else if (!size_is_valid (req->max_height))
+  else if (!cg_snapshot_size_is_valid (req->max_height))
     msg = g_strdup_printf ("max-height %d is out of range (at least %d, or 0 "
         "for the element's)", req->max_height, CG_SNAPSHOT_MIN_SIZE);
   return msg ? failure (CG_CODE_VALIDATION_ERROR, "request", msg) : NULL;

@@ -45,6 +45,7 @@ typedef struct
   CgFrameDecoder *decoder;      /* kept with decoder-mode=warm */
 } CgSnapshotPicturer;
 
+gboolean cg_snapshot_size_is_valid (gint size);
 GstStructure *cg_snapshot_request_validate (const CgSnapshotRequest * req);
 GstSample *cg_snapshot_failed_sample (GstStructure * fail);
 

@@ -17,21 +17,18 @@
  *   the last keyframe when #CgSnapshotTap:snapshot-mode is `keyframe`;
  * * MJPEG (`image/jpeg`): the newest picture.
  *
- * Many cameras send H.264/H.265 parameter sets only once (in the SDP, or
- * before the first keyframe). For byte-stream input the element remembers
- * the last ones seen and puts them in front of a held keyframe that lacks
- * them, so that every held GOP decodes on its own.
+ * For byte-stream input the last parameter sets seen go in front of a
+ * held keyframe that lacks them, so that every held GOP decodes on its own.
  *
  * The #CgSnapshotTap::snapshot action signal encodes a picture on the
- * calling thread, never on the streaming thread: raw frames are JPEG-encoded
- * with libjpeg-turbo straight from the frame's memory (scaled first when a
- * maximum size asks for it); encoded input is decoded on request (only the
- * frames since the last keyframe) by a decoder made for the request, or kept
- * warm with #CgSnapshotTap:decoder-mode. An MJPEG picture that needs no
- * scaling is served as it came, whatever its caps say (multipartdemux gives
- * a bare `image/jpeg`: the size is read from the picture's header).
- * Applications that must not block use cg_snapshot_request_async() from
- * libcamguard.
+ * calling thread, never on the streaming thread (cgsnapshottap-picture.c):
+ * raw frames are JPEG-encoded with libjpeg-turbo (scaled first when a
+ * maximum size asks for it); encoded input is decoded on request by a
+ * decoder made for the request, or kept warm with
+ * #CgSnapshotTap:decoder-mode. An MJPEG picture that needs no scaling is
+ * served as it came, whatever its caps say (multipartdemux gives a bare
+ * `image/jpeg`: the size is read from the picture). Applications that must
+ * not block use cg_snapshot_request_async() from libcamguard.
  *
  * A request gives a format (`image/jpeg` or `image/png`), a largest width
  * and height (0 = the element's #CgSnapshotTap:max-width and
@@ -78,11 +75,10 @@
  * ## The periodic writer
  *
  * With #CgSnapshotTap:snapshot-interval and #CgSnapshotTap:location the
- * element also writes a JPEG every interval on its own task, timed by the
- * pipeline clock (cgsnapshottap-writer.c): timelapses, thumbnails, a
- * `latest.jpg` kept fresh. Each file is written atomically (temporary file
- * and rename), and only regular files are replaced: a location that is a
- * device, a FIFO, a socket or a directory is refused with STORAGE_DENIED.
+ * element writes a JPEG every interval on its own task, timed by the
+ * pipeline clock (cgsnapshottap-writer.c), atomically (temporary file and
+ * rename), replacing only regular files: a device, a FIFO, a socket or a
+ * directory is refused with STORAGE_DENIED.
  * Each write posts an element message `camguard-snapshot`:
  *
  * * `location` (string): the file written
@@ -324,28 +320,34 @@ cg_snapshot_tap_set_caps (GstBaseTransform * trans, GstCaps * incaps,
   return TRUE;
 }
 
+/* Lets the held GOP go (a flush), or everything held (@all: stopping). */
+static void
+forget_held (CgSnapshotTap * self, gboolean all)
+{
+  CgSnapshotGarbage garbage = { NULL, };
+
+  GST_OBJECT_LOCK (self);
+  if (all)
+    cg_snapshot_hold_clear (&self->state.hold, &garbage);
+  else
+    cg_snapshot_hold_flush (&self->state.hold, &garbage);
+  GST_OBJECT_UNLOCK (self);
+  cg_snapshot_garbage_free (&garbage);
+}
+
 static gboolean
 cg_snapshot_tap_sink_event (GstBaseTransform * trans, GstEvent * event)
 {
   CgSnapshotTap *self = CG_SNAPSHOT_TAP (trans);
-  CgSnapshotGarbage garbage = { NULL, };
   const GstSegment *segment;
 
-  switch (GST_EVENT_TYPE (event)) {
-    case GST_EVENT_SEGMENT:
-      gst_event_parse_segment (event, &segment);
-      GST_OBJECT_LOCK (self);
-      gst_segment_copy_into (segment, &self->state.segment);
-      GST_OBJECT_UNLOCK (self);
-      break;
-    case GST_EVENT_FLUSH_STOP:
-      GST_OBJECT_LOCK (self);
-      cg_snapshot_hold_flush (&self->state.hold, &garbage);
-      GST_OBJECT_UNLOCK (self);
-      cg_snapshot_garbage_free (&garbage);
-      break;
-    default:
-      break;
+  if (GST_EVENT_TYPE (event) == GST_EVENT_SEGMENT) {
+    gst_event_parse_segment (event, &segment);
+    GST_OBJECT_LOCK (self);
+    gst_segment_copy_into (segment, &self->state.segment);
+    GST_OBJECT_UNLOCK (self);
+  } else if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP) {
+    forget_held (self, FALSE);
   }
   return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
 }
@@ -354,13 +356,8 @@ static gboolean
 cg_snapshot_tap_stop (GstBaseTransform * trans)
 {
   CgSnapshotTap *self = CG_SNAPSHOT_TAP (trans);
-  CgSnapshotGarbage garbage = { NULL, };
 
-  GST_OBJECT_LOCK (self);
-  cg_snapshot_hold_clear (&self->state.hold, &garbage);
-  GST_OBJECT_UNLOCK (self);
-  cg_snapshot_garbage_free (&garbage);
-
+  forget_held (self, TRUE);
   cg_snapshot_picturer_drop_decoder (&self->picturer);
   return TRUE;
 }
@@ -498,24 +495,6 @@ statistics_locked (CgSnapshotTap * self)
       "frames-not-held", G_TYPE_UINT64, self->stats.frames_not_held, NULL);
 }
 
-/* A maximum size is 0 (no limit) or at least CG_SNAPSHOT_MIN_SIZE. */
-static gboolean
-max_size_is_valid (gint size)
-{
-  return size == 0 || size >= CG_SNAPSHOT_MIN_SIZE;
-}
-
-static void
-warn_invalid_size (CgSnapshotTap * self, GParamSpec * pspec, gint size)
-{
-  g_autofree gchar *text = g_strdup_printf ("%s %d is out of range (0 for no "
-      "limit, or at least %d); the new value was ignored", pspec->name, size,
-      CG_SNAPSHOT_MIN_SIZE);
-
-  CG_ELEMENT_WARNING_CODED (self, RESOURCE, SETTINGS,
-      CG_CODE_VALIDATION_ERROR, text, pspec->name);
-}
-
 /* The properties that are plain fields of the settings. */
 static const CgSettingsField settings_fields[] = {
   {PROP_SNAPSHOT_MODE, G_STRUCT_OFFSET (Settings, snapshot_mode)},
@@ -531,38 +510,30 @@ static const CgSettingsField settings_fields[] = {
   {0,},
 };
 
-/* Object lock held; FALSE when the value was refused as invalid. */
-static gboolean
-set_property_locked (CgSnapshotTap * self, guint prop_id, const GValue * value)
+/* Object lock held: NULL, or why the value was refused. */
+static gchar *
+set_property_locked (GstElement * element, guint prop_id, const GValue * value)
 {
+  CgSnapshotTap *self = CG_SNAPSHOT_TAP (element);
+
   if ((prop_id == PROP_MAX_WIDTH || prop_id == PROP_MAX_HEIGHT)
-      && !max_size_is_valid (g_value_get_int (value)))
-    return FALSE;
-  return cg_settings_set_field (settings_fields, &self->settings, prop_id,
-      value);
+      && !cg_snapshot_size_is_valid (g_value_get_int (value)))
+    return g_strdup_printf ("%d is out of range (0 for no limit, or at "
+        "least %d)", g_value_get_int (value), CG_SNAPSHOT_MIN_SIZE);
+  cg_settings_set_field (settings_fields, &self->settings, prop_id, value);
+  return NULL;
 }
 
 static void
 cg_snapshot_tap_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
-  CgSnapshotTap *self = CG_SNAPSHOT_TAP (object);
-  gboolean mutable, valid = TRUE;
-
   if (prop_id == PROP_0 || prop_id > PROP_LOCATION) {
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     return;
   }
-  GST_OBJECT_LOCK (self);
-  mutable = cg_element_property_mutable_locked (GST_ELEMENT (self), pspec);
-  if (mutable)
-    valid = set_property_locked (self, prop_id, value);
-  GST_OBJECT_UNLOCK (self);
-
-  if (!mutable)
-    cg_element_warn_property_refused (GST_ELEMENT (self), pspec);
-  else if (!valid)
-    warn_invalid_size (self, pspec, g_value_get_int (value));
+  cg_element_set_property (GST_ELEMENT (object), pspec, prop_id, value,
+      set_property_locked);
 }
 
 static void
@@ -729,26 +700,30 @@ cg_snapshot_tap_class_init (CgSnapshotTapClass * klass)
    * CgSnapshotTap:max-width:
    *
    * Default largest picture width (0 = the frame's); pictures are scaled
-   * down, keeping the aspect ratio, before encoding.
+   * down, keeping the aspect ratio, before encoding. A value from 1 to
+   * %CG_SNAPSHOT_MIN_SIZE - 1 is refused with a VALIDATION_ERROR WARNING.
    *
    * Since: 0.1
    */
   g_object_class_install_property (gobject_class, PROP_MAX_WIDTH,
       g_param_spec_int ("max-width", "Max width",
-          "Default largest picture width (0 = the frame's)", 0, G_MAXINT,
+          "Default largest picture width (0 = the frame's, else at least 16)",
+          0, G_MAXINT,
           DEFAULT_MAX_WIDTH, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
 
   /**
    * CgSnapshotTap:max-height:
    *
-   * Default largest picture height (0 = the frame's).
+   * Default largest picture height (0 = the frame's); like
+   * #CgSnapshotTap:max-width, at least %CG_SNAPSHOT_MIN_SIZE.
    *
    * Since: 0.1
    */
   g_object_class_install_property (gobject_class, PROP_MAX_HEIGHT,
       g_param_spec_int ("max-height", "Max height",
-          "Default largest picture height (0 = the frame's)", 0, G_MAXINT,
+          "Default largest picture height (0 = the frame's, else at least 16)",
+          0, G_MAXINT,
           DEFAULT_MAX_HEIGHT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
 
@@ -757,7 +732,8 @@ cg_snapshot_tap_class_init (CgSnapshotTapClass * klass)
    *
    * Milliseconds between two pictures written to
    * #CgSnapshotTap:location, on the pipeline clock, while PLAYING
-   * (0 = write none). Read when the element goes to PLAYING.
+   * (0 = write none). Read when the element goes to PLAYING: set while
+   * PLAYING it is refused with a VALIDATION_ERROR WARNING.
    *
    * Since: 0.1
    */
@@ -772,7 +748,9 @@ cg_snapshot_tap_class_init (CgSnapshotTapClass * klass)
    *
    * Where the periodic writer puts its pictures: a path with at most one
    * integer conversion, the picture's index from 0 (`snap-%05d.jpg`), or
-   * none to keep replacing one file (`latest.jpg`).
+   * none to keep replacing one file (`latest.jpg`). Only regular files
+   * are replaced. Read when the element goes to PLAYING: set while PLAYING
+   * it is refused with a VALIDATION_ERROR WARNING.
    *
    * Since: 0.1
    */
@@ -785,7 +763,7 @@ cg_snapshot_tap_class_init (CgSnapshotTapClass * klass)
   /**
    * CgSnapshotTap:statistics:
    *
-   * A `camguard-snapshottap-statistics` structure: `snapshots-served`,
+   * A `camguard-snapshottap-stats` structure: `snapshots-served`,
    * `snapshots-failed` (guint64), `mean-encode-time`, `max-encode-time`
    * (guint64 nanoseconds, decoding included), `frames-held` (guint),
    * `bytes-held`, `frames-received`, `frames-not-held` (guint64: encoded
@@ -803,13 +781,15 @@ cg_snapshot_tap_class_init (CgSnapshotTapClass * klass)
    * CgSnapshotTap::snapshot:
    * @tap: the snapshottap
    * @format: "image/jpeg" (or %NULL) or "image/png"
-   * @max_width: largest width, or 0 for #CgSnapshotTap:max-width
-   * @max_height: largest height, or 0 for #CgSnapshotTap:max-height
+   * @max_width: largest width, at least %CG_SNAPSHOT_MIN_SIZE, or 0 for
+   *   #CgSnapshotTap:max-width
+   * @max_height: largest height, at least %CG_SNAPSHOT_MIN_SIZE, or 0 for
+   *   #CgSnapshotTap:max-height
    * @quality: JPEG quality 1..100, or 0 for #CgSnapshotTap:quality
    *
    * Encodes the newest frame on the calling thread. See the element
    * documentation for the sample's info structure on success and on
-   * failure.
+   * failure; arguments out of range fail with VALIDATION_ERROR.
    *
    * Returns: (transfer full): a #GstSample: with a buffer on success, with
    * only a `camguard-snapshot-error` info structure on failure
