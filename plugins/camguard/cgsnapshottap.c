@@ -154,14 +154,6 @@ enum
   PROP_STATISTICS,
 };
 
-enum
-{
-  SIGNAL_SNAPSHOT,
-  LAST_SIGNAL,
-};
-
-static guint signals[LAST_SIGNAL];
-
 /* What the properties set. Object lock. */
 typedef struct
 {
@@ -796,8 +788,7 @@ cg_snapshot_tap_class_init (CgSnapshotTapClass * klass)
    *
    * Since: 0.1
    */
-  signals[SIGNAL_SNAPSHOT] =
-      g_signal_new_class_handler ("snapshot", G_TYPE_FROM_CLASS (klass),
+  g_signal_new_class_handler ("snapshot", G_TYPE_FROM_CLASS (klass),
       G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
       G_CALLBACK (cg_snapshot_tap_snapshot), NULL, NULL, NULL,
       GST_TYPE_SAMPLE, 4, G_TYPE_STRING, G_TYPE_INT, G_TYPE_INT, G_TYPE_INT);
