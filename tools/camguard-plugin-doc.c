@@ -5,6 +5,12 @@
  * pads, properties (type, default, flags, blurb) and signals of every element
  * of the camguard plugin. Exits non-zero when a property or signal lacks a
  * real description, so undocumented API cannot be merged.
+ *
+ * GObject keeps no names for a signal's arguments (gst-inspect-1.0 prints
+ * `arg0`, `arg1`, ...), so they come from the signal's gtk-doc comment in
+ * the plugin's sources, given as the first argument: the `@name:` lines of
+ * the `Type::signal:` block, the first of which is the instance. A signal
+ * whose comment does not name each of its arguments counts as undocumented.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -16,6 +22,73 @@
 #include <gst/gst.h>
 
 static gint undocumented = 0;
+
+/* "CgSnapshotTap::snapshot" -> GPtrArray of "name\tdescription", the
+ * instance first, from the gtk-doc comments of the plugin's sources. */
+static GHashTable *signal_docs = NULL;
+
+/* Reads the `Type::signal:` comment blocks of one source file. */
+static void
+read_signal_docs (const gchar * path)
+{
+  g_autofree gchar *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  GRegex *start = g_regex_new ("^\\s*\\*\\s+(\\w+::[\\w-]+):\\s*$", 0, 0, NULL);
+  GRegex *param = g_regex_new ("^\\s*\\*\\s+@(\\w+):\\s*(.*)$", 0, 0, NULL);
+  GRegex *more = g_regex_new ("^\\s*\\*\\s{3,}(\\S.*)$", 0, 0, NULL);
+  GPtrArray *params = NULL;
+  guint i;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return;
+  lines = g_strsplit (text, "\n", -1);
+  for (i = 0; lines[i]; i++) {
+    GMatchInfo *m = NULL;
+
+    if (g_regex_match (start, lines[i], 0, &m)) {
+      params = g_ptr_array_new_with_free_func (g_free);
+      g_hash_table_insert (signal_docs, g_match_info_fetch (m, 1), params);
+    } else if (params && g_regex_match (param, lines[i], 0, &m)) {
+      g_autofree gchar *name = g_match_info_fetch (m, 1);
+      g_autofree gchar *desc = g_match_info_fetch (m, 2);
+
+      g_ptr_array_add (params, g_strdup_printf ("%s\t%s", name, desc));
+    } else if (params && params->len && g_regex_match (more, lines[i], 0, &m)) {
+      gchar **last = (gchar **) & g_ptr_array_index (params, params->len - 1);
+      g_autofree gchar *rest = g_match_info_fetch (m, 1);
+      gchar *joined = g_strdup_printf ("%s %s", *last, rest);
+
+      g_free (*last);
+      *last = joined;
+    } else if (params) {
+      /* the end of the argument lines */
+      params = NULL;
+    }
+    g_match_info_free (m);
+  }
+  g_regex_unref (start);
+  g_regex_unref (param);
+  g_regex_unref (more);
+}
+
+static void
+read_sources (const gchar * dir)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const gchar *name;
+
+  signal_docs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      (GDestroyNotify) g_ptr_array_unref);
+  while (d && (name = g_dir_read_name (d))) {
+    if (g_str_has_suffix (name, ".c")) {
+      g_autofree gchar *path = g_build_filename (dir, name, NULL);
+
+      read_signal_docs (path);
+    }
+  }
+  if (d)
+    g_dir_close (d);
+}
 
 static gchar *
 md_escape (const gchar * s)
@@ -142,10 +215,55 @@ print_properties (GstElement * element)
   g_free (specs);
 }
 
+/* The documented name and description of argument @j (from 0, after the
+ * instance) of a signal, or NULL. */
+static const gchar *
+signal_arg_doc (GPtrArray * params, guint j)
+{
+  return params && j + 1 < params->len ? g_ptr_array_index (params, j + 1) :
+      NULL;
+}
+
+static void
+print_signal (GType type, GSignalQuery * q)
+{
+  g_autofree gchar *key = g_strdup_printf ("%s::%s", g_type_name (type),
+      q->signal_name);
+  GPtrArray *params = signal_docs ? g_hash_table_lookup (signal_docs, key) :
+      NULL;
+  guint j;
+
+  if (signal_docs && (!params || params->len != q->n_params + 1)) {
+    g_printerr ("signal %s: its comment does not name its %u arguments\n",
+        key, q->n_params);
+    undocumented++;
+    params = NULL;
+  }
+  printf ("- `%s` (%s): `%s` (", q->signal_name,
+      (q->signal_flags & G_SIGNAL_ACTION) ? "action" : "signal",
+      g_type_name (q->return_type));
+  for (j = 0; j < q->n_params; j++) {
+    const gchar *doc = signal_arg_doc (params, j);
+    g_autofree gchar *name = doc ? g_strndup (doc, strcspn (doc, "\t")) : NULL;
+
+    printf ("%s%s%s%s%s", j ? ", " : "",
+        g_type_name (q->param_types[j] & ~G_SIGNAL_TYPE_STATIC_SCOPE),
+        name ? " `" : "", name ? name : "", name ? "`" : "");
+  }
+  printf (")\n");
+  for (j = 0; params && j < q->n_params; j++) {
+    const gchar *doc = signal_arg_doc (params, j);
+    g_autofree gchar *name = g_strndup (doc, strcspn (doc, "\t"));
+    g_autofree gchar *desc = md_escape (strchr (doc, '\t') + 1);
+
+    printf ("  - `%s`: %s\n", name, desc);
+  }
+}
+
 static void
 print_signals (GType type)
 {
-  guint n = 0, i, j;
+  guint n = 0, i;
   guint *ids = g_signal_list_ids (type, &n);
 
   if (n == 0) {
@@ -157,13 +275,7 @@ print_signals (GType type)
     GSignalQuery q;
 
     g_signal_query (ids[i], &q);
-    printf ("- `%s` (%s): `%s` (", q.signal_name,
-        (q.signal_flags & G_SIGNAL_ACTION) ? "action" : "signal",
-        g_type_name (q.return_type));
-    for (j = 0; j < q.n_params; j++)
-      printf ("%s%s", j ? ", " : "",
-          g_type_name (q.param_types[j] & ~G_SIGNAL_TYPE_STATIC_SCOPE));
-    printf (")\n");
+    print_signal (type, &q);
   }
   printf ("\n");
   g_free (ids);
@@ -220,6 +332,8 @@ main (int argc, char **argv)
   GstPlugin *plugin;
 
   gst_init (&argc, &argv);
+  if (argc > 1)
+    read_sources (argv[1]);
   plugin = gst_registry_find_plugin (gst_registry_get (), "camguard");
   if (plugin == NULL) {
     g_printerr ("camguard plugin not found; set GST_PLUGIN_PATH\n");
@@ -257,8 +371,9 @@ main (int argc, char **argv)
   }
   gst_plugin_feature_list_free (features);
   gst_object_unref (plugin);
+  g_clear_pointer (&signal_docs, g_hash_table_unref);
   if (undocumented) {
-    g_printerr ("%d undocumented properties\n", undocumented);
+    g_printerr ("%d undocumented properties or signals\n", undocumented);
     return 1;
   }
   return 0;

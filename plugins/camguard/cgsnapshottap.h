@@ -7,6 +7,7 @@
 #include <gst/base/gstbasetransform.h>
 
 G_BEGIN_DECLS
+
 /**
  * CgSnapshotMode:
  * @CG_SNAPSHOT_MODE_LATEST: the newest frame: encoded input keeps every
@@ -16,7 +17,7 @@ G_BEGIN_DECLS
  *
  * Which frame a snapshot of encoded input shows.
  */
-    typedef enum
+typedef enum
 {
   CG_SNAPSHOT_MODE_LATEST,
   CG_SNAPSHOT_MODE_KEYFRAME,
@@ -50,7 +51,23 @@ typedef enum
   CG_SNAPSHOT_STALE_SERVE,
 } CgSnapshotStalePolicy;
 
+GType cg_snapshot_mode_get_type (void);
+#define CG_TYPE_SNAPSHOT_MODE (cg_snapshot_mode_get_type ())
+GType cg_snapshot_decoder_mode_get_type (void);
+#define CG_TYPE_SNAPSHOT_DECODER_MODE (cg_snapshot_decoder_mode_get_type ())
+GType cg_snapshot_stale_policy_get_type (void);
+#define CG_TYPE_SNAPSHOT_STALE_POLICY (cg_snapshot_stale_policy_get_type ())
+
+/**
+ * CG_SNAPSHOT_MIN_SIZE:
+ *
+ * The smallest maximum width or height a snapshot may ask for (0 asks for
+ * no limit); smaller ones are a VALIDATION_ERROR.
+ */
+#define CG_SNAPSHOT_MIN_SIZE 16
+
 #define CG_TYPE_SNAPSHOT_TAP (cg_snapshot_tap_get_type ())
 G_DECLARE_FINAL_TYPE (CgSnapshotTap, cg_snapshot_tap, CG, SNAPSHOT_TAP,
     GstBaseTransform)
-    G_END_DECLS
+
+G_END_DECLS

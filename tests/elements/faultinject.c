@@ -12,11 +12,13 @@
 #include <gst/check/gstharness.h>
 #include <gst/check/gsttestclock.h>
 
+#include <camguard.h>
+
+#include "cgfaultinject.h"
+
 #define FRAME (40 * GST_MSECOND)
 #define BUFSIZE 64
 
-/* Fault type values as registered by the element (CgFaultType). */
-#define FAULT_FLOW_ERROR 8
 
 static GstBuffer *
 make_buffer (guint64 i)
@@ -61,6 +63,7 @@ stat (GstElement * e, const gchar * field)
   guint64 v = G_MAXUINT64;
 
   g_object_get (e, "statistics", &s, NULL);
+  fail_unless (gst_structure_has_name (s, "camguard-faultinject-stats"));
   fail_unless (gst_structure_get_uint64 (s, field, &v), "no field %s", field);
   gst_structure_free (s);
   return v;
@@ -146,8 +149,9 @@ GST_START_TEST (test_error_after_buffers)
   const GstStructure *details = NULL;
   guint status = 0;
 
-  g_object_set (e, "fault", 1 /* error */ , "after-buffers", (guint64) 3,
-      "error-domain", 2 /* resource */ , "error-code",
+  gst_util_set_object_arg (G_OBJECT (e), "fault", "error");
+  gst_util_set_object_arg (G_OBJECT (e), "error-domain", "resource");
+  g_object_set (e, "after-buffers", (guint64) 3, "error-code",
       GST_RESOURCE_ERROR_NOT_AUTHORIZED, "error-details",
       "details, rtsp-status-code=(uint)401", NULL);
   gst_element_set_bus (e, bus);
@@ -389,7 +393,7 @@ GST_START_TEST (test_delay_unblocked_by_flush)
   fail_unless_equals_uint64 (stat (e, "buffers-delayed"), 0);
 
   /* fault=none: the stream flows without waiting */
-  g_object_set (e, "fault", 0, NULL);
+  gst_util_set_object_arg (G_OBJECT (e), "fault", "none");
   fail_unless_equals_int (gst_harness_push (h, make_buffer (1)), GST_FLOW_OK);
   buf = gst_harness_pull (h);
   fail_unless_equals_uint64 (GST_BUFFER_OFFSET (buf), 1);
@@ -494,7 +498,7 @@ GST_START_TEST (test_stall_ended_by_fault_change)
   fail_unless (gst_harness_try_pull (h) == NULL);
 
   /* disarming ends the stall; the held buffer then passes */
-  g_object_set (e, "fault", 0, NULL);
+  gst_util_set_object_arg (G_OBJECT (e), "fault", "none");
   buf = gst_harness_pull (h);
   fail_unless (buf != NULL);
   fail_unless_equals_uint64 (GST_BUFFER_OFFSET (buf), 0);
@@ -736,7 +740,7 @@ GST_START_TEST (test_trigger_action)
   fail_unless_equals_int (gst_harness_push (h, make_buffer (3)),
       GST_FLOW_NOT_NEGOTIATED);
   fail_unless_equals_int (log.count, 1);
-  fail_unless_equals_int (log.last_fault, FAULT_FLOW_ERROR);
+  fail_unless_equals_int (log.last_fault, CG_FAULT_FLOW_ERROR);
   fail_unless_equals_uint64 (log.last_buffer, 3);
   /* a flow-error fault posts nothing itself */
   fail_unless (gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR) == NULL);
@@ -747,7 +751,7 @@ GST_START_TEST (test_trigger_action)
   fail_unless_equals_int (gst_harness_buffers_in_queue (h), 4);
 
   /* a disarmed element ignores the trigger */
-  g_object_set (e, "fault", 0, NULL);
+  gst_util_set_object_arg (G_OBJECT (e), "fault", "none");
   g_signal_emit_by_name (e, "trigger");
   fail_unless_equals_int (gst_harness_push (h, make_buffer (5)), GST_FLOW_OK);
   fail_unless_equals_int (log.count, 1);
@@ -773,12 +777,36 @@ GST_START_TEST (test_properties_roundtrip)
   fail_unless (details != NULL);
   fail_unless (strstr (details, "rtsp-status-code=(uint)401") != NULL,
       "%s", details);
-  fail_unless_equals_int (fault, 0);
+  fail_unless_equals_int (fault, CG_FAULT_NONE);
   g_free (details);
 
   g_object_set (e, "error-details", "", NULL);
   g_object_get (e, "error-details", &details, NULL);
   fail_unless (details == NULL);
+
+  /* not a structure: cleared, and a VALIDATION_ERROR that names it */
+  {
+    GstBus *bus = gst_bus_new ();
+    GstMessage *msg;
+    GError *err = NULL;
+    CgCode code = 0;
+
+    gst_element_set_bus (e, bus);
+    g_object_set (e, "error-details", "details, x=1", NULL);
+    g_object_set (e, "error-details", "=not a structure", NULL);
+    g_object_get (e, "error-details", &details, NULL);
+    fail_unless (details == NULL);
+    msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
+    fail_unless (msg != NULL);
+    fail_unless (cg_message_get_code (msg, &code));
+    fail_unless_equals_int (code, CG_CODE_VALIDATION_ERROR);
+    gst_message_parse_warning (msg, &err, NULL);
+    fail_unless (strstr (err->message, "error-details") != NULL);
+    g_clear_error (&err);
+    gst_message_unref (msg);
+    gst_element_set_bus (e, NULL);
+    gst_object_unref (bus);
+  }
   gst_object_unref (e);
 }
 

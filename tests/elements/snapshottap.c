@@ -6,12 +6,21 @@
  * its mean luma says which frame it shows.
  */
 
+#define _GNU_SOURCE             /* unshare */
+
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
+#include <errno.h>
+#include <sched.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <glib/gstdio.h>
+#include <gio/gunixsocketaddress.h>
 #include <turbojpeg.h>
 #include <gst/gst.h>
 #include <gst/app/app.h>
@@ -21,16 +30,14 @@
 #include <gst/check/gsttestclock.h>
 #include <camguard.h>
 
+#include "cgsnapshottap.h"
+
 #define W 320
 #define H 240
 #define FRAME (40 * GST_MSECOND)
 #define LUMA(n) (16 + 4 * (n))
 #define RAW_CAPS "video/x-raw,format=I420,width=320,height=240,framerate=25/1"
 
-/* snapshot-mode, stale-policy and decoder-mode values */
-#define MODE_KEYFRAME 1
-#define STALE_SERVE 1
-#define DECODER_WARM 1
 
 static GstBuffer *
 make_frame (gint width, gint height, guint n)
@@ -145,6 +152,25 @@ info_str (GstSample * sample, const gchar * field)
   return gst_structure_get_string (gst_sample_get_info (sample), field);
 }
 
+/* The catalogue code of a failed snapshot. */
+static CgCode
+info_code (GstSample * sample)
+{
+  CgCode code = 0;
+
+  fail_unless (cg_details_get_code (gst_sample_get_info (sample), &code));
+  return code;
+}
+
+static CgCode
+message_code (GstMessage * msg)
+{
+  CgCode code = 0;
+
+  fail_unless (cg_message_get_code (msg, &code));
+  return code;
+}
+
 static guint64
 stat_u64 (GstElement * tap, const gchar * field)
 {
@@ -153,6 +179,7 @@ stat_u64 (GstElement * tap, const gchar * field)
   guint u;
 
   g_object_get (tap, "statistics", &s, NULL);
+  fail_unless (gst_structure_has_name (s, "camguard-snapshottap-stats"));
   if (!gst_structure_get_uint64 (s, field, &v)) {
     fail_unless (gst_structure_get_uint (s, field, &u));
     v = u;
@@ -293,8 +320,7 @@ GST_START_TEST (test_scaled_and_png)
   /* a format the element cannot make is a request error */
   sample = snapshot (tap, "image/webp", 0, 0);
   fail_unless (gst_sample_get_buffer (sample) == NULL);
-  fail_unless_equals_string (info_str (sample, "camguard-code"),
-      "VALIDATION_ERROR");
+  fail_unless_equals_int (info_code (sample), CG_CODE_VALIDATION_ERROR);
   gst_sample_unref (sample);
   gst_harness_teardown (h);
 }
@@ -338,8 +364,7 @@ GST_START_TEST (test_no_frame)
   fail_unless (gst_sample_get_buffer (sample) == NULL);
   fail_unless (gst_structure_has_name (gst_sample_get_info (sample),
           "camguard-snapshot-error"));
-  fail_unless_equals_string (info_str (sample, "camguard-code"),
-      "SNAPSHOT_FAILED");
+  fail_unless_equals_int (info_code (sample), CG_CODE_SNAPSHOT_FAILED);
   fail_unless_equals_string (info_str (sample, "reason"), "no-frame");
   fail_unless (gst_structure_get_uint64 (gst_sample_get_info (sample),
           "frames-received", &received));
@@ -378,14 +403,13 @@ GST_START_TEST (test_max_age)
   sample = snapshot (tap, "image/jpeg", 0, 0);
   fail_unless (gst_sample_get_buffer (sample) == NULL);
   fail_unless_equals_string (info_str (sample, "reason"), "stale");
-  fail_unless_equals_string (info_str (sample, "camguard-code"),
-      "SNAPSHOT_FAILED");
+  fail_unless_equals_int (info_code (sample), CG_CODE_SNAPSHOT_FAILED);
   fail_unless_equals_uint64 (info_u64 (sample, "age"), 2500 * GST_MSECOND);
   fail_unless_equals_uint64 (info_u64 (sample, "last-frame-time"), 7 * FRAME);
   gst_sample_unref (sample);
 
   /* or served, but never as fresh */
-  g_object_set (tap, "stale-policy", STALE_SERVE, NULL);
+  gst_util_set_object_arg (G_OBJECT (tap), "stale-policy", "serve");
   sample = snapshot (tap, "image/jpeg", 0, 0);
   assert_shows (sample, 7, W, H);
   {
@@ -665,7 +689,8 @@ GST_START_TEST (test_h264_keyframe_mode)
 {
   Stream s = encoded_stream (X264, 60, 30);
   GstElement *tap;
-  GstHarness *h = encoded_harness ("snapshottap max-age=0 snapshot-mode=1",
+  GstHarness *h =
+      encoded_harness ("snapshottap max-age=0 snapshot-mode=keyframe",
       &s, 45, &tap);
   GstSample *sample;
 
@@ -821,8 +846,7 @@ GST_START_TEST (test_periodic_writer_missing_dir)
   gst_message_parse_warning (msg, &err, NULL);
   gst_message_parse_warning_details (msg, (const GstStructure **) &details);
   fail_unless (details != NULL);
-  fail_unless_equals_string (gst_structure_get_string (details,
-          "camguard-code"), "STORAGE_DENIED");
+  fail_unless_equals_int (message_code (msg), CG_CODE_STORAGE_DENIED);
   g_clear_error (&err);
   gst_message_unref (msg);
 
@@ -841,6 +865,397 @@ GST_START_TEST (test_periodic_writer_missing_dir)
   gst_harness_teardown (h);
   fail_unless (gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING) == NULL);
   gst_object_unref (bus);
+}
+
+GST_END_TEST;
+
+/* Runs the writer once on @location and returns its WARNING, or NULL when
+ * it wrote (a camguard-snapshot message) instead. */
+static GstMessage *
+write_once (const gchar * location)
+{
+  GstHarness *h = gst_harness_new ("snapshottap");
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+
+  gst_harness_set_src_caps_str (h, RAW_CAPS);
+  gst_harness_play (h);
+  /* the writer's properties are set before PLAYING, as gst-launch does */
+  gst_element_set_state (h->element, GST_STATE_READY);
+  g_object_set (h->element, "max-age", 0, "snapshot-interval", 500,
+      "location", location, NULL);
+  gst_element_set_bus (h->element, bus);
+  gst_harness_play (h);
+  gst_harness_push (h, make_frame (W, H, 1));
+  fail_unless (gst_harness_crank_single_clock_wait (h));
+  msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND,
+      GST_MESSAGE_WARNING | GST_MESSAGE_ELEMENT);
+  fail_unless (msg != NULL, "neither written nor refused: %s", location);
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT)
+    gst_clear_message (&msg);
+  gst_element_set_bus (h->element, NULL);
+  gst_harness_teardown (h);
+  gst_object_unref (bus);
+  return msg;
+}
+
+/* Asserts @msg is a STORAGE_DENIED WARNING that names @location. */
+static void
+assert_denied (GstMessage * msg, const gchar * location)
+{
+  GError *err = NULL;
+  gchar *debug = NULL;
+
+  fail_unless (msg != NULL, "%s was written to", location);
+  fail_unless_equals_int (message_code (msg), CG_CODE_STORAGE_DENIED);
+  gst_message_parse_warning (msg, &err, &debug);
+  fail_unless (strstr (err->message, location) != NULL, "%s not named in: %s",
+      location, err->message);
+  g_clear_error (&err);
+  g_free (debug);
+  gst_message_unref (msg);
+}
+
+/* Only the entries in @dir named in @expected (NULL-terminated): no
+ * temporary file is left behind. */
+static void
+assert_dir_holds (const gchar * dir, const gchar * const *expected)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const gchar *name;
+
+  fail_unless (d != NULL);
+  while ((name = g_dir_read_name (d)))
+    fail_unless (g_strv_contains (expected, name), "unexpected %s", name);
+  g_dir_close (d);
+}
+
+/* A location that is a device, a FIFO, a socket or a directory is never
+ * replaced: issue 14 item 11 (as root, location=/dev/null became a JPEG
+ * file). The nodes are the test's own: /dev is never touched. */
+GST_START_TEST (test_periodic_writer_not_regular)
+{
+  g_autofree gchar *dir = g_dir_make_tmp ("snapshottap-XXXXXX", NULL);
+  g_autofree gchar *fifo = g_build_filename (dir, "fifo", NULL);
+  g_autofree gchar *null = g_build_filename (dir, "null", NULL);
+  g_autofree gchar *sock = g_build_filename (dir, "socket", NULL);
+  g_autofree gchar *sub = g_build_filename (dir, "subdir", NULL);
+  g_autofree gchar *link = g_build_filename (dir, "link", NULL);
+  const gchar *const entries[] = { "fifo", "null", "socket", "subdir", "link",
+    NULL
+  };
+  GSocketAddress *addr = g_unix_socket_address_new (sock);
+  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_UNIX,
+      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, NULL);
+  gboolean have_device;
+  GStatBuf st;
+
+  fail_unless_equals_int (mkfifo (fifo, 0600), 0);
+  fail_unless (g_socket_bind (socket, addr, TRUE, NULL));
+  fail_unless_equals_int (g_mkdir (sub, 0700), 0);
+  /* a character device of our own, a twin of /dev/null (root only) */
+  have_device = mknod (null, S_IFCHR | 0600, makedev (1, 3)) == 0;
+  fail_unless_equals_int (symlink (have_device ? null : fifo, link), 0);
+
+  assert_denied (write_once (fifo), fifo);
+  fail_unless (g_lstat (fifo, &st) == 0 && S_ISFIFO (st.st_mode));
+  assert_denied (write_once (sock), sock);
+  fail_unless (g_lstat (sock, &st) == 0 && S_ISSOCK (st.st_mode));
+  assert_denied (write_once (sub), sub);
+  fail_unless (g_lstat (sub, &st) == 0 && S_ISDIR (st.st_mode));
+  assert_denied (write_once (link), link);
+  fail_unless (g_lstat (link, &st) == 0 && S_ISLNK (st.st_mode));
+  if (have_device) {
+    assert_denied (write_once (null), null);
+    fail_unless (g_lstat (null, &st) == 0 && S_ISCHR (st.st_mode));
+    fail_unless_equals_int (st.st_rdev, makedev (1, 3));
+  } else {
+    g_test_message ("no mknod (not root): device case not run");
+    g_file_set_contents (null, "", 0, NULL);
+  }
+  assert_dir_holds (dir, entries);
+
+  g_object_unref (socket);
+  g_object_unref (addr);
+  g_unlink (link);
+  g_unlink (null);
+  g_unlink (sock);
+  g_unlink (fifo);
+  g_rmdir (sub);
+  g_rmdir (dir);
+}
+
+GST_END_TEST;
+
+/* A regular file is still replaced, and so is a link to one (the link, not
+ * its target). */
+GST_START_TEST (test_periodic_writer_replaces_regular)
+{
+  g_autofree gchar *dir = g_dir_make_tmp ("snapshottap-XXXXXX", NULL);
+  g_autofree gchar *file = g_build_filename (dir, "latest.jpg", NULL);
+  g_autofree gchar *target = g_build_filename (dir, "target", NULL);
+  g_autofree gchar *link = g_build_filename (dir, "link.jpg", NULL);
+  const gchar *const entries[] = { "latest.jpg", "target", "link.jpg", NULL };
+  gchar *data;
+  gsize len;
+  GStatBuf st;
+
+  fail_unless (g_file_set_contents (file, "old", 3, NULL));
+  fail_unless (write_once (file) == NULL);
+  fail_unless (g_file_get_contents (file, &data, &len, NULL));
+  fail_unless (len > 4 && (guint8) data[0] == 0xff);
+  g_free (data);
+
+  fail_unless (g_file_set_contents (target, "keep", 4, NULL));
+  fail_unless_equals_int (symlink (target, link), 0);
+  fail_unless (write_once (link) == NULL);
+  fail_unless (g_lstat (link, &st) == 0 && S_ISREG (st.st_mode));
+  fail_unless (g_file_get_contents (target, &data, &len, NULL));
+  fail_unless_equals_string (data, "keep");
+  g_free (data);
+  assert_dir_holds (dir, entries);
+
+  g_unlink (file);
+  g_unlink (target);
+  g_unlink (link);
+  g_rmdir (dir);
+}
+
+GST_END_TEST;
+
+/* Makes @dir unwritable: a read-only tmpfs over it in a mount namespace of
+ * this (forked, single-threaded) test process when root, its mode
+ * otherwise. */
+static guint
+n_threads (void)
+{
+  GDir *d = g_dir_open ("/proc/self/task", 0, NULL);
+  guint n = 0;
+
+  while (d && g_dir_read_name (d))
+    n++;
+  if (d)
+    g_dir_close (d);
+  return n;
+}
+
+/* Makes @dir unwritable: when root, a read-only tmpfs over it in a new
+ * mount namespace, which only works while this (forked) test process has
+ * a single thread; its mode otherwise. */
+static gboolean
+make_read_only (const gchar * dir)
+{
+  if (geteuid () != 0)
+    return g_chmod (dir, 0555) == 0;
+  if (n_threads () != 1) {
+    g_test_message ("%u threads: cannot change the mount namespace",
+        n_threads ());
+    return FALSE;
+  }
+  if (unshare (CLONE_NEWNS) != 0) {
+    g_test_message ("unshare: %s", g_strerror (errno));
+    return FALSE;
+  }
+  if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0
+      || mount ("tmpfs", dir, "tmpfs", MS_RDONLY, "size=64k") != 0) {
+    g_test_message ("mount: %s", g_strerror (errno));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* A missing directory, a path through a regular file and a read-only
+ * location are STORAGE_DENIED. */
+GST_START_TEST (test_periodic_writer_denied_locations)
+{
+  g_autofree gchar *dir = g_dir_make_tmp ("snapshottap-XXXXXX", NULL);
+  g_autofree gchar *file = g_build_filename (dir, "file", NULL);
+  g_autofree gchar *through = g_build_filename (file, "snap.jpg", NULL);
+  g_autofree gchar *missing = g_build_filename (dir, "missing", "snap.jpg",
+      NULL);
+  g_autofree gchar *ro = g_build_filename (dir, "ro", NULL);
+  g_autofree gchar *in_ro = g_build_filename (ro, "snap.jpg", NULL);
+
+  /* first, while this process has one thread: a mount namespace is a
+   * thread's, and the writer's thread must be created in the new one */
+  fail_unless_equals_int (g_mkdir (ro, 0700), 0);
+  if (make_read_only (ro)) {
+    assert_denied (write_once (in_ro), in_ro);
+    fail_if (g_file_test (in_ro, G_FILE_TEST_EXISTS));
+    if (geteuid () == 0)
+      umount (ro);
+  } else {
+    g_test_message ("could not make a read-only location: case not run");
+  }
+
+  fail_unless (g_file_set_contents (file, "x", 1, NULL));
+  assert_denied (write_once (missing), missing);
+  assert_denied (write_once (through), through);
+  g_chmod (ro, 0700);
+  g_rmdir (ro);
+  g_unlink (file);
+  g_rmdir (dir);
+}
+
+GST_END_TEST;
+
+/* Requests out of range are VALIDATION_ERRORs, not pictures (issue 14:
+ * quality 500 or -1 and 1x1 maximum sizes were served). */
+GST_START_TEST (test_request_validation)
+{
+  GstElement *tap;
+  GstHarness *h = raw_harness ("snapshottap max-age=0", &tap);
+  static const gint bad[][3] = {
+    {0, 0, 500}, {0, 0, -1}, {0, 0, 101}, {1, 1, 0}, {8, 0, 0}, {0, 15, 0},
+    {-5, 0, 0}, {0, -1, 0},
+  };
+  GstSample *sample = NULL;
+  GError *err = NULL;
+  guint i;
+
+  gst_harness_push (h, make_frame (W, H, 2));
+  for (i = 0; i < G_N_ELEMENTS (bad); i++) {
+    g_signal_emit_by_name (tap, "snapshot", "image/jpeg", bad[i][0],
+        bad[i][1], bad[i][2], &sample);
+    fail_unless (gst_sample_get_buffer (sample) == NULL, "case %u served", i);
+    fail_unless_equals_int (info_code (sample), CG_CODE_VALIDATION_ERROR);
+    fail_unless_equals_string (info_str (sample, "reason"), "request");
+    gst_sample_unref (sample);
+  }
+  fail_unless (cg_snapshot_request (tap, "image/jpeg", 0, 0, 500, &err) ==
+      NULL);
+  fail_unless (g_error_matches (err, CG_CODE_ERROR, CG_CODE_VALIDATION_ERROR));
+  g_clear_error (&err);
+
+  /* the smallest sizes allowed, and the largest quality */
+  g_signal_emit_by_name (tap, "snapshot", "image/jpeg", CG_SNAPSHOT_MIN_SIZE,
+      CG_SNAPSHOT_MIN_SIZE, 100, &sample);
+  assert_shows (sample, 2, CG_SNAPSHOT_MIN_SIZE, 12);
+  gst_sample_unref (sample);
+  fail_unless_equals_uint64 (stat_u64 (tap, "snapshots-failed"), 9);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+static GstMessage *
+pop_warning (GstBus * bus)
+{
+  return gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
+}
+
+/* Asserts @msg is a VALIDATION_ERROR WARNING naming @property. */
+static void
+assert_refused (GstMessage * msg, const gchar * property)
+{
+  GError *err = NULL;
+
+  fail_unless (msg != NULL, "no warning for %s", property);
+  fail_unless_equals_int (message_code (msg), CG_CODE_VALIDATION_ERROR);
+  gst_message_parse_warning (msg, &err, NULL);
+  fail_unless (strstr (err->message, property) != NULL, "%s not named: %s",
+      property, err->message);
+  g_clear_error (&err);
+  gst_message_unref (msg);
+}
+
+/* Properties the element reads when it starts are refused once it runs,
+ * and maximum sizes below the minimum are refused at any time. */
+GST_START_TEST (test_property_validation)
+{
+  GstElement *tap;
+  GstHarness *h = raw_harness ("snapshottap location=a.jpg "
+      "snapshot-interval=0", &tap);
+  GstBus *bus = gst_bus_new ();
+  g_autofree gchar *location = NULL;
+  guint interval;
+  gint width;
+
+  gst_element_set_bus (tap, bus);
+  /* PLAYING: the writer already started (or not) with the old values */
+  g_object_set (tap, "location", "b.jpg", NULL);
+  assert_refused (pop_warning (bus), "location");
+  g_object_set (tap, "snapshot-interval", 1000, NULL);
+  assert_refused (pop_warning (bus), "snapshot-interval");
+  g_object_get (tap, "location", &location, "snapshot-interval", &interval,
+      NULL);
+  fail_unless_equals_string (location, "a.jpg");
+  fail_unless_equals_int (interval, 0);
+
+  g_object_set (tap, "max-width", 1, NULL);
+  assert_refused (pop_warning (bus), "max-width");
+  g_object_set (tap, "max-height", 15, NULL);
+  assert_refused (pop_warning (bus), "max-height");
+  g_object_set (tap, "max-width", 640, NULL);
+  g_object_get (tap, "max-width", &width, NULL);
+  fail_unless_equals_int (width, 640);
+  fail_unless (pop_warning (bus) == NULL);
+
+  /* READY: accepted */
+  gst_element_set_state (tap, GST_STATE_READY);
+  g_object_set (tap, "snapshot-interval", 1000, NULL);
+  g_object_get (tap, "snapshot-interval", &interval, NULL);
+  fail_unless_equals_int (interval, 1000);
+  fail_unless (pop_warning (bus) == NULL);
+  gst_element_set_bus (tap, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* MJPEG as multipartdemux gives it (bare image/jpeg caps, no size) is
+ * served as the camera sent it (issue 14: it was decoded and re-encoded,
+ * origin=keyframe). A real pipeline: jpegenc ! multipartmux !
+ * multipartdemux, as an MJPEG-over-HTTP camera and souphttpsrc would. */
+GST_START_TEST (test_mjpeg_from_multipartdemux)
+{
+  GstElement *pipeline = gst_parse_launch ("videotestsrc num-buffers=5 ! "
+      "video/x-raw,width=320,height=240 ! jpegenc ! multipartmux ! "
+      "multipartdemux ! snapshottap name=tap max-age=0 ! "
+      "fakesink name=sink sync=false", NULL);
+  GstElement *tap = gst_bin_get_by_name (GST_BIN (pipeline), "tap");
+  GstBus *bus = gst_element_get_bus (pipeline);
+  GstMessage *msg;
+  GstSample *sample;
+  GstCaps *caps = NULL;
+  gint w = 0, h = 0;
+
+  fail_unless (pipeline != NULL);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  msg = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+
+  g_object_get (gst_element_get_static_pad (tap, "sink"), "caps", &caps, NULL);
+  fail_unless (caps != NULL);
+  /* what makes it different: no width or height in the caps */
+  fail_if (gst_structure_has_field (gst_caps_get_structure (caps, 0), "width"));
+  gst_caps_unref (caps);
+
+  sample = snapshot (tap, "image/jpeg", 0, 0);
+  fail_unless (gst_sample_get_buffer (sample) != NULL);
+  fail_unless_equals_string (info_str (sample, "origin"), "jpeg");
+  fail_unless (gst_structure_get_int (gst_caps_get_structure
+          (gst_sample_get_caps (sample), 0), "width", &w));
+  fail_unless (gst_structure_get_int (gst_caps_get_structure
+          (gst_sample_get_caps (sample), 0), "height", &h));
+  fail_unless_equals_int (w, 320);
+  fail_unless_equals_int (h, 240);
+  jpeg_mean_luma (gst_sample_get_buffer (sample), &w, &h);
+  fail_unless_equals_int (w, 320);
+  gst_sample_unref (sample);
+
+  /* a smaller picture still needs decoding */
+  sample = snapshot (tap, "image/jpeg", 160, 0);
+  fail_unless_equals_string (info_str (sample, "origin"), "keyframe");
+  gst_sample_unref (sample);
+
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (tap);
+  gst_object_unref (pipeline);
 }
 
 GST_END_TEST;
@@ -868,6 +1283,12 @@ snapshottap_suite (void)
   tcase_add_test (tc, test_h264_before_keyframe);
   tcase_add_test (tc, test_periodic_writer);
   tcase_add_test (tc, test_periodic_writer_missing_dir);
+  tcase_add_test (tc, test_periodic_writer_not_regular);
+  tcase_add_test (tc, test_periodic_writer_replaces_regular);
+  tcase_add_test (tc, test_periodic_writer_denied_locations);
+  tcase_add_test (tc, test_request_validation);
+  tcase_add_test (tc, test_property_validation);
+  tcase_add_test (tc, test_mjpeg_from_multipartdemux);
   return s;
 }
 

@@ -343,6 +343,127 @@ test_redact_strings (void)
   check_redact ("no secrets here", "no secrets here");
 }
 
+/* Every credential-carrying property of the sources camguard wraps, in
+ * every form it is written in: gst-launch descriptions, debug strings,
+ * JSON and GstStructure serialisations. */
+typedef struct
+{
+  const gchar *in;
+  const gchar *expected;
+} RedactCase;
+
+static const RedactCase REDACT_CASES[] = {
+  /* rtspsrc */
+  {"rtspsrc location=rtsp://h/s user-id=admin user-pw=hunter2 ! fakesink",
+      "rtspsrc location=rtsp://h/s user-id=*** user-pw=*** ! fakesink"},
+  {"rtspsrc user-pw=\"a b c\" latency=0", "rtspsrc user-pw=\"***\" latency=0"},
+  {"user-pw = 'a b c' x", "user-pw = '***' x"},
+  {"user-pw=\"a \\\"b\\\" c\" latency=0", "user-pw=\"***\" latency=0"},
+  {"user-pw=a\\ b\\ c latency=0", "user-pw=*** latency=0"},
+  {"user_pw=hunter2 USER-PW=hunter2", "user_pw=*** USER-PW=***"},
+  {"rtspsrc proxy=http://p:3128 proxy-id=bob proxy-pw=pp",
+      "rtspsrc proxy=http://p:3128 proxy-id=*** proxy-pw=***"},
+  /* souphttpsrc */
+  {"souphttpsrc location=http://h/v.mjpg user-id=bob user-pw=s3cr3t "
+        "proxy-id=p proxy-pw=pp",
+      "souphttpsrc location=http://h/v.mjpg user-id=*** user-pw=*** "
+        "proxy-id=*** proxy-pw=***"},
+  {"souphttpsrc extra-headers=\"headers, Authorization=\\\"Bearer abc\\\"\" "
+        "! jpegparse",
+      "souphttpsrc extra-headers=\"headers, Authorization=\\\"***\\\"\" "
+        "! jpegparse"},
+  {"extra-headers=\"h, Authorization=(string)\\\"Basic\\\\ dXNl\\\", x=1\"",
+      "extra-headers=\"h, Authorization=(string)\\\"***\\\", x=1\""},
+  {"extra-headers=\"h, Cookie=\\\"sid=abc\\\"\"",
+      "extra-headers=\"h, Cookie=\\\"***\\\"\""},
+  {"cookies=\"sid=abc; x=1\" location=x", "cookies=\"***\" location=x"},
+  /* GstStructure serialisations */
+  {"source, user-pw=(string)hunter2, user-id=(string)admin;",
+      "source, user-pw=(string)***, user-id=(string)***;"},
+  {"source, user-pw=(string)\"a\\ b\\ c\", latency=(uint)0;",
+      "source, user-pw=(string)\"***\", latency=(uint)0;"},
+  {"headers, Authorization=(string)\"Bearer\\ abc\";",
+      "headers, Authorization=(string)\"***\";"},
+  {"s, password=(string)hunter2;", "s, password=(string)***;"},
+  {"s, password=(gchararray)hunter2;", "s, password=(gchararray)***;"},
+  /* debug strings and JSON */
+  {"setting user-pw: hunter2 for rtsp://h",
+      "setting user-pw: *** for rtsp://h"},
+  {"Authorization: Bearer abc\r\nCookie: sid=abc\r\n",
+      "Authorization: Bearer ***\r\nCookie: ***\r\n"},
+  {"{\"user-pw\": \"a b\", \"user-id\": \"admin\"}",
+      "{\"user-pw\": \"***\", \"user-id\": \"***\"}"},
+  /* srtsrc */
+  {"srtsrc uri=\"srt://h:7001?mode=caller&passphrase=abc123\" passphrase=x",
+      "srtsrc uri=\"srt://h:7001?mode=caller&passphrase=***\" passphrase=***"},
+  /* an unterminated quoted secret hides the rest */
+  {"user-pw=\"a b c", "user-pw=\"***"},
+  /* not secrets */
+  {"camera-id=cam1 correlation-id=c1 user=bob rtsp://admin@h/s",
+      "camera-id=cam1 correlation-id=c1 user=bob rtsp://admin@h/s"},
+  {"pwm=1 keyframe=3 user-agent=\"x y\"",
+      "pwm=1 keyframe=3 user-agent=\"x y\""},
+};
+
+static void
+test_redact_credential_properties (gconstpointer data)
+{
+  const RedactCase *c = data;
+
+  check_redact (c->in, c->expected);
+}
+
+/* What gst_structure_to_string() really writes for credential fields, and
+ * a structure carrying them through cg_error_to_structure(). */
+static void
+test_redact_structures (void)
+{
+  static const gchar *const secrets[] = {
+    "hunter2", "a b", "tok", "admin-user", "sid", NULL
+  };
+  GstStructure *headers = gst_structure_new ("headers", "Authorization",
+      G_TYPE_STRING, "Bearer tok", "Cookie", G_TYPE_STRING, "sid=abc", NULL);
+  GstStructure *s = gst_structure_new ("source", "user-id", G_TYPE_STRING,
+      "admin-user", "user-pw", G_TYPE_STRING, "a b \"c\"", "proxy-pw",
+      G_TYPE_STRING, "hunter2", "extra-headers", GST_TYPE_STRUCTURE, headers,
+      NULL);
+  gchar *ser = gst_structure_to_string (s);
+  gchar *in_string = g_strdup_printf ("souphttpsrc extra-headers=\"%s\"", ser);
+  gchar *outs[3];
+  CgError *e = cg_error_new (CG_CODE_PERMISSION_DENIED, "401");
+  GstStructure *rendered;
+  guint i, j;
+
+  gst_structure_set (cg_error_get_details_writable (e), "source",
+      GST_TYPE_STRUCTURE, s, "description", G_TYPE_STRING, in_string, NULL);
+  rendered = cg_error_to_structure (e);
+  outs[0] = cg_redact (ser);
+  outs[1] = gst_structure_to_string (rendered);
+  outs[2] = cg_error_to_json (e, "r");
+  for (i = 0; i < G_N_ELEMENTS (outs); i++) {
+    g_test_message ("%s", outs[i]);
+    for (j = 0; secrets[j]; j++)
+      if (strstr (outs[i], secrets[j]))
+        g_error ("secret '%s' leaked in: %s", secrets[j], outs[i]);
+    g_free (outs[i]);
+  }
+  {
+    const GstStructure *d = gst_value_get_structure (gst_structure_get_value
+        (rendered, "details"));
+    const GstStructure *src = gst_value_get_structure (gst_structure_get_value
+        (d, "source"));
+
+    g_assert_cmpstr (gst_structure_get_string (src, "user-pw"), ==, "***");
+    g_assert_cmpstr (gst_structure_get_string (src, "user-id"), ==, "***");
+  }
+  gst_structure_free (rendered);
+  cg_error_unref (e);
+  g_free (in_string);
+  g_free (ser);
+  gst_structure_free (s);
+  gst_structure_free (headers);
+}
+
 static const gchar *const SECRETS[] = {
   "secret", "abc.def", "tok3n", "hunter2", NULL
 };
@@ -533,6 +654,8 @@ test_structure_round_trip (void)
 int
 main (int argc, char **argv)
 {
+  guint i;
+
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
 
@@ -542,6 +665,15 @@ main (int argc, char **argv)
   g_test_add_func ("/render/event", test_event);
   g_test_add_func ("/render/redact/strings", test_redact_strings);
   g_test_add_func ("/render/redact/everywhere", test_redact_everywhere);
+  for (i = 0; i < G_N_ELEMENTS (REDACT_CASES); i++) {
+    gchar *path = g_strdup_printf ("/render/redact/credential-properties/%u",
+        i);
+
+    g_test_add_data_func (path, &REDACT_CASES[i],
+        test_redact_credential_properties);
+    g_free (path);
+  }
+  g_test_add_func ("/render/redact/structures", test_redact_structures);
   g_test_add_func ("/render/structure-round-trip", test_structure_round_trip);
 
   return g_test_run ();
