@@ -74,8 +74,6 @@ static void
 cg_retry_src_source_class_init (CgRetrySrcSourceClass * klass)
 {
   G_OBJECT_CLASS (klass)->finalize = cg_retry_src_source_finalize;
-  GST_DEBUG_CATEGORY_INIT (cg_retry_src_source_debug, "retrysrc-source", 0,
-      "camguard retrysrc source instances");
 }
 
 /* gst-launch syntax only accepts caps between two elements; users write
@@ -298,6 +296,9 @@ cg_retry_src_source_new (const gchar * description, GstElement * user_source,
   gchar *name;
   GstPad *pad;
 
+  /* the same category comes back for the same name */
+  GST_DEBUG_CATEGORY_INIT (cg_retry_src_source_debug, "retrysrc-source", 0,
+      "camguard retrysrc source instances");
   if (description && *description) {
     inner = parse_description (description, error);
     if (inner == NULL)
