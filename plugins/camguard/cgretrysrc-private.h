@@ -120,8 +120,12 @@ void cg_retry_src_failure (CgRetrySrc * self, CgRetrySrcSource * source,
 GstClockTime cg_retry_src_running_time (CgRetrySrc * self);
 void cg_retry_src_notify_status (CgRetrySrc * self);
 GstClock *cg_retry_src_get_clock (CgRetrySrc * self);
+void cg_retry_src_post_error (CgRetrySrc * self, CgError * error,
+    const GError * gerror, GQuark domain, gint code, gchar * text,
+    GstStructure * extra);
 
 /* cgretrysrc-source.c: instances, as retrysrc starts and stops them */
+gboolean cg_retry_src_check_source (CgRetrySrc * self);
 void cg_retry_src_start_source (CgRetrySrc * self, guint generation);
 void cg_retry_src_teardown (CgRetrySrc * self);
 void cg_retry_src_sync_source_state (CgRetrySrc * self);

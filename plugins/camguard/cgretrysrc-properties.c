@@ -24,6 +24,56 @@
 
 static GParamSpec *properties[N_PROPERTIES];
 
+GType
+cg_retry_src_status_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {CG_RETRY_SRC_STATUS_IDLE, "Not started", "idle"},
+    {CG_RETRY_SRC_STATUS_STARTING, "A source was started; its first buffer "
+          "is awaited", "starting"},
+    {CG_RETRY_SRC_STATUS_RUNNING, "The source is producing buffers",
+        "running"},
+    {CG_RETRY_SRC_STATUS_FAILING, "The source failed and is being torn down",
+        "failing"},
+    {CG_RETRY_SRC_STATUS_WAITING, "Waiting for the backoff delay", "waiting"},
+    {CG_RETRY_SRC_STATUS_CIRCUIT_OPEN,
+        "Too many failures: waiting for the circuit breaker", "circuit-open"},
+    {CG_RETRY_SRC_STATUS_FAILED, "Gave up", "failed"},
+    {CG_RETRY_SRC_STATUS_ENDED, "The stream ended (EOS)", "ended"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("CgRetrySrcStatus", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+GType
+cg_retry_src_fallback_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {CG_RETRY_SRC_FALLBACK_NONE, "Push nothing while the source is away",
+        "none"},
+    {CG_RETRY_SRC_FALLBACK_LAST_FRAME, "Repeat the last raw video frame",
+        "last-frame"},
+    {CG_RETRY_SRC_FALLBACK_BLACK, "Push black raw video frames", "black"},
+    {CG_RETRY_SRC_FALLBACK_PATTERN, "Push colour bars (SMPTE) raw video frames",
+        "pattern"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("CgRetrySrcFallback", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+
 void
 cg_retry_src_notify_status (CgRetrySrc * self)
 {

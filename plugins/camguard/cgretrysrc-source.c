@@ -441,6 +441,35 @@ cg_retry_src_source_release (CgRetrySrcSource * source)
 /* ------------------------------------------------------------------ */
 /* retrysrc's side: starting and stopping instances                    */
 
+/* NULL to READY: what can be known about the source before starting. A
+ * source that cannot work fails the state change, with an ERROR. */
+gboolean
+cg_retry_src_check_source (CgRetrySrc * self)
+{
+  gchar *desc;
+  GstElement *user;
+  CgError *err = NULL;
+  gboolean ok;
+
+  GST_OBJECT_LOCK (self);
+  desc = g_strdup (self->settings.description);
+  user = self->settings.user_source ?
+      gst_object_ref (self->settings.user_source) : NULL;
+  GST_OBJECT_UNLOCK (self);
+  ok = cg_retry_src_source_check (desc, user, &err);
+  g_free (desc);
+  gst_clear_object (&user);
+  if (!ok) {
+    gboolean missing = cg_error_get_code (err) == CG_CODE_MISSING_COMPONENT;
+
+    cg_retry_src_post_error (self, err, NULL, GST_CORE_ERROR, missing ?
+        GST_CORE_ERROR_MISSING_PLUGIN : GST_CORE_ERROR_FAILED,
+        g_strdup (cg_error_get_message (err)), NULL);
+    cg_error_unref (err);
+  }
+  return ok;
+}
+
 /* The state the source should be in: the one retrysrc is in or going to. */
 static GstState
 wanted_source_state (CgRetrySrc * self)

@@ -131,55 +131,6 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
 GST_DEBUG_CATEGORY (cg_retry_src_debug);
 #define GST_CAT_DEFAULT cg_retry_src_debug
 
-GType
-cg_retry_src_status_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {CG_RETRY_SRC_STATUS_IDLE, "Not started", "idle"},
-    {CG_RETRY_SRC_STATUS_STARTING, "A source was started; its first buffer "
-          "is awaited", "starting"},
-    {CG_RETRY_SRC_STATUS_RUNNING, "The source is producing buffers",
-        "running"},
-    {CG_RETRY_SRC_STATUS_FAILING, "The source failed and is being torn down",
-        "failing"},
-    {CG_RETRY_SRC_STATUS_WAITING, "Waiting for the backoff delay", "waiting"},
-    {CG_RETRY_SRC_STATUS_CIRCUIT_OPEN,
-        "Too many failures: waiting for the circuit breaker", "circuit-open"},
-    {CG_RETRY_SRC_STATUS_FAILED, "Gave up", "failed"},
-    {CG_RETRY_SRC_STATUS_ENDED, "The stream ended (EOS)", "ended"},
-    {0, NULL, NULL}
-  };
-
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("CgRetrySrcStatus", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
-}
-
-GType
-cg_retry_src_fallback_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {CG_RETRY_SRC_FALLBACK_NONE, "Push nothing while the source is away",
-        "none"},
-    {CG_RETRY_SRC_FALLBACK_LAST_FRAME, "Repeat the last raw video frame",
-        "last-frame"},
-    {CG_RETRY_SRC_FALLBACK_BLACK, "Push black raw video frames", "black"},
-    {CG_RETRY_SRC_FALLBACK_PATTERN, "Push colour bars (SMPTE) raw video frames",
-        "pattern"},
-    {0, NULL, NULL}
-  };
-
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("CgRetrySrcFallback", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
-}
-
 /* ------------------------------------------------------------------ */
 /* helpers                                                             */
 
@@ -233,9 +184,10 @@ copy_field (GQuark field, const GValue * value, gpointer user_data)
 
 /* Posts an ERROR about @error: the GStreamer domain and code of @gerror
  * when there is one, else @domain and @code. */
-static void
-post_error (CgRetrySrc * self, CgError * error, const GError * gerror,
-    GQuark domain, gint code, gchar * text, GstStructure * extra)
+void
+cg_retry_src_post_error (CgRetrySrc * self, CgError * error,
+    const GError * gerror, GQuark domain, gint code, gchar * text,
+    GstStructure * extra)
 {
   GstStructure *details = cg_error_to_details (error);
   gchar *debug = cg_redact (cg_error_get_debug (error));
@@ -372,7 +324,7 @@ enter_failed (CgRetrySrc * self, const Event * ev)
     text = g_strdup_printf ("%s (gave up after %u attempts)", msg, ev->attempt);
   else
     text = g_strdup_printf ("%s (not retried)", msg);
-  post_error (self, ev->error, ev->gerror, GST_RESOURCE_ERROR,
+  cg_retry_src_post_error (self, ev->error, ev->gerror, GST_RESOURCE_ERROR,
       GST_RESOURCE_ERROR_FAILED, text, gst_structure_new ("extra",
           "attempts", G_TYPE_UINT, ev->attempt, NULL));
   push_eos_async (GST_ELEMENT (self), NULL);
@@ -695,35 +647,6 @@ cg_retry_src_send_event (GstElement * element, GstEvent * event)
       event);
 }
 
-/* NULL to READY: what can be known about the source before starting. A
- * source that cannot work fails the state change, with an ERROR. */
-static gboolean
-check_source (CgRetrySrc * self)
-{
-  gchar *desc;
-  GstElement *user;
-  CgError *err = NULL;
-  gboolean ok;
-
-  GST_OBJECT_LOCK (self);
-  desc = g_strdup (self->settings.description);
-  user = self->settings.user_source ?
-      gst_object_ref (self->settings.user_source) : NULL;
-  GST_OBJECT_UNLOCK (self);
-  ok = cg_retry_src_source_check (desc, user, &err);
-  g_free (desc);
-  gst_clear_object (&user);
-  if (!ok) {
-    gboolean missing = cg_error_get_code (err) == CG_CODE_MISSING_COMPONENT;
-
-    post_error (self, err, NULL, GST_CORE_ERROR, missing ?
-        GST_CORE_ERROR_MISSING_PLUGIN : GST_CORE_ERROR_FAILED,
-        g_strdup (cg_error_get_message (err)), NULL);
-    cg_error_unref (err);
-  }
-  return ok;
-}
-
 static void
 set_policy_clocks (CgRetrySrc * self)
 {
@@ -743,7 +666,7 @@ cg_retry_src_change_state (GstElement * element, GstStateChange transition)
 
   switch (transition) {
     case GST_STATE_CHANGE_NULL_TO_READY:
-      if (!check_source (self))
+      if (!cg_retry_src_check_source (self))
         return GST_STATE_CHANGE_FAILURE;
       cg_backoff_reset (self->backoff);
       cg_circuit_breaker_reset (self->breaker);

@@ -196,6 +196,9 @@ GST_START_TEST (test_backoff_delays_in_virtual_time)
   s = next_retry_message (&f, "recovered");
   gst_structure_free (s);
   s = next_retry_message (&f, "retrying");
+  /* a new outage (attempt 1), whose delay continues the sequence */
+  fail_unless (gst_structure_get_uint (s, "attempt", &attempt));
+  fail_unless_equals_int (attempt, 1);
   fail_unless (gst_structure_get_uint64 (s, "next-delay", &delay));
   fail_unless_equals_uint64 (delay, 2 * GST_SECOND);
   gst_structure_free (s);
