@@ -391,6 +391,24 @@ GST_START_TEST (test_ready_only_properties)
 
 GST_END_TEST;
 
+/* Issue 14: 152 bytes leaked per instance: the src pad's template was a
+ * new object made in init and never unreffed. The pad uses the class's
+ * own template now. */
+GST_START_TEST (test_src_pad_template)
+{
+  GstElement *e = gst_element_factory_make ("retrysrc", NULL);
+  GstPad *pad = gst_element_get_static_pad (e, "src");
+  GstPadTemplate *t = gst_pad_get_pad_template (pad);
+
+  fail_unless (t == gst_element_class_get_pad_template
+      (GST_ELEMENT_GET_CLASS (e), "src"));
+  gst_object_unref (t);
+  gst_object_unref (pad);
+  gst_object_unref (e);
+}
+
+GST_END_TEST;
+
 static Suite *
 retrysrc_lifecycle_suite (void)
 {
@@ -405,6 +423,7 @@ retrysrc_lifecycle_suite (void)
   tcase_add_test (tc, test_attempts_per_outage);
   tcase_add_test (tc, test_invalid_sources);
   tcase_add_test (tc, test_ready_only_properties);
+  tcase_add_test (tc, test_src_pad_template);
   return s;
 }
 
