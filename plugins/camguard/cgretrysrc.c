@@ -383,7 +383,11 @@ cg_retry_src_transition (CgRetrySrc * self, CgRetrySrcStatus to,
     generation = ++self->state.generation;
   if (to == CG_RETRY_SRC_STATUS_FAILING) {
     g_clear_pointer (&self->state.last_error, cg_error_unref);
-    self->state.last_error = cg_error_ref (ev->error);
+    self->state.last_error = cg_error_copy (ev->error);
+    /* a source that had delivered was reachable: it went away */
+    if (self->state.delivered && cg_error_get_code (ev->error) ==
+        CG_CODE_CAMERA_UNREACHABLE)
+      cg_error_set_code (self->state.last_error, CG_CODE_CAMERA_DISCONNECTED);
     g_clear_error (&self->state.last_gerror);
     self->state.last_gerror = ev->gerror ? g_error_copy (ev->gerror) : NULL;
   }
@@ -451,7 +455,7 @@ on_failing (GstElement * element, gpointer user_data)
   CgError *err;
   GError *gerror;
   CgCode code;
-  gboolean retry, delivered;
+  gboolean retry;
   CgRetrySrcStatus to;
 
   cg_retry_src_teardown (self);
@@ -460,13 +464,7 @@ on_failing (GstElement * element, gpointer user_data)
     GST_OBJECT_UNLOCK (self);
     return;
   }
-  delivered = self->state.delivered;
   code = cg_error_get_code (self->state.last_error);
-  if (code == CG_CODE_CAMERA_UNREACHABLE && delivered) {
-    /* it was reachable: it went away */
-    cg_error_set_code (self->state.last_error, CG_CODE_CAMERA_DISCONNECTED);
-    code = CG_CODE_CAMERA_DISCONNECTED;
-  }
   err = cg_error_ref (self->state.last_error);
   gerror = self->state.last_gerror ? g_error_copy (self->state.last_gerror) :
       NULL;
