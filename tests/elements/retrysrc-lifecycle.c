@@ -76,7 +76,8 @@ harness_new (const gchar * description, GstBus ** bus)
   GstHarness *h = gst_harness_new_with_padnames ("retrysrc", NULL, "src");
 
   g_object_set (h->element, "source-description", description,
-      "timeout", 0, "jitter", 0, NULL);
+      "timeout", 0, NULL);
+  gst_util_set_object_arg (G_OBJECT (h->element), "jitter", "none");
   *bus = gst_bus_new ();
   gst_element_set_bus (h->element, *bus);
   gst_harness_use_systemclock (h);

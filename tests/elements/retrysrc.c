@@ -29,7 +29,8 @@ fixture_start (Fixture * f, const gchar * description, const gchar * first, ...)
 
   f->h = gst_harness_new_with_padnames ("retrysrc", NULL, "src");
   g_object_set (f->h->element, "source-description", description,
-      "timeout", 0, "jitter", 0 /* none */ , NULL);
+      "timeout", 0, NULL);
+  gst_util_set_object_arg (G_OBJECT (f->h->element), "jitter", "none");
   va_start (args, first);
   if (first)
     g_object_set_valist (G_OBJECT (f->h->element), first, args);
@@ -528,7 +529,8 @@ GST_START_TEST (test_application_source)
   src = gst_parse_bin_from_description (FAILING_SOURCE (3), TRUE, &err);
   fail_unless (src != NULL, "%s", err ? err->message : "");
   f.h = gst_harness_new_with_padnames ("retrysrc", NULL, "src");
-  g_object_set (f.h->element, "source", src, "timeout", 0, "jitter", 0,
+  gst_util_set_object_arg (G_OBJECT (f.h->element), "jitter", "none");
+  g_object_set (f.h->element, "source", src, "timeout", 0,
       "initial-delay", GST_SECOND, NULL);
   f.bus = gst_bus_new ();
   gst_element_set_bus (f.h->element, f.bus);
@@ -632,7 +634,8 @@ GST_START_TEST (test_encoded_resumes_at_keyframe)
   g_signal_connect (appsrc, "need-data", G_CALLBACK (on_need_data), NULL);
   gst_caps_unref (caps);
   f.h = gst_harness_new_with_padnames ("retrysrc", NULL, "src");
-  g_object_set (f.h->element, "source", appsrc, "timeout", 0, "jitter", 0,
+  gst_util_set_object_arg (G_OBJECT (f.h->element), "jitter", "none");
+  g_object_set (f.h->element, "source", appsrc, "timeout", 0,
       "initial-delay", GST_SECOND, NULL);
   f.bus = gst_bus_new ();
   gst_element_set_bus (f.h->element, f.bus);
