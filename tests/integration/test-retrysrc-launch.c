@@ -254,6 +254,13 @@ check_fallback_cycles (gconstpointer data)
       /* frames keep arriving between recoveries */
       counter_wait (&c, before, 1);
       before = counter_get (&c);
+      /* the application pauses and resumes in the middle of it */
+      if (recoveries == 6) {
+        g_assert_cmpint (gst_element_set_state (p, GST_STATE_PAUSED), !=,
+            GST_STATE_CHANGE_FAILURE);
+        g_assert_cmpint (gst_element_set_state (p, GST_STATE_PLAYING), !=,
+            GST_STATE_CHANGE_FAILURE);
+      }
     }
     gst_message_unref (m);
   }
