@@ -8,13 +8,15 @@
  * The one retry-delay policy of camguard: how long to wait before the next
  * attempt after a failure, and when to give up.
  *
- * An *outage* starts with the first failure. Each failure of the outage is
- * one attempt; cg_backoff_next_delay() records it and returns the delay to
- * wait before the next attempt:
+ * An *outage* starts at the first failure of a source that was running (or
+ * starting for the first time) and ends when the source delivers again
+ * (cg_backoff_success()) or when the backoff gives up. An *attempt* is one
+ * restart within an outage. At each failure, cg_backoff_next_delay() decides
+ * whether to make one more attempt and how long to wait before it:
  *
  * - codes whose policy is %CG_RETRY_NORMAL get `initial-delay * multiplier^n`
- *   (n = attempts so far - 1), capped at #CgBackoff:max-delay, with the
- *   #CgBackoff:jitter spread applied;
+ *   (n = delays drawn so far in the sequence), capped at
+ *   #CgBackoff:max-delay, with the #CgBackoff:jitter spread applied;
  * - codes whose policy is %CG_RETRY_SLOW (wrong camera credentials, a device
  *   that is not plugged in) get #CgBackoff:max-delay from the first attempt;
  * - codes whose policy is %CG_RETRY_NEVER give up at once.
@@ -22,10 +24,17 @@
  * The policy of a code comes from the error catalogue
  * (cg_code_get_retry_policy()) unless overridden with cg_backoff_set_policy().
  *
- * The backoff gives up when #CgBackoff:max-attempts or #CgBackoff:max-outage
- * is exceeded. cg_backoff_success() marks the source healthy; the outage
- * ends only after it has stayed healthy for #CgBackoff:stable-period, so a
- * source that flaps (connects, then fails at once) keeps backing off.
+ * The backoff gives up when the #CgBackoff:max-attempts-th attempt of one
+ * outage fails, or at a failure more than #CgBackoff:max-outage after the
+ * outage began. A recovery ends the outage: the next failure starts a new
+ * one, with attempts counted from 1 again, so a camera that reboots every
+ * few seconds never exhausts max-attempts.
+ *
+ * #CgBackoff:stable-period only shapes the delays: a source that fails again
+ * less than stable-period after it recovered is *flapping*; its new outage
+ * continues the delay sequence where the last one stopped, so it is not
+ * hammered at initial-delay. After stable-period of health the delays start
+ * again at initial-delay.
  *
  * Time comes from a #GstClock (the system clock unless another one is set
  * with cg_backoff_set_clock()), so tests run in virtual time with a
@@ -51,7 +60,7 @@ GST_DEBUG_CATEGORY_STATIC (cg_backoff_debug);
 #define DEFAULT_JITTER CG_JITTER_FULL
 #define DEFAULT_MAX_ATTEMPTS 0
 #define DEFAULT_MAX_OUTAGE 0
-#define DEFAULT_STABLE_PERIOD (30 * GST_SECOND)
+#define DEFAULT_STABLE_PERIOD (2 * GST_SECOND)
 #define DEFAULT_SEED 0
 
 struct _CgBackoff
@@ -74,10 +83,19 @@ struct _CgBackoff
 
   /* state */
   GRand *rand;
-  guint attempts;               /* failures in the current outage */
+  guint attempts;               /* attempts of the current (or last) outage */
   GstClockTime outage_start;    /* NONE when not in an outage */
-  GstClockTime healthy_since;   /* NONE unless a success was recorded */
+  GstClockTime recovered_at;    /* end of the last recovered outage, or NONE */
+  guint sequence;               /* NORMAL delays drawn in the sequence */
   GstClockTime prev_delay;      /* last NORMAL delay, for decorrelated */
+
+  /* statistics */
+  guint64 outages;
+  guint64 recoveries;
+  guint64 gave_up;
+  guint64 total_attempts;
+  GstClockTime total_outage;
+  GstClockTime longest_outage;
 };
 
 enum
@@ -114,7 +132,8 @@ reset_locked (CgBackoff * self)
 {
   self->attempts = 0;
   self->outage_start = GST_CLOCK_TIME_NONE;
-  self->healthy_since = GST_CLOCK_TIME_NONE;
+  self->recovered_at = GST_CLOCK_TIME_NONE;
+  self->sequence = 0;
   self->prev_delay = 0;
 }
 
@@ -124,18 +143,38 @@ now_locked (CgBackoff * self)
   return gst_clock_get_time (self->clock);
 }
 
-/* Ends the outage when the source has been healthy for the stable period. */
-static void
-check_stable_locked (CgBackoff * self, GstClockTime now)
+/* Ends the current outage (recovered or given up) at @now and accounts for
+ * its duration. */
+static GstClockTime
+end_outage_locked (CgBackoff * self, GstClockTime now)
 {
-  if (!GST_CLOCK_TIME_IS_VALID (self->healthy_since))
-    return;
-  if (now >= self->healthy_since
-      && now - self->healthy_since >= self->stable_period) {
-    GST_DEBUG ("healthy for %" GST_TIME_FORMAT ", outage of %u attempts over",
-        GST_TIME_ARGS (now - self->healthy_since), self->attempts);
-    reset_locked (self);
+  GstClockTime d = now > self->outage_start ? now - self->outage_start : 0;
+
+  self->total_outage += d;
+  self->longest_outage = MAX (self->longest_outage, d);
+  self->outage_start = GST_CLOCK_TIME_NONE;
+  return d;
+}
+
+/* The first failure after a recovery: a new outage. A source that stayed
+ * healthy for the stable period starts the delays at initial-delay again; a
+ * flapping one continues the sequence. */
+static void
+start_outage_locked (CgBackoff * self, GstClockTime now)
+{
+  gboolean flapping = GST_CLOCK_TIME_IS_VALID (self->recovered_at)
+      && now >= self->recovered_at
+      && now - self->recovered_at < self->stable_period;
+
+  if (!flapping) {
+    self->sequence = 0;
+    self->prev_delay = 0;
   }
+  GST_DEBUG ("new outage%s", flapping ? " (flapping: delays continue)" : "");
+  self->outage_start = now;
+  self->recovered_at = GST_CLOCK_TIME_NONE;
+  self->attempts = 0;
+  self->outages++;
 }
 
 static void
@@ -315,12 +354,13 @@ cg_backoff_class_init (CgBackoffClass * klass)
   /**
    * CgBackoff:max-attempts:
    *
-   * Number of failures of one outage that are retried; the next failure
-   * gives up. 0 means unlimited.
+   * Attempts (restarts) of one outage: when the max-attempts-th attempt
+   * fails, the backoff gives up. A recovery ends the outage, so attempts
+   * never add up across recoveries. 0 means unlimited.
    */
   properties[PROP_MAX_ATTEMPTS] =
       g_param_spec_uint ("max-attempts", "Maximum attempts",
-      "Failures of one outage that are retried before giving up "
+      "Restarts of one outage; give up when the last of them fails "
       "(0 = unlimited)", 0, G_MAXUINT, DEFAULT_MAX_ATTEMPTS,
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
 
@@ -339,15 +379,20 @@ cg_backoff_class_init (CgBackoffClass * klass)
   /**
    * CgBackoff:stable-period:
    *
-   * How long, in nanoseconds, the source must stay healthy after
-   * cg_backoff_success() before the outage is over and the attempt counter
-   * starts again from zero.
+   * How long, in nanoseconds, a source must stay healthy after a recovery
+   * for its next outage to start the delays at #CgBackoff:initial-delay
+   * again. A source that fails sooner is flapping: its next outage continues
+   * the delay sequence where the last one stopped (its attempts still count
+   * from 1). The default, 2 s, is longer than a source that connects and
+   * dies at once stays up, and shorter than any real camera reboot, so a
+   * camera that reboots now and then always gets a fast first retry.
    */
   properties[PROP_STABLE_PERIOD] =
       g_param_spec_uint64 ("stable-period", "Stable period",
-      "How long the source must stay healthy, in nanoseconds, before the "
-      "attempt counter resets", 0, G_MAXUINT64, DEFAULT_STABLE_PERIOD,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+      "Health after a recovery, in nanoseconds, after which the next outage "
+      "starts the delays at initial-delay again; a source failing sooner "
+      "continues the delay sequence (flapping)", 0, G_MAXUINT64,
+      DEFAULT_STABLE_PERIOD, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
 
   /**
    * CgBackoff:seed:
@@ -384,7 +429,7 @@ cg_backoff_class_init (CgBackoffClass * klass)
  *
  * Creates a backoff with the default settings: 500 ms initial delay,
  * doubling, capped at 30 s, full jitter, no limit on attempts or outage,
- * a 30 s stable period, on the system clock.
+ * a 2 s stable period, on the system clock.
  *
  * Returns: (transfer full): a new #CgBackoff
  */
@@ -477,6 +522,54 @@ uniform_locked (CgBackoff * self, GstClockTime lo, GstClockTime hi)
   return lo + (GstClockTime) (g_rand_double (self->rand) * (gdouble) (hi - lo));
 }
 
+/* The delay of the next NORMAL attempt, with jitter. */
+static GstClockTime
+normal_delay_locked (CgBackoff * self)
+{
+  GstClockTime d, expo;
+
+  self->sequence++;
+  expo = exponential_locked (self, self->sequence);
+  switch (self->jitter) {
+    case CG_JITTER_NONE:
+      d = expo;
+      break;
+    case CG_JITTER_FULL:
+      d = uniform_locked (self, 0, expo);
+      break;
+    case CG_JITTER_EQUAL:
+      d = expo / 2 + uniform_locked (self, 0, expo - expo / 2);
+      break;
+    case CG_JITTER_DECORRELATED:{
+      GstClockTime lo = MIN (self->initial_delay, self->max_delay);
+      GstClockTime prev = MAX (self->prev_delay, lo);
+      gdouble hi = (gdouble) prev * self->multiplier;
+
+      if (hi > (gdouble) self->max_delay)
+        hi = (gdouble) self->max_delay;
+      d = uniform_locked (self, lo, (GstClockTime) hi);
+      break;
+    }
+    default:
+      g_assert_not_reached ();
+  }
+  self->prev_delay = d;
+  return d;
+}
+
+/* Why the failure at @now is not retried, or NULL when it is. */
+static const gchar *
+give_up_reason_locked (CgBackoff * self, CgRetryPolicy policy, GstClockTime now)
+{
+  if (policy == CG_RETRY_NEVER)
+    return "the code is never retried";
+  if (self->max_attempts > 0 && self->attempts >= self->max_attempts)
+    return "max-attempts reached";
+  if (self->max_outage > 0 && now - self->outage_start > self->max_outage)
+    return "max-outage exceeded";
+  return NULL;
+}
+
 /**
  * cg_backoff_next_delay:
  * @backoff: a #CgBackoff
@@ -484,110 +577,81 @@ uniform_locked (CgBackoff * self, GstClockTime lo, GstClockTime hi)
  * @delay: (out) (optional): the delay to wait before the next attempt, in
  *   nanoseconds; %GST_CLOCK_TIME_NONE when giving up
  *
- * Records one failure with @code at the clock's current time and computes
- * the delay before the next attempt.
+ * Records one failure with @code at the clock's current time and decides
+ * whether to make one more attempt, and after which delay.
  *
- * The first failure (after cg_backoff_reset(), or after a stable period of
- * health) starts an outage. The failure is counted as an attempt even when
- * the backoff gives up.
+ * The first failure after cg_backoff_reset() or after a recovery
+ * (cg_backoff_success()) starts an outage. Every %TRUE return is one attempt
+ * of the outage (cg_backoff_get_attempts() counts them); a %FALSE return
+ * ends the outage.
  *
- * Returns: %TRUE when the caller should retry after @delay, %FALSE when it
- *   should give up: the code's policy is %CG_RETRY_NEVER, or this failure
- *   exceeds #CgBackoff:max-attempts or #CgBackoff:max-outage
+ * Returns: %TRUE when the caller should make attempt number
+ *   cg_backoff_get_attempts() after @delay, %FALSE when it should give up:
+ *   the code's policy is %CG_RETRY_NEVER, the #CgBackoff:max-attempts-th
+ *   attempt of this outage has failed, or the outage has lasted longer than
+ *   #CgBackoff:max-outage
  */
 gboolean
 cg_backoff_next_delay (CgBackoff * backoff, CgCode code, GstClockTime * delay)
 {
-  GstClockTime now, d = GST_CLOCK_TIME_NONE, expo;
+  GstClockTime now, d = GST_CLOCK_TIME_NONE;
   CgRetryPolicy policy;
-  gboolean retry = FALSE;
+  const gchar *reason;
 
   g_return_val_if_fail (CG_IS_BACKOFF (backoff), FALSE);
 
   g_mutex_lock (&backoff->lock);
   now = now_locked (backoff);
-  check_stable_locked (backoff, now);
-  backoff->healthy_since = GST_CLOCK_TIME_NONE;
   if (!GST_CLOCK_TIME_IS_VALID (backoff->outage_start))
-    backoff->outage_start = now;
-  backoff->attempts++;
+    start_outage_locked (backoff, now);
 
   policy = policy_locked (backoff, code);
-  if (policy == CG_RETRY_NEVER) {
-    GST_DEBUG ("%s is never retried", cg_code_to_name (code));
-    goto done;
+  reason = give_up_reason_locked (backoff, policy, now);
+  if (reason) {
+    backoff->gave_up++;
+    end_outage_locked (backoff, now);
+  } else {
+    backoff->attempts++;
+    backoff->total_attempts++;
+    d = policy == CG_RETRY_SLOW ? backoff->max_delay :
+        normal_delay_locked (backoff);
   }
-  if (backoff->max_attempts > 0 && backoff->attempts > backoff->max_attempts) {
-    GST_DEBUG ("giving up after %u attempts", backoff->max_attempts);
-    goto done;
-  }
-  if (backoff->max_outage > 0
-      && now - backoff->outage_start > backoff->max_outage) {
-    GST_DEBUG ("giving up: outage of %" GST_TIME_FORMAT " exceeds %"
-        GST_TIME_FORMAT, GST_TIME_ARGS (now - backoff->outage_start),
-        GST_TIME_ARGS (backoff->max_outage));
-    goto done;
-  }
-
-  retry = TRUE;
-  if (policy == CG_RETRY_SLOW) {
-    d = backoff->max_delay;
-    goto done;
-  }
-
-  expo = exponential_locked (backoff, backoff->attempts);
-  switch (backoff->jitter) {
-    case CG_JITTER_NONE:
-      d = expo;
-      break;
-    case CG_JITTER_FULL:
-      d = uniform_locked (backoff, 0, expo);
-      break;
-    case CG_JITTER_EQUAL:
-      d = expo / 2 + uniform_locked (backoff, 0, expo - expo / 2);
-      break;
-    case CG_JITTER_DECORRELATED:{
-      GstClockTime lo = MIN (backoff->initial_delay, backoff->max_delay);
-      GstClockTime prev = MAX (backoff->prev_delay, lo);
-      gdouble hi = (gdouble) prev * backoff->multiplier;
-
-      if (hi > (gdouble) backoff->max_delay)
-        hi = (gdouble) backoff->max_delay;
-      d = uniform_locked (backoff, lo, (GstClockTime) hi);
-      break;
-    }
-    default:
-      g_assert_not_reached ();
-  }
-  backoff->prev_delay = d;
-
-done:
-  GST_LOG ("%s attempt %u: %s %" GST_TIME_FORMAT, cg_code_to_name (code),
-      backoff->attempts, retry ? "retry in" : "give up", GST_TIME_ARGS (d));
+  GST_LOG ("%s, attempt %u: %s %" GST_TIME_FORMAT, cg_code_to_name (code),
+      backoff->attempts, reason ? reason : "retry in", GST_TIME_ARGS (d));
   g_mutex_unlock (&backoff->lock);
   if (delay)
     *delay = d;
-  return retry;
+  return reason == NULL;
 }
 
 /**
  * cg_backoff_success:
  * @backoff: a #CgBackoff
  *
- * Marks the source healthy from the clock's current time on (if it was not
- * healthy already). When the next failure comes at least
- * #CgBackoff:stable-period later, it starts a fresh outage; an earlier
- * failure continues the current one.
+ * Marks the source healthy at the clock's current time: the current outage,
+ * if any, is over (recovered). The next failure starts a new outage whose
+ * attempts count from 1; its delays continue the last sequence when it comes
+ * less than #CgBackoff:stable-period after this recovery.
+ *
+ * Returns: how long the outage that this success ended lasted, in
+ *   nanoseconds, or %GST_CLOCK_TIME_NONE when there was no outage
  */
-void
+GstClockTime
 cg_backoff_success (CgBackoff * backoff)
 {
-  g_return_if_fail (CG_IS_BACKOFF (backoff));
+  GstClockTime d = GST_CLOCK_TIME_NONE, now;
+
+  g_return_val_if_fail (CG_IS_BACKOFF (backoff), GST_CLOCK_TIME_NONE);
 
   g_mutex_lock (&backoff->lock);
-  if (!GST_CLOCK_TIME_IS_VALID (backoff->healthy_since))
-    backoff->healthy_since = now_locked (backoff);
+  if (GST_CLOCK_TIME_IS_VALID (backoff->outage_start)) {
+    now = now_locked (backoff);
+    d = end_outage_locked (backoff, now);
+    backoff->recovered_at = now;
+    backoff->recoveries++;
+  }
   g_mutex_unlock (&backoff->lock);
+  return d;
 }
 
 /**
@@ -675,11 +739,12 @@ cg_backoff_get_policy (CgBackoff * backoff, CgCode code)
  * cg_backoff_get_attempts:
  * @backoff: a #CgBackoff
  *
- * Counts the failures of the current outage. An outage whose source has
- * stayed healthy for #CgBackoff:stable-period is over, so this gives 0 then.
+ * Counts the attempts (restarts) granted in the current outage, or in the
+ * last one when none is going on: after a recovery or a give-up this still
+ * says how many attempts that outage took, until the next failure.
  *
- * Returns: the number of failures recorded in the current outage; 0 when
- *   there is none (never failed, reset, or healthy for the stable period)
+ * Returns: the number of attempts of the current or last outage; 0 before
+ *   the first failure and after cg_backoff_reset()
  */
 guint
 cg_backoff_get_attempts (CgBackoff * backoff)
@@ -689,7 +754,6 @@ cg_backoff_get_attempts (CgBackoff * backoff)
   g_return_val_if_fail (CG_IS_BACKOFF (backoff), 0);
 
   g_mutex_lock (&backoff->lock);
-  check_stable_locked (backoff, now_locked (backoff));
   attempts = backoff->attempts;
   g_mutex_unlock (&backoff->lock);
   return attempts;
@@ -713,8 +777,53 @@ cg_backoff_get_outage_start (CgBackoff * backoff)
   g_return_val_if_fail (CG_IS_BACKOFF (backoff), GST_CLOCK_TIME_NONE);
 
   g_mutex_lock (&backoff->lock);
-  check_stable_locked (backoff, now_locked (backoff));
   start = backoff->outage_start;
   g_mutex_unlock (&backoff->lock);
   return start;
+}
+
+/**
+ * cg_backoff_get_statistics:
+ * @backoff: a #CgBackoff
+ *
+ * A snapshot of the backoff's bookkeeping, as a structure named
+ * `camguard-backoff-stats` with the fields:
+ *
+ * - `attempts` (guint64): attempts of the current outage, or of the last
+ *   one (see cg_backoff_get_attempts())
+ * - `total-attempts` (guint64): attempts of all outages
+ * - `outages` (guint64): outages begun
+ * - `recoveries` (guint64): outages ended by cg_backoff_success()
+ * - `gave-up` (guint64): outages ended by giving up
+ * - `current-outage` (guint64, ns): how long the current outage has lasted
+ *   so far, 0 when there is none
+ * - `total-outage`, `longest-outage` (guint64, ns): over the outages that
+ *   have ended
+ *
+ * Returns: (transfer full): a new #GstStructure
+ */
+GstStructure *
+cg_backoff_get_statistics (CgBackoff * backoff)
+{
+  GstStructure *s;
+  GstClockTime current = 0, now;
+
+  g_return_val_if_fail (CG_IS_BACKOFF (backoff), NULL);
+
+  g_mutex_lock (&backoff->lock);
+  if (GST_CLOCK_TIME_IS_VALID (backoff->outage_start)) {
+    now = now_locked (backoff);
+    current = now > backoff->outage_start ? now - backoff->outage_start : 0;
+  }
+  s = gst_structure_new ("camguard-backoff-stats",
+      "attempts", G_TYPE_UINT64, (guint64) backoff->attempts,
+      "total-attempts", G_TYPE_UINT64, backoff->total_attempts,
+      "outages", G_TYPE_UINT64, backoff->outages,
+      "recoveries", G_TYPE_UINT64, backoff->recoveries,
+      "gave-up", G_TYPE_UINT64, backoff->gave_up,
+      "current-outage", G_TYPE_UINT64, current,
+      "total-outage", G_TYPE_UINT64, backoff->total_outage,
+      "longest-outage", G_TYPE_UINT64, backoff->longest_outage, NULL);
+  g_mutex_unlock (&backoff->lock);
+  return s;
 }

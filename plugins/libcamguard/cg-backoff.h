@@ -36,7 +36,7 @@ GstClock *cg_backoff_get_clock (CgBackoff * backoff);
 
 gboolean cg_backoff_next_delay (CgBackoff * backoff, CgCode code,
     GstClockTime * delay);
-void cg_backoff_success (CgBackoff * backoff);
+GstClockTime cg_backoff_success (CgBackoff * backoff);
 void cg_backoff_reset (CgBackoff * backoff);
 
 void cg_backoff_set_policy (CgBackoff * backoff, CgCode code,
@@ -46,5 +46,6 @@ void cg_backoff_unset_policy (CgBackoff * backoff, CgCode code);
 
 guint cg_backoff_get_attempts (CgBackoff * backoff);
 GstClockTime cg_backoff_get_outage_start (CgBackoff * backoff);
+GstStructure *cg_backoff_get_statistics (CgBackoff * backoff);
 
 G_END_DECLS

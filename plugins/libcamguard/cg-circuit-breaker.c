@@ -37,8 +37,10 @@
 GST_DEBUG_CATEGORY_STATIC (cg_breaker_debug);
 #define GST_CAT_DEFAULT cg_breaker_debug
 
-#define DEFAULT_FAILURE_THRESHOLD 5
-#define DEFAULT_OPEN_DURATION (30 * GST_SECOND)
+/* a camera rebooting or a network hiccup fails a handful of times in a
+ * row; ten consecutive failures is something else, worth a minute's pause */
+#define DEFAULT_FAILURE_THRESHOLD 10
+#define DEFAULT_OPEN_DURATION (60 * GST_SECOND)
 #define DEFAULT_HALF_OPEN_PROBES 1
 
 struct _CgCircuitBreaker
@@ -257,8 +259,8 @@ cg_circuit_breaker_class_init (CgCircuitBreakerClass * klass)
 /**
  * cg_circuit_breaker_new:
  *
- * Creates a closed breaker with the default settings: opens after 5
- * consecutive failures, stays open 30 s, one half-open probe, on the
+ * Creates a closed breaker with the default settings: opens after 10
+ * consecutive failures, stays open 60 s, one half-open probe, on the
  * system clock.
  *
  * Returns: (transfer full): a new #CgCircuitBreaker

@@ -5,6 +5,9 @@
 #include <gst/check/gstharness.h>
 #include <gst/check/gsttestclock.h>
 #include <gst/app/gstappsrc.h>
+#include <camguard.h>
+
+#include "cgretrysrc.h"
 
 #define FAILING_SOURCE(n) \
   "videotestsrc ! video/x-raw,format=I420,width=16,height=16,framerate=10/1 "\
@@ -16,6 +19,7 @@ typedef struct
   GstHarness *h;
   GstTestClock *clock;
   GstBus *bus;
+  const gchar *fallback;        /* fallback-mode nick, or NULL */
 } Fixture;
 
 static void
@@ -25,11 +29,15 @@ fixture_start (Fixture * f, const gchar * description, const gchar * first, ...)
 
   f->h = gst_harness_new_with_padnames ("retrysrc", NULL, "src");
   g_object_set (f->h->element, "source-description", description,
-      "timeout", 0, "jitter", 0 /* none */ , NULL);
+      "timeout", 0, NULL);
+  gst_util_set_object_arg (G_OBJECT (f->h->element), "jitter", "none");
   va_start (args, first);
   if (first)
     g_object_set_valist (G_OBJECT (f->h->element), first, args);
   va_end (args);
+  if (f->fallback)
+    gst_util_set_object_arg (G_OBJECT (f->h->element), "fallback-mode",
+        f->fallback);
   f->bus = gst_bus_new ();
   gst_element_set_bus (f->h->element, f->bus);
   gst_harness_use_testclock (f->h);
@@ -44,6 +52,29 @@ fixture_stop (Fixture * f)
   gst_object_unref (f->bus);
   gst_object_unref (f->clock);
   gst_harness_teardown (f->h);
+}
+
+/* The status of retrysrc, as its nick. */
+static const gchar *
+status_of (GstElement * retrysrc)
+{
+  GParamSpec *p = g_object_class_find_property (G_OBJECT_GET_CLASS (retrysrc),
+      "status");
+  GEnumClass *klass = G_PARAM_SPEC_ENUM (p)->enum_class;
+  gint status;
+
+  g_object_get (retrysrc, "status", &status, NULL);
+  return g_enum_get_value (klass, status)->value_nick;
+}
+
+/* The camguard-code of an ERROR or WARNING message. */
+static const gchar *
+message_code (GstMessage * m)
+{
+  CgCode code;
+
+  fail_unless (cg_message_get_code (m, &code));
+  return cg_code_to_name (code);
 }
 
 /* Pops the next camguard-retry message with the given event. */
@@ -136,14 +167,17 @@ crank_next_delay (Fixture * f)
 
 GST_START_TEST (test_backoff_delays_in_virtual_time)
 {
-  Fixture f;
+  Fixture f = { 0 };
   GstClockTime last = GST_CLOCK_TIME_NONE;
   GstStructure *s;
   guint64 delay;
   guint attempt;
 
+  /* stable-period 10 s: each failure comes 500 ms after the recovery, so
+   * the source is flapping and the delays grow across its outages */
   fixture_start (&f, FAILING_SOURCE (5), "initial-delay", GST_SECOND,
-      "multiplier", 2.0, "max-delay", 3 * GST_SECOND, NULL);
+      "multiplier", 2.0, "max-delay", 3 * GST_SECOND,
+      "stable-period", 10 * GST_SECOND, NULL);
 
   pull_buffers (&f, 5, &last);
   s = next_retry_message (&f, "retrying");
@@ -151,8 +185,9 @@ GST_START_TEST (test_backoff_delays_in_virtual_time)
   fail_unless (gst_structure_get_uint64 (s, "next-delay", &delay));
   fail_unless_equals_int (attempt, 1);
   fail_unless_equals_uint64 (delay, GST_SECOND);
+  /* a camera that cannot be opened after it had delivered went away */
   fail_unless_equals_string (gst_structure_get_string (s, "code"),
-      "CAMERA_UNREACHABLE");
+      "CAMERA_DISCONNECTED");
   fail_unless (gst_structure_has_field_typed (s, "error", GST_TYPE_STRUCTURE));
   gst_structure_free (s);
   /* the delay is scheduled on the element clock, one second ahead */
@@ -162,6 +197,9 @@ GST_START_TEST (test_backoff_delays_in_virtual_time)
   s = next_retry_message (&f, "recovered");
   gst_structure_free (s);
   s = next_retry_message (&f, "retrying");
+  /* a new outage (attempt 1), whose delay continues the sequence */
+  fail_unless (gst_structure_get_uint (s, "attempt", &attempt));
+  fail_unless_equals_int (attempt, 1);
   fail_unless (gst_structure_get_uint64 (s, "next-delay", &delay));
   fail_unless_equals_uint64 (delay, 2 * GST_SECOND);
   gst_structure_free (s);
@@ -184,19 +222,17 @@ GST_END_TEST;
 
 GST_START_TEST (test_statistics_and_status)
 {
-  Fixture f;
+  Fixture f = { 0 };
   GstClockTime last = GST_CLOCK_TIME_NONE;
-  GstStructure *s, *stats;
+  GstStructure *s, *stats, *backoff;
   guint64 attempts = 0, recoveries = 0, outage = 0;
-  gint status;
 
   fixture_start (&f, FAILING_SOURCE (3), "initial-delay", 500 * GST_MSECOND,
       NULL);
   pull_buffers (&f, 3, &last);
   s = next_retry_message (&f, "retrying");
   gst_structure_free (s);
-  g_object_get (f.h->element, "status", &status, NULL);
-  fail_unless (status == 2 /* waiting */  || status == 3, "status %d", status);
+  fail_unless_equals_string (status_of (f.h->element), "waiting");
   crank_next_delay (&f);
   pull_buffers (&f, 3, &last);
   s = next_retry_message (&f, "recovered");
@@ -205,14 +241,20 @@ GST_START_TEST (test_statistics_and_status)
   gst_structure_free (s);
 
   g_object_get (f.h->element, "statistics", &stats, NULL);
-  fail_unless (gst_structure_get_uint64 (stats, "attempts", &attempts));
-  fail_unless (gst_structure_get_uint64 (stats, "recoveries", &recoveries));
-  fail_unless (attempts >= 1);
+  fail_unless (gst_structure_has_name (stats, "camguard-retrysrc-stats"));
+  fail_unless (gst_structure_get (stats, "backoff", GST_TYPE_STRUCTURE,
+          &backoff, NULL));
+  fail_unless (gst_structure_has_field_typed (stats, "breaker",
+          GST_TYPE_STRUCTURE));
+  fail_unless (gst_structure_get_uint64 (backoff, "attempts", &attempts));
+  fail_unless (gst_structure_get_uint64 (backoff, "recoveries", &recoveries));
+  fail_unless_equals_uint64 (attempts, 1);
   fail_unless_equals_uint64 (recoveries, 1);
   fail_unless_equals_string (gst_structure_get_string (stats,
-          "last-error-code"), "CAMERA_UNREACHABLE");
-  fail_unless (gst_structure_get_uint64 (stats, "longest-outage", &outage));
+          "last-error-code"), "CAMERA_DISCONNECTED");
+  fail_unless (gst_structure_get_uint64 (backoff, "longest-outage", &outage));
   fail_unless_equals_uint64 (outage, 500 * GST_MSECOND);
+  gst_structure_free (backoff);
   gst_structure_free (stats);
   fixture_stop (&f);
 }
@@ -221,8 +263,7 @@ GST_END_TEST;
 
 GST_START_TEST (test_give_up_posts_one_error)
 {
-  Fixture f;
-  GstClockTime last = GST_CLOCK_TIME_NONE;
+  Fixture f = { 0 };
   GstMessage *m;
   GstStructure *s;
   GstEvent *e;
@@ -230,16 +271,14 @@ GST_START_TEST (test_give_up_posts_one_error)
   guint errors = 0;
   const GstStructure *details = NULL;
   GError *err = NULL;
-  gint status;
   guint retries = 0;
 
-  fixture_start (&f, FAILING_SOURCE (2), "initial-delay", GST_SECOND,
+  /* a camera that cannot be opened at all */
+  fixture_start (&f, FAILING_SOURCE (0), "initial-delay", GST_SECOND,
       "max-attempts", 1, NULL);
-  pull_buffers (&f, 2, &last);
   s = next_retry_message (&f, "retrying");
   gst_structure_free (s);
   crank_next_delay (&f);
-  pull_buffers (&f, 2, &last);
   s = next_retry_message (&f, "gave-up");
   gst_structure_free (s);
 
@@ -254,9 +293,8 @@ GST_START_TEST (test_give_up_posts_one_error)
     g_clear_error (&err);
     gst_message_parse_error_details (m, &details);
     fail_unless (details != NULL);
-    fail_unless_equals_string (gst_structure_get_string (details,
-            "camguard-code"), "CAMERA_UNREACHABLE");
-    /* max-attempts=1: one retry was made before giving up */
+    fail_unless_equals_string (message_code (m), "CAMERA_UNREACHABLE");
+    /* max-attempts=1: one attempt was made before giving up */
     fail_unless (gst_structure_get_uint (details, "attempts", &retries));
     fail_unless_equals_int (retries, 1);
     gst_message_unref (m);
@@ -268,8 +306,7 @@ GST_START_TEST (test_give_up_posts_one_error)
     gst_event_unref (e);
   }
   fail_unless (saw_eos);
-  g_object_get (f.h->element, "status", &status, NULL);
-  fail_unless_equals_int (status, 4 /* failed */ );
+  fail_unless_equals_string (status_of (f.h->element), "failed");
   fixture_stop (&f);
 }
 
@@ -277,7 +314,7 @@ GST_END_TEST;
 
 GST_START_TEST (test_slow_policy_for_camera_credentials)
 {
-  Fixture f;
+  Fixture f = { 0 };
   GstClockTime last = GST_CLOCK_TIME_NONE;
   GstStructure *s;
   guint64 delay;
@@ -304,7 +341,7 @@ GST_END_TEST;
 
 GST_START_TEST (test_eos_is_failure)
 {
-  Fixture f;
+  Fixture f = { 0 };
   GstClockTime last = GST_CLOCK_TIME_NONE;
   GstStructure *s;
 
@@ -326,7 +363,7 @@ GST_END_TEST;
 
 GST_START_TEST (test_stall_detected_by_timeout)
 {
-  Fixture f;
+  Fixture f = { 0 };
   GstClockTime last = GST_CLOCK_TIME_NONE, now, at;
   GstClockID id;
   GstStructure *s;
@@ -369,14 +406,14 @@ GST_END_TEST;
  * fallback @mode, and returns the first fallback frame: a GAP buffer one
  * frame (100 ms) after the last real one. */
 static GstBuffer *
-first_fallback_frame (Fixture * f, gint mode)
+first_fallback_frame (Fixture * f, const gchar * mode)
 {
   GstClockTime last = GST_CLOCK_TIME_NONE;
   GstStructure *s;
   GstBuffer *b;
 
-  fixture_start (f, FAILING_SOURCE (3), "initial-delay", 10 * GST_SECOND,
-      "fallback-mode", mode, NULL);
+  f->fallback = mode;
+  fixture_start (f, FAILING_SOURCE (3), "initial-delay", 10 * GST_SECOND, NULL);
   pull_buffers (f, 3, &last);
   s = next_retry_message (f, "retrying");
   gst_structure_free (s);
@@ -392,8 +429,8 @@ first_fallback_frame (Fixture * f, gint mode)
 
 GST_START_TEST (test_fallback_black_while_waiting)
 {
-  Fixture f;
-  GstBuffer *b = first_fallback_frame (&f, 2 /* black */ );
+  Fixture f = { 0 };
+  GstBuffer *b = first_fallback_frame (&f, "black");
   GstMapInfo map;
 
   gst_buffer_map (b, &map, GST_MAP_READ);
@@ -408,8 +445,8 @@ GST_END_TEST;
 
 GST_START_TEST (test_fallback_pattern_while_waiting)
 {
-  Fixture f;
-  GstBuffer *b = first_fallback_frame (&f, 3 /* pattern */ );
+  Fixture f = { 0 };
+  GstBuffer *b = first_fallback_frame (&f, "pattern");
   GstMapInfo map;
   guint x, distinct = 0;
 
@@ -430,11 +467,10 @@ GST_END_TEST;
 
 GST_START_TEST (test_circuit_breaker_opens)
 {
-  Fixture f;
+  Fixture f = { 0 };
   GstClockTime last = GST_CLOCK_TIME_NONE;
   GstStructure *s;
   guint64 delay;
-  gint status;
 
   /* two consecutive failures open the breaker for 60 s */
   fixture_start (&f, FAILING_SOURCE (2), "initial-delay", GST_SECOND,
@@ -470,8 +506,7 @@ GST_START_TEST (test_circuit_breaker_opens)
   fail_unless (gst_structure_get_uint64 (s, "next-delay", &delay));
   fail_unless_equals_uint64 (delay, 60 * GST_SECOND);
   gst_structure_free (s);
-  g_object_get (f.h->element, "status", &status, NULL);
-  fail_unless_equals_int (status, 3 /* circuit-open */ );
+  fail_unless_equals_string (status_of (f.h->element), "circuit-open");
   fail_unless_equals_uint64 (crank_next_delay (&f), 60 * GST_SECOND);
   /* the half-open probe fails as well: open again */
   s = next_retry_message (&f, "circuit-open");
@@ -484,7 +519,7 @@ GST_END_TEST;
 
 GST_START_TEST (test_application_source)
 {
-  Fixture f;
+  Fixture f = { 0 };
   GstClockTime last = GST_CLOCK_TIME_NONE;
   GstStructure *s;
   GstElement *src;
@@ -494,7 +529,8 @@ GST_START_TEST (test_application_source)
   src = gst_parse_bin_from_description (FAILING_SOURCE (3), TRUE, &err);
   fail_unless (src != NULL, "%s", err ? err->message : "");
   f.h = gst_harness_new_with_padnames ("retrysrc", NULL, "src");
-  g_object_set (f.h->element, "source", src, "timeout", 0, "jitter", 0,
+  gst_util_set_object_arg (G_OBJECT (f.h->element), "jitter", "none");
+  g_object_set (f.h->element, "source", src, "timeout", 0,
       "initial-delay", GST_SECOND, NULL);
   f.bus = gst_bus_new ();
   gst_element_set_bus (f.h->element, f.bus);
@@ -584,7 +620,7 @@ pull_value (Fixture * f, gboolean * keyframe)
 
 GST_START_TEST (test_encoded_resumes_at_keyframe)
 {
-  Fixture f;
+  Fixture f = { 0 };
   GstElement *appsrc;
   GstStructure *s;
   GstCaps *caps;
@@ -598,7 +634,8 @@ GST_START_TEST (test_encoded_resumes_at_keyframe)
   g_signal_connect (appsrc, "need-data", G_CALLBACK (on_need_data), NULL);
   gst_caps_unref (caps);
   f.h = gst_harness_new_with_padnames ("retrysrc", NULL, "src");
-  g_object_set (f.h->element, "source", appsrc, "timeout", 0, "jitter", 0,
+  gst_util_set_object_arg (G_OBJECT (f.h->element), "jitter", "none");
+  g_object_set (f.h->element, "source", appsrc, "timeout", 0,
       "initial-delay", GST_SECOND, NULL);
   f.bus = gst_bus_new ();
   gst_element_set_bus (f.h->element, f.bus);
@@ -640,10 +677,9 @@ GST_END_TEST;
 
 GST_START_TEST (test_v4l2_missing_device)
 {
-  Fixture f;
+  Fixture f = { 0 };
   GstStructure *s;
   GstMessage *m;
-  const GstStructure *details = NULL;
   guint attempt, errors = 0;
 
   /* a real v4l2src on a device that does not exist: it fails in its state
@@ -671,10 +707,7 @@ GST_START_TEST (test_v4l2_missing_device)
   while ((m = gst_bus_timed_pop_filtered (f.bus, GST_SECOND,
               GST_MESSAGE_ERROR))) {
     errors++;
-    gst_message_parse_error_details (m, &details);
-    fail_unless (details != NULL);
-    fail_unless_equals_string (gst_structure_get_string (details,
-            "camguard-code"), "DEVICE_NOT_FOUND");
+    fail_unless_equals_string (message_code (m), "DEVICE_NOT_FOUND");
     fail_unless (GST_MESSAGE_SRC (m) == GST_OBJECT (f.h->element));
     gst_message_unref (m);
   }
@@ -686,25 +719,23 @@ GST_END_TEST;
 
 GST_START_TEST (test_bad_description)
 {
-  GstHarness *h = gst_harness_new_with_padnames ("retrysrc", NULL, "src");
+  GstElement *e = gst_element_factory_make ("retrysrc", NULL);
   GstBus *bus = gst_bus_new ();
   GstMessage *m;
-  const GstStructure *details = NULL;
 
-  g_object_set (h->element, "source-description", "nosuchelement ! fakesink",
-      NULL);
-  gst_element_set_bus (h->element, bus);
-  gst_harness_play (h);
-  m = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_ERROR);
+  /* a description that does not parse fails NULL to READY, with an ERROR */
+  g_object_set (e, "source-description", "nosuchelement ! fakesink", NULL);
+  gst_element_set_bus (e, bus);
+  fail_unless_equals_int (gst_element_set_state (e, GST_STATE_READY),
+      GST_STATE_CHANGE_FAILURE);
+  m = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
   fail_unless (m != NULL);
-  gst_message_parse_error_details (m, &details);
-  fail_unless (details != NULL);
-  fail_unless_equals_string (gst_structure_get_string (details,
-          "camguard-code"), "MISSING_COMPONENT");
+  fail_unless_equals_string (message_code (m), "MISSING_COMPONENT");
   gst_message_unref (m);
-  gst_element_set_bus (h->element, NULL);
+  gst_element_set_state (e, GST_STATE_NULL);
+  gst_element_set_bus (e, NULL);
   gst_object_unref (bus);
-  gst_harness_teardown (h);
+  gst_object_unref (e);
 }
 
 GST_END_TEST;

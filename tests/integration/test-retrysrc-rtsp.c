@@ -25,6 +25,7 @@
 #include <string.h>
 #include <gio/gio.h>
 #include <gst/gst.h>
+#include <camguard.h>
 
 #include "fake-camera-client.h"
 
@@ -443,16 +444,14 @@ test_unauthorized (void)
     g_assert_cmpuint (next_delay, ==, MAX_DELAY);
     gst_message_unref (m);
   }
-  /* max-attempts=2: two retries, the third failure gives up */
+  /* max-attempts=2: two attempts, the failure of the second gives up */
   g_assert_cmpuint (retrying, ==, 2);
   g_assert_cmpuint (p->errors, ==, 1);
   {
-    const GstStructure *details = NULL;
+    CgCode code;
 
-    gst_message_parse_error_details (p->error, &details);
-    g_assert_nonnull (details);
-    g_assert_cmpstr (gst_structure_get_string (details, "camguard-code"), ==,
-        "PERMISSION_DENIED");
+    g_assert_true (cg_message_get_code (p->error, &code));
+    g_assert_cmpstr (cg_code_to_name (code), ==, "PERMISSION_DENIED");
   }
   /* exactly one ERROR */
   m = pipe_wait (p, WANT_ERROR, NULL, 1000);

@@ -179,9 +179,10 @@ test_max_attempts (void)
     g_assert_true (cg_backoff_next_delay (b, CG_CODE_CAMERA_UNREACHABLE, &d));
     advance (clock, d);
   }
+  /* the third attempt failed: give up "after 3 attempts" */
   g_assert_false (cg_backoff_next_delay (b, CG_CODE_CAMERA_UNREACHABLE, &d));
   g_assert_cmpuint (d, ==, GST_CLOCK_TIME_NONE);
-  g_assert_cmpuint (cg_backoff_get_attempts (b), ==, 4);
+  g_assert_cmpuint (cg_backoff_get_attempts (b), ==, 3);
 
   /* After a reset the budget is fresh. */
   cg_backoff_reset (b);
@@ -207,8 +208,10 @@ test_max_outage (void)
   advance (clock, 2 * S);
   g_assert_true (cg_backoff_next_delay (b, CG_CODE_CAMERA_UNREACHABLE, &d));
   advance (clock, 1);
-  g_assert_false (cg_backoff_next_delay (b, CG_CODE_CAMERA_UNREACHABLE, &d));
   g_assert_cmpuint (cg_backoff_get_outage_start (b), ==, 1000 * S);
+  g_assert_false (cg_backoff_next_delay (b, CG_CODE_CAMERA_UNREACHABLE, &d));
+  /* giving up ends the outage */
+  g_assert_cmpuint (cg_backoff_get_outage_start (b), ==, GST_CLOCK_TIME_NONE);
 
   g_object_unref (b);
   gst_object_unref (clock);
@@ -265,30 +268,111 @@ test_stable_period (void)
   GstClockTime d;
 
   g_assert_true (cg_backoff_next_delay (b, CG_CODE_CAMERA_UNREACHABLE, &d));
+  advance (clock, d);
   g_assert_true (cg_backoff_next_delay (b, CG_CODE_CAMERA_UNREACHABLE, &d));
   g_assert_cmpuint (d, ==, 200 * MS);
+  advance (clock, d);
 
-  /* A short success (flapping) does not end the outage. */
-  cg_backoff_success (b);
-  advance (clock, 10 * S - 1);
+  /* A recovery ends the outage: it lasted 300 ms, over two attempts. */
+  g_assert_cmpuint (cg_backoff_success (b), ==, 300 * MS);
   g_assert_cmpuint (cg_backoff_get_attempts (b), ==, 2);
+  g_assert_cmpuint (cg_backoff_get_outage_start (b), ==, GST_CLOCK_TIME_NONE);
+  /* a second success is no recovery */
+  g_assert_cmpuint (cg_backoff_success (b), ==, GST_CLOCK_TIME_NONE);
+
+  /* Failing again within the stable period (flapping): a new outage whose
+   * attempts start at 1, but whose delays continue the sequence. */
+  advance (clock, 10 * S - 1);
   g_assert_true (cg_backoff_next_delay (b, CG_CODE_CAMERA_UNREACHABLE, &d));
   g_assert_cmpuint (d, ==, 400 * MS);
-  g_assert_cmpuint (cg_backoff_get_attempts (b), ==, 3);
-  g_assert_cmpuint (cg_backoff_get_outage_start (b), ==, 1000 * S);
-
-  /* Healthy for the whole stable period: the next failure starts over.
-   * Repeated successes do not move the healthy-since time. */
-  cg_backoff_success (b);
-  advance (clock, 5 * S);
-  cg_backoff_success (b);
-  advance (clock, 5 * S);
-  g_assert_cmpuint (cg_backoff_get_attempts (b), ==, 0);
-  g_assert_true (cg_backoff_next_delay (b, CG_CODE_CAMERA_UNREACHABLE, &d));
-  g_assert_cmpuint (d, ==, 100 * MS);
   g_assert_cmpuint (cg_backoff_get_attempts (b), ==, 1);
   g_assert_cmpuint (cg_backoff_get_outage_start (b), ==,
       gst_clock_get_time (clock));
+  advance (clock, d);
+  g_assert_cmpuint (cg_backoff_success (b), ==, 400 * MS);
+
+  /* Healthy for the whole stable period: the delays start over. */
+  advance (clock, 10 * S);
+  g_assert_true (cg_backoff_next_delay (b, CG_CODE_CAMERA_UNREACHABLE, &d));
+  g_assert_cmpuint (d, ==, 100 * MS);
+  g_assert_cmpuint (cg_backoff_get_attempts (b), ==, 1);
+
+  g_object_unref (b);
+  gst_object_unref (clock);
+}
+
+/* Issue 14 item 8: max-attempts=2 and a camera that fails every 4 s and
+ * comes back each time: attempts never add up across recoveries, and every
+ * outage starts at initial-delay (healthy longer than the stable period). */
+static void
+test_attempts_per_outage (void)
+{
+  GstClock *clock;
+  CgBackoff *b = make_backoff (&clock);
+  GstClockTime d;
+  guint i;
+
+  g_object_set (b, "max-attempts", 2, "stable-period", (guint64) (2 * S), NULL);
+  for (i = 0; i < 10; i++) {
+    g_assert_true (cg_backoff_next_delay (b, CG_CODE_CAMERA_DISCONNECTED, &d));
+    g_assert_cmpuint (d, ==, 100 * MS);
+    g_assert_cmpuint (cg_backoff_get_attempts (b), ==, 1);
+    advance (clock, d);
+    g_assert_cmpuint (cg_backoff_success (b), ==, 100 * MS);
+    advance (clock, 4 * S);
+  }
+  /* one outage whose two attempts both fail gives up at the third failure */
+  g_assert_true (cg_backoff_next_delay (b, CG_CODE_CAMERA_DISCONNECTED, &d));
+  g_assert_true (cg_backoff_next_delay (b, CG_CODE_CAMERA_DISCONNECTED, &d));
+  g_assert_false (cg_backoff_next_delay (b, CG_CODE_CAMERA_DISCONNECTED, &d));
+  g_assert_cmpuint (cg_backoff_get_attempts (b), ==, 2);
+
+  g_object_unref (b);
+  gst_object_unref (clock);
+}
+
+static void
+test_statistics (void)
+{
+  GstClock *clock;
+  CgBackoff *b = make_backoff (&clock);
+  GstClockTime d;
+  GstStructure *s;
+  guint64 v;
+
+  g_object_set (b, "max-attempts", 1, NULL);
+  g_assert_true (cg_backoff_next_delay (b, CG_CODE_CAMERA_UNREACHABLE, &d));
+  advance (clock, 250 * MS);
+  s = cg_backoff_get_statistics (b);
+  g_assert_true (gst_structure_has_name (s, "camguard-backoff-stats"));
+  g_assert_true (gst_structure_get_uint64 (s, "current-outage", &v));
+  g_assert_cmpuint (v, ==, 250 * MS);
+  gst_structure_free (s);
+  g_assert_cmpuint (cg_backoff_success (b), ==, 250 * MS);
+  advance (clock, S);
+  /* a second outage given up after its one attempt, 700 ms long */
+  g_assert_true (cg_backoff_next_delay (b, CG_CODE_CAMERA_UNREACHABLE, &d));
+  advance (clock, 700 * MS);
+  g_assert_false (cg_backoff_next_delay (b, CG_CODE_CAMERA_UNREACHABLE, &d));
+
+  s = cg_backoff_get_statistics (b);
+  g_assert_true (gst_structure_get_uint64 (s, "attempts", &v));
+  g_assert_cmpuint (v, ==, 1);
+  g_assert_true (gst_structure_get_uint64 (s, "total-attempts", &v));
+  g_assert_cmpuint (v, ==, 2);
+  g_assert_true (gst_structure_get_uint64 (s, "outages", &v));
+  g_assert_cmpuint (v, ==, 2);
+  g_assert_true (gst_structure_get_uint64 (s, "recoveries", &v));
+  g_assert_cmpuint (v, ==, 1);
+  g_assert_true (gst_structure_get_uint64 (s, "gave-up", &v));
+  g_assert_cmpuint (v, ==, 1);
+  g_assert_true (gst_structure_get_uint64 (s, "current-outage", &v));
+  g_assert_cmpuint (v, ==, 0);
+  g_assert_true (gst_structure_get_uint64 (s, "total-outage", &v));
+  g_assert_cmpuint (v, ==, 950 * MS);
+  g_assert_true (gst_structure_get_uint64 (s, "longest-outage", &v));
+  g_assert_cmpuint (v, ==, 700 * MS);
+  gst_structure_free (s);
 
   g_object_unref (b);
   gst_object_unref (clock);
@@ -339,6 +423,8 @@ main (int argc, char **argv)
   g_test_add_func ("/backoff/max-outage", test_max_outage);
   g_test_add_func ("/backoff/policies", test_policies);
   g_test_add_func ("/backoff/stable-period", test_stable_period);
+  g_test_add_func ("/backoff/attempts-per-outage", test_attempts_per_outage);
+  g_test_add_func ("/backoff/statistics", test_statistics);
   g_test_add_func ("/backoff/properties", test_properties);
 
   return g_test_run ();
