@@ -196,6 +196,19 @@ classify_library (gint code, CgRole role)
   }
 }
 
+/* A stream that failed without saying why, by the role of the element. */
+static CgCode
+stream_failed (CgRole role)
+{
+  if (is_camera (role))
+    return CG_CODE_CAMERA_DISCONNECTED;
+  if (role == CG_ROLE_CODEC)
+    return CG_CODE_MEDIA_PROCESSING_FAILED;
+  if (role == CG_ROLE_STORAGE_SINK)
+    return CG_CODE_RECORDING_FAILED;
+  return CG_CODE_PIPELINE_ERROR;
+}
+
 /* "Internal data stream error" (basesrc, demuxers, aggregators) carries the
  * flow return that stopped the streaming thread. A fatal flow return
  * (GST_FLOW_ERROR, or an element's own custom error) without an ERROR of
@@ -212,25 +225,14 @@ classify_flow (gint flow, CgRole role)
    * EOS and success codes are no failure and never posted as one */
   if (flow >= GST_FLOW_EOS)
     return CG_CODE_PIPELINE_ERROR;
-  switch (role) {
-    case CG_ROLE_NETWORK_SOURCE:
-      /* nothing more is known: no data may have come yet (retrysrc makes
-       * it CAMERA_DISCONNECTED when it had data) */
-      return CG_CODE_CAMERA_UNREACHABLE;
-    case CG_ROLE_DEVICE_SOURCE:
-    case CG_ROLE_FILE_SOURCE:
-      /* as their RESOURCE/READ: the device or the file stopped giving data */
-      return CG_CODE_CAMERA_DISCONNECTED;
-    case CG_ROLE_CODEC:
-      return CG_CODE_MEDIA_PROCESSING_FAILED;
-    case CG_ROLE_STORAGE_SINK:
-      return CG_CODE_RECORDING_FAILED;
-    case CG_ROLE_OTHER_SOURCE:
-    case CG_ROLE_OTHER_SINK:
-    case CG_ROLE_OTHER:
-    default:
-      return CG_CODE_PIPELINE_ERROR;
-  }
+  if (role == CG_ROLE_NETWORK_SOURCE)
+    /* nothing more is known: no data may have come yet (retrysrc reports
+     * CAMERA_DISCONNECTED when data came before) */
+    return CG_CODE_CAMERA_UNREACHABLE;
+  if (role == CG_ROLE_FILE_SOURCE)
+    /* as its RESOURCE/READ: the file stopped giving data */
+    return CG_CODE_CAMERA_DISCONNECTED;
+  return stream_failed (role);
 }
 
 static CgCode
@@ -268,13 +270,7 @@ classify_stream (gint code, CgRole role, const GstStructure * details)
       /* "Internal data stream error": the flow return says why */
       if (details && gst_structure_get_int (details, "flow-return", &flow))
         return classify_flow (flow, role);
-      if (is_camera (role))
-        return CG_CODE_CAMERA_DISCONNECTED;
-      if (role == CG_ROLE_CODEC)
-        return CG_CODE_MEDIA_PROCESSING_FAILED;
-      if (role == CG_ROLE_STORAGE_SINK)
-        return CG_CODE_RECORDING_FAILED;
-      return CG_CODE_PIPELINE_ERROR;
+      return stream_failed (role);
   }
 }
 
