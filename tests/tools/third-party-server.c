@@ -337,7 +337,11 @@ cg_server_start_ffmpeg_mjpeg (CgServer * server, guint port,
 gboolean
 cg_server_restart (CgServer * server, guint timeout_ms, GError ** error)
 {
-  g_return_val_if_fail (server->proc == NULL, FALSE);
+  if (server->proc != NULL) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+        "%s still runs: cg_server_kill() it first", server->argv[0]);
+    return FALSE;
+  }
   return spawn_and_wait (server, timeout_ms, error);
 }
 
