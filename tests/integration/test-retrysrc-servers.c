@@ -297,8 +297,11 @@ pipe_fail (Pipe * p, const gchar * what)
 
   g_object_get (p->retry, "statistics", &stats, NULL);
   text = stats ? gst_structure_to_string (stats) : g_strdup ("");
-  g_error ("%s within %d ms (%u errors, status %s, %d frames; %s)", what,
-      MSG_WAIT_MS, p->errors, status, g_atomic_int_get (&p->frames), text);
+  if (p->errors)
+    g_error ("%s: an ERROR came first (status %s, %d frames; %s)", what,
+        status, g_atomic_int_get (&p->frames), text);
+  g_error ("%s within %d ms (status %s, %d frames; %s)", what, MSG_WAIT_MS,
+      status, g_atomic_int_get (&p->frames), text);
 }
 
 static void
