@@ -5,8 +5,9 @@
  * Starts a server nobody here wrote on 127.0.0.1 and a given port, waits
  * until it listens, kills it with SIGKILL and starts it again on the same
  * port. Every wait is bounded and runs the thread-default main context
- * (cg_iterate_until). Readiness is read from /proc/net/tcp, never by
- * connecting: ffmpeg's -listen 1 serves the first connection only.
+ * (cg_iterate_until). Readiness is read from /proc/net/tcp and the
+ * server's own file descriptors, never by connecting: ffmpeg's -listen 1
+ * serves the first connection only (and stops listening once it has it).
  *
  * VLC refuses to run as root: as root the server runs as nobody (uid and
  * gid 65534, no supplementary groups), with a HOME of its own that nobody
@@ -97,26 +98,60 @@ cg_free_tcp_port (void)
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
-/* Is a TCP socket listening on 127.0.0.1:@port (or on every address)? */
+/* The inodes of @pid's sockets. */
+static GHashTable *
+socket_inodes (const gchar * pid)
+{
+  g_autofree gchar *fds = g_build_filename ("/proc", pid, "fd", NULL);
+  g_autoptr (GDir) dir = g_dir_open (fds, 0, NULL);
+  GHashTable *inodes =
+      g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  const gchar *name;
+
+  while (dir && (name = g_dir_read_name (dir))) {
+    g_autofree gchar *fd = g_build_filename (fds, name, NULL);
+    g_autofree gchar *target = g_file_read_link (fd, NULL);
+    guint64 inode;
+
+    if (target && sscanf (target, "socket:[%" G_GUINT64_FORMAT "]",
+            &inode) == 1) {
+      gint64 *key = g_new (gint64, 1);
+
+      *key = inode;
+      g_hash_table_add (inodes, key);
+    }
+  }
+  return inodes;
+}
+
+/* Does @pid listen on 127.0.0.1:@port (or on every address), or hold a
+ * connection it accepted there? ffmpeg -listen 1 closes its listening
+ * socket as soon as it accepted its one client, which may come at once. */
 static gboolean
-listening (guint port)
+serving (const gchar * pid, guint port)
 {
   g_autofree gchar *table = NULL;
   g_auto (GStrv) lines = NULL;
+  g_autoptr (GHashTable) inodes = NULL;
   guint i;
 
-  if (!g_file_get_contents ("/proc/net/tcp", &table, NULL, NULL))
+  if (pid == NULL || !g_file_get_contents ("/proc/net/tcp", &table, NULL, NULL))
     return FALSE;
+  inodes = socket_inodes (pid);
   lines = g_strsplit (table, "\n", -1);
   for (i = 1; lines[i]; i++) {
     guint addr, lport, state;
+    gint64 inode;
 
-    if (sscanf (lines[i], " %*u: %8x:%4x %*8x:%*4x %2x", &addr, &lport,
-            &state) != 3)
+    if (sscanf (lines[i], " %*u: %8x:%4x %*8x:%*4x %2x %*x:%*x %*x:%*x "
+            "%*x %*u %*u %" G_GINT64_FORMAT, &addr, &lport, &state,
+            &inode) != 4)
       continue;
-    /* the address is printed in network byte order read as a host word */
-    if (lport == port && state == 0x0A && (addr == htonl (INADDR_LOOPBACK)
-            || addr == 0))
+    /* the address is printed in network byte order read as a host word;
+     * 0A is LISTEN, 01 ESTABLISHED */
+    if (lport == port && (state == 0x0A || state == 0x01)
+        && (addr == htonl (INADDR_LOOPBACK) || addr == 0)
+        && g_hash_table_contains (inodes, &inode))
       return TRUE;
   }
   return FALSE;
@@ -175,7 +210,7 @@ spawn_and_wait (CgServer * server, guint timeout_ms, GError ** error)
     return FALSE;
   g_subprocess_wait_async (server->proc, NULL, exited_cb, server);
 
-  while (!listening (server->port)) {
+  while (!serving (g_subprocess_get_identifier (server->proc), server->port)) {
     gboolean never = FALSE;
 
     if (server->exited) {
