@@ -147,6 +147,35 @@ cell (const gchar * s)
   }
 }
 
+/* stream/failed by flow return and role */
+static void
+print_flow_table (const CgCatalogueEntry * rows, guint n)
+{
+  static const gint flows[] = { GST_FLOW_NOT_LINKED, GST_FLOW_FLUSHING,
+    GST_FLOW_NOT_NEGOTIATED, GST_FLOW_ERROR, GST_FLOW_NOT_SUPPORTED,
+    GST_FLOW_CUSTOM_ERROR
+  };
+  guint i;
+
+  puts ("\n### Internal data stream errors\n");
+  puts ("`stream/failed` (\"Internal data stream error\", posted by basesrc, "
+      "demuxers and aggregators) with a `flow-return` in its details is "
+      "decided by that flow return and the role. A fatal flow return with no "
+      "ERROR before it is the element failing without saying why: "
+      "souphttpsrc that cannot connect posts nothing else. After another "
+      "ERROR it is secondary.\n");
+  puts ("| flow-return | code (roles) |");
+  puts ("|---|---|");
+  for (i = 0; i < G_N_ELEMENTS (flows); i++) {
+    gchar *codes = flow_codes (flows[i], rows, n);
+
+    printf ("| %d (%s) | ", flows[i], gst_flow_get_name (flows[i]));
+    cell (codes);
+    puts (" |");
+    g_free (codes);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -228,30 +257,7 @@ main (int argc, char **argv)
     }
     g_free (g);
   }
-  puts ("\n### Internal data stream errors\n");
-  puts ("`stream/failed` (\"Internal data stream error\", posted by basesrc, "
-      "demuxers and aggregators) with a `flow-return` in its details is "
-      "decided by that flow return and the role. A fatal flow return with no "
-      "ERROR before it is the element failing without saying why: "
-      "souphttpsrc that cannot connect posts nothing else. After another "
-      "ERROR it is secondary.\n");
-  puts ("| flow-return | code (roles) |");
-  puts ("|---|---|");
-  {
-    static const gint flows[] = { GST_FLOW_NOT_LINKED, GST_FLOW_FLUSHING,
-      GST_FLOW_NOT_NEGOTIATED, GST_FLOW_ERROR, GST_FLOW_NOT_SUPPORTED,
-      GST_FLOW_CUSTOM_ERROR
-    };
-
-    for (i = 0; i < G_N_ELEMENTS (flows); i++) {
-      gchar *codes = flow_codes (flows[i], rows, n);
-
-      printf ("| %d (%s) | ", flows[i], gst_flow_get_name (flows[i]));
-      cell (codes);
-      puts (" |");
-      g_free (codes);
-    }
-  }
+  print_flow_table (rows, n);
   puts ("\nRoles: `network-source` (rtspsrc, souphttpsrc, ..., anything "
       "inside one, such as rtspsrc's rtpbin, and anything inside a retrysrc "
       "that is not a codec), `device-source` (v4l2src, ..., and anything "
