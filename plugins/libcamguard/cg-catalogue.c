@@ -149,8 +149,10 @@ static const CgCatalogueEntry catalogue[] = {
   /* Media */
   ROW (UNSUPPORTED_FORMAT, "media", FATAL, FALSE, NEVER, 422, -32007,
       "UNSUPPORTED_FORMAT", "Unsupported format",
-      "The stream's format is not supported or could not be negotiated",
-      "Choose a format, resolution or frame rate the camera offers."),
+      "The stream's format or transport is not supported or could not be "
+      "negotiated",
+      "Choose a format, resolution, frame rate or transport (see details) "
+      "the camera offers."),
   ROW (MISSING_COMPONENT, "media", FATAL, FALSE, NEVER, 500, -32007,
       "UNSUPPORTED_FORMAT", "Missing component",
       "A GStreamer plugin or library needed for this stream is missing",

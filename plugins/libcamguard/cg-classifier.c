@@ -176,7 +176,8 @@ own_role (GstElement * element)
  * factory and klass decide first (rtspsrc is a network source wherever it
  * is). An element without a telling role of its own takes it from its
  * ancestors: inside a recording bin (splitmuxsink, hlssink, ...) it writes
- * storage; inside a retrysrc it is part of a camera source.
+ * storage; inside a retrysrc, or inside a network or device source (the
+ * rtpbin and jitter buffers of rtspsrc), it is part of a camera source.
  *
  * Returns: the role
  */
@@ -185,7 +186,7 @@ cg_classify_role (GstObject * object)
 {
   GstObject *o;
   GstElement *element = NULL;
-  CgRole role;
+  CgRole role, ancestor;
 
   g_return_val_if_fail (GST_IS_OBJECT (object), CG_ROLE_OTHER);
 
@@ -225,6 +226,15 @@ cg_classify_role (GstObject * object)
         gst_object_unref (o);
         break;
       }
+      ancestor = own_role (GST_ELEMENT (o));
+      if (ancestor == CG_ROLE_NETWORK_SOURCE
+          || ancestor == CG_ROLE_DEVICE_SOURCE) {
+        /* rtspsrc's rtpbin and jitter buffers, a bin around v4l2src: part
+         * of the camera source */
+        role = ancestor;
+        gst_object_unref (o);
+        break;
+      }
     }
     parent = gst_object_get_parent (o);
     gst_object_unref (o);
@@ -232,279 +242,6 @@ cg_classify_role (GstObject * object)
   }
   gst_object_unref (element);
   return role;
-}
-
-/* ------------------------------------------------------------------ */
-/* (domain, code, role, details) -> code                               */
-
-static gboolean
-is_source (CgRole role)
-{
-  return role == CG_ROLE_NETWORK_SOURCE || role == CG_ROLE_DEVICE_SOURCE
-      || role == CG_ROLE_FILE_SOURCE || role == CG_ROLE_OTHER_SOURCE;
-}
-
-static gboolean
-is_camera (CgRole role)
-{
-  return role == CG_ROLE_NETWORK_SOURCE || role == CG_ROLE_DEVICE_SOURCE;
-}
-
-/* An RTSP or HTTP status in the details, 0 when there is none. */
-static guint
-protocol_status (const GstStructure * details)
-{
-  static const gchar *const fields[] = { "rtsp-status-code",
-    "http-status-code", "status-code", NULL
-  };
-  guint i;
-
-  if (details == NULL)
-    return 0;
-  for (i = 0; fields[i]; i++) {
-    const GValue *v = gst_structure_get_value (details, fields[i]);
-
-    if (v == NULL)
-      continue;
-    if (G_VALUE_HOLDS_UINT (v))
-      return g_value_get_uint (v);
-    if (G_VALUE_HOLDS_INT (v))
-      return MAX (0, g_value_get_int (v));
-  }
-  return 0;
-}
-
-static gboolean
-code_from_status (guint status, CgCode * code)
-{
-  switch (status) {
-    case 401:                  /* Unauthorized */
-    case 403:                  /* Forbidden */
-    case 407:                  /* Proxy Authentication Required */
-      *code = CG_CODE_PERMISSION_DENIED;
-      return TRUE;
-    case 404:                  /* Not Found: no such stream path */
-    case 410:                  /* Gone */
-    case 454:                  /* RTSP Session Not Found */
-      *code = CG_CODE_DEVICE_NOT_FOUND;
-      return TRUE;
-    case 453:                  /* RTSP Not Enough Bandwidth */
-    case 486:                  /* Busy Here */
-    case 503:                  /* Service Unavailable */
-      *code = CG_CODE_DEVICE_BUSY;
-      return TRUE;
-    case 408:                  /* Request Timeout */
-    case 504:                  /* Gateway Timeout */
-      *code = CG_CODE_CONNECTION_TIMEOUT;
-      return TRUE;
-    case 406:                  /* Not Acceptable */
-    case 415:                  /* Unsupported Media Type */
-    case 461:                  /* RTSP Unsupported Transport */
-      *code = CG_CODE_UNSUPPORTED_FORMAT;
-      return TRUE;
-    default:
-      if (status >= 500 && status < 600) {
-        *code = CG_CODE_CAMERA_UNREACHABLE;
-        return TRUE;
-      }
-      return FALSE;
-  }
-}
-
-static CgCode
-classify_resource (gint code, CgRole role)
-{
-  gboolean storage = role == CG_ROLE_STORAGE_SINK;
-
-  switch (code) {
-    case GST_RESOURCE_ERROR_NOT_FOUND:
-      /* filesink posts NOT_FOUND for a missing directory */
-      return storage ? CG_CODE_STORAGE_DENIED : CG_CODE_DEVICE_NOT_FOUND;
-    case GST_RESOURCE_ERROR_BUSY:
-      return storage ? CG_CODE_STORAGE_IO : CG_CODE_DEVICE_BUSY;
-    case GST_RESOURCE_ERROR_OPEN_READ:
-    case GST_RESOURCE_ERROR_OPEN_READ_WRITE:
-      if (storage || role == CG_ROLE_OTHER_SINK)
-        return CG_CODE_STORAGE_DENIED;
-      if (role == CG_ROLE_DEVICE_SOURCE)
-        /* the device node exists (else NOT_FOUND) but cannot be opened */
-        return CG_CODE_PERMISSION_DENIED;
-      if (role == CG_ROLE_FILE_SOURCE)
-        return CG_CODE_DEVICE_NOT_FOUND;
-      return CG_CODE_CAMERA_UNREACHABLE;
-    case GST_RESOURCE_ERROR_OPEN_WRITE:
-      /* a network camera source writes its requests to the camera */
-      return role == CG_ROLE_NETWORK_SOURCE ? CG_CODE_CAMERA_UNREACHABLE :
-          CG_CODE_STORAGE_DENIED;
-    case GST_RESOURCE_ERROR_CLOSE:
-    case GST_RESOURCE_ERROR_READ:
-      if (is_source (role))
-        return CG_CODE_CAMERA_DISCONNECTED;
-      if (storage || role == CG_ROLE_OTHER_SINK)
-        return CG_CODE_STORAGE_IO;
-      return CG_CODE_PIPELINE_ERROR;
-    case GST_RESOURCE_ERROR_WRITE:
-    case GST_RESOURCE_ERROR_SEEK:
-    case GST_RESOURCE_ERROR_SYNC:
-      if (is_camera (role))
-        return CG_CODE_CAMERA_DISCONNECTED;
-      return CG_CODE_STORAGE_IO;
-    case GST_RESOURCE_ERROR_SETTINGS:
-      /* a device refusing the format or rate asked of it */
-      return is_source (role) ? CG_CODE_UNSUPPORTED_FORMAT :
-          CG_CODE_PIPELINE_ERROR;
-    case GST_RESOURCE_ERROR_NO_SPACE_LEFT:
-      return CG_CODE_STORAGE_FULL;
-    case GST_RESOURCE_ERROR_NOT_AUTHORIZED:
-      return storage ? CG_CODE_STORAGE_DENIED : CG_CODE_PERMISSION_DENIED;
-    case GST_RESOURCE_ERROR_FAILED:
-    case GST_RESOURCE_ERROR_TOO_LAZY:
-    default:
-      if (storage)
-        return CG_CODE_STORAGE_IO;
-      if (role == CG_ROLE_NETWORK_SOURCE)
-        return CG_CODE_CAMERA_UNREACHABLE;
-      if (role == CG_ROLE_DEVICE_SOURCE)
-        return CG_CODE_DEVICE_BUSY;
-      return CG_CODE_PIPELINE_ERROR;
-  }
-}
-
-static CgCode
-classify_core (gint code, CgRole role)
-{
-  switch (code) {
-    case GST_CORE_ERROR_MISSING_PLUGIN:
-    case GST_CORE_ERROR_DISABLED:
-      return CG_CODE_MISSING_COMPONENT;
-    case GST_CORE_ERROR_NEGOTIATION:
-    case GST_CORE_ERROR_CAPS:
-      return CG_CODE_UNSUPPORTED_FORMAT;
-    case GST_CORE_ERROR_NOT_IMPLEMENTED:
-      return role == CG_ROLE_CODEC ? CG_CODE_UNSUPPORTED_FORMAT :
-          CG_CODE_PIPELINE_ERROR;
-    case GST_CORE_ERROR_FAILED:
-    case GST_CORE_ERROR_TOO_LAZY:
-    case GST_CORE_ERROR_STATE_CHANGE:
-    case GST_CORE_ERROR_PAD:
-    case GST_CORE_ERROR_THREAD:
-    case GST_CORE_ERROR_EVENT:
-    case GST_CORE_ERROR_SEEK:
-    case GST_CORE_ERROR_TAG:
-    case GST_CORE_ERROR_CLOCK:
-    default:
-      return CG_CODE_PIPELINE_ERROR;
-  }
-}
-
-static CgCode
-classify_library (gint code, CgRole role)
-{
-  switch (code) {
-    case GST_LIBRARY_ERROR_INIT:
-      /* the library behind a plugin (a codec, a device SDK) is unusable */
-      return CG_CODE_MISSING_COMPONENT;
-    case GST_LIBRARY_ERROR_ENCODE:
-      return CG_CODE_MEDIA_PROCESSING_FAILED;
-    case GST_LIBRARY_ERROR_FAILED:
-    case GST_LIBRARY_ERROR_TOO_LAZY:
-    case GST_LIBRARY_ERROR_SHUTDOWN:
-    case GST_LIBRARY_ERROR_SETTINGS:
-    default:
-      if (role == CG_ROLE_CODEC)
-        return CG_CODE_MEDIA_PROCESSING_FAILED;
-      if (is_camera (role))
-        return CG_CODE_CAMERA_UNREACHABLE;
-      return CG_CODE_PIPELINE_ERROR;
-  }
-}
-
-static CgCode
-classify_flow (gint flow)
-{
-  switch (flow) {
-    case GST_FLOW_NOT_NEGOTIATED:
-      return CG_CODE_UNSUPPORTED_FORMAT;
-    default:
-      return CG_CODE_PIPELINE_ERROR;
-  }
-}
-
-static CgCode
-classify_stream (gint code, CgRole role, const GstStructure * details)
-{
-  gint flow;
-
-  switch (code) {
-    case GST_STREAM_ERROR_TYPE_NOT_FOUND:
-    case GST_STREAM_ERROR_WRONG_TYPE:
-    case GST_STREAM_ERROR_FORMAT:
-    case GST_STREAM_ERROR_NOT_IMPLEMENTED:
-      return CG_CODE_UNSUPPORTED_FORMAT;
-    case GST_STREAM_ERROR_CODEC_NOT_FOUND:
-      return CG_CODE_MISSING_COMPONENT;
-    case GST_STREAM_ERROR_MUX:
-      if (role == CG_ROLE_STORAGE_SINK)
-        return CG_CODE_RECORDING_FAILED;
-      return CG_CODE_MEDIA_PROCESSING_FAILED;
-    case GST_STREAM_ERROR_DECODE:
-    case GST_STREAM_ERROR_ENCODE:
-    case GST_STREAM_ERROR_DEMUX:
-    case GST_STREAM_ERROR_DECRYPT:
-    case GST_STREAM_ERROR_DECRYPT_NOKEY:
-      return CG_CODE_MEDIA_PROCESSING_FAILED;
-    case GST_STREAM_ERROR_FAILED:
-    case GST_STREAM_ERROR_TOO_LAZY:
-    default:
-      /* "Internal data stream error": the flow return says why */
-      if (details && gst_structure_get_int (details, "flow-return", &flow))
-        return classify_flow (flow);
-      if (is_camera (role))
-        return CG_CODE_CAMERA_DISCONNECTED;
-      if (role == CG_ROLE_CODEC)
-        return CG_CODE_MEDIA_PROCESSING_FAILED;
-      if (role == CG_ROLE_STORAGE_SINK)
-        return CG_CODE_RECORDING_FAILED;
-      return CG_CODE_PIPELINE_ERROR;
-  }
-}
-
-/**
- * cg_classify_gerror:
- * @domain: a GStreamer error domain quark (core, library, resource, stream)
- * @code: the code in that domain
- * @role: the role of the element that posted it
- * @details: (nullable): the message's details structure
- *
- * The catalogue code for one GStreamer error. A `camguard-code` field in
- * @details wins, then a protocol status (`rtsp-status-code`,
- * `http-status-code`), then the (@domain, @code, @role) table documented
- * in docs/errors.md. An unknown domain gives %CG_CODE_INTERNAL_ERROR.
- *
- * Returns: the catalogue code
- */
-CgCode
-cg_classify_gerror (GQuark domain, gint code, CgRole role,
-    const GstStructure * details)
-{
-  CgCode result;
-  guint status;
-
-  if (cg_details_get_code (details, &result))
-    return result;
-  status = protocol_status (details);
-  if (status && code_from_status (status, &result))
-    return result;
-
-  if (domain == GST_RESOURCE_ERROR)
-    return classify_resource (code, role);
-  if (domain == GST_STREAM_ERROR)
-    return classify_stream (code, role, details);
-  if (domain == GST_CORE_ERROR)
-    return classify_core (code, role);
-  if (domain == GST_LIBRARY_ERROR)
-    return classify_library (code, role);
-  return CG_CODE_INTERNAL_ERROR;
 }
 
 /* ------------------------------------------------------------------ */
@@ -552,6 +289,36 @@ copy_details (CgError * e, const GstStructure * details)
   }
 }
 
+/* rtspsrc's "no supported stream" (every SETUP refused with 461) names no
+ * transport: put the ones that were asked for, its protocols property, in
+ * the details ("transport", e.g. "tcp"). */
+static void
+add_refused_transport (CgError * e, GstObject * src)
+{
+  GParamSpec *pspec;
+  GFlagsClass *klass;
+  GString *text;
+  guint flags = 0, i;
+
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (src), "protocols");
+  if (pspec == NULL || !G_IS_PARAM_SPEC_FLAGS (pspec)
+      || !(pspec->flags & G_PARAM_READABLE))
+    return;
+  g_object_get (src, "protocols", &flags, NULL);
+  klass = G_PARAM_SPEC_FLAGS (pspec)->flags_class;
+  text = g_string_new (NULL);
+  for (i = 0; i < klass->n_values; i++) {
+    if (klass->values[i].value && (flags & klass->values[i].value) ==
+        klass->values[i].value)
+      g_string_append_printf (text, "%s%s", text->len ? "+" : "",
+          klass->values[i].value_nick);
+  }
+  if (text->len)
+    gst_structure_set (cg_error_get_details_writable (e), "transport",
+        G_TYPE_STRING, text->str, NULL);
+  g_string_free (text, TRUE);
+}
+
 static CgError *
 classify_gerror_message (GstMessage * message, const gchar * type)
 {
@@ -586,6 +353,11 @@ classify_gerror_message (GstMessage * message, const gchar * type)
   copy_details (e, details);
   gst_structure_remove_field (cg_error_get_details_writable (e),
       CG_DETAILS_CODE_FIELD);
+  if (gerr && gerr->domain == GST_STREAM_ERROR
+      && gerr->code == GST_STREAM_ERROR_CODEC_NOT_FOUND
+      && cg_error_get_code (e) == CG_CODE_UNSUPPORTED_FORMAT
+      && GST_MESSAGE_SRC (message))
+    add_refused_transport (e, GST_MESSAGE_SRC (message));
   GST_LOG ("%s %s/%d from %s -> %s", type,
       gerr ? g_quark_to_string (gerr->domain) : "?", gerr ? gerr->code : -1,
       cg_error_get_source_path (e), cg_error_get_code_name (e));

@@ -16,6 +16,8 @@
 #include <gst/gst.h>
 #include <camguard.h>
 
+#include "third-party-server.h"
+
 typedef struct
 {
   CgError *cause;
@@ -116,38 +118,12 @@ test_v4l2_missing_device (void)
   outcome_clear (&o);
 }
 
-/* A loopback port nobody listens on: bind, read the port, close. */
-static guint
-closed_port (void)
-{
-  GError *err = NULL;
-  GSocket *s = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-      G_SOCKET_PROTOCOL_TCP, &err);
-  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  GSocketAddress *any = g_inet_socket_address_new (lo, 0);
-  GSocketAddress *bound;
-  guint port;
-
-  g_assert_no_error (err);
-  g_assert_true (g_socket_bind (s, any, FALSE, &err));
-  g_assert_no_error (err);
-  bound = g_socket_get_local_address (s, &err);
-  g_assert_no_error (err);
-  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-  g_object_unref (bound);
-  g_object_unref (any);
-  g_object_unref (lo);
-  g_socket_close (s, NULL);
-  g_object_unref (s);
-  return port;
-}
-
 static void
 test_rtsp_closed_port (void)
 {
   Outcome o;
   gchar *desc = g_strdup_printf ("rtspsrc location=rtsp://camguard:secret@"
-      "127.0.0.1:%u/cam ! fakesink", closed_port ());
+      "127.0.0.1:%u/cam ! fakesink", cg_free_tcp_port ());
 
   run_pipeline (desc, &o);
   assert_cause (&o, CG_CODE_CAMERA_UNREACHABLE, "rtspsrc");
@@ -155,6 +131,68 @@ test_rtsp_closed_port (void)
   g_assert_null (strstr (cg_error_get_debug (o.cause), "secret"));
   outcome_clear (&o);
   g_free (desc);
+}
+
+/* souphttpsrc (is-live, as for a camera) to a closed port posts no
+ * RESOURCE error, only basesrc's internal flow error: that is the camera
+ * being unreachable, retryable (issue 14 item 7). */
+static void
+test_http_closed_port (void)
+{
+  Outcome o;
+  gchar *desc = g_strdup_printf ("souphttpsrc is-live=true "
+      "location=http://127.0.0.1:%u/video.mjpg ! multipartdemux "
+      "! fakesink", cg_free_tcp_port ());
+  gint flow = 0;
+
+  run_pipeline (desc, &o);
+  assert_cause (&o, CG_CODE_CAMERA_UNREACHABLE, "souphttpsrc");
+  g_assert_cmpstr (cg_error_get_gst_code (o.cause), ==, "failed");
+  g_assert_true (gst_structure_get_int (cg_error_get_details (o.cause),
+          "flow-return", &flow));
+  g_assert_cmpint (flow, ==, GST_FLOW_ERROR);
+  g_assert_true (cg_error_is_retryable (o.cause));
+  outcome_clear (&o);
+  g_free (desc);
+}
+
+/* VLC's RTSP server answers SETUP over TCP with 461 Unsupported transport;
+ * rtspsrc posts STREAM/CODEC_NOT_FOUND without a status code. The camera
+ * refuses the transport: UNSUPPORTED_FORMAT naming it, not a missing
+ * plugin (issue 14 item 9). */
+static void
+test_rtsp_unsupported_transport (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *reason = NULL;
+  CgServer vlc = { 0 };
+  Outcome o;
+  gchar *desc;
+
+  if (!cg_server_available (CG_SERVER_VLC_RTSP, &reason)) {
+    g_test_skip (reason);
+    return;
+  }
+  if (!cg_server_start_vlc_rtsp (&vlc, cg_server_vlc_media (), 0, 15000,
+          &error)) {
+    g_autofree gchar *log = cg_server_log_tail (&vlc, 4000);
+
+    g_test_message ("cvlc log:\n%s", log);
+    g_error ("cvlc: %s", error->message);
+  }
+  desc = g_strdup_printf ("rtspsrc location=%s protocols=tcp ! fakesink",
+      vlc.url);
+  run_pipeline (desc, &o);
+  assert_cause (&o, CG_CODE_UNSUPPORTED_FORMAT, "rtspsrc");
+  g_assert_cmpstr (cg_error_get_gst_domain (o.cause), ==,
+      g_quark_to_string (GST_STREAM_ERROR));
+  g_assert_cmpstr (cg_error_get_gst_code (o.cause), ==, "codec-not-found");
+  g_assert_cmpstr (gst_structure_get_string (cg_error_get_details (o.cause),
+          "transport"), ==, "tcp");
+  g_assert_false (cg_error_is_retryable (o.cause));
+  outcome_clear (&o);
+  g_free (desc);
+  cg_server_clear (&vlc);
 }
 
 static void
@@ -244,6 +282,10 @@ main (int argc, char **argv)
       test_v4l2_missing_device);
   g_test_add_func ("/classify-pipelines/rtsp-closed-port",
       test_rtsp_closed_port);
+  g_test_add_func ("/classify-pipelines/http-closed-port",
+      test_http_closed_port);
+  g_test_add_func ("/classify-pipelines/rtsp-unsupported-transport",
+      test_rtsp_unsupported_transport);
   g_test_add_func ("/classify-pipelines/filesink-missing-directory",
       test_filesink_missing_directory);
   g_test_add_func ("/classify-pipelines/caps-mismatch", test_caps_mismatch);

@@ -227,6 +227,55 @@ static const Row rows[] = {
   {"videotestsrc", "stream", GST_STREAM_ERROR_FAILED,
         "details, flow-return=(int)-1",
       CG_CODE_PIPELINE_ERROR, FATAL, FALSE},
+  /* issue 14 item 7: a fatal flow return with no ERROR before it is the
+   * element failing without saying why; the role decides (souphttpsrc to a
+   * closed port posts nothing else) */
+  {"souphttpsrc", "stream", GST_STREAM_ERROR_FAILED,
+        "details, flow-return=(int)-5",
+      CG_CODE_CAMERA_UNREACHABLE, RECOV, TRUE},
+  {"rtspsrc", "stream", GST_STREAM_ERROR_FAILED,
+        "details, flow-return=(int)-5",
+      CG_CODE_CAMERA_UNREACHABLE, RECOV, TRUE},
+  {"udpsrc", "stream", GST_STREAM_ERROR_FAILED,
+        "details, flow-return=(int)-5",
+      CG_CODE_CAMERA_UNREACHABLE, RECOV, TRUE},
+  {"souphttpsrc", "stream", GST_STREAM_ERROR_FAILED,
+        "details, flow-return=(int)-100",
+      CG_CODE_CAMERA_UNREACHABLE, RECOV, TRUE},
+  {"v4l2src", "stream", GST_STREAM_ERROR_FAILED,
+        "details, flow-return=(int)-5",
+      CG_CODE_CAMERA_DISCONNECTED, RECOV, TRUE},
+  {"filesrc", "stream", GST_STREAM_ERROR_FAILED,
+        "details, flow-return=(int)-5",
+      CG_CODE_CAMERA_DISCONNECTED, RECOV, TRUE},
+  {"h264parse", "stream", GST_STREAM_ERROR_FAILED,
+        "details, flow-return=(int)-5",
+      CG_CODE_MEDIA_PROCESSING_FAILED, RECOV, TRUE},
+  {"filesink", "stream", GST_STREAM_ERROR_FAILED,
+        "details, flow-return=(int)-5",
+      CG_CODE_RECORDING_FAILED, RECOV, TRUE},
+  {"videotestsrc", "stream", GST_STREAM_ERROR_FAILED,
+        "details, flow-return=(int)-5",
+      CG_CODE_PIPELINE_ERROR, FATAL, FALSE},
+  {"identity", "stream", GST_STREAM_ERROR_FAILED,
+        "details, flow-return=(int)-5",
+      CG_CODE_PIPELINE_ERROR, FATAL, FALSE},
+  /* the flow returns that are not the camera, whoever posts them */
+  {"souphttpsrc", "stream", GST_STREAM_ERROR_FAILED,
+        "details, flow-return=(int)-4",
+      CG_CODE_UNSUPPORTED_FORMAT, FATAL, FALSE},
+  {"souphttpsrc", "stream", GST_STREAM_ERROR_FAILED,
+        "details, flow-return=(int)-6",
+      CG_CODE_UNSUPPORTED_FORMAT, FATAL, FALSE},
+  {"v4l2src", "stream", GST_STREAM_ERROR_FAILED,
+        "details, flow-return=(int)-6",
+      CG_CODE_UNSUPPORTED_FORMAT, FATAL, FALSE},
+  {"souphttpsrc", "stream", GST_STREAM_ERROR_FAILED,
+        "details, flow-return=(int)-1",
+      CG_CODE_PIPELINE_ERROR, FATAL, FALSE},
+  {"rtspsrc", "stream", GST_STREAM_ERROR_FAILED,
+        "details, flow-return=(int)-2",
+      CG_CODE_PIPELINE_ERROR, FATAL, FALSE},
   {"identity", "stream", GST_STREAM_ERROR_TOO_LAZY, NULL,
       CG_CODE_PIPELINE_ERROR, FATAL, FALSE},
   {"identity", "stream", GST_STREAM_ERROR_NOT_IMPLEMENTED, NULL,
@@ -236,6 +285,12 @@ static const Row rows[] = {
   {"identity", "stream", GST_STREAM_ERROR_WRONG_TYPE, NULL,
       CG_CODE_UNSUPPORTED_FORMAT, FATAL, FALSE},
   {"identity", "stream", GST_STREAM_ERROR_CODEC_NOT_FOUND, NULL,
+      CG_CODE_MISSING_COMPONENT, FATAL, FALSE},
+  /* issue 14 item 9: rtspsrc's "No supported stream was found" is the
+   * camera refusing every transport asked for (461), not a missing plugin */
+  {"rtspsrc", "stream", GST_STREAM_ERROR_CODEC_NOT_FOUND, NULL,
+      CG_CODE_UNSUPPORTED_FORMAT, FATAL, FALSE},
+  {"h264parse", "stream", GST_STREAM_ERROR_CODEC_NOT_FOUND, NULL,
       CG_CODE_MISSING_COMPONENT, FATAL, FALSE},
   {"h264parse", "stream", GST_STREAM_ERROR_DECODE, NULL,
       CG_CODE_MEDIA_PROCESSING_FAILED, RECOV, TRUE},
@@ -480,6 +535,75 @@ test_role_from_ancestors (void)
   cg_error_unref (err);
   gst_message_unref (m);
   gst_object_unref (mux);
+}
+
+/* Elements inside a camera source (rtspsrc's rtpbin, its jitter buffers)
+ * are part of the camera: their flow error is the camera's. */
+static void
+test_role_inside_camera_source (void)
+{
+  GstElement *rtsp = gst_element_factory_make ("rtspsrc", NULL);
+  GstElement *bin = gst_bin_new ("manager");
+  GstElement *id = gst_element_factory_make ("identity", NULL);
+  GstElement *parse = gst_element_factory_make ("h264parse", NULL);
+  GstMessage *m;
+  CgError *err;
+
+  gst_object_ref_sink (rtsp);
+  gst_bin_add (GST_BIN (bin), id);
+  gst_bin_add (GST_BIN (bin), parse);
+  gst_bin_add (GST_BIN (rtsp), bin);
+
+  g_assert_cmpint (cg_classify_role (GST_OBJECT (id)), ==,
+      CG_ROLE_NETWORK_SOURCE);
+  g_assert_cmpint (cg_classify_role (GST_OBJECT (bin)), ==,
+      CG_ROLE_NETWORK_SOURCE);
+  /* an element with a role of its own keeps it */
+  g_assert_cmpint (cg_classify_role (GST_OBJECT (parse)), ==, CG_ROLE_CODEC);
+
+  m = make_message (GST_MESSAGE_ERROR, id, GST_STREAM_ERROR,
+      GST_STREAM_ERROR_FAILED, "details, flow-return=(int)-5");
+  err = cg_classify_message (m);
+  g_assert_cmpint (cg_error_get_code (err), ==, CG_CODE_CAMERA_UNREACHABLE);
+  g_assert_true (cg_error_is_retryable (err));
+  cg_error_unref (err);
+  gst_message_unref (m);
+  gst_object_unref (rtsp);
+}
+
+/* The transport the camera refused is named in the details. */
+static void
+test_refused_transport (void)
+{
+  GstElement *rtsp = gst_element_factory_make ("rtspsrc", NULL);
+  GstElement *id = gst_element_factory_make ("identity", NULL);
+  GstMessage *m;
+  CgError *err;
+
+  gst_object_ref_sink (rtsp);
+  gst_object_ref_sink (id);
+  gst_util_set_object_arg (G_OBJECT (rtsp), "protocols", "tcp");
+  m = make_message (GST_MESSAGE_ERROR, rtsp, GST_STREAM_ERROR,
+      GST_STREAM_ERROR_CODEC_NOT_FOUND, NULL);
+  err = cg_classify_message (m);
+  g_assert_cmpint (cg_error_get_code (err), ==, CG_CODE_UNSUPPORTED_FORMAT);
+  g_assert_false (cg_error_is_retryable (err));
+  g_assert_cmpstr (gst_structure_get_string (cg_error_get_details (err),
+          "transport"), ==, "tcp");
+  cg_error_unref (err);
+  gst_message_unref (m);
+
+  /* a real missing component names no transport */
+  m = make_message (GST_MESSAGE_ERROR, id, GST_STREAM_ERROR,
+      GST_STREAM_ERROR_CODEC_NOT_FOUND, NULL);
+  err = cg_classify_message (m);
+  g_assert_cmpint (cg_error_get_code (err), ==, CG_CODE_MISSING_COMPONENT);
+  g_assert_null (gst_structure_get_string (cg_error_get_details (err),
+          "transport"));
+  cg_error_unref (err);
+  gst_message_unref (m);
+  gst_object_unref (id);
+  gst_object_unref (rtsp);
 }
 
 static void
@@ -800,6 +924,9 @@ main (int argc, char **argv)
       test_every_code_every_role);
   g_test_add_func ("/classifier/roles", test_roles);
   g_test_add_func ("/classifier/role-from-ancestors", test_role_from_ancestors);
+  g_test_add_func ("/classifier/role-inside-camera-source",
+      test_role_inside_camera_source);
+  g_test_add_func ("/classifier/refused-transport", test_refused_transport);
   g_test_add_func ("/classifier/details", test_details_copied);
   g_test_add_func ("/classifier/not-failures", test_not_failures);
   g_test_add_func ("/classifier/element-messages", test_element_messages);
