@@ -136,12 +136,35 @@ G_GNUC_PRINTF (1, 2);
   return e;
 }
 
+/* "video/x-raw,width=64" alone: gst_parse would look for an element called
+ * "video" and the user would be told to install a plugin. */
+static gboolean
+starts_with_caps (const gchar * description)
+{
+  const gchar *p = description;
+  gsize len;
+
+  while (g_ascii_isspace (*p))
+    p++;
+  len = strcspn (p, " \t\n,;!");
+  return len > 0 && memchr (p, '/', len) != NULL && memchr (p, '=', len) ==
+      NULL && memchr (p, '"', len) == NULL;
+}
+
 static GstElement *
 parse_description (const gchar * description, CgError ** error)
 {
-  gchar *full = complete_trailing_caps (description);
+  gchar *full;
   GError *err = NULL;
   GstElement *bin;
+
+  if (starts_with_caps (description)) {
+    *error = validation_error ("the description starts with caps, not an "
+        "element: caps go between two elements, as in \"v4l2src ! "
+        "video/x-raw,width=640\"");
+    return NULL;
+  }
+  full = complete_trailing_caps (description);
 
   GST_DEBUG ("building source from \"%s\"", full);
   bin = gst_parse_bin_from_description_full (full, FALSE, NULL,

@@ -339,6 +339,10 @@ GST_START_TEST (test_invalid_sources)
       "two free src pads");
   check_refused ("videotestsrc !", "VALIDATION_ERROR", "");
   check_refused ("videotestsrcc", "MISSING_COMPONENT", "videotestsrcc");
+  check_refused ("video/x-raw,width=64", "VALIDATION_ERROR",
+      "starts with caps");
+  check_refused ("  image/jpeg ! jpegdec", "VALIDATION_ERROR",
+      "starts with caps");
   check_refused ("", "VALIDATION_ERROR", "source-description or a source");
   /* a dynamic source may still get its pad */
   {
