@@ -25,6 +25,8 @@ enum
 {
   PROP_0,
   PROP_SOURCE_DESCRIPTION,
+  PROP_URI,
+  PROP_DECODE,
   PROP_SOURCE,
   PROP_TIMEOUT,
   PROP_EOS_IS_FAILURE,
@@ -50,6 +52,8 @@ enum
 typedef struct
 {
   gchar *description;
+  gchar *uri;
+  gboolean decode;
   GstElement *user_source;
   guint timeout_ms;
   gboolean eos_is_failure;

@@ -150,6 +150,13 @@ cg_retry_src_set_property (GObject * object, guint prop_id,
         g_free (self->settings.description);
         self->settings.description = g_value_dup_string (value);
         break;
+      case PROP_URI:
+        g_free (self->settings.uri);
+        self->settings.uri = g_value_dup_string (value);
+        break;
+      case PROP_DECODE:
+        self->settings.decode = g_value_get_boolean (value);
+        break;
       case PROP_SOURCE:
         gst_clear_object (&self->settings.user_source);
         self->settings.user_source = g_value_dup_object (value);
@@ -209,6 +216,12 @@ cg_retry_src_get_property (GObject * object, guint prop_id, GValue * value,
     switch (prop_id) {
       case PROP_SOURCE_DESCRIPTION:
         g_value_set_string (value, self->settings.description);
+        break;
+      case PROP_URI:
+        g_value_set_string (value, self->settings.uri);
+        break;
+      case PROP_DECODE:
+        g_value_set_boolean (value, self->settings.decode);
         break;
       case PROP_SOURCE:
         g_value_set_object (value, self->settings.user_source);
@@ -294,17 +307,50 @@ cg_retry_src_install_properties (GObjectClass * klass)
       "(rebuilt from scratch at every restart), e.g. \"rtspsrc "
       "location=rtsp://… ! rtph264depay ! h264parse\"", NULL, ready);
   /**
+   * CgRetrySrc:uri:
+   *
+   * The camera as a URI, for the common cameras without a gst-launch
+   * fragment: `rtsp://user:pass@cam/stream1` (also rtsps, rtspt, rtspu; the
+   * video stream only), `http://cam/video.mjpg` (MJPEG over HTTP, also
+   * https), `v4l2:///dev/video0` or a plain `/dev/video0`, `file:///clip.mp4`
+   * or a plain absolute path (tests, drills). The output is what the camera
+   * sends, in the form the rest of camguard takes as is: H.264 or H.265
+   * parsed with `alignment=au`, JPEG pictures as `image/jpeg`, raw video;
+   * other codecs are decoded to raw video. #CgRetrySrc:decode decodes
+   * everything. Credentials stay in the URI and are redacted from every
+   * message. #CgRetrySrc:source-description wins when both are set.
+   * READY-only.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_URI] = g_param_spec_string ("uri", "URI",
+      "The camera as a URI: rtsp://user:pass@cam/stream1, http://cam/"
+      "video.mjpg (MJPEG), v4l2:///dev/video0 or /dev/video0, file:///clip.mp4;"
+      " outputs H.264/H.265 parsed (alignment=au), image/jpeg or raw video",
+      NULL, ready);
+  /**
+   * CgRetrySrc:decode:
+   *
+   * With #CgRetrySrc:uri: decode the camera's stream to raw video instead
+   * of passing H.264, H.265 and JPEG on as they come. READY-only.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_DECODE] = g_param_spec_boolean ("decode", "Decode",
+      "With uri: output raw video, decoding what the camera sends", FALSE,
+      ready);
+  /**
    * CgRetrySrc:source:
    *
    * The source element, for applications. It is reset to NULL and started
-   * again at every restart. Ignored when #CgRetrySrc:source-description is
-   * set. READY-only.
+   * again at every restart. Ignored when #CgRetrySrc:source-description or
+   * #CgRetrySrc:uri is set. READY-only.
    *
    * Since: 0.1
    */
   properties[PROP_SOURCE] = g_param_spec_object ("source", "Source",
       "Source element for applications (reset to NULL and restarted at every "
-      "restart); source-description wins when both are set",
+      "restart); source-description and uri win when set",
       GST_TYPE_ELEMENT, ready);
   /**
    * CgRetrySrc:timeout:

@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "cgretrysrc-private.h"
+#include "cgretrysrc-uri.h"
 
 GST_DEBUG_CATEGORY_STATIC (cg_retry_src_source_debug);
 #define GST_CAT_DEFAULT cg_retry_src_source_debug
@@ -215,7 +216,7 @@ has_sometimes_src_pads (GstElement * element)
   return FALSE;
 }
 
-/* The free src pads of @element itself, else of its descendants. */
+/* The free src pads of @element itself, else of its children. */
 static GPtrArray *
 free_src_pads (GstElement * element, gboolean * dynamic)
 {
@@ -227,12 +228,14 @@ free_src_pads (GstElement * element, gboolean * dynamic)
   add_unlinked_src_pads (element, pads);
   if (pads->len > 0 || !GST_IS_BIN (element))
     return pads;
-  it = gst_bin_iterate_recurse (GST_BIN (element));
+  /* the description's own elements only: what happens inside a bin of
+   * it (decodebin's typefind, rtspsrc's rtpbin) is that bin's business,
+   * its output is on its own pads */
+  it = gst_bin_iterate_elements (GST_BIN (element));
   while (gst_iterator_next (it, &v) == GST_ITERATOR_OK) {
     GstElement *e = g_value_get_object (&v);
 
-    if (!GST_IS_BIN (e))
-      add_unlinked_src_pads (e, pads);
+    add_unlinked_src_pads (e, pads);
     *dynamic |= has_sometimes_src_pads (e);
     g_value_reset (&v);
   }
@@ -334,8 +337,8 @@ cg_retry_src_source_new (const gchar * description, GstElement * user_source,
     }
     inner = gst_object_ref (user_source);
   } else {
-    *error = validation_error ("retrysrc needs a source-description or a "
-        "source");
+    *error = validation_error ("retrysrc needs a source-description, a uri "
+        "or a source");
     return NULL;
   }
   if (!check_pads (inner, &pad, error)) {
@@ -398,7 +401,8 @@ on_pad_added (GstElement * element, GstPad * pad, CgRetrySrcSource * self)
  *
  * Calls @func with the instance's output pad: at once when it is known,
  * else from the pad-added of the element that creates it (a streaming
- * thread).
+ * thread): one of the description's own elements, never an element inside
+ * one of them (decodebin's demuxer adds pads that decodebin links itself).
  */
 void
 cg_retry_src_source_find_pad (CgRetrySrcSource * source,
@@ -419,7 +423,7 @@ cg_retry_src_source_find_pad (CgRetrySrcSource * source,
       source);
   if (!GST_IS_BIN (source->inner))
     return;
-  it = gst_bin_iterate_recurse (GST_BIN (source->inner));
+  it = gst_bin_iterate_elements (GST_BIN (source->inner));
   while (gst_iterator_next (it, &v) == GST_ITERATOR_OK) {
     g_signal_connect (g_value_get_object (&v), "pad-added",
         G_CALLBACK (on_pad_added), source);
@@ -445,7 +449,7 @@ cg_retry_src_source_release (CgRetrySrcSource * source)
 
   g_signal_handlers_disconnect_by_func (source->inner, on_pad_added, source);
   if (GST_IS_BIN (source->inner)) {
-    it = gst_bin_iterate_recurse (GST_BIN (source->inner));
+    it = gst_bin_iterate_elements (GST_BIN (source->inner));
     while (gst_iterator_next (it, &v) == GST_ITERATOR_OK) {
       g_signal_handlers_disconnect_by_func (g_value_get_object (&v),
           on_pad_added, source);
@@ -464,6 +468,32 @@ cg_retry_src_source_release (CgRetrySrcSource * source)
 /* ------------------------------------------------------------------ */
 /* retrysrc's side: starting and stopping instances                    */
 
+/* Object lock held. What the next instance is built from: the description,
+ * else the one the uri gives, else the application's element. */
+static gboolean
+source_settings_locked (CgRetrySrc * self, gchar ** desc, GstElement ** user,
+    CgError ** error)
+{
+  const Settings *st = &self->settings;
+  GError *err = NULL;
+
+  *desc = NULL;
+  *user = NULL;
+  if (st->description && *st->description) {
+    *desc = g_strdup (st->description);
+  } else if (st->uri && *st->uri) {
+    *desc = cg_retry_src_uri_to_description (st->uri, st->decode, &err);
+    if (*desc == NULL) {
+      *error = validation_error ("%s", err->message);
+      g_error_free (err);
+      return FALSE;
+    }
+  } else if (st->user_source) {
+    *user = gst_object_ref (st->user_source);
+  }
+  return TRUE;
+}
+
 /* NULL to READY: what can be known about the source before starting. A
  * source that cannot work fails the state change, with an ERROR. */
 gboolean
@@ -475,11 +505,10 @@ cg_retry_src_check_source (CgRetrySrc * self)
   gboolean ok;
 
   GST_OBJECT_LOCK (self);
-  desc = g_strdup (self->settings.description);
-  user = self->settings.user_source ?
-      gst_object_ref (self->settings.user_source) : NULL;
+  ok = source_settings_locked (self, &desc, &user, &err);
   GST_OBJECT_UNLOCK (self);
-  ok = cg_retry_src_source_check (desc, user, &err);
+  if (ok)
+    ok = cg_retry_src_source_check (desc, user, &err);
   g_free (desc);
   gst_clear_object (&user);
   if (!ok) {
@@ -583,14 +612,13 @@ cg_retry_src_start_source (CgRetrySrc * self, guint generation)
   GstElement *user;
   GstClock *clock;
   guint timeout_ms;
+  gboolean ok;
 
   g_mutex_lock (&self->source_lock);
   GST_OBJECT_LOCK (self);
-  desc = g_strdup (self->settings.description);
-  user = self->settings.user_source ?
-      gst_object_ref (self->settings.user_source) : NULL;
+  ok = source_settings_locked (self, &desc, &user, &err);
   GST_OBJECT_UNLOCK (self);
-  src = cg_retry_src_source_new (desc, user, generation, &err);
+  src = ok ? cg_retry_src_source_new (desc, user, generation, &err) : NULL;
   g_free (desc);
   gst_clear_object (&user);
   if (src == NULL) {

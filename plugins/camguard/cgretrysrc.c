@@ -622,6 +622,13 @@ cg_retry_src_handle_message (GstBin * bin, GstMessage * msg)
       /* a bin of sources never posts EOS upwards: it stays inside */
       gst_message_unref (msg);
       return;
+    case GST_MESSAGE_ASYNC_START:
+    case GST_MESSAGE_ASYNC_DONE:
+      /* the source's state is retrysrc's business (it is locked): a
+       * decodebin in it prerolling must not take the pipeline out of
+       * PLAYING at every restart */
+      gst_message_unref (msg);
+      return;
     default:
       break;
   }
@@ -737,6 +744,7 @@ cg_retry_src_finalize (GObject * object)
   cg_watchdog_free (self->watchdog);
   cg_fallback_free (self->fallback);
   g_free (self->settings.description);
+  g_free (self->settings.uri);
   gst_clear_object (&self->settings.user_source);
   g_clear_object (&self->backoff);
   g_clear_object (&self->breaker);

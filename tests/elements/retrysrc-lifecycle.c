@@ -343,7 +343,8 @@ GST_START_TEST (test_invalid_sources)
       "starts with caps");
   check_refused ("  image/jpeg ! jpegdec", "VALIDATION_ERROR",
       "starts with caps");
-  check_refused ("", "VALIDATION_ERROR", "source-description or a source");
+  check_refused ("", "VALIDATION_ERROR",
+      "source-description, a uri or a source");
   /* a dynamic source may still get its pad */
   {
     GstElement *e = gst_element_factory_make ("retrysrc", NULL);

@@ -122,8 +122,9 @@ handoff (GstElement * sink, GstBuffer * buf, GstPad * pad, gpointer user_data)
             (sink), gst_structure_new_empty ("frames")));
 }
 
-/* @source: retrysrc's source-description; @props: more retrysrc
- * properties; @decoder: what turns the source's output into raw video */
+/* @source: how retrysrc gets its camera (`source-description="..."` or
+ * `uri=...`); @props: more retrysrc properties; @decoder: what turns the
+ * source's output into raw video */
 static Pipe *
 pipe_new (const gchar * source, const gchar * props, const gchar * decoder)
 {
@@ -132,7 +133,7 @@ pipe_new (const gchar * source, const gchar * props, const gchar * decoder)
   g_autoptr (GstElement) sink = NULL;
   Pipe *p = g_new0 (Pipe, 1);
 
-  desc = g_strdup_printf ("retrysrc name=r source-description=\"%s\" "
+  desc = g_strdup_printf ("retrysrc name=r %s "
       "timeout=%u initial-delay=%" G_GUINT64_FORMAT " max-delay=%"
       G_GUINT64_FORMAT " %s ! %s ! fakesink name=sink signal-handoffs=true",
       source, TIMEOUT_MS, (guint64) INITIAL_DELAY, (guint64) MAX_DELAY,
@@ -379,12 +380,20 @@ pipe_assert_clean (Pipe * p)
 static gchar *
 rtsp_source (const gchar * url, const gchar * protocols)
 {
-  return g_strdup_printf ("rtspsrc location=%s protocols=%s latency=0 "
-      "! rtph264depay ! h264parse", url, protocols);
+  return g_strdup_printf ("source-description=\"rtspsrc location=%s "
+      "protocols=%s latency=0 ! rtph264depay ! h264parse\"", url, protocols);
+}
+
+/* The same camera through retrysrc's uri: rtspu:// asks rtspsrc for UDP. */
+static gchar *
+rtsp_uri_source (const gchar * url)
+{
+  g_assert_true (g_str_has_prefix (url, "rtsp://"));
+  return g_strdup_printf ("uri=rtspu://%s", url + strlen ("rtsp://"));
 }
 
 static void
-test_vlc_udp_kill_restart (void)
+test_vlc_udp_kill_restart (gconstpointer by_uri)
 {
   CgServer s = { 0 };
   g_autofree gchar *source = NULL;
@@ -394,7 +403,7 @@ test_vlc_udp_kill_restart (void)
   if (skip_without (CG_SERVER_VLC_RTSP))
     return;
   server_start (&s, CG_SERVER_VLC_RTSP, cg_server_vlc_media (), 0);
-  source = rtsp_source (s.url, "udp");
+  source = by_uri ? rtsp_uri_source (s.url) : rtsp_source (s.url, "udp");
   p = pipe_new (source, NULL, "avdec_h264");
   pipe_wait_playing (p);
   pipe_wait_frames (p, 30);
@@ -456,8 +465,8 @@ test_vlc_tcp_unsupported_transport (void)
 static gchar *
 mjpeg_source (const gchar * url)
 {
-  return g_strdup_printf ("souphttpsrc location=%s is-live=true timeout=3 "
-      "! multipartdemux ! image/jpeg ! jpegdec", url);
+  return g_strdup_printf ("source-description=\"souphttpsrc location=%s "
+      "is-live=true timeout=3 ! multipartdemux ! image/jpeg ! jpegdec\"", url);
 }
 
 /* The camera is down when retrysrc starts: souphttpsrc posts only an
@@ -495,8 +504,9 @@ test_ffmpeg_down_at_start (void)
   cg_server_clear (&s);
 }
 
+/* @by_uri: retrysrc's uri, which passes the pictures on as image/jpeg */
 static void
-test_ffmpeg_kill_restart (void)
+test_ffmpeg_kill_restart (gconstpointer by_uri)
 {
   CgServer s = { 0 };
   g_autofree gchar *source = NULL;
@@ -506,8 +516,8 @@ test_ffmpeg_kill_restart (void)
   if (skip_without (CG_SERVER_FFMPEG_MJPEG))
     return;
   server_start (&s, CG_SERVER_FFMPEG_MJPEG, NULL, 0);
-  source = mjpeg_source (s.url);
-  p = pipe_new (source, "max-attempts=0", "videoconvert");
+  source = by_uri ? g_strdup_printf ("uri=%s", s.url) : mjpeg_source (s.url);
+  p = pipe_new (source, "max-attempts=0", by_uri ? "jpegdec" : "videoconvert");
   pipe_wait_playing (p);
   pipe_wait_frames (p, 20);
 
@@ -536,13 +546,17 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   gst_init (NULL, NULL);
 
-  g_test_add_func ("/retrysrc-servers/vlc/udp-kill-restart",
+  g_test_add_data_func ("/retrysrc-servers/vlc/udp-kill-restart", NULL,
       test_vlc_udp_kill_restart);
+  g_test_add_data_func ("/retrysrc-servers/vlc/uri-rtspu-kill-restart",
+      GINT_TO_POINTER (TRUE), test_vlc_udp_kill_restart);
   g_test_add_func ("/retrysrc-servers/vlc/tcp-unsupported-transport",
       test_vlc_tcp_unsupported_transport);
   g_test_add_func ("/retrysrc-servers/ffmpeg/down-at-start",
       test_ffmpeg_down_at_start);
-  g_test_add_func ("/retrysrc-servers/ffmpeg/kill-restart",
+  g_test_add_data_func ("/retrysrc-servers/ffmpeg/kill-restart", NULL,
       test_ffmpeg_kill_restart);
+  g_test_add_data_func ("/retrysrc-servers/ffmpeg/uri-kill-restart",
+      GINT_TO_POINTER (TRUE), test_ffmpeg_kill_restart);
   return g_test_run ();
 }

@@ -269,6 +269,119 @@ test_file (void)
   g_free (dir);
 }
 
+/* Waits (bounded) for a `camguard-retry` message with @event. */
+static gboolean
+wait_retry_event (GstBus * bus, const gchar * event)
+{
+  gint64 end = g_get_monotonic_time () + WAIT_MS * G_TIME_SPAN_MILLISECOND;
+
+  while (g_get_monotonic_time () < end) {
+    GstMessage *m = gst_bus_timed_pop_filtered (bus, 100 * GST_MSECOND,
+        GST_MESSAGE_ELEMENT | GST_MESSAGE_ERROR);
+    const GstStructure *st;
+    gboolean found = FALSE;
+
+    if (m == NULL)
+      continue;
+    g_assert_cmpint (GST_MESSAGE_TYPE (m), !=, GST_MESSAGE_ERROR);
+    st = gst_message_get_structure (m);
+    if (gst_structure_has_name (st, "camguard-retry")) {
+      g_test_message ("camguard-retry %s",
+          gst_structure_get_string (st, "event"));
+      found = g_str_equal (gst_structure_get_string (st, "event"), event);
+    }
+    gst_message_unref (m);
+    if (found)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* A JPEG from the snapshottap behind retrysrc, within a bounded wait (the
+ * first frames may not have arrived yet). */
+static void
+assert_snapshot (GstElement * tap)
+{
+  GError *error = NULL;
+  GstSample *sample = NULL;
+
+  for (guint i = 0; i < 200 && sample == NULL; i++) {
+    sample = cg_snapshot_request (tap, "image/jpeg", 0, 0, 0, &error);
+    if (sample == NULL) {
+      g_clear_error (&error);
+      g_usleep (50 * 1000);
+    }
+  }
+  g_assert_nonnull (sample);
+  g_assert_cmpuint (gst_buffer_get_size (gst_sample_get_buffer (sample)), >,
+      100);
+  gst_sample_unref (sample);
+}
+
+/* retrysrc with uri= in front of a snapshottap, as the gateway will run a
+ * camera: pictures come, the camera reboots, pictures come again. */
+static void
+test_element_fake_camera (void)
+{
+  const gchar *extra[] = { "--auth", "basic", NULL };
+  CgFakeCamera cam = { 0 };
+  GError *error = NULL;
+  gchar *desc, *answer;
+  GstElement *p, *tap;
+  GstBus *bus;
+
+  g_assert_true (cg_fake_camera_start (&cam, camera_path, extra, WAIT_MS,
+          &error));
+  desc = g_strdup_printf ("retrysrc uri=rtsp://cam:secret@127.0.0.1:%d/cam "
+      "initial-delay=100000000 max-delay=500000000 ! snapshottap name=t ! "
+      "fakesink", cam.port);
+  p = gst_parse_launch (desc, &error);
+  g_assert_no_error (error);
+  tap = gst_bin_get_by_name (GST_BIN (p), "t");
+  bus = gst_element_get_bus (p);
+  g_assert_cmpint (gst_element_set_state (p, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  assert_snapshot (tap);
+
+  answer = cg_fake_camera_command (&cam, "die 1", WAIT_MS, &error);
+  g_assert_no_error (error);
+  g_free (answer);
+  g_assert_true (wait_retry_event (bus, "retrying"));
+  g_assert_true (wait_retry_event (bus, "recovered"));
+  assert_snapshot (tap);
+
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (tap);
+  gst_object_unref (p);
+  g_free (desc);
+  g_assert_true (cg_fake_camera_stop (&cam, WAIT_MS));
+}
+
+/* A uri retrysrc cannot use fails the start with a VALIDATION_ERROR. */
+static void
+test_element_invalid (void)
+{
+  GstElement *e = gst_element_factory_make ("retrysrc", NULL);
+  GstBus *bus = gst_bus_new ();
+  GstMessage *m;
+  CgCode code;
+
+  g_object_set (e, "uri", "ftp://user:hunter2@127.0.0.1/x", NULL);
+  gst_element_set_bus (e, bus);
+  g_assert_cmpint (gst_element_set_state (e, GST_STATE_READY), ==,
+      GST_STATE_CHANGE_FAILURE);
+  m = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  g_assert_nonnull (m);
+  g_assert_true (cg_message_get_code (m, &code));
+  g_assert_cmpint (code, ==, CG_CODE_VALIDATION_ERROR);
+  gst_message_unref (m);
+  gst_element_set_state (e, GST_STATE_NULL);
+  gst_element_set_bus (e, NULL);
+  gst_object_unref (bus);
+  gst_object_unref (e);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -283,5 +396,8 @@ main (int argc, char **argv)
   g_test_add_data_func ("/retrysrc-uri/rtsp/h264", "h264", test_rtsp);
   g_test_add_data_func ("/retrysrc-uri/rtsp/mjpeg", "mjpeg", test_rtsp);
   g_test_add_func ("/retrysrc-uri/file", test_file);
+  g_test_add_func ("/retrysrc-uri/element/fake-camera",
+      test_element_fake_camera);
+  g_test_add_func ("/retrysrc-uri/element/invalid", test_element_invalid);
   return g_test_run ();
 }
