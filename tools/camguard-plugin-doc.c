@@ -325,6 +325,29 @@ compare_feature (gconstpointer a, gconstpointer b)
       gst_plugin_feature_get_name ((GstPluginFeature *) b));
 }
 
+/* The element's "messages" metadata (what gst-inspect-1.0 shows under
+ * Factory Details), one message a line. An element without it counts as
+ * undocumented. */
+static void
+print_messages (GstElementFactory * factory)
+{
+  const gchar *text = gst_element_factory_get_metadata (factory, "messages");
+  gchar **lines;
+
+  if (text == NULL) {
+    g_printerr ("%s: no \"messages\" metadata\n",
+        gst_plugin_feature_get_name (factory));
+    undocumented++;
+    return;
+  }
+  printf ("Messages:\n\n");
+  lines = g_strsplit (text, "\n", -1);
+  for (gchar ** l = lines; *l; l++)
+    printf ("- %s\n", g_strstrip (*l));
+  printf ("\n");
+  g_strfreev (lines);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -363,6 +386,7 @@ main (int argc, char **argv)
             GST_ELEMENT_METADATA_DESCRIPTION));
     printf ("Class: `%s`\n\n", gst_element_factory_get_metadata (factory,
             GST_ELEMENT_METADATA_KLASS));
+    print_messages (factory);
     print_pads (factory);
     print_properties (element);
     print_signals (G_OBJECT_TYPE (element));

@@ -73,7 +73,8 @@ cg_element_set_property (GstElement * element, GParamSpec * pspec,
   GstState state;
 
   GST_OBJECT_LOCK (element);
-  state = GST_STATE (element);
+  /* an element on its way up (READY to PAUSED) is past READY already */
+  state = MAX (GST_STATE (element), GST_STATE_NEXT (element));
   mutable = state <= highest_mutable_state (pspec);
   if (mutable)
     why = set_locked (element, prop_id, value);

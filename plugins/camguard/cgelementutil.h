@@ -8,6 +8,14 @@
 
 G_BEGIN_DECLS
 
+/* The element metadata key under which each camguard element lists the
+ * messages it posts, one per line: gst-inspect-1.0 shows it under "Factory
+ * Details", and docs/elements.md (tools/camguard-plugin-doc) too. */
+#define CG_ELEMENT_METADATA_MESSAGES "messages"
+/* Between two messages of CG_ELEMENT_METADATA_MESSAGES: a new line, lined
+ * up under the first one in gst-inspect-1.0's column of values. */
+#define CG_MESSAGES_NEXT "\n                           "
+
 void cg_element_post_coded (GstElement * element, GstMessageType type,
     GQuark domain, gint code, CgCode cg_code, const gchar * text,
     const gchar * debug, const gchar * file, const gchar * function,

@@ -465,6 +465,16 @@ cg_fault_inject_class_init (CgFaultInjectClass * klass)
       "domain, code and details, drop, delay, stall, corrupt, EOS or a flow "
       "return, after N buffers, at a running time or with a seeded "
       "probability", "camguard <dev@camguard.invalid>");
+  gst_element_class_add_static_metadata (element_class,
+      CG_ELEMENT_METADATA_MESSAGES,
+      "ERROR or WARNING: the injected one (error-domain, error-code, "
+      "error-message, error-details)"
+      CG_MESSAGES_NEXT
+      "element camguard-fault (with post-messages=true): fault, buffer, "
+      "running-time, at every firing"
+      CG_MESSAGES_NEXT
+      "WARNING camguard-code=VALIDATION_ERROR: error-details that do not "
+      "parse");
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
 

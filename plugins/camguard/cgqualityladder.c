@@ -171,6 +171,7 @@
 #include "config.h"
 #endif
 
+#include "cgelementutil.h"
 #include "cgqualityladder-private.h"
 #include "gstcamguardelements.h"
 
@@ -799,6 +800,19 @@ cg_quality_ladder_class_init (CgQualityLadderClass * klass)
       "Encodes raw video and steps resolution and bitrate down and up a "
       "ladder on QoS, queue level, lateness, bandwidth and loss, without "
       "restarting the pipeline", "camguard <dev@camguard.invalid>");
+  gst_element_class_add_static_metadata (element_class,
+      CG_ELEMENT_METADATA_MESSAGES,
+      "element camguard-quality: at every step (code QUALITY_DEGRADED or "
+      "recovered, direction, quality, previous, reason, packetLoss, latency, "
+      "jitter, bandwidth, recommendedAction, step, previous-step, step-name, "
+      "width, height, bitrate, encoder), with a live QOS message"
+      CG_MESSAGES_NEXT
+      "WARNING camguard-code=VALIDATION_ERROR: an invalid ladder, step, "
+      "encoder or property value, or a READY-only property set in PAUSED or "
+      "PLAYING (details: property, value, problem)"
+      CG_MESSAGES_NEXT
+      "ERROR camguard-code=VALIDATION_ERROR or MISSING_COMPONENT: the "
+      "configuration cannot start");
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
 

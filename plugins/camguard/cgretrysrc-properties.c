@@ -19,6 +19,7 @@
 #endif
 
 #include "cgretrysrc-private.h"
+#include "cgelementutil.h"
 
 #define GST_CAT_DEFAULT cg_retry_src_debug
 
@@ -114,72 +115,60 @@ policy_object (CgRetrySrc * self, guint prop_id, const gchar ** name)
   }
 }
 
-static void
-refuse_ready_only (CgRetrySrc * self, GParamSpec * pspec)
+/* Object lock held (cg_element_set_property). */
+static gchar *
+set_property_locked (GstElement * element, guint prop_id, const GValue * value)
 {
-  gchar *text = g_strdup_printf ("Property %s can only be set in the NULL "
-      "or READY state; the new value is ignored",
-      g_param_spec_get_name (pspec));
+  CgRetrySrc *self = CG_RETRY_SRC (element);
+  const gchar *name;
+  GObject *policy;
 
-  GST_WARNING_OBJECT (self, "%s", text);
-  gst_element_message_full_with_details (GST_ELEMENT (self),
-      GST_MESSAGE_WARNING, GST_CORE_ERROR, GST_CORE_ERROR_STATE_CHANGE, text,
-      NULL, __FILE__, GST_FUNCTION, __LINE__,
-      cg_details_new (CG_CODE_VALIDATION_ERROR));
+  if ((policy = policy_object (self, prop_id, &name))) {
+    g_object_set_property (policy, name, value);
+    return NULL;
+  }
+  switch (prop_id) {
+    case PROP_SOURCE_DESCRIPTION:
+      g_free (self->settings.description);
+      self->settings.description = g_value_dup_string (value);
+      break;
+    case PROP_URI:
+      g_free (self->settings.uri);
+      self->settings.uri = g_value_dup_string (value);
+      break;
+    case PROP_DECODE:
+      self->settings.decode = g_value_get_boolean (value);
+      break;
+    case PROP_SOURCE:
+      gst_clear_object (&self->settings.user_source);
+      self->settings.user_source = g_value_dup_object (value);
+      if (self->settings.user_source)
+        gst_object_ref_sink (self->settings.user_source);
+      break;
+    case PROP_TIMEOUT:
+      self->settings.timeout_ms = g_value_get_uint (value);
+      break;
+    case PROP_EOS_IS_FAILURE:
+      self->settings.eos_is_failure = g_value_get_boolean (value);
+      break;
+    case PROP_FALLBACK_MODE:
+      self->settings.fallback = g_value_get_enum (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (self, prop_id, properties[prop_id]);
+      break;
+  }
+  return NULL;
 }
 
+/* The one lock around the switch, and READY-only properties refused in
+ * PAUSED and PLAYING with a VALIDATION_ERROR WARNING (cgelementutil). */
 void
 cg_retry_src_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
-  CgRetrySrc *self = CG_RETRY_SRC (object);
-  gboolean refused = FALSE;
-  const gchar *name;
-  GObject *policy;
-
-  GST_OBJECT_LOCK (self);
-  if ((pspec->flags & GST_PARAM_MUTABLE_READY)
-      && (GST_STATE (self) > GST_STATE_READY
-          || GST_STATE_NEXT (self) > GST_STATE_READY)) {
-    refused = TRUE;
-  } else if ((policy = policy_object (self, prop_id, &name))) {
-    g_object_set_property (policy, name, value);
-  } else {
-    switch (prop_id) {
-      case PROP_SOURCE_DESCRIPTION:
-        g_free (self->settings.description);
-        self->settings.description = g_value_dup_string (value);
-        break;
-      case PROP_URI:
-        g_free (self->settings.uri);
-        self->settings.uri = g_value_dup_string (value);
-        break;
-      case PROP_DECODE:
-        self->settings.decode = g_value_get_boolean (value);
-        break;
-      case PROP_SOURCE:
-        gst_clear_object (&self->settings.user_source);
-        self->settings.user_source = g_value_dup_object (value);
-        if (self->settings.user_source)
-          gst_object_ref_sink (self->settings.user_source);
-        break;
-      case PROP_TIMEOUT:
-        self->settings.timeout_ms = g_value_get_uint (value);
-        break;
-      case PROP_EOS_IS_FAILURE:
-        self->settings.eos_is_failure = g_value_get_boolean (value);
-        break;
-      case PROP_FALLBACK_MODE:
-        self->settings.fallback = g_value_get_enum (value);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-        break;
-    }
-  }
-  GST_OBJECT_UNLOCK (self);
-  if (refused)
-    refuse_ready_only (self, pspec);
+  cg_element_set_property (GST_ELEMENT (object), pspec, prop_id, value,
+      set_property_locked);
 }
 
 /* Object lock held. */

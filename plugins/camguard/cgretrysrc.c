@@ -7,9 +7,9 @@
  * SECTION:element-retrysrc
  * @title: retrysrc
  *
- * retrysrc wraps any source (a gst-launch fragment in
- * #CgRetrySrc:source-description, or an element in #CgRetrySrc:source) and
- * keeps it running: when the source posts an ERROR, fails to change state,
+ * retrysrc wraps any source (a camera URI in #CgRetrySrc:uri, a gst-launch
+ * fragment in #CgRetrySrc:source-description, or an element in
+ * #CgRetrySrc:source) and keeps it running: when the source posts an ERROR, fails to change state,
  * sends EOS by itself while #CgRetrySrc:eos-is-failure is set, or stops
  * producing buffers for #CgRetrySrc:timeout milliseconds, retrysrc tears it
  * down to NULL and builds it again after a delay chosen by libcamguard's
@@ -106,6 +106,9 @@
  *
  * ## Example launch lines
  * |[
+ * gst-launch-1.0 retrysrc uri=rtsp://user:pass@127.0.0.1:8554/cam ! avdec_h264 ! autovideosink
+ * gst-launch-1.0 retrysrc uri=http://127.0.0.1:8080/video.mjpg ! jpegdec ! autovideosink
+ * gst-launch-1.0 retrysrc uri=/dev/video0 decode=true fallback-mode=black ! videoconvert ! autovideosink
  * gst-launch-1.0 retrysrc source-description="rtspsrc location=rtsp://127.0.0.1:8554/cam latency=0 ! rtph264depay ! h264parse" timeout=3000 ! avdec_h264 ! autovideosink
  * gst-launch-1.0 retrysrc source-description="v4l2src device=/dev/video0" fallback-mode=black ! videoconvert ! autovideosink
  * gst-launch-1.0 -e retrysrc source-description="rtspsrc location=rtsp://127.0.0.1:8554/cam ! rtph264depay" ! h264parse ! m.video_0 mp4mux name=m ! filesink location=cam.mp4
@@ -118,6 +121,7 @@
 
 #include <camguard.h>
 
+#include "cgelementutil.h"
 #include "cgretrysrc-private.h"
 #include "gstcamguardelements.h"
 
@@ -812,6 +816,17 @@ cg_retry_src_class_init (CgRetrySrcClass * klass)
       "Wraps a camera source and restarts it on error, EOS or stall with "
       "backoff, jitter and a circuit breaker, keeping downstream running",
       "camguard <dev@camguard.invalid>");
+  gst_element_class_add_static_metadata (element_class,
+      CG_ELEMENT_METADATA_MESSAGES,
+      "element camguard-retry: event (retrying, recovered, gave-up, "
+      "circuit-open), attempt, next-delay (ns), outage (ns), code, error "
+      "(camguard-error structure, secrets redacted)"
+      CG_MESSAGES_NEXT
+      "ERROR when it gives up, or when the source cannot work (NULL to "
+      "READY): details camguard-code, error, attempts"
+      CG_MESSAGES_NEXT
+      "WARNING camguard-code=VALIDATION_ERROR: a READY-only property set in "
+      "PAUSED or PLAYING");
 
   element_class->change_state = GST_DEBUG_FUNCPTR (cg_retry_src_change_state);
   element_class->send_event = GST_DEBUG_FUNCPTR (cg_retry_src_send_event);

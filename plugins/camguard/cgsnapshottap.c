@@ -798,7 +798,18 @@ cg_snapshot_tap_class_init (CgSnapshotTapClass * klass)
   gst_element_class_set_static_metadata (element_class, "Snapshot tap",
       "Filter/Video", "Passthrough that encodes the newest frame into a JPEG "
       "or PNG picture on request or at an interval, raw or encoded input",
-      "camguard developers");
+      "camguard <dev@camguard.invalid>");
+  gst_element_class_add_static_metadata (element_class,
+      CG_ELEMENT_METADATA_MESSAGES,
+      "element camguard-snapshot: a picture written by the periodic writer "
+      "(location, index, pts, age, stale, size)"
+      CG_MESSAGES_NEXT
+      "WARNING camguard-code=STORAGE_DENIED, STORAGE_FULL, STORAGE_IO or "
+      "SNAPSHOT_FAILED: the periodic writer failed (once, until it works "
+      "again)"
+      CG_MESSAGES_NEXT
+      "WARNING camguard-code=VALIDATION_ERROR: an invalid location or size, "
+      "or a READY-only property set in PAUSED or PLAYING");
 
   element_class->change_state =
       GST_DEBUG_FUNCPTR (cg_snapshot_tap_change_state);
