@@ -13,9 +13,9 @@
 #
 # Runs until interrupted (Ctrl-C). From the build tree, no installation:
 #   CAMGUARD_BUILD_ROOT  the meson build directory (default: <source>/build)
-# Equivalent by hand:
-#   gst-launch-1.0 -m retrysrc timeout=2000 source-description="rtspsrc \
-#       location=URL latency=0 ! rtph264depay ! h264parse" \
+# Equivalent by hand (credentials may be in the URL; they are redacted from
+# every message):
+#   gst-launch-1.0 -m retrysrc timeout=2000 uri=rtsp://user:pass@cam/stream1 \
 #       ! avdec_h264 ! fakesink sync=true
 #
 # Usage: pipelines/retrysrc-rtsp.sh [rtsp://...]
@@ -49,7 +49,5 @@ fi
 
 "$build/tools/camguard-launch" \
     retrysrc name=camera timeout=2000 initial-delay=250000000 \
-        max-delay=4000000000 \
-        source-description="rtspsrc location=$url latency=0 \
-            ! rtph264depay ! h264parse" \
+        max-delay=4000000000 uri="$url" \
     ! avdec_h264 ! fakesink sync=true

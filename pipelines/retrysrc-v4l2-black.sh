@@ -13,5 +13,5 @@ export GST_PLUGIN_PATH
 device=${1:-/dev/video0}
 
 exec gst-launch-1.0 -m retrysrc max-attempts=20 fallback-mode=black timeout=2000 \
-        source-description="v4l2src device=$device ! videoconvert ! video/x-raw,format=I420" \
+        uri="$device" decode=true \
     ! videoconvert ! autovideosink
