@@ -366,6 +366,43 @@ classify_gerror_message (GstMessage * message, const gchar * type)
   return e;
 }
 
+/* The message's own fields that are not the error itself. */
+static gboolean
+copy_ladder_fact (GQuark field, const GValue * value, gpointer user_data)
+{
+  const gchar *name = g_quark_to_string (field);
+  GstStructure *details = user_data;
+
+  if (g_str_equal (name, "code") || g_str_equal (name, "severity")
+      || g_str_equal (name, "message")
+      || g_str_equal (name, CG_DETAILS_CODE_FIELD)
+      || g_str_equal (name, CG_DETAILS_ERROR_FIELD)
+      || gst_structure_has_field (details, name))
+    return TRUE;
+  gst_structure_set_value (details, name, value);
+  return TRUE;
+}
+
+/* qualityladder's step: below the top step its QUALITY_DEGRADED error rides
+ * in the message (cg_error_to_details()); back at the top the code is
+ * "recovered", which is no error. A message with only a code is read too. */
+static CgError *
+classify_quality_message (GstMessage * message, const GstStructure * s)
+{
+  CgError *e = cg_error_from_details (s);
+  CgCode code;
+
+  if (e == NULL && cg_code_from_name (gst_structure_get_string (s, "code"),
+          &code))
+    e = cg_error_new (code, NULL);
+  if (e == NULL)
+    return NULL;
+  fill_common (e, message, "element");
+  gst_structure_foreach (s, copy_ladder_fact,
+      cg_error_get_details_writable (e));
+  return e;
+}
+
 static CgError *
 classify_element_message (GstMessage * message)
 {
@@ -396,15 +433,7 @@ classify_element_message (GstMessage * message)
       gst_structure_set (cg_error_get_details_writable (e),
           "missing-name", G_TYPE_STRING, name, NULL);
   } else if (gst_structure_has_name (s, "camguard-quality")) {
-    CgCode code;
-
-    /* qualityladder: QUALITY_DEGRADED below the top step, "recovered" at
-     * the top again */
-    if (cg_code_from_name (gst_structure_get_string (s, "code"), &code)) {
-      e = cg_error_new (code, NULL);
-      fill_common (e, message, "element");
-      copy_details (e, s);
-    }
+    e = classify_quality_message (message, s);
   }
   return e;
 }

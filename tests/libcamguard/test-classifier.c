@@ -695,6 +695,37 @@ test_element_messages (void)
   cg_error_unref (err);
   gst_message_unref (m);
 
+  /* as qualityladder posts it: the error rides in the message */
+  {
+    CgError *q = cg_error_new (CG_CODE_QUALITY_DEGRADED, NULL);
+    GstStructure *s;
+
+    gst_structure_set (cg_error_get_details_writable (q), "quality",
+        G_TYPE_DOUBLE, 0.5, "recommendedAction", G_TYPE_STRING,
+        "reduce_quality", NULL);
+    s = cg_error_to_details (q);
+    gst_structure_set_name (s, "camguard-quality");
+    gst_structure_set (s, "code", G_TYPE_STRING, "QUALITY_DEGRADED",
+        "direction", G_TYPE_STRING, "down", "step", G_TYPE_INT, 1, NULL);
+    m = gst_message_new_element (GST_OBJECT (e), s);
+    err = cg_classify_message (m);
+    g_assert_cmpint (cg_error_get_code (err), ==, CG_CODE_QUALITY_DEGRADED);
+    g_assert_true (gst_structure_has_field (cg_error_get_details (err),
+            "quality"));
+    g_assert_cmpstr (gst_structure_get_string (cg_error_get_details (err),
+            "recommendedAction"), ==, "reduce_quality");
+    g_assert_true (gst_structure_has_field (cg_error_get_details (err),
+            "step"));
+    /* the error is the error, not a field of its own details */
+    g_assert_false (gst_structure_has_field (cg_error_get_details (err),
+            CG_DETAILS_ERROR_FIELD));
+    g_assert_false (gst_structure_has_field (cg_error_get_details (err),
+            CG_DETAILS_CODE_FIELD));
+    cg_error_unref (err);
+    gst_message_unref (m);
+    cg_error_unref (q);
+  }
+
   m = gst_message_new_element (GST_OBJECT (e),
       gst_structure_new ("camguard-quality", "code", G_TYPE_STRING,
           "recovered", "direction", G_TYPE_STRING, "up", NULL));
