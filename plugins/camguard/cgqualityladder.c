@@ -181,7 +181,7 @@ GST_DEBUG_CATEGORY (cg_quality_ladder_debug);
 GType
 cg_quality_ladder_mode_get_type (void)
 {
-  static GType type = 0;
+  static gsize type = 0;
   static const GEnumValue values[] = {
     {CG_QUALITY_LADDER_MODE_AUTO,
         "Step automatically on QoS, queue level, lateness, available "
@@ -192,11 +192,7 @@ cg_quality_ladder_mode_get_type (void)
     {0, NULL, NULL},
   };
 
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("CgQualityLadderMode", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
+  return cg_element_register_enum (&type, "CgQualityLadderMode", values);
 }
 
 #define cg_quality_ladder_parent_class parent_class

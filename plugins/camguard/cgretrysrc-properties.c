@@ -28,7 +28,7 @@ static GParamSpec *properties[N_PROPERTIES];
 GType
 cg_retry_src_status_get_type (void)
 {
-  static GType type = 0;
+  static gsize type = 0;
   static const GEnumValue values[] = {
     {CG_RETRY_SRC_STATUS_IDLE, "Not started", "idle"},
     {CG_RETRY_SRC_STATUS_STARTING, "A source was started; its first buffer "
@@ -45,17 +45,13 @@ cg_retry_src_status_get_type (void)
     {0, NULL, NULL}
   };
 
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("CgRetrySrcStatus", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
+  return cg_element_register_enum (&type, "CgRetrySrcStatus", values);
 }
 
 GType
 cg_retry_src_fallback_get_type (void)
 {
-  static GType type = 0;
+  static gsize type = 0;
   static const GEnumValue values[] = {
     {CG_RETRY_SRC_FALLBACK_NONE, "Push nothing while the source is away",
         "none"},
@@ -67,11 +63,7 @@ cg_retry_src_fallback_get_type (void)
     {0, NULL, NULL}
   };
 
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("CgRetrySrcFallback", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
+  return cg_element_register_enum (&type, "CgRetrySrcFallback", values);
 }
 
 
