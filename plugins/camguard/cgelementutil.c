@@ -61,6 +61,15 @@ warn_refused (GstElement * element, GParamSpec * pspec, GstState state,
   g_free (debug);
 }
 
+/* The state that decides whether a property may change: the one @element
+ * is in, or is going to when that is higher (READY to PAUSED is past READY
+ * already). The object lock is held. */
+GstState
+cg_element_get_state_locked (GstElement * element)
+{
+  return MAX (GST_STATE (element), GST_STATE_NEXT (element));
+}
+
 /* The whole set_property of a camguard element: the object lock once
  * around @set_locked, unless the element's state is past what @pspec's
  * mutability allows; the WARNING, if any, after the lock is released. */
@@ -73,8 +82,7 @@ cg_element_set_property (GstElement * element, GParamSpec * pspec,
   GstState state;
 
   GST_OBJECT_LOCK (element);
-  /* an element on its way up (READY to PAUSED) is past READY already */
-  state = MAX (GST_STATE (element), GST_STATE_NEXT (element));
+  state = cg_element_get_state_locked (element);
   mutable = state <= highest_mutable_state (pspec);
   if (mutable)
     why = set_locked (element, prop_id, value);

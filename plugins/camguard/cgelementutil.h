@@ -33,6 +33,8 @@ void cg_element_post_coded (GstElement * element, GstMessageType type,
 typedef gchar *(*CgPropertySetter) (GstElement * element, guint prop_id,
     const GValue * value);
 
+GstState cg_element_get_state_locked (GstElement * element);
+
 void cg_element_set_property (GstElement * element, GParamSpec * pspec,
     guint prop_id, const GValue * value, CgPropertySetter set_locked);
 

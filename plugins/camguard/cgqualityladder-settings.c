@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "cg-details.h"
+#include "cgelementutil.h"
 #include "cgqualityladder-private.h"
 
 #define GST_CAT_DEFAULT cg_quality_ladder_debug
@@ -96,8 +97,7 @@ cg_quality_ladder_check_ready_locked (CgQualityLadder * self, Effects * fx,
 {
   gchar *v;
 
-  if (GST_STATE (self) <= GST_STATE_READY &&
-      GST_STATE_PENDING (self) <= GST_STATE_READY)
+  if (cg_element_get_state_locked (GST_ELEMENT (self)) <= GST_STATE_READY)
     return TRUE;
   v = G_VALUE_HOLDS_STRING (value) ? g_value_dup_string (value) :
       gst_value_serialize (value);
