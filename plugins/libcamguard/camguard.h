@@ -7,6 +7,7 @@
 #include "cg-enumtypes.h"
 #include "cg-error.h"
 #include "cg-render.h"
+#include "cg-redact.h"
 #include "cg-details.h"
 #include "cg-backoff.h"
 #include "cg-circuit-breaker.h"

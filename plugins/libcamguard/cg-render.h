@@ -5,6 +5,7 @@
 
 #include <json-glib/json-glib.h>
 #include "cg-error.h"
+#include "cg-redact.h"
 
 G_BEGIN_DECLS
 
@@ -30,6 +31,5 @@ JsonNode *cg_error_details_to_json_node (const CgError * error);
 GstStructure *cg_error_to_structure (const CgError * error);
 CgError *cg_error_from_structure (const GstStructure * structure);
 
-gchar *cg_redact (const gchar * text);
 
 G_END_DECLS
