@@ -179,6 +179,34 @@ exited_cb (GObject * source, GAsyncResult * res, gpointer user_data)
   server->exited = TRUE;
 }
 
+/* VLC listens before its stream is set up, and answers DESCRIBE with 500
+ * until it is: the server is ready when DESCRIBE gets 200. (ffmpeg's
+ * -listen serves one client only, so it is never probed this way.) */
+static gboolean
+rtsp_describe_ok (const gchar * url, guint port)
+{
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GSocketConnection) conn = NULL;
+  g_autofree gchar *request = NULL;
+  gchar answer[64] = { 0 };
+
+  g_socket_client_set_timeout (client, 2);
+  conn = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL,
+      NULL);
+  if (conn == NULL)
+    return FALSE;
+  request = g_strdup_printf ("DESCRIBE %s RTSP/1.0\r\nCSeq: 1\r\n"
+      "Accept: application/sdp\r\n\r\n", url);
+  if (!g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM
+              (conn)), request, strlen (request), NULL, NULL, NULL))
+    return FALSE;
+  /* the status line comes in the first read */
+  if (g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)),
+          answer, sizeof (answer) - 1, NULL, NULL) <= 0)
+    return FALSE;
+  return g_str_has_prefix (answer, "RTSP/1.0 200");
+}
+
 /* Spawns server->argv and waits until it listens on server->port. */
 static gboolean
 spawn_and_wait (CgServer * server, guint timeout_ms, GError ** error)
@@ -210,7 +238,9 @@ spawn_and_wait (CgServer * server, guint timeout_ms, GError ** error)
     return FALSE;
   g_subprocess_wait_async (server->proc, NULL, exited_cb, server);
 
-  while (!serving (g_subprocess_get_identifier (server->proc), server->port)) {
+  while (!serving (g_subprocess_get_identifier (server->proc), server->port)
+      || (server->kind == CG_SERVER_VLC_RTSP
+          && !rtsp_describe_ok (server->url, server->port))) {
     gboolean never = FALSE;
 
     if (server->exited) {
