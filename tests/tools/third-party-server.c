@@ -218,6 +218,9 @@ spawn_and_wait (CgServer * server, guint timeout_ms, GError ** error)
   gint fd;
 
   g_subprocess_launcher_setenv (launcher, "HOME", server->tmpdir, TRUE);
+  /* libpulse (VLC) makes its runtime directory there, not in /tmp */
+  g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", server->tmpdir,
+      TRUE);
   g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
   g_subprocess_launcher_unsetenv (launcher, "DBUS_SESSION_BUS_ADDRESS");
   g_subprocess_launcher_set_cwd (launcher, server->tmpdir);
@@ -355,7 +358,8 @@ cg_server_start_vlc_rtsp (CgServer * server, const gchar * media, guint port,
   server->url = g_strdup_printf ("rtsp://127.0.0.1:%u/cam", server->port);
   sout = g_strdup_printf ("#rtp{sdp=%s}", server->url);
   server->argv = g_strdupv ((gchar *[]) {
-      (gchar *) "cvlc", (gchar *) "--no-stats", (gchar *) "--loop",
+      (gchar *) "cvlc", (gchar *) "--no-stats", (gchar *) "--no-audio",
+        (gchar *) "--loop",
         copy, (gchar *) "--sout", sout, (gchar *) "--sout-keep", NULL}
   );
   return spawn_and_wait (server, timeout_ms, error);
