@@ -11,7 +11,7 @@
  * connection gets a #GwJsonRpc session on the registry (text messages in,
  * responses out), an incoming payload limit and a keepalive ping. Over
  * #GwWsLimits.max_clients, a new connection receives one -32002
- * %CG_CODE_TOO_MANY_CONNECTIONS error and is closed (1013).
+ * %CG_CODE_TOO_MANY_CONNECTIONS error and is closed (1008, policy).
  *
  * The server registers `subscribe` and `unsubscribe` (action
  * `events.read`), params `{topics: [state|errors|warnings|quality|retry],
@@ -417,7 +417,7 @@ on_connection (SoupServer * server, SoupServerMessage * msg,
     /* after the error has reached the socket (see client_on_writable) */
     refuse (conn);
     c->close_when_flushed = TRUE;
-    c->close_code = GW_WS_CLOSE_TRY_AGAIN_LATER;
+    c->close_code = GW_WS_CLOSE_POLICY;
     client_flush_later (c);
     return;
   }

@@ -29,9 +29,10 @@ typedef enum
 
 #define GW_WS_TOPIC_ALL 0x1f
 
-/* The close code of a slow client, and of one over the connection cap. */
+/* The close code of a slow client, and of one over the connection cap
+ * (1013 "try again later" would fit the latter, but libsoup 3.2 clients
+ * take it for a protocol error). */
 #define GW_WS_CLOSE_POLICY SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION
-#define GW_WS_CLOSE_TRY_AGAIN_LATER 1013
 
 typedef struct _GwWsServer GwWsServer;
 

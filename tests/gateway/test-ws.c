@@ -1,1 +1,806 @@
-int main(void){return 0;}
+/* camguard-gateway - tests for gw-ws: a real SoupServer on 127.0.0.1 and
+ * real libsoup WebSocket clients
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <string.h>
+
+#include "gw-ws.h"
+#include "gw-params.h"
+
+#define WAIT_LIMIT (30 * G_TIME_SPAN_SECOND)
+
+/* ---------------------------------------------------------------------- */
+/* Dummy methods                                                          */
+/* ---------------------------------------------------------------------- */
+
+static void
+method_add (GwRpcCall * call, JsonNode * params, gpointer user_data)
+{
+  g_autoptr (GwParams) p = gw_params_new (params);
+  gint64 a = 0, b = 0;
+  CgError *error = NULL;
+  JsonNode *result;
+
+  gw_params_get_int (p, "a", TRUE, G_MININT32, G_MAXINT32, &a);
+  gw_params_get_int (p, "b", TRUE, G_MININT32, G_MAXINT32, &b);
+  if (!gw_params_finish (p, &error)) {
+    gw_rpc_call_return_error (call, error);
+    return;
+  }
+  result = json_node_new (JSON_NODE_VALUE);
+  json_node_set_int (result, a + b);
+  gw_rpc_call_return (call, result);
+}
+
+static gpointer
+later_thread (gpointer data)
+{
+  JsonNode *result = json_node_new (JSON_NODE_VALUE);
+
+  json_node_set_string (result, "from a thread");
+  gw_rpc_call_return (data, result);
+  return NULL;
+}
+
+static void
+method_later (GwRpcCall * call, JsonNode * params, gpointer user_data)
+{
+  g_thread_unref (g_thread_new ("later", later_thread, call));
+}
+
+static void
+method_ok (GwRpcCall * call, JsonNode * params, gpointer user_data)
+{
+  JsonNode *result = json_node_new (JSON_NODE_VALUE);
+
+  json_node_set_boolean (result, TRUE);
+  gw_rpc_call_return (call, result);
+}
+
+static gpointer
+authenticate (const gchar * token, gpointer user_data, CgError ** error)
+{
+  if (g_strcmp0 (token, "viewer-key") == 0)
+    return g_strdup ("viewer");
+  *error = cg_error_new (CG_CODE_INVALID_API_KEY, NULL);
+  return NULL;
+}
+
+static gboolean
+authorize (const gchar * action, gpointer principal, CgError ** error)
+{
+  if (g_strcmp0 (action, "cameras.read") == 0 ||
+      g_strcmp0 (action, "events.read") == 0)
+    return TRUE;
+  *error = cg_error_new (CG_CODE_INSUFFICIENT_PERMISSIONS, NULL);
+  return FALSE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Server and clients                                                     */
+/* ---------------------------------------------------------------------- */
+
+typedef struct
+{
+  SoupServer *server;
+  GwRpcRegistry *registry;
+  GwWsServer *ws;
+  gchar *url;
+} Fixture;
+
+typedef struct
+{
+  GMainContext *context;        /* NULL: the default one */
+  SoupSession *session;
+  SoupWebsocketConnection *conn;
+  GError *error;
+  gboolean closed;
+  gushort close_code;
+  GPtrArray *messages;          /* gchar *, everything but events */
+  guint n_events;
+  gint64 last_seq;
+  gboolean out_of_order;
+} Client;
+
+static void
+fixture_start (Fixture * f, const GwWsLimits * limits, gboolean auth)
+{
+  g_autoptr (GError) error = NULL;
+  GSList *uris;
+
+  f->server = soup_server_new (NULL, NULL);
+  g_assert_true (soup_server_listen_local (f->server, 0,
+          SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (f->server);
+  f->url = g_strdup_printf ("ws://127.0.0.1:%d/ws",
+      g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  f->registry = gw_rpc_registry_new ();
+  gw_rpc_registry_add (f->registry, "add", NULL, method_add, NULL, NULL);
+  gw_rpc_registry_add (f->registry, "later", NULL, method_later, NULL, NULL);
+  gw_rpc_registry_add (f->registry, "read_cameras", "cameras.read",
+      method_ok, NULL, NULL);
+  gw_rpc_registry_add (f->registry, "start_camera", "cameras.control",
+      method_ok, NULL, NULL);
+  if (auth)
+    gw_rpc_registry_set_auth (f->registry, authenticate, authorize, NULL,
+        g_free);
+  f->ws = gw_ws_server_new (f->server, "/ws", f->registry, limits);
+}
+
+static void
+fixture_stop (Fixture * f)
+{
+  gw_ws_server_free (f->ws);
+  soup_server_disconnect (f->server);
+  g_object_unref (f->server);
+  gw_rpc_registry_unref (f->registry);
+  g_free (f->url);
+  /* let the closed connections go */
+  while (g_main_context_iteration (NULL, FALSE));
+}
+
+/* Iterates the default context (where the server runs) and @other until
+ * @done says so; only a hang fails, after WAIT_LIMIT. */
+static void
+wait_for (gboolean (*done) (gpointer), gpointer data, GMainContext * other)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT;
+
+  while (!done (data)) {
+    g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    if (other) {
+      g_main_context_push_thread_default (other);
+      g_main_context_iteration (other, FALSE);
+      g_main_context_pop_thread_default (other);
+      g_main_context_iteration (NULL, FALSE);
+    } else {
+      g_main_context_iteration (NULL, TRUE);
+    }
+  }
+}
+
+static void
+on_client_message (SoupWebsocketConnection * conn, gint type,
+    GBytes * message, gpointer user_data)
+{
+  Client *c = user_data;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  const gchar *text = g_bytes_get_data (message, NULL);
+  JsonObject *o;
+
+  g_assert_true (json_parser_load_from_data (parser, text, -1, NULL));
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))) {
+    g_ptr_array_add (c->messages, g_strdup (text));
+    return;
+  }
+  o = json_node_get_object (json_parser_get_root (parser));
+  if (g_strcmp0 (json_object_get_string_member_with_default (o, "method",
+              ""), "event") == 0) {
+    JsonObject *details =
+        json_object_get_object_member (json_object_get_object_member (o,
+            "params"), "details");
+    gint64 seq = json_object_get_int_member (details, "seq");
+
+    if (seq <= c->last_seq)
+      c->out_of_order = TRUE;
+    c->last_seq = seq;
+    c->n_events++;
+    return;
+  }
+  g_ptr_array_add (c->messages, g_strdup (text));
+}
+
+static void
+on_client_closed (SoupWebsocketConnection * conn, gpointer user_data)
+{
+  Client *c = user_data;
+
+  c->closed = TRUE;
+  c->close_code = soup_websocket_connection_get_close_code (conn);
+}
+
+static void
+on_connected (GObject * source, GAsyncResult * result, gpointer user_data)
+{
+  Client *c = user_data;
+
+  c->conn = soup_session_websocket_connect_finish (SOUP_SESSION (source),
+      result, &c->error);
+  if (c->conn) {
+    g_signal_connect (c->conn, "message", G_CALLBACK (on_client_message), c);
+    g_signal_connect (c->conn, "closed", G_CALLBACK (on_client_closed), c);
+  }
+}
+
+static gboolean
+client_connected (gpointer data)
+{
+  Client *c = data;
+
+  return c->conn != NULL || c->error != NULL;
+}
+
+/* A libsoup client on @context (NULL: the default one); a client on a
+ * context the test does not iterate never reads. */
+static Client *
+client_new (Fixture * f, GMainContext * context)
+{
+  Client *c = g_new0 (Client, 1);
+  SoupMessage *msg;
+
+  c->messages = g_ptr_array_new_with_free_func (g_free);
+  c->last_seq = -1;
+  if (context) {
+    c->context = g_main_context_ref (context);
+    g_main_context_push_thread_default (context);
+  }
+  c->session = soup_session_new ();
+  msg = soup_message_new ("GET", f->url);
+  soup_session_websocket_connect_async (c->session, msg, NULL, NULL,
+      G_PRIORITY_DEFAULT, NULL, on_connected, c);
+  g_object_unref (msg);
+  if (context)
+    g_main_context_pop_thread_default (context);
+  wait_for (client_connected, c, context);
+  g_assert_no_error (c->error);
+  return c;
+}
+
+static void
+client_free (Client * c)
+{
+  if (c->conn) {
+    g_signal_handlers_disconnect_by_data (c->conn, c);
+    if (soup_websocket_connection_get_state (c->conn) ==
+        SOUP_WEBSOCKET_STATE_OPEN)
+      soup_websocket_connection_close (c->conn, SOUP_WEBSOCKET_CLOSE_NORMAL,
+          NULL);
+    g_object_unref (c->conn);
+  }
+  g_object_unref (c->session);
+  if (c->context)
+    g_main_context_unref (c->context);
+  g_ptr_array_unref (c->messages);
+  g_clear_error (&c->error);
+  g_free (c);
+}
+
+typedef struct
+{
+  Client *client;
+  guint n;
+} CountWait;
+
+static gboolean
+has_messages (gpointer data)
+{
+  CountWait *w = data;
+
+  return w->client->messages->len >= w->n || w->client->closed;
+}
+
+/* Sends @request and waits for the next non-event message. */
+static JsonObject *
+client_call (Client * c, const gchar * request, JsonParser * parser)
+{
+  CountWait w = { c, c->messages->len + 1 };
+
+  soup_websocket_connection_send_text (c->conn, request);
+  wait_for (has_messages, &w, NULL);
+  g_assert_cmpuint (c->messages->len, ==, w.n);
+  g_assert_true (json_parser_load_from_data (parser,
+          c->messages->pdata[c->messages->len - 1], -1, NULL));
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+static gint64
+error_code (JsonObject * response)
+{
+  g_assert_true (json_object_has_member (response, "error"));
+  return json_object_get_int_member (json_object_get_object_member (response,
+          "error"), "code");
+}
+
+#define REQ(method, params) \
+  "{\"jsonrpc\":\"2.0\",\"method\":\"" method "\",\"params\":" params \
+  ",\"id\":1}"
+
+/* ---------------------------------------------------------------------- */
+/* Calls                                                                  */
+/* ---------------------------------------------------------------------- */
+
+static void
+test_calls (void)
+{
+  Fixture f = { 0 };
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  Client *c;
+  JsonObject *o;
+
+  fixture_start (&f, NULL, FALSE);
+  c = client_new (&f, NULL);
+
+  o = client_call (c, REQ ("add", "{\"a\":40,\"b\":2}"), parser);
+  g_assert_cmpint (json_object_get_int_member (o, "result"), ==, 42);
+  o = client_call (c, REQ ("later", "{}"), parser);
+  g_assert_cmpstr (json_object_get_string_member (o, "result"), ==,
+      "from a thread");
+  o = client_call (c, "{\"jsonrpc\":", parser);
+  g_assert_cmpint (error_code (o), ==, -32700);
+  g_assert_cmpuint (gw_ws_server_get_n_clients (f.ws), ==, 1);
+
+  client_free (c);
+  fixture_stop (&f);
+}
+
+/* A batch comes back as one array. */
+static void
+test_batch (void)
+{
+  Fixture f = { 0 };
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  CountWait w;
+  Client *c;
+  JsonArray *a;
+
+  fixture_start (&f, NULL, FALSE);
+  c = client_new (&f, NULL);
+  soup_websocket_connection_send_text (c->conn, "[" REQ ("later", "{}") ","
+      "{\"jsonrpc\":\"2.0\",\"method\":\"add\",\"params\":{}},"
+      REQ ("nope", "{}") "]");
+  w.client = c;
+  w.n = 1;
+  wait_for (has_messages, &w, NULL);
+  g_assert_true (json_parser_load_from_data (parser, c->messages->pdata[0],
+          -1, NULL));
+  a = json_node_get_array (json_parser_get_root (parser));
+  g_assert_cmpuint (json_array_get_length (a), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member
+      (json_array_get_object_element (a, 0), "result"), ==, "from a thread");
+  g_assert_cmpint (error_code (json_array_get_object_element (a, 1)), ==,
+      -32601);
+  client_free (c);
+  fixture_stop (&f);
+}
+
+static void
+test_authenticate (void)
+{
+  Fixture f = { 0 };
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  Client *c;
+  JsonObject *o;
+
+  fixture_start (&f, NULL, TRUE);
+  c = client_new (&f, NULL);
+  o = client_call (c, REQ ("read_cameras", "{}"), parser);
+  g_assert_cmpint (error_code (o), ==, -32001);
+  o = client_call (c, REQ ("subscribe", "{}"), parser);
+  g_assert_cmpint (error_code (o), ==, -32001);
+  o = client_call (c, REQ ("authenticate", "{\"token\":\"bad\"}"), parser);
+  g_assert_cmpint (error_code (o), ==, -32001);
+  o = client_call (c, REQ ("authenticate", "{\"token\":\"viewer-key\"}"),
+      parser);
+  g_assert_true (json_object_get_boolean_member
+      (json_object_get_object_member (o, "result"), "authenticated"));
+  o = client_call (c, REQ ("read_cameras", "{}"), parser);
+  g_assert_true (json_object_get_boolean_member (o, "result"));
+  o = client_call (c, REQ ("start_camera", "{}"), parser);
+  g_assert_cmpint (error_code (o), ==, -32003);
+  client_free (c);
+  fixture_stop (&f);
+}
+
+static gboolean
+client_closed (gpointer data)
+{
+  return ((Client *) data)->closed;
+}
+
+static gboolean
+n_clients_is (gpointer data)
+{
+  gpointer *args = data;
+
+  return gw_ws_server_get_n_clients (args[0]) == GPOINTER_TO_UINT (args[1]);
+}
+
+/* A request padded to @size bytes. */
+static gchar *
+padded_request (gsize size)
+{
+  GString *s = g_string_new (REQ ("add", "{\"a\":1,\"b\":1}"));
+
+  while (s->len < size)
+    g_string_append_c (s, ' ');
+  return g_string_free (s, FALSE);
+}
+
+/* Under the incoming payload limit a request works; over it libsoup closes
+ * the connection (1009, or a reset when the rest of the message is still
+ * unread) and the server forgets the client. */
+static void
+test_payload_limit (void)
+{
+  Fixture f = { 0 };
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  GwWsLimits limits;
+  Client *c;
+  gchar *text;
+  JsonObject *o;
+  gpointer args[2];
+
+  gw_ws_limits_init (&limits);
+  limits.max_payload = 4096;
+  fixture_start (&f, &limits, FALSE);
+  c = client_new (&f, NULL);
+  text = padded_request (4000);
+  o = client_call (c, text, parser);
+  g_free (text);
+  g_assert_cmpint (json_object_get_int_member (o, "result"), ==, 2);
+  text = padded_request (8192);
+  soup_websocket_connection_send_text (c->conn, text);
+  g_free (text);
+  wait_for (client_closed, c, NULL);
+  g_assert_true (c->close_code == SOUP_WEBSOCKET_CLOSE_TOO_BIG ||
+      c->close_code == 0);
+  args[0] = f.ws;
+  args[1] = GUINT_TO_POINTER (0);
+  wait_for (n_clients_is, args, NULL);
+  client_free (c);
+  fixture_stop (&f);
+}
+
+static void
+test_too_many_connections (void)
+{
+  Fixture f = { 0 };
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  GwWsLimits limits;
+  Client *a, *b, *c;
+  JsonObject *o;
+  gpointer args[2];
+
+  gw_ws_limits_init (&limits);
+  limits.max_clients = 2;
+  fixture_start (&f, &limits, FALSE);
+  a = client_new (&f, NULL);
+  b = client_new (&f, NULL);
+  c = client_new (&f, NULL);
+  wait_for (client_closed, c, NULL);
+  g_assert_cmpuint (c->close_code, ==, GW_WS_CLOSE_POLICY);
+  g_assert_cmpuint (c->messages->len, ==, 1);
+  g_assert_true (json_parser_load_from_data (parser, c->messages->pdata[0],
+          -1, NULL));
+  o = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpint (error_code (o), ==, -32002);
+  g_assert_cmpstr (json_object_get_string_member
+      (json_object_get_object_member (json_object_get_object_member (o,
+                  "error"), "data"), "error_code"), ==, "TOO_MANY_CONNECTIONS");
+  g_assert_cmpuint (gw_ws_server_get_n_clients (f.ws), ==, 2);
+
+  /* a slot frees when a client leaves */
+  client_free (a);
+  args[0] = f.ws;
+  args[1] = GUINT_TO_POINTER (1);
+  wait_for (n_clients_is, args, NULL);
+  client_free (c);
+  c = client_new (&f, NULL);
+  o = client_call (c, REQ ("add", "{\"a\":1,\"b\":1}"), parser);
+  g_assert_cmpint (json_object_get_int_member (o, "result"), ==, 2);
+  client_free (b);
+  client_free (c);
+  fixture_stop (&f);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Events                                                                 */
+/* ---------------------------------------------------------------------- */
+
+static JsonNode *
+make_event (const gchar * camera, gint64 seq, gsize padding)
+{
+  g_autoptr (CgError) e = cg_error_new (CG_CODE_CAMERA_UNREACHABLE, NULL);
+  GstStructure *d = cg_error_get_details_writable (e);
+
+  cg_error_set_camera_id (e, camera);
+  gst_structure_set (d, "seq", G_TYPE_INT64, seq, NULL);
+  if (padding) {
+    gchar *pad = g_strnfill (padding, 'p');
+
+    gst_structure_set (d, "padding", G_TYPE_STRING, pad, NULL);
+    g_free (pad);
+  }
+  return cg_error_to_event_node (e);
+}
+
+static guint
+offer (Fixture * f, GwWsTopic topic, const gchar * camera, gint64 seq,
+    gsize padding)
+{
+  g_autoptr (JsonNode) event = make_event (camera, seq, padding);
+
+  return gw_ws_server_offer_event (f->ws, topic, event);
+}
+
+/* Events offered before a call's response arrive before it. */
+static void
+sync_client (Client * c, JsonParser * parser)
+{
+  JsonObject *o = client_call (c, REQ ("add", "{\"a\":0,\"b\":0}"), parser);
+
+  g_assert_cmpint (json_object_get_int_member (o, "result"), ==, 0);
+}
+
+static void
+test_subscribe_filter (void)
+{
+  Fixture f = { 0 };
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  Client *door, *all, *none;
+  JsonObject *o;
+
+  fixture_start (&f, NULL, FALSE);
+  door = client_new (&f, NULL);
+  all = client_new (&f, NULL);
+  none = client_new (&f, NULL);
+
+  o = client_call (door, REQ ("subscribe",
+          "{\"topics\":[\"errors\",\"retry\"],\"camera\":\"door\"}"), parser);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member
+          (json_object_get_object_member (o, "result"), "subscriptions")), ==,
+      1);
+  o = client_call (all, REQ ("subscribe", "{}"), parser);
+  g_assert_true (json_object_has_member (o, "result"));
+  /* every bad field at once */
+  o = client_call (none, REQ ("subscribe",
+          "{\"topics\":[\"errors\",\"bogus\"],\"camera\":5,\"x\":1}"), parser);
+  g_assert_cmpint (error_code (o), ==, -32602);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member
+          (json_object_get_object_member (json_object_get_object_member
+                  (json_object_get_object_member (o, "error"), "data"),
+                  "details"), "fields")), ==, 3);
+
+  g_assert_cmpuint (offer (&f, GW_WS_TOPIC_ERRORS, "door", 0, 0), ==, 2);
+  g_assert_cmpuint (offer (&f, GW_WS_TOPIC_WARNINGS, "door", 1, 0), ==, 1);
+  g_assert_cmpuint (offer (&f, GW_WS_TOPIC_ERRORS, "desk", 2, 0), ==, 1);
+  g_assert_cmpuint (offer (&f, GW_WS_TOPIC_RETRY, "door", 3, 0), ==, 2);
+  g_assert_cmpuint (offer (&f, GW_WS_TOPIC_STATE, NULL, 4, 0), ==, 1);
+  sync_client (door, parser);
+  sync_client (all, parser);
+  sync_client (none, parser);
+  g_assert_cmpuint (door->n_events, ==, 2);
+  g_assert_cmpint (door->last_seq, ==, 3);
+  g_assert_cmpuint (all->n_events, ==, 5);
+  g_assert_cmpuint (none->n_events, ==, 0);
+
+  /* unsubscribe one topic, then everything */
+  client_call (door, REQ ("unsubscribe", "{\"topics\":[\"retry\"]}"), parser);
+  g_assert_cmpuint (offer (&f, GW_WS_TOPIC_RETRY, "door", 5, 0), ==, 1);
+  g_assert_cmpuint (offer (&f, GW_WS_TOPIC_ERRORS, "door", 6, 0), ==, 2);
+  client_call (door, REQ ("unsubscribe", "{}"), parser);
+  g_assert_cmpuint (offer (&f, GW_WS_TOPIC_ERRORS, "door", 7, 0), ==, 1);
+  sync_client (door, parser);
+  sync_client (all, parser);
+  g_assert_cmpuint (door->n_events, ==, 3);
+  g_assert_cmpint (door->last_seq, ==, 6);
+  g_assert_cmpuint (all->n_events, ==, 8);
+  g_assert_false (all->out_of_order);
+
+  client_free (door);
+  client_free (all);
+  client_free (none);
+  fixture_stop (&f);
+}
+
+#define N_CLIENTS 50
+#define PADDING 2048
+
+typedef struct
+{
+  Client **clients;
+  guint n;
+  guint events;
+} AllWait;
+
+static gboolean
+all_have_events (gpointer data)
+{
+  AllWait *w = data;
+  guint i;
+
+  for (i = 0; i < w->n; i++) {
+    if (w->clients[i]->n_events < w->events)
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* 49 readers and one client that never reads, all subscribed. Events are
+ * offered (the main loop running between them) until the stuck client has
+ * lost some: every reader still gets every event, in order, and the stuck
+ * client's queue never grows past its bound. Returns the events offered. */
+static guint
+fan_out (Fixture * f, Client ** readers, Client * stuck, guint queue_max)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  AllWait w = { readers, N_CLIENTS - 1, 0 };
+  guint i, seq = 0;
+
+  for (i = 0; i < N_CLIENTS - 1; i++)
+    client_call (readers[i], REQ ("subscribe", "{}"), parser);
+  /* the stuck one subscribes, then stops reading */
+  soup_websocket_connection_send_text (stuck->conn, REQ ("subscribe", "{}"));
+  {
+    CountWait cw = { stuck, 1 };
+
+    wait_for (has_messages, &cw, stuck->context);
+  }
+
+  while (gw_ws_server_get_events_dropped (f->ws) < 50 &&
+      gw_ws_server_get_policy_closes (f->ws) == 0) {
+    g_assert_cmpuint (seq, <, 20000);
+    offer (f, GW_WS_TOPIC_ERRORS, "door", seq++, PADDING);
+    /* the readers keep up: wait for this event */
+    w.events = seq;
+    wait_for (all_have_events, &w, NULL);
+  }
+  /* a few more after the first drops */
+  for (i = 0; i < 20; i++) {
+    offer (f, GW_WS_TOPIC_ERRORS, "door", seq++, PADDING);
+    w.events = seq;
+    wait_for (all_have_events, &w, NULL);
+  }
+  for (i = 0; i < N_CLIENTS - 1; i++) {
+    g_assert_cmpuint (readers[i]->n_events, ==, seq);
+    g_assert_false (readers[i]->out_of_order);
+  }
+  g_assert_cmpuint (stuck->n_events, ==, 0);
+  /* bounded: queue_max events plus the events-dropped notice */
+  g_assert_cmpuint (gw_ws_server_get_queue_high_water (f->ws), <=,
+      queue_max + 1);
+  g_test_message ("%u events offered, %" G_GUINT64_FORMAT " dropped, "
+      "queue high water %u", seq, gw_ws_server_get_events_dropped (f->ws),
+      gw_ws_server_get_queue_high_water (f->ws));
+  return seq;
+}
+
+static void
+fan_out_setup (Fixture * f, GwWsLimits * limits, Client ** readers,
+    Client ** stuck, GMainContext * stuck_context)
+{
+  guint i;
+
+  limits->max_clients = N_CLIENTS;
+  limits->queue_max = 32;
+  limits->send_buffer = 16 * 1024;
+  fixture_start (f, limits, FALSE);
+  for (i = 0; i < N_CLIENTS - 1; i++)
+    readers[i] = client_new (f, NULL);
+  *stuck = client_new (f, stuck_context);
+  g_assert_cmpuint (gw_ws_server_get_n_clients (f->ws), ==, N_CLIENTS);
+}
+
+typedef struct
+{
+  Client *client;
+  guint events;
+} StuckWait;
+
+static gboolean
+stuck_caught_up (gpointer data)
+{
+  StuckWait *w = data;
+
+  /* the subscribe response, then the notice after the events */
+  return w->client->messages->len >= 2;
+}
+
+/* Drop mode: the stuck client loses events, and once it reads again gets
+ * what was queued plus an events-dropped notice with the count. */
+static void
+test_fan_out_drop (void)
+{
+  Fixture f = { 0 };
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  GMainContext *stuck_context = g_main_context_new ();
+  Client *readers[N_CLIENTS - 1], *stuck;
+  GwWsLimits limits;
+  StuckWait sw;
+  JsonObject *params;
+  guint i, offered;
+  guint64 dropped;
+
+  gw_ws_limits_init (&limits);
+  fan_out_setup (&f, &limits, readers, &stuck, stuck_context);
+  offered = fan_out (&f, readers, stuck, limits.queue_max);
+  dropped = gw_ws_server_get_events_dropped (f.ws);
+  g_assert_cmpuint (dropped, >, 0);
+  g_assert_cmpuint (gw_ws_server_get_n_clients (f.ws), ==, N_CLIENTS);
+
+  /* the stuck client reads again: the queue drains, the notice follows */
+  sw.client = stuck;
+  sw.events = offered - dropped;
+  wait_for (stuck_caught_up, &sw, stuck_context);
+  g_assert_cmpuint (stuck->messages->len, ==, 2);
+  g_assert_cmpuint (stuck->n_events, ==, offered - dropped);
+  g_assert_true (json_parser_load_from_data (parser,
+          stuck->messages->pdata[1], -1, NULL));
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object
+          (json_parser_get_root (parser)), "method"), ==, "events-dropped");
+  params = json_object_get_object_member (json_node_get_object
+      (json_parser_get_root (parser)), "params");
+  g_assert_cmpint (json_object_get_int_member (params, "dropped"), ==, dropped);
+  g_assert_cmpint (json_object_get_int_member (params, "total"), ==, dropped);
+  g_assert_false (stuck->out_of_order);
+
+  for (i = 0; i < N_CLIENTS - 1; i++)
+    client_free (readers[i]);
+  client_free (stuck);
+  fixture_stop (&f);
+  while (g_main_context_iteration (stuck_context, FALSE));
+  g_main_context_unref (stuck_context);
+}
+
+/* Close mode: past close_after_dropped the stuck client is closed (1008)
+ * and forgotten; the others carry on. */
+static void
+test_fan_out_close (void)
+{
+  Fixture f = { 0 };
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  GMainContext *stuck_context = g_main_context_new ();
+  Client *readers[N_CLIENTS - 1], *stuck;
+  GwWsLimits limits;
+  guint i;
+
+  gw_ws_limits_init (&limits);
+  limits.close_after_dropped = 10;
+  fan_out_setup (&f, &limits, readers, &stuck, stuck_context);
+  fan_out (&f, readers, stuck, limits.queue_max);
+  g_assert_cmpuint (gw_ws_server_get_policy_closes (f.ws), ==, 1);
+  g_assert_cmpuint (gw_ws_server_get_events_dropped (f.ws), ==, 10);
+  g_assert_cmpuint (gw_ws_server_get_n_clients (f.ws), ==, N_CLIENTS - 1);
+  /* the others still talk */
+  sync_client (readers[0], parser);
+
+  /* the stuck client, reading again, finds its connection closed */
+  wait_for (client_closed, stuck, stuck_context);
+
+  for (i = 0; i < N_CLIENTS - 1; i++)
+    client_free (readers[i]);
+  client_free (stuck);
+  fixture_stop (&f);
+  while (g_main_context_iteration (stuck_context, FALSE));
+  g_main_context_unref (stuck_context);
+}
+
+static void
+drop_log (const gchar * domain, GLogLevelFlags level, const gchar * message,
+    gpointer user_data)
+{
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  gst_init (NULL, NULL);
+  /* libsoup and GIO debug every frame */
+  g_log_set_handler ("libsoup", G_LOG_LEVEL_DEBUG, drop_log, NULL);
+  g_log_set_handler ("GLib-GIO", G_LOG_LEVEL_DEBUG, drop_log, NULL);
+
+  g_test_add_func ("/gw-ws/calls", test_calls);
+  g_test_add_func ("/gw-ws/batch", test_batch);
+  g_test_add_func ("/gw-ws/authenticate", test_authenticate);
+  g_test_add_func ("/gw-ws/payload-limit", test_payload_limit);
+  g_test_add_func ("/gw-ws/too-many-connections", test_too_many_connections);
+  g_test_add_func ("/gw-ws/subscribe-filter", test_subscribe_filter);
+  g_test_add_func ("/gw-ws/fan-out-drop", test_fan_out_drop);
+  g_test_add_func ("/gw-ws/fan-out-close", test_fan_out_close);
+  return g_test_run ();
+}
