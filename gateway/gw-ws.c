@@ -490,40 +490,29 @@ filters_to_node (Client * c)
   return json_builder_get_root (b);
 }
 
+/* Adds @mask to the filter of @camera, or takes it away. */
 static void
-set_filter (Client * c, const gchar * camera, guint mask)
+update_filter (Client * c, const gchar * camera, guint mask, gboolean add)
 {
-  if (mask)
+  guint old = GPOINTER_TO_UINT (g_hash_table_lookup (c->filters, camera));
+  guint now = add ? old | mask : old & ~mask;
+
+  if (now)
     g_hash_table_replace (c->filters, g_strdup (camera),
-        GUINT_TO_POINTER (mask));
+        GUINT_TO_POINTER (now));
   else
     g_hash_table_remove (c->filters, camera);
 }
 
+/* subscribe (@user_data TRUE) adds the topics to the camera's filter;
+ * unsubscribe takes them from it, or from every filter when no camera is
+ * given. Both answer the subscriptions now in force. */
 static void
-handle_subscribe (GwRpcCall * call, JsonNode * params, gpointer user_data)
+handle_filter (GwRpcCall * call, JsonNode * params, gpointer user_data)
 {
   Client *c = gw_jsonrpc_get_data (gw_rpc_call_get_session (call),
       CLIENT_KEY);
-  g_autofree gchar *camera = NULL;
-  CgError *error = NULL;
-  guint mask;
-
-  if (!parse_filter (params, &mask, &camera, &error)) {
-    gw_rpc_call_return_error (call, error);
-    return;
-  }
-  set_filter (c, camera, mask | GPOINTER_TO_UINT (g_hash_table_lookup
-          (c->filters, camera)));
-  gw_rpc_call_return (call, filters_to_node (c));
-}
-
-/* Without a camera, the topics go from every filter. */
-static void
-handle_unsubscribe (GwRpcCall * call, JsonNode * params, gpointer user_data)
-{
-  Client *c = gw_jsonrpc_get_data (gw_rpc_call_get_session (call),
-      CLIENT_KEY);
+  gboolean subscribe = GPOINTER_TO_INT (user_data);
   g_autofree gchar *camera = NULL;
   CgError *error = NULL;
   guint mask, i, n;
@@ -533,16 +522,14 @@ handle_unsubscribe (GwRpcCall * call, JsonNode * params, gpointer user_data)
     gw_rpc_call_return_error (call, error);
     return;
   }
-  if (*camera) {
-    set_filter (c, camera, ~mask & GPOINTER_TO_UINT (g_hash_table_lookup
-            (c->filters, camera)));
+  if (subscribe || *camera) {
+    update_filter (c, camera, mask, subscribe);
   } else {
     keys = (gchar **) g_hash_table_get_keys_as_array (c->filters, &n);
     for (i = 0; i < n; i++) {
       gchar *key = g_strdup (keys[i]);
 
-      set_filter (c, key, ~mask & GPOINTER_TO_UINT (g_hash_table_lookup
-              (c->filters, key)));
+      update_filter (c, key, mask, FALSE);
       g_free (key);
     }
     g_free (keys);
@@ -644,9 +631,9 @@ gw_ws_server_new (SoupServer * server, const gchar * path,
   if (ws->limits.queue_max == 0)
     ws->limits.queue_max = 1;
   gw_rpc_registry_add (registry, "subscribe", EVENTS_READ_ACTION,
-      handle_subscribe, NULL, NULL);
+      handle_filter, GINT_TO_POINTER (TRUE), NULL);
   gw_rpc_registry_add (registry, "unsubscribe", EVENTS_READ_ACTION,
-      handle_unsubscribe, NULL, NULL);
+      handle_filter, GINT_TO_POINTER (FALSE), NULL);
   soup_server_add_websocket_handler (server, path, NULL, NULL,
       on_connection, ws, NULL);
   return ws;

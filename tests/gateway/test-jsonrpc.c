@@ -7,80 +7,7 @@
 
 #include "gw-jsonrpc.h"
 #include "gw-params.h"
-
-/* ---------------------------------------------------------------------- */
-/* Dummy methods                                                          */
-/* ---------------------------------------------------------------------- */
-
-static guint n_add_calls;
-
-static void
-method_add (GwRpcCall * call, JsonNode * params, gpointer user_data)
-{
-  g_autoptr (GwParams) p = gw_params_new (params);
-  gint64 a = 0, b = 0;
-  CgError *error = NULL;
-  JsonNode *result;
-
-  n_add_calls++;
-  gw_params_get_int (p, "a", TRUE, -1000, 1000, &a);
-  gw_params_get_int (p, "b", TRUE, -1000, 1000, &b);
-  gw_params_reject_unknown (p);
-  if (!gw_params_finish (p, &error)) {
-    gw_rpc_call_return_error (call, error);
-    return;
-  }
-  result = json_node_new (JSON_NODE_VALUE);
-  json_node_set_int (result, a + b);
-  gw_rpc_call_return (call, result);
-}
-
-static void
-method_echo (GwRpcCall * call, JsonNode * params, gpointer user_data)
-{
-  gw_rpc_call_return (call, params ? json_node_copy (params) : NULL);
-}
-
-static void
-method_busy (GwRpcCall * call, JsonNode * params, gpointer user_data)
-{
-  gw_rpc_call_return_error (call, cg_error_new (CG_CODE_CAMERA_BUSY, NULL));
-}
-
-static gpointer
-later_thread (gpointer data)
-{
-  JsonNode *result = json_node_new (JSON_NODE_VALUE);
-
-  json_node_set_string (result, "done later");
-  gw_rpc_call_return (data, result);
-  return NULL;
-}
-
-/* Answers from another thread. */
-static void
-method_later (GwRpcCall * call, JsonNode * params, gpointer user_data)
-{
-  g_thread_unref (g_thread_new ("later", later_thread, call));
-}
-
-/* Keeps the call for the test to answer. */
-static GwRpcCall *held_call;
-
-static void
-method_hold (GwRpcCall * call, JsonNode * params, gpointer user_data)
-{
-  held_call = call;
-}
-
-static void
-method_ok (GwRpcCall * call, JsonNode * params, gpointer user_data)
-{
-  JsonNode *result = json_node_new (JSON_NODE_VALUE);
-
-  json_node_set_boolean (result, TRUE);
-  gw_rpc_call_return (call, result);
-}
+#include "rpc-dummies.h"
 
 /* ---------------------------------------------------------------------- */
 /* A session whose responses the test collects                            */
@@ -116,15 +43,7 @@ static void
 fixture_setup (Fixture * f, gconstpointer data)
 {
   f->registry = gw_rpc_registry_new ();
-  gw_rpc_registry_add (f->registry, "add", NULL, method_add, NULL, NULL);
-  gw_rpc_registry_add (f->registry, "echo", NULL, method_echo, NULL, NULL);
-  gw_rpc_registry_add (f->registry, "busy", NULL, method_busy, NULL, NULL);
-  gw_rpc_registry_add (f->registry, "later", NULL, method_later, NULL, NULL);
-  gw_rpc_registry_add (f->registry, "hold", NULL, method_hold, NULL, NULL);
-  gw_rpc_registry_add (f->registry, "read_cameras", "cameras.read",
-      method_ok, NULL, NULL);
-  gw_rpc_registry_add (f->registry, "start_camera", "cameras.control",
-      method_ok, NULL, NULL);
+  rpc_dummies_register (f->registry);
   gw_rpc_registry_set_observer (f->registry, observe, f);
   f->sent = g_ptr_array_new_with_free_func (g_free);
   f->rpc = gw_jsonrpc_new (f->registry, collect, f, NULL);
@@ -313,10 +232,10 @@ test_framing (Fixture * f, gconstpointer data)
 static void
 test_notifications_run (Fixture * f, gconstpointer data)
 {
-  n_add_calls = 0;
+  rpc_dummies_add_calls = 0;
   gw_jsonrpc_handle_text (f->rpc, "[" NOTIFY_ADD "," NOTIFY_ADD "]", -1);
   wait_sent (f, 0);
-  g_assert_cmpuint (n_add_calls, ==, 2);
+  g_assert_cmpuint (rpc_dummies_add_calls, ==, 2);
 }
 
 static void
@@ -436,7 +355,7 @@ test_deferred_from_thread (Fixture * f, gconstpointer data)
   wait_sent (f, 1);
   got = normalise (f->sent->pdata[0]);
   /* one array, in request order, though "add" answered first */
-  g_assert_cmpstr (got, ==, "[{\"id\":1,\"result\":\"done later\"},"
+  g_assert_cmpstr (got, ==, "[{\"id\":1,\"result\":\"from a thread\"},"
       "{\"id\":2,\"result\":3}]");
   /* the answers were finished on the session's (this) thread */
   g_assert_cmpuint (f->observed, ==, 2);
@@ -446,17 +365,18 @@ test_deferred_from_thread (Fixture * f, gconstpointer data)
 static void
 test_deferred_after_close (Fixture * f, gconstpointer data)
 {
-  held_call = NULL;
+  rpc_dummies_held_call = NULL;
   gw_jsonrpc_handle_text (f->rpc, "{\"jsonrpc\":\"2.0\",\"method\":\"hold\","
       "\"id\":1}", -1);
   wait_sent (f, 0);
-  g_assert_nonnull (held_call);
+  g_assert_nonnull (rpc_dummies_held_call);
   g_assert_false (g_cancellable_is_cancelled (gw_jsonrpc_get_cancellable
           (f->rpc)));
   gw_jsonrpc_close (f->rpc);
   g_assert_true (g_cancellable_is_cancelled (gw_jsonrpc_get_cancellable
           (f->rpc)));
-  g_thread_unref (g_thread_new ("late", later_thread, held_call));
+  g_thread_unref (g_thread_new ("late", rpc_dummies_answer_later,
+          rpc_dummies_held_call));
   /* the answer is dropped, nothing is sent */
   while (f->observed == 0)
     g_main_context_iteration (NULL, TRUE);
@@ -468,27 +388,6 @@ test_deferred_after_close (Fixture * f, gconstpointer data)
 /* ---------------------------------------------------------------------- */
 /* authenticate and roles                                                 */
 /* ---------------------------------------------------------------------- */
-
-static gpointer
-authenticate (const gchar * token, gpointer user_data, CgError ** error)
-{
-  if (g_strcmp0 (token, "viewer-key") == 0)
-    return g_strdup ("viewer");
-  if (g_strcmp0 (token, "operator-key") == 0)
-    return g_strdup ("operator");
-  *error = cg_error_new (CG_CODE_INVALID_API_KEY, NULL);
-  return NULL;
-}
-
-static gboolean
-authorize (const gchar * action, gpointer principal, CgError ** error)
-{
-  if (g_strcmp0 (principal, "operator") == 0 ||
-      g_strcmp0 (action, "cameras.read") == 0)
-    return TRUE;
-  *error = cg_error_new (CG_CODE_INSUFFICIENT_PERMISSIONS, NULL);
-  return FALSE;
-}
 
 static gchar *
 call_one (Fixture * f, const gchar * request)
@@ -514,7 +413,7 @@ check_call (Fixture * f, const gchar * request, const gchar * expected)
 static void
 test_authenticate (Fixture * f, gconstpointer data)
 {
-  gw_rpc_registry_set_auth (f->registry, authenticate, authorize, NULL, g_free);
+  rpc_dummies_set_auth (f->registry);
   /* before: methods without an action work, the others are -32001 */
   check_call (f, CALL_ADD ("1"), "{\"id\":1,\"result\":3}");
   check_call (f, REQ ("read_cameras", "{}"), "{\"id\":1,\"code\":-32001}");
@@ -548,7 +447,7 @@ test_error_data (Fixture * f, gconstpointer data)
   g_autoptr (JsonParser) parser = json_parser_new ();
   JsonObject *o, *e, *d;
 
-  gw_rpc_registry_set_auth (f->registry, authenticate, authorize, NULL, g_free);
+  rpc_dummies_set_auth (f->registry);
   gw_jsonrpc_handle_text (f->rpc, REQ ("start_camera", "{}"), -1);
   wait_sent (f, 1);
   o = parse_object (parser, f->sent->pdata[0]);

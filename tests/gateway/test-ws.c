@@ -6,76 +6,9 @@
 #include <string.h>
 
 #include "gw-ws.h"
-#include "gw-params.h"
+#include "rpc-dummies.h"
 
 #define WAIT_LIMIT (30 * G_TIME_SPAN_SECOND)
-
-/* ---------------------------------------------------------------------- */
-/* Dummy methods                                                          */
-/* ---------------------------------------------------------------------- */
-
-static void
-method_add (GwRpcCall * call, JsonNode * params, gpointer user_data)
-{
-  g_autoptr (GwParams) p = gw_params_new (params);
-  gint64 a = 0, b = 0;
-  CgError *error = NULL;
-  JsonNode *result;
-
-  gw_params_get_int (p, "a", TRUE, G_MININT32, G_MAXINT32, &a);
-  gw_params_get_int (p, "b", TRUE, G_MININT32, G_MAXINT32, &b);
-  if (!gw_params_finish (p, &error)) {
-    gw_rpc_call_return_error (call, error);
-    return;
-  }
-  result = json_node_new (JSON_NODE_VALUE);
-  json_node_set_int (result, a + b);
-  gw_rpc_call_return (call, result);
-}
-
-static gpointer
-later_thread (gpointer data)
-{
-  JsonNode *result = json_node_new (JSON_NODE_VALUE);
-
-  json_node_set_string (result, "from a thread");
-  gw_rpc_call_return (data, result);
-  return NULL;
-}
-
-static void
-method_later (GwRpcCall * call, JsonNode * params, gpointer user_data)
-{
-  g_thread_unref (g_thread_new ("later", later_thread, call));
-}
-
-static void
-method_ok (GwRpcCall * call, JsonNode * params, gpointer user_data)
-{
-  JsonNode *result = json_node_new (JSON_NODE_VALUE);
-
-  json_node_set_boolean (result, TRUE);
-  gw_rpc_call_return (call, result);
-}
-
-static gpointer
-authenticate (const gchar * token, gpointer user_data, CgError ** error)
-{
-  if (g_strcmp0 (token, "viewer-key") == 0)
-    return g_strdup ("viewer");
-  *error = cg_error_new (CG_CODE_INVALID_API_KEY, NULL);
-  return NULL;
-}
-
-static gboolean
-authorize (const gchar * action, gpointer principal, CgError ** error)
-{
-  if (g_strcmp0 (action, "cameras.read") == 0 ||
-      g_strcmp0 (action, "events.read") == 0)
-    return TRUE;
-  *error = cg_error_new (CG_CODE_INSUFFICIENT_PERMISSIONS, NULL);
-  return FALSE;
-}
 
 /* ---------------------------------------------------------------------- */
 /* Server and clients                                                     */
@@ -119,15 +52,9 @@ fixture_start (Fixture * f, const GwWsLimits * limits, gboolean auth)
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 
   f->registry = gw_rpc_registry_new ();
-  gw_rpc_registry_add (f->registry, "add", NULL, method_add, NULL, NULL);
-  gw_rpc_registry_add (f->registry, "later", NULL, method_later, NULL, NULL);
-  gw_rpc_registry_add (f->registry, "read_cameras", "cameras.read",
-      method_ok, NULL, NULL);
-  gw_rpc_registry_add (f->registry, "start_camera", "cameras.control",
-      method_ok, NULL, NULL);
+  rpc_dummies_register (f->registry);
   if (auth)
-    gw_rpc_registry_set_auth (f->registry, authenticate, authorize, NULL,
-        g_free);
+    rpc_dummies_set_auth (f->registry);
   f->ws = gw_ws_server_new (f->server, "/ws", f->registry, limits);
 }
 
@@ -313,16 +240,21 @@ error_code (JsonObject * response)
 /* Calls                                                                  */
 /* ---------------------------------------------------------------------- */
 
+/* The server, then one client on the default context. */
+static Client *
+start_one (Fixture * f, const GwWsLimits * limits, gboolean auth)
+{
+  fixture_start (f, limits, auth);
+  return client_new (f, NULL);
+}
+
 static void
 test_calls (void)
 {
   Fixture f = { 0 };
   g_autoptr (JsonParser) parser = json_parser_new ();
-  Client *c;
+  Client *c = start_one (&f, NULL, FALSE);
   JsonObject *o;
-
-  fixture_start (&f, NULL, FALSE);
-  c = client_new (&f, NULL);
 
   o = client_call (c, REQ ("add", "{\"a\":40,\"b\":2}"), parser);
   g_assert_cmpint (json_object_get_int_member (o, "result"), ==, 42);
@@ -343,12 +275,10 @@ test_batch (void)
 {
   Fixture f = { 0 };
   g_autoptr (JsonParser) parser = json_parser_new ();
+  Client *c = start_one (&f, NULL, FALSE);
   CountWait w;
-  Client *c;
   JsonArray *a;
 
-  fixture_start (&f, NULL, FALSE);
-  c = client_new (&f, NULL);
   soup_websocket_connection_send_text (c->conn, "[" REQ ("later", "{}") ","
       "{\"jsonrpc\":\"2.0\",\"method\":\"add\",\"params\":{}},"
       REQ ("nope", "{}") "]");
@@ -372,11 +302,9 @@ test_authenticate (void)
 {
   Fixture f = { 0 };
   g_autoptr (JsonParser) parser = json_parser_new ();
-  Client *c;
+  Client *c = start_one (&f, NULL, TRUE);
   JsonObject *o;
 
-  fixture_start (&f, NULL, TRUE);
-  c = client_new (&f, NULL);
   o = client_call (c, REQ ("read_cameras", "{}"), parser);
   g_assert_cmpint (error_code (o), ==, -32001);
   o = client_call (c, REQ ("subscribe", "{}"), parser);
@@ -436,8 +364,7 @@ test_payload_limit (void)
 
   gw_ws_limits_init (&limits);
   limits.max_payload = 4096;
-  fixture_start (&f, &limits, FALSE);
-  c = client_new (&f, NULL);
+  c = start_one (&f, &limits, FALSE);
   text = padded_request (4000);
   o = client_call (c, text, parser);
   g_free (text);
