@@ -75,8 +75,6 @@ typedef struct
   GwJsonRpc *rpc;
   GQueue queue;                 /* GBytes *, NUL-terminated text */
   GSource *writable;
-  gboolean close_when_flushed;
-  gushort close_code;
   gboolean gone;
   guint64 dropped_pending;
   guint64 dropped_total;
@@ -245,12 +243,6 @@ client_on_writable (GObject * stream, gpointer user_data)
   }
   if (!g_queue_is_empty (&c->queue))
     return G_SOURCE_CONTINUE;
-  if (c->close_when_flushed && n == 0) {
-    c->close_when_flushed = FALSE;
-    soup_websocket_connection_close (c->conn, c->close_code, NULL);
-  } else if (c->close_when_flushed) {
-    return G_SOURCE_CONTINUE;
-  }
   g_clear_pointer (&c->writable, g_source_unref);
   return G_SOURCE_REMOVE;
 }
@@ -414,11 +406,9 @@ on_connection (SoupServer * server, SoupServerMessage * msg,
 
   if (ws->limits.max_clients && ws->n_clients >= ws->limits.max_clients) {
     GST_INFO ("refusing a WebSocket client: %u connected", ws->n_clients);
-    /* after the error has reached the socket (see client_on_writable) */
+    /* libsoup sends the error before the close frame */
     refuse (conn);
-    c->close_when_flushed = TRUE;
-    c->close_code = GW_WS_CLOSE_POLICY;
-    client_flush_later (c);
+    soup_websocket_connection_close (conn, GW_WS_CLOSE_POLICY, NULL);
     return;
   }
   c->ws = ws;

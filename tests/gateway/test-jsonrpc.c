@@ -362,6 +362,29 @@ test_deferred_from_thread (Fixture * f, gconstpointer data)
   g_assert_true (f->finish_thread == g_thread_self ());
 }
 
+/* Answered from a worker while the session's context is not being
+ * iterated: the answer must still be finished on the session's thread
+ * (g_main_context_invoke() would run it on the worker, whose default
+ * context is the session's). */
+static void
+test_deferred_not_iterating (Fixture * f, gconstpointer data)
+{
+  g_autofree gchar *got = NULL;
+
+  rpc_dummies_held_call = NULL;
+  gw_jsonrpc_handle_text (f->rpc, "{\"jsonrpc\":\"2.0\",\"method\":\"hold\","
+      "\"id\":1}", -1);
+  wait_sent (f, 0);
+  g_assert_nonnull (rpc_dummies_held_call);
+  g_thread_join (g_thread_new ("answer", rpc_dummies_answer_later,
+          rpc_dummies_held_call));
+  g_assert_cmpuint (f->observed, ==, 0);
+  wait_sent (f, 1);
+  got = normalise (f->sent->pdata[0]);
+  g_assert_cmpstr (got, ==, "{\"id\":1,\"result\":\"from a thread\"}");
+  g_assert_true (f->finish_thread == g_thread_self ());
+}
+
 static void
 test_deferred_after_close (Fixture * f, gconstpointer data)
 {
@@ -475,6 +498,7 @@ main (int argc, char **argv)
   ADD_F ("/gw-jsonrpc/params-fields", test_params_fields);
   g_test_add_func ("/gw-params/helpers", test_params_helpers);
   ADD_F ("/gw-jsonrpc/deferred-from-thread", test_deferred_from_thread);
+  ADD_F ("/gw-jsonrpc/deferred-not-iterating", test_deferred_not_iterating);
   ADD_F ("/gw-jsonrpc/deferred-after-close", test_deferred_after_close);
   ADD_F ("/gw-jsonrpc/authenticate", test_authenticate);
   ADD_F ("/gw-jsonrpc/error-data", test_error_data);
