@@ -46,28 +46,6 @@
 GST_DEBUG_CATEGORY_STATIC (gw_jsonrpc_debug);
 #define GST_CAT_DEFAULT gw_jsonrpc_debug
 
-#define AUTHENTICATE_METHOD "authenticate"
-
-typedef struct
-{
-  gchar *action;
-  GwRpcHandler handler;
-  gpointer user_data;
-  GDestroyNotify destroy;
-} Method;
-
-struct _GwRpcRegistry
-{
-  gint refcount;
-  GHashTable *methods;          /* name -> Method */
-  GwRpcAuthenticate authenticate;
-  GwRpcAuthorize authorize;
-  gpointer auth_data;
-  GDestroyNotify principal_free;
-  GwRpcObserver observer;
-  gpointer observer_data;
-};
-
 struct _GwJsonRpc
 {
   gint refcount;
@@ -104,169 +82,6 @@ struct _GwRpcCall
   CgError *error;
 };
 
-static void
-method_free (gpointer p)
-{
-  Method *m = p;
-
-  if (m->destroy)
-    m->destroy (m->user_data);
-  g_free (m->action);
-  g_free (m);
-}
-
-/**
- * gw_rpc_registry_new:
- *
- * Returns: (transfer full): an empty method table, with auth off until
- *   gw_rpc_registry_set_auth()
- */
-GwRpcRegistry *
-gw_rpc_registry_new (void)
-{
-  GwRpcRegistry *r = g_new0 (GwRpcRegistry, 1);
-
-  GST_DEBUG_CATEGORY_INIT (gw_jsonrpc_debug, "gw-jsonrpc", 0,
-      "camguard-gateway JSON-RPC");
-  r->refcount = 1;
-  r->methods = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-      method_free);
-  return r;
-}
-
-/**
- * gw_rpc_registry_ref:
- * @registry: a #GwRpcRegistry
- *
- * Returns: (transfer full): @registry
- */
-GwRpcRegistry *
-gw_rpc_registry_ref (GwRpcRegistry * registry)
-{
-  g_atomic_int_inc (&registry->refcount);
-  return registry;
-}
-
-/**
- * gw_rpc_registry_unref:
- * @registry: a #GwRpcRegistry
- *
- * Drops a reference; the last one frees the table and the handlers' data.
- */
-void
-gw_rpc_registry_unref (GwRpcRegistry * registry)
-{
-  if (registry == NULL || !g_atomic_int_dec_and_test (&registry->refcount))
-    return;
-  g_hash_table_unref (registry->methods);
-  g_free (registry);
-}
-
-/**
- * gw_rpc_registry_add:
- * @registry: a #GwRpcRegistry
- * @method: the method name
- * @action: (nullable): the action the role table knows this method by
- *   (e.g. `cameras.read`), or %NULL when no role is needed
- * @handler: (scope notified): runs on the session's main context
- * @user_data: for @handler
- * @destroy: (nullable): frees @user_data with the registry
- *
- * Adds or replaces a method. `authenticate` is built in and cannot be
- * replaced.
- */
-void
-gw_rpc_registry_add (GwRpcRegistry * registry, const gchar * method,
-    const gchar * action, GwRpcHandler handler, gpointer user_data,
-    GDestroyNotify destroy)
-{
-  Method *m;
-
-  g_return_if_fail (registry != NULL && method != NULL && handler != NULL);
-  g_return_if_fail (g_strcmp0 (method, AUTHENTICATE_METHOD) != 0);
-
-  m = g_new0 (Method, 1);
-  m->action = g_strdup (action);
-  m->handler = handler;
-  m->user_data = user_data;
-  m->destroy = destroy;
-  g_hash_table_replace (registry->methods, g_strdup (method), m);
-}
-
-/**
- * gw_rpc_registry_has:
- * @registry: a #GwRpcRegistry
- * @method: a method name
- *
- * Returns: whether @method is in the table (`authenticate` always is)
- */
-gboolean
-gw_rpc_registry_has (GwRpcRegistry * registry, const gchar * method)
-{
-  return g_strcmp0 (method, AUTHENTICATE_METHOD) == 0 ||
-      g_hash_table_contains (registry->methods, method);
-}
-
-/**
- * gw_rpc_registry_get_action:
- * @registry: a #GwRpcRegistry
- * @method: a method name
- *
- * Returns: (nullable): the action of @method, or %NULL when it needs no
- *   role or is unknown
- */
-const gchar *
-gw_rpc_registry_get_action (GwRpcRegistry * registry, const gchar * method)
-{
-  Method *m = g_hash_table_lookup (registry->methods, method);
-
-  return m ? m->action : NULL;
-}
-
-/**
- * gw_rpc_registry_set_auth:
- * @registry: a #GwRpcRegistry
- * @authenticate: (nullable): turns the token of `authenticate` into a
- *   principal (transfer full), or fails with a #CgError (e.g.
- *   %CG_CODE_INVALID_API_KEY)
- * @authorize: (nullable): decides whether a principal may run an action;
- *   fails with a #CgError (e.g. %CG_CODE_INSUFFICIENT_PERMISSIONS)
- * @user_data: for @authenticate
- * @principal_free: (nullable): frees a principal
- *
- * Turns auth on: methods with an action then need an authenticated
- * session, and @authorize.
- */
-void
-gw_rpc_registry_set_auth (GwRpcRegistry * registry,
-    GwRpcAuthenticate authenticate, GwRpcAuthorize authorize,
-    gpointer user_data, GDestroyNotify principal_free)
-{
-  g_return_if_fail (registry != NULL);
-
-  registry->authenticate = authenticate;
-  registry->authorize = authorize;
-  registry->auth_data = user_data;
-  registry->principal_free = principal_free;
-}
-
-/**
- * gw_rpc_registry_set_observer:
- * @registry: a #GwRpcRegistry
- * @observer: (nullable): called on the session's main context once per
- *   answered call, with its error or %NULL (for logs and metrics)
- * @user_data: for @observer
- */
-void
-gw_rpc_registry_set_observer (GwRpcRegistry * registry,
-    GwRpcObserver observer, gpointer user_data)
-{
-  g_return_if_fail (registry != NULL);
-
-  registry->observer = observer;
-  registry->observer_data = user_data;
-}
-
 /**
  * gw_jsonrpc_new:
  * @registry: the method table
@@ -285,6 +100,8 @@ gw_jsonrpc_new (GwRpcRegistry * registry, GwRpcSendFunc send,
 
   g_return_val_if_fail (registry != NULL && send != NULL, NULL);
 
+  GST_DEBUG_CATEGORY_INIT (gw_jsonrpc_debug, "gw-jsonrpc", 0,
+      "camguard-gateway JSON-RPC");
   rpc = g_new0 (GwJsonRpc, 1);
   rpc->refcount = 1;
   rpc->registry = gw_rpc_registry_ref (registry);
@@ -313,8 +130,7 @@ gw_jsonrpc_ref (GwJsonRpc * rpc)
 static void
 set_principal (GwJsonRpc * rpc, gpointer principal)
 {
-  if (rpc->principal && rpc->registry->principal_free)
-    rpc->registry->principal_free (rpc->principal);
+  gw_rpc_registry_free_principal (rpc->registry, rpc->principal);
   rpc->principal = principal;
 }
 
@@ -590,10 +406,7 @@ static gboolean
 finish_call (gpointer data)
 {
   GwRpcCall *call = data;
-  GwRpcRegistry *registry = call->rpc->registry;
-
-  if (registry->observer)
-    registry->observer (call, call->error, registry->observer_data);
+  gw_rpc_registry_observe (call->rpc->registry, call, call->error);
   if (call->id)
     call->batch->responses->pdata[call->slot] = response_node (call->id,
         call->result, call->error, call->request_id);
@@ -722,7 +535,6 @@ static void
 run_authenticate (GwRpcCall * call, JsonNode * params)
 {
   GwJsonRpc *rpc = call->rpc;
-  GwRpcRegistry *registry = rpc->registry;
   g_autoptr (GwParams) p = gw_params_new (params);
   const gchar *token = gw_params_get_string (p, "token", TRUE);
   CgError *error = NULL;
@@ -735,11 +547,10 @@ run_authenticate (GwRpcCall * call, JsonNode * params)
     gw_rpc_call_return_error (call, error);
     return;
   }
-  if (registry->authenticate) {
-    principal = registry->authenticate (token, registry->auth_data, &error);
+  if (gw_rpc_registry_has_auth (rpc->registry)) {
+    principal = gw_rpc_registry_authenticate (rpc->registry, token, &error);
     if (principal == NULL) {
-      gw_rpc_call_return_error (call, error ? error :
-          cg_error_new (CG_CODE_INVALID_API_KEY, NULL));
+      gw_rpc_call_return_error (call, error);
       return;
     }
     set_principal (rpc, principal);
@@ -751,29 +562,14 @@ run_authenticate (GwRpcCall * call, JsonNode * params)
   gw_rpc_call_return (call, node);
 }
 
-/* NULL when the session may run @m, else the error to answer. */
-static CgError *
-check_role (GwJsonRpc * rpc, Method * m)
-{
-  GwRpcRegistry *registry = rpc->registry;
-  CgError *error = NULL;
-
-  if (m->action == NULL || (!registry->authenticate && !registry->authorize))
-    return NULL;
-  if (rpc->principal == NULL)
-    return cg_error_new (CG_CODE_AUTHENTICATION_REQUIRED, NULL);
-  if (registry->authorize == NULL ||
-      registry->authorize (m->action, rpc->principal, &error))
-    return NULL;
-  return error ? error : cg_error_new (CG_CODE_INSUFFICIENT_PERMISSIONS, NULL);
-}
-
 static void
 dispatch (GwJsonRpc * rpc, Batch * batch, JsonNode * id, const gchar * name,
     JsonNode * params)
 {
   GwRpcCall *call = g_new0 (GwRpcCall, 1);
-  Method *m;
+  const gchar *action = NULL;
+  GwRpcHandler handler = NULL;
+  gpointer user_data = NULL;
   CgError *error;
 
   call->rpc = gw_jsonrpc_ref (rpc);
@@ -786,26 +582,26 @@ dispatch (GwJsonRpc * rpc, Batch * batch, JsonNode * id, const gchar * name,
   batch->pending++;
 
   GST_LOG ("call %s (%s)", name, call->request_id);
-  if (g_strcmp0 (name, AUTHENTICATE_METHOD) == 0) {
+  if (g_strcmp0 (name, GW_RPC_AUTHENTICATE_METHOD) == 0) {
     run_authenticate (call, params);
     return;
   }
-  m = g_hash_table_lookup (rpc->registry->methods, name);
-  if (m == NULL) {
+  if (!gw_rpc_registry_lookup (rpc->registry, name, &action, &handler,
+          &user_data)) {
     error = cg_error_new (CG_CODE_METHOD_NOT_FOUND, NULL);
     gst_structure_set (cg_error_get_details_writable (error), "method",
         G_TYPE_STRING, name, NULL);
     gw_rpc_call_return_error (call, error);
     return;
   }
-  error = check_role (rpc, m);
+  error = gw_rpc_registry_check_role (rpc->registry, action, rpc->principal);
   if (error) {
     gst_structure_set (cg_error_get_details_writable (error), "method",
-        G_TYPE_STRING, name, "action", G_TYPE_STRING, m->action, NULL);
+        G_TYPE_STRING, name, "action", G_TYPE_STRING, action, NULL);
     gw_rpc_call_return_error (call, error);
     return;
   }
-  m->handler (call, params, m->user_data);
+  handler (call, params, user_data);
 }
 
 static CgError *

@@ -5,46 +5,15 @@
 
 #include <camguard.h>
 #include <json-glib/json-glib.h>
+#include "gw-rpc-registry.h"
 
 G_BEGIN_DECLS
-
-typedef struct _GwRpcRegistry GwRpcRegistry;
-typedef struct _GwJsonRpc GwJsonRpc;
-typedef struct _GwRpcCall GwRpcCall;
 
 /* Largest batch accepted; a bigger one is one -32600 answer. */
 #define GW_JSONRPC_MAX_BATCH 128
 
-typedef void (*GwRpcHandler) (GwRpcCall * call, JsonNode * params,
-    gpointer user_data);
-
-typedef gpointer (*GwRpcAuthenticate) (const gchar * token,
-    gpointer user_data, CgError ** error);
-
-typedef gboolean (*GwRpcAuthorize) (const gchar * action, gpointer principal,
-    CgError ** error);
-
 typedef void (*GwRpcSendFunc) (GwJsonRpc * rpc, const gchar * text,
     gpointer user_data);
-
-typedef void (*GwRpcObserver) (GwRpcCall * call, const CgError * error,
-    gpointer user_data);
-
-/* the method table, shared by every session */
-GwRpcRegistry *gw_rpc_registry_new (void);
-GwRpcRegistry *gw_rpc_registry_ref (GwRpcRegistry * registry);
-void gw_rpc_registry_unref (GwRpcRegistry * registry);
-void gw_rpc_registry_add (GwRpcRegistry * registry, const gchar * method,
-    const gchar * action, GwRpcHandler handler, gpointer user_data,
-    GDestroyNotify destroy);
-gboolean gw_rpc_registry_has (GwRpcRegistry * registry, const gchar * method);
-const gchar *gw_rpc_registry_get_action (GwRpcRegistry * registry,
-    const gchar * method);
-void gw_rpc_registry_set_auth (GwRpcRegistry * registry,
-    GwRpcAuthenticate authenticate, GwRpcAuthorize authorize,
-    gpointer user_data, GDestroyNotify principal_free);
-void gw_rpc_registry_set_observer (GwRpcRegistry * registry,
-    GwRpcObserver observer, gpointer user_data);
 
 /* one session (one connection) */
 GwJsonRpc *gw_jsonrpc_new (GwRpcRegistry * registry, GwRpcSendFunc send,
@@ -74,7 +43,6 @@ void gw_rpc_call_return_error (GwRpcCall * call, CgError * error);
 gchar *gw_jsonrpc_notification_to_string (const gchar * method,
     JsonNode * params);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GwRpcRegistry, gw_rpc_registry_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GwJsonRpc, gw_jsonrpc_unref)
 
 G_END_DECLS
