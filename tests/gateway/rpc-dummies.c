@@ -6,6 +6,7 @@
  * busy               -> CAMERA_BUSY (-32005)
  * later              -> "from a thread", answered from another thread
  * hold               -> kept in rpc_dummies_held_call
+ * big                -> a 4096-character string
  * read_cameras       -> true, action cameras.read
  * start_camera       -> true, action cameras.control
  *
@@ -76,6 +77,17 @@ method_hold (GwRpcCall * call, JsonNode * params, gpointer user_data)
 }
 
 static void
+method_big (GwRpcCall * call, JsonNode * params, gpointer user_data)
+{
+  JsonNode *result = json_node_new (JSON_NODE_VALUE);
+  gchar *big = g_strnfill (4096, 'x');
+
+  json_node_set_string (result, big);
+  g_free (big);
+  gw_rpc_call_return (call, result);
+}
+
+static void
 method_ok (GwRpcCall * call, JsonNode * params, gpointer user_data)
 {
   JsonNode *result = json_node_new (JSON_NODE_VALUE);
@@ -92,6 +104,7 @@ rpc_dummies_register (GwRpcRegistry * registry)
   gw_rpc_registry_add (registry, "busy", NULL, method_busy, NULL, NULL);
   gw_rpc_registry_add (registry, "later", NULL, method_later, NULL, NULL);
   gw_rpc_registry_add (registry, "hold", NULL, method_hold, NULL, NULL);
+  gw_rpc_registry_add (registry, "big", NULL, method_big, NULL, NULL);
   gw_rpc_registry_add (registry, "read_cameras", "cameras.read", method_ok,
       NULL, NULL);
   gw_rpc_registry_add (registry, "start_camera", "cameras.control",

@@ -424,6 +424,71 @@ test_too_many_connections (void)
   fixture_stop (&f);
 }
 
+static gboolean
+policy_closed (gpointer data)
+{
+  return gw_ws_server_get_policy_closes (data) > 0;
+}
+
+/* A raw client (GSocketClient, hand-made frames: libsoup's client always
+ * reads) that sends requests and never reads the answers: once its queue
+ * holds twice queue_max responses it is closed (policy), and the queue
+ * never grew past that. */
+static void
+test_responses_not_read (void)
+{
+  Fixture f = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSocketClient) sc = g_socket_client_new ();
+  g_autoptr (GSocketConnection) conn = NULL;
+  g_autoptr (GUri) uri = NULL;
+  GOutputStream *out;
+  GByteArray *frames = g_byte_array_new ();
+  GwWsLimits limits;
+  gpointer args[2];
+  gchar *handshake;
+  guint i;
+  static const gchar request[] =
+      "{\"jsonrpc\":\"2.0\",\"method\":\"big\",\"id\":1}";
+  const guint8 header[] = { 0x81, 0x80 | (sizeof (request) - 1), 0, 0, 0, 0 };
+
+  gw_ws_limits_init (&limits);
+  limits.queue_max = 8;
+  limits.send_buffer = 16 * 1024;
+  fixture_start (&f, &limits, FALSE);
+  uri = g_uri_parse (f.url, G_URI_FLAGS_NONE, NULL);
+  conn = g_socket_client_connect_to_host (sc, "127.0.0.1",
+      g_uri_get_port (uri), NULL, &error);
+  g_assert_no_error (error);
+  out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  handshake = g_strdup_printf ("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+      "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+      "Sec-WebSocket-Version: 13\r\n\r\n", g_uri_get_port (uri));
+  g_assert_true (g_output_stream_write_all (out, handshake,
+          strlen (handshake), NULL, NULL, &error));
+  g_free (handshake);
+  args[0] = f.ws;
+  args[1] = GUINT_TO_POINTER (1);
+  wait_for (n_clients_is, args, NULL);
+
+  /* 200 small requests (masked with a zero key), 800 KiB of answers */
+  for (i = 0; i < 200; i++) {
+    g_byte_array_append (frames, header, sizeof (header));
+    g_byte_array_append (frames, (const guint8 *) request,
+        sizeof (request) - 1);
+  }
+  g_assert_true (g_output_stream_write_all (out, frames->data, frames->len,
+          NULL, NULL, &error));
+  g_byte_array_unref (frames);
+  wait_for (policy_closed, f.ws, NULL);
+  g_assert_cmpuint (gw_ws_server_get_policy_closes (f.ws), ==, 1);
+  g_assert_cmpuint (gw_ws_server_get_n_clients (f.ws), ==, 0);
+  g_assert_cmpuint (gw_ws_server_get_queue_high_water (f.ws), <=,
+      2 * limits.queue_max);
+  fixture_stop (&f);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Events                                                                 */
 /* ---------------------------------------------------------------------- */
@@ -726,6 +791,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gw-ws/authenticate", test_authenticate);
   g_test_add_func ("/gw-ws/payload-limit", test_payload_limit);
   g_test_add_func ("/gw-ws/too-many-connections", test_too_many_connections);
+  g_test_add_func ("/gw-ws/responses-not-read", test_responses_not_read);
   g_test_add_func ("/gw-ws/subscribe-filter", test_subscribe_filter);
   g_test_add_func ("/gw-ws/fan-out-drop", test_fan_out_drop);
   g_test_add_func ("/gw-ws/fan-out-close", test_fan_out_close);
