@@ -163,10 +163,11 @@ note_high_water (Client * c)
     c->ws->high_water = c->queue.length;
 }
 
-/* Stops sending: the queue is freed at once, the socket shut down so that
- * libsoup reports the connection closed even when the peer never reads. */
+/* Stops sending: the queue is freed at once. @hard also shuts the socket
+ * down, so that libsoup reports the connection closed even though the peer
+ * never reads (and never sees the close frame). */
 static void
-client_abort (Client * c, gushort code)
+client_abort (Client * c, gushort code, gboolean hard)
 {
   GSocket *socket;
 
@@ -179,7 +180,7 @@ client_abort (Client * c, gushort code)
       SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_close (c->conn, code, NULL);
   socket = g_object_get_data (G_OBJECT (c->conn), "gw-ws-socket");
-  if (socket)
+  if (hard && socket)
     g_socket_shutdown (socket, TRUE, TRUE, NULL);
 }
 
@@ -189,7 +190,7 @@ client_policy_close (Client * c, const gchar * why)
   GST_INFO ("closing a slow WebSocket client: %s", why);
   if (c->ws)
     c->ws->policy_closes++;
-  client_abort (c, GW_WS_CLOSE_POLICY);
+  client_abort (c, GW_WS_CLOSE_POLICY, TRUE);
 }
 
 static void
@@ -337,6 +338,7 @@ on_closed (SoupWebsocketConnection * conn, gpointer user_data)
   client_forget (c);
   client_clear_queue (c);
   g_signal_handlers_disconnect_by_data (conn, c);
+  gw_jsonrpc_set_data (rpc, CLIENT_KEY, NULL, NULL);
   /* frees c (the session's send data) */
   gw_jsonrpc_close (rpc);
   gw_jsonrpc_unref (rpc);
@@ -508,6 +510,11 @@ handle_filter (GwRpcCall * call, JsonNode * params, gpointer user_data)
   guint mask, i, n;
   gchar **keys;
 
+  if (c == NULL) {
+    gw_rpc_call_return_error (call,
+        cg_error_new (CG_CODE_OPERATION_CANCELLED, NULL));
+    return;
+  }
   if (!parse_filter (params, &mask, &camera, &error)) {
     gw_rpc_call_return_error (call, error);
     return;
@@ -660,7 +667,7 @@ gw_ws_server_free (GwWsServer * ws)
     Client *c = ws->clients->data;
 
     client_forget (c);
-    client_abort (c, SOUP_WEBSOCKET_CLOSE_GOING_AWAY);
+    client_abort (c, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, FALSE);
   }
   gw_rpc_registry_unref (ws->registry);
   g_object_unref (ws->server);

@@ -431,22 +431,46 @@ policy_closed (gpointer data)
 }
 
 /* A raw client (GSocketClient, hand-made frames: libsoup's client always
- * reads) that sends requests and never reads the answers: once its queue
- * holds twice queue_max responses it is closed (policy), and the queue
- * never grew past that. */
+ * reads): connected and upgraded, nothing read yet. */
+static GSocketConnection *
+raw_connect (Fixture * f)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSocketClient) sc = g_socket_client_new ();
+  g_autoptr (GUri) uri = g_uri_parse (f->url, G_URI_FLAGS_NONE, NULL);
+  guint before = gw_ws_server_get_n_clients (f->ws);
+  GSocketConnection *conn;
+  gchar *handshake;
+  gpointer args[2];
+
+  conn = g_socket_client_connect_to_host (sc, "127.0.0.1",
+      g_uri_get_port (uri), NULL, &error);
+  g_assert_no_error (error);
+  handshake = g_strdup_printf ("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+      "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+      "Sec-WebSocket-Version: 13\r\n\r\n", g_uri_get_port (uri));
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream
+          (G_IO_STREAM (conn)), handshake, strlen (handshake), NULL, NULL,
+          &error));
+  g_free (handshake);
+  args[0] = f->ws;
+  args[1] = GUINT_TO_POINTER (before + 1);
+  wait_for (n_clients_is, args, NULL);
+  return conn;
+}
+
+/* A raw client that sends requests and never reads the answers: once its
+ * queue holds twice queue_max responses it is closed (policy), and the
+ * queue never grew past that. */
 static void
 test_responses_not_read (void)
 {
   Fixture f = { 0 };
   g_autoptr (GError) error = NULL;
-  g_autoptr (GSocketClient) sc = g_socket_client_new ();
   g_autoptr (GSocketConnection) conn = NULL;
-  g_autoptr (GUri) uri = NULL;
-  GOutputStream *out;
   GByteArray *frames = g_byte_array_new ();
   GwWsLimits limits;
-  gpointer args[2];
-  gchar *handshake;
   guint i;
   static const gchar request[] =
       "{\"jsonrpc\":\"2.0\",\"method\":\"big\",\"id\":1}";
@@ -456,21 +480,7 @@ test_responses_not_read (void)
   limits.queue_max = 8;
   limits.send_buffer = 16 * 1024;
   fixture_start (&f, &limits, FALSE);
-  uri = g_uri_parse (f.url, G_URI_FLAGS_NONE, NULL);
-  conn = g_socket_client_connect_to_host (sc, "127.0.0.1",
-      g_uri_get_port (uri), NULL, &error);
-  g_assert_no_error (error);
-  out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
-  handshake = g_strdup_printf ("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
-      "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-      "Sec-WebSocket-Version: 13\r\n\r\n", g_uri_get_port (uri));
-  g_assert_true (g_output_stream_write_all (out, handshake,
-          strlen (handshake), NULL, NULL, &error));
-  g_free (handshake);
-  args[0] = f.ws;
-  args[1] = GUINT_TO_POINTER (1);
-  wait_for (n_clients_is, args, NULL);
+  conn = raw_connect (&f);
 
   /* 200 small requests (masked with a zero key), 800 KiB of answers */
   for (i = 0; i < 200; i++) {
@@ -478,14 +488,90 @@ test_responses_not_read (void)
     g_byte_array_append (frames, (const guint8 *) request,
         sizeof (request) - 1);
   }
-  g_assert_true (g_output_stream_write_all (out, frames->data, frames->len,
-          NULL, NULL, &error));
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream
+          (G_IO_STREAM (conn)), frames->data, frames->len, NULL, NULL, &error));
   g_byte_array_unref (frames);
   wait_for (policy_closed, f.ws, NULL);
   g_assert_cmpuint (gw_ws_server_get_policy_closes (f.ws), ==, 1);
   g_assert_cmpuint (gw_ws_server_get_n_clients (f.ws), ==, 0);
   g_assert_cmpuint (gw_ws_server_get_queue_high_water (f.ws), <=,
       2 * limits.queue_max);
+  fixture_stop (&f);
+}
+
+typedef struct
+{
+  GSocket *socket;
+  GByteArray *bytes;
+} RawRead;
+
+/* Reads what has arrived; done once a ping frame (0x89) follows the HTTP
+ * response. */
+static gboolean
+got_ping (gpointer data)
+{
+  RawRead *r = data;
+  guint8 buf[4096];
+  gssize n;
+  const gchar *end;
+
+  n = g_socket_receive_with_blocking (r->socket, (gchar *) buf, sizeof (buf),
+      FALSE, NULL, NULL);
+  if (n > 0)
+    g_byte_array_append (r->bytes, buf, n);
+  end = g_strstr_len ((const gchar *) r->bytes->data, r->bytes->len,
+      "\r\n\r\n");
+  return end && end + 4 < (const gchar *) r->bytes->data + r->bytes->len &&
+      (guint8) end[4] == 0x89;
+}
+
+static gboolean
+wake_up (GSocket * socket, GIOCondition condition, gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* The server pings an idle client (keepalive 1 s). */
+static void
+test_keepalive (void)
+{
+  Fixture f = { 0 };
+  g_autoptr (GSocketConnection) conn = NULL;
+  GwWsLimits limits;
+  GSource *readable;
+  RawRead r;
+
+  gw_ws_limits_init (&limits);
+  limits.keepalive_seconds = 1;
+  fixture_start (&f, &limits, FALSE);
+  conn = raw_connect (&f);
+  r.socket = g_socket_connection_get_socket (conn);
+  r.bytes = g_byte_array_new ();
+  /* wakes the loop up when bytes arrive; got_ping reads them */
+  readable = g_socket_create_source (r.socket, G_IO_IN, NULL);
+  g_source_set_callback (readable, G_SOURCE_FUNC (wake_up), NULL, NULL);
+  g_source_attach (readable, NULL);
+  wait_for (got_ping, &r, NULL);
+  g_source_destroy (readable);
+  g_source_unref (readable);
+  g_assert_true (g_str_has_prefix ((const gchar *) r.bytes->data,
+          "HTTP/1.1 101"));
+  g_byte_array_unref (r.bytes);
+  fixture_stop (&f);
+}
+
+/* Freeing the endpoint closes its clients with 1001 (going away). */
+static void
+test_server_free (void)
+{
+  Fixture f = { 0 };
+  Client *c = start_one (&f, NULL, FALSE);
+
+  gw_ws_server_free (f.ws);
+  f.ws = NULL;
+  wait_for (client_closed, c, NULL);
+  g_assert_cmpuint (c->close_code, ==, SOUP_WEBSOCKET_CLOSE_GOING_AWAY);
+  client_free (c);
   fixture_stop (&f);
 }
 
@@ -792,6 +878,8 @@ main (int argc, char **argv)
   g_test_add_func ("/gw-ws/payload-limit", test_payload_limit);
   g_test_add_func ("/gw-ws/too-many-connections", test_too_many_connections);
   g_test_add_func ("/gw-ws/responses-not-read", test_responses_not_read);
+  g_test_add_func ("/gw-ws/keepalive", test_keepalive);
+  g_test_add_func ("/gw-ws/server-free", test_server_free);
   g_test_add_func ("/gw-ws/subscribe-filter", test_subscribe_filter);
   g_test_add_func ("/gw-ws/fan-out-drop", test_fan_out_drop);
   g_test_add_func ("/gw-ws/fan-out-close", test_fan_out_close);
