@@ -344,6 +344,18 @@ on_closed (SoupWebsocketConnection * conn, gpointer user_data)
   gw_jsonrpc_unref (rpc);
 }
 
+/* Either side began the close handshake: nothing more can be sent, and
+ * the connection no longer counts. */
+static void
+on_closing (SoupWebsocketConnection * conn, gpointer user_data)
+{
+  Client *c = user_data;
+
+  c->gone = TRUE;
+  client_forget (c);
+  client_clear_queue (c);
+}
+
 static void
 on_message (SoupWebsocketConnection * conn, gint type, GBytes * message,
     gpointer user_data)
@@ -404,6 +416,7 @@ on_connection (SoupServer * server, SoupServerMessage * msg,
   c->rpc = gw_jsonrpc_new (ws->registry, client_send_response, c,
       (GDestroyNotify) client_free);
   gw_jsonrpc_set_data (c->rpc, CLIENT_KEY, c, NULL);
+  g_signal_connect (conn, "closing", G_CALLBACK (on_closing), c);
   g_signal_connect (conn, "closed", G_CALLBACK (on_closed), c);
 
   if (ws->limits.max_clients && ws->n_clients >= ws->limits.max_clients) {

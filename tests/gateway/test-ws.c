@@ -857,6 +857,102 @@ test_fan_out_close (void)
   g_main_context_unref (stuck_context);
 }
 
+/* One masked (zero key) frame from a raw client; @len < 126. */
+static void
+raw_send (GSocketConnection * conn, guint8 opcode, const gchar * payload,
+    gsize len)
+{
+  const guint8 header[] = { 0x80 | opcode, 0x80 | len, 0, 0, 0, 0 };
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+
+  g_assert_true (g_output_stream_write_all (out, header, sizeof (header),
+          NULL, NULL, NULL));
+  g_assert_true (g_output_stream_write_all (out, payload, len, NULL, NULL,
+          NULL));
+}
+
+typedef struct
+{
+  Fixture *f;
+  gint64 seq;
+} OfferWait;
+
+static gboolean
+offer_reaches_one (gpointer data)
+{
+  OfferWait *w = data;
+
+  return offer (w->f, GW_WS_TOPIC_ERRORS, "door", w->seq++, PADDING) == 1;
+}
+
+/* Reads what has arrived; done at the end of the stream. */
+static gboolean
+raw_at_eof (gpointer data)
+{
+  RawRead *r = data;
+  g_autoptr (GError) error = NULL;
+  guint8 buf[16384];
+  gssize n;
+
+  n = g_socket_receive_with_blocking (r->socket, (gchar *) buf, sizeof (buf),
+      FALSE, NULL, &error);
+  if (n > 0)
+    g_byte_array_append (r->bytes, buf, n);
+  return n == 0 || (n < 0 && !g_error_matches (error, G_IO_ERROR,
+          G_IO_ERROR_WOULD_BLOCK));
+}
+
+/* A client with a full queue (its socket full too) closes the connection:
+ * from the close frame on it no longer counts and gets nothing, even
+ * before the server's close reply can reach it; then it reads to the
+ * end. */
+static void
+test_close_with_full_queue (void)
+{
+  Fixture f = { 0 };
+  g_autoptr (GSocketConnection) conn = NULL;
+  static const gchar subscribe[] =
+      "{\"jsonrpc\":\"2.0\",\"method\":\"subscribe\",\"id\":1}";
+  static const gchar close_payload[] = { 0x03, (gchar) 0xe8 };
+  GwWsLimits limits;
+  OfferWait w = { &f, 0 };
+  guint64 dropped;
+  GSource *readable;
+  RawRead r;
+  gpointer args[2];
+
+  gw_ws_limits_init (&limits);
+  limits.queue_max = 8;
+  limits.send_buffer = 16 * 1024;
+  fixture_start (&f, &limits, FALSE);
+  conn = raw_connect (&f);
+  raw_send (conn, 0x1, subscribe, sizeof (subscribe) - 1);
+  wait_for (offer_reaches_one, &w, NULL);
+  while (gw_ws_server_get_events_dropped (f.ws) == 0) {
+    g_assert_cmpint (w.seq, <, 20000);
+    offer_reaches_one (&w);
+    while (g_main_context_iteration (NULL, FALSE));
+  }
+  raw_send (conn, 0x8, close_payload, sizeof (close_payload));
+  args[0] = f.ws;
+  args[1] = GUINT_TO_POINTER (0);
+  wait_for (n_clients_is, args, NULL);
+  dropped = gw_ws_server_get_events_dropped (f.ws);
+  g_assert_cmpuint (offer (&f, GW_WS_TOPIC_ERRORS, "door", w.seq++, 0), ==, 0);
+  g_assert_cmpuint (gw_ws_server_get_events_dropped (f.ws), ==, dropped);
+
+  r.socket = g_socket_connection_get_socket (conn);
+  r.bytes = g_byte_array_new ();
+  readable = g_socket_create_source (r.socket, G_IO_IN, NULL);
+  g_source_set_callback (readable, G_SOURCE_FUNC (wake_up), NULL, NULL);
+  g_source_attach (readable, NULL);
+  wait_for (raw_at_eof, &r, NULL);
+  g_source_destroy (readable);
+  g_source_unref (readable);
+  g_byte_array_unref (r.bytes);
+  fixture_stop (&f);
+}
+
 static void
 drop_log (const gchar * domain, GLogLevelFlags level, const gchar * message,
     gpointer user_data)
@@ -883,5 +979,6 @@ main (int argc, char **argv)
   g_test_add_func ("/gw-ws/subscribe-filter", test_subscribe_filter);
   g_test_add_func ("/gw-ws/fan-out-drop", test_fan_out_drop);
   g_test_add_func ("/gw-ws/fan-out-close", test_fan_out_close);
+  g_test_add_func ("/gw-ws/close-with-full-queue", test_close_with_full_queue);
   return g_test_run ();
 }
