@@ -531,6 +531,23 @@ wake_up (GSocket * socket, GIOCondition condition, gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Iterates until @done, reading @conn as bytes arrive (a socket source
+ * wakes the loop up). */
+static void
+raw_wait (GSocketConnection * conn, RawRead * r, gboolean (*done) (gpointer))
+{
+  GSource *readable;
+
+  r->socket = g_socket_connection_get_socket (conn);
+  r->bytes = g_byte_array_new ();
+  readable = g_socket_create_source (r->socket, G_IO_IN, NULL);
+  g_source_set_callback (readable, G_SOURCE_FUNC (wake_up), NULL, NULL);
+  g_source_attach (readable, NULL);
+  wait_for (done, r, NULL);
+  g_source_destroy (readable);
+  g_source_unref (readable);
+}
+
 /* The server pings an idle client (keepalive 1 s). */
 static void
 test_keepalive (void)
@@ -538,22 +555,13 @@ test_keepalive (void)
   Fixture f = { 0 };
   g_autoptr (GSocketConnection) conn = NULL;
   GwWsLimits limits;
-  GSource *readable;
   RawRead r;
 
   gw_ws_limits_init (&limits);
   limits.keepalive_seconds = 1;
   fixture_start (&f, &limits, FALSE);
   conn = raw_connect (&f);
-  r.socket = g_socket_connection_get_socket (conn);
-  r.bytes = g_byte_array_new ();
-  /* wakes the loop up when bytes arrive; got_ping reads them */
-  readable = g_socket_create_source (r.socket, G_IO_IN, NULL);
-  g_source_set_callback (readable, G_SOURCE_FUNC (wake_up), NULL, NULL);
-  g_source_attach (readable, NULL);
-  wait_for (got_ping, &r, NULL);
-  g_source_destroy (readable);
-  g_source_unref (readable);
+  raw_wait (conn, &r, got_ping);
   g_assert_true (g_str_has_prefix ((const gchar *) r.bytes->data,
           "HTTP/1.1 101"));
   g_byte_array_unref (r.bytes);
@@ -917,7 +925,6 @@ test_close_with_full_queue (void)
   GwWsLimits limits;
   OfferWait w = { &f, 0 };
   guint64 dropped;
-  GSource *readable;
   RawRead r;
   gpointer args[2];
 
@@ -941,14 +948,7 @@ test_close_with_full_queue (void)
   g_assert_cmpuint (offer (&f, GW_WS_TOPIC_ERRORS, "door", w.seq++, 0), ==, 0);
   g_assert_cmpuint (gw_ws_server_get_events_dropped (f.ws), ==, dropped);
 
-  r.socket = g_socket_connection_get_socket (conn);
-  r.bytes = g_byte_array_new ();
-  readable = g_socket_create_source (r.socket, G_IO_IN, NULL);
-  g_source_set_callback (readable, G_SOURCE_FUNC (wake_up), NULL, NULL);
-  g_source_attach (readable, NULL);
-  wait_for (raw_at_eof, &r, NULL);
-  g_source_destroy (readable);
-  g_source_unref (readable);
+  raw_wait (conn, &r, raw_at_eof);
   g_byte_array_unref (r.bytes);
   fixture_stop (&f);
 }
