@@ -230,7 +230,7 @@ set_failure (GwEventStore * store, CgError * e)
     cg_error_unref (e);
     return;
   }
-  g_warning ("event store %s: %s (%s)", store->path,
+  g_message ("event store %s: %s (%s)", store->path,
       cg_error_get_code_name (e), cg_error_get_message (e));
   r = g_new0 (Report, 1);
   r->store = store_ref (store);
@@ -733,9 +733,13 @@ query_thread (GTask * task, gpointer source, gpointer task_data,
   g_mutex_lock (&store->read_lock);
   if (store->rdb)
     rc = run_query (store, q, out);
-  if (rc != SQLITE_OK)
+  if (rc != SQLITE_OK && store->rdb)
     e = storage_error (store, store->rdb, rc);
   g_mutex_unlock (&store->read_lock);
+  if (rc != SQLITE_OK && e == NULL)
+    e = gw_event_store_get_error (store);
+  if (rc != SQLITE_OK && e == NULL)
+    e = cg_error_new (CG_CODE_STORAGE_IO, NULL);
 
   if (rc != SQLITE_OK) {
     g_ptr_array_unref (out);
