@@ -218,6 +218,7 @@ static void
 set_failure (GwEventStore * store, CgError * e)
 {
   gboolean report;
+  GSource *source;
   Report *r;
 
   g_mutex_lock (&store->lock);
@@ -235,7 +236,11 @@ set_failure (GwEventStore * store, CgError * e)
   r = g_new0 (Report, 1);
   r->store = store_ref (store);
   r->error = e;
-  g_main_context_invoke (store->context, report_on_context, r);
+  /* always later, never from inside gw_event_store_new() */
+  source = g_idle_source_new ();
+  g_source_set_callback (source, report_on_context, r, NULL);
+  g_source_attach (source, store->context);
+  g_source_unref (source);
 }
 
 static void
