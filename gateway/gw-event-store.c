@@ -39,14 +39,13 @@
 
 #include <errno.h>
 #include <string.h>
-#include <sqlite3.h>
 
-#include "gw-event-store.h"
+#include "gw-event-store-private.h"
 
 #define DEFAULT_BATCH_INTERVAL_MS 75
 #define DEFAULT_BATCH_SIZE 512
-#define DEFAULT_QUERY_LIMIT 100
-#define DB_NAME "events.db"
+/* retention runs at least this often, even without events */
+#define RETENTION_PERIOD_US (60 * G_USEC_PER_SEC)
 
 typedef enum
 {
@@ -62,38 +61,6 @@ typedef struct
   GTask *task;
 } Item;
 
-struct _GwEventStore
-{
-  gint ref_count;
-  gchar *path;
-  GwEventStoreConfig config;
-  GMainContext *context;
-  GwEventStoreErrorFunc error_func;
-  gpointer error_data;
-
-  /* writer thread only */
-  sqlite3 *wdb;
-  sqlite3_stmt *insert;
-  sqlite3_stmt *set_last_id;
-  sqlite3_stmt *delete_old;
-  sqlite3_stmt *delete_over;
-  GThread *writer;
-  GAsyncQueue *queue;
-
-  /* query threads, under read_lock */
-  GMutex read_lock;
-  sqlite3 *rdb;
-  sqlite3_stmt *select;
-
-  /* under lock */
-  GMutex lock;
-  gint64 last_id;
-  gint64 last_written_id;
-  guint64 lost;
-  guint64 written;
-  CgError *error;
-  gboolean unavailable;
-};
 
 static const gchar schema[] =
     "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY,"
@@ -101,13 +68,6 @@ static const gchar schema[] =
     " severity TEXT NOT NULL, code TEXT, request_id TEXT, body TEXT NOT NULL);"
     "CREATE INDEX IF NOT EXISTS events_ts ON events (ts);"
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER);";
-
-static const gchar select_sql[] =
-    "SELECT id, ts, body FROM events WHERE (?1 IS NULL OR camera = ?1)"
-    " AND (?2 IS NULL OR severity = ?2) AND (?3 IS NULL OR code = ?3)"
-    " AND (?4 IS NULL OR kind = ?4) AND (?5 IS NULL OR ts >= ?5)"
-    " AND (?6 IS NULL OR ts < ?6) AND (?7 IS NULL OR id < ?7)"
-    " ORDER BY id DESC LIMIT ?8";
 
 /**
  * gw_event_store_config_init:
@@ -124,26 +84,15 @@ gw_event_store_config_init (GwEventStoreConfig * config)
   config->batch_size = DEFAULT_BATCH_SIZE;
 }
 
-/**
- * gw_event_query_init:
- * @query: a query to fill: no filter, the newest 100 events
- */
-void
-gw_event_query_init (GwEventQuery * query)
-{
-  memset (query, 0, sizeof (*query));
-  query->limit = DEFAULT_QUERY_LIMIT;
-}
-
-static GwEventStore *
-store_ref (GwEventStore * store)
+GwEventStore *
+gw_event_store_ref_internal (GwEventStore * store)
 {
   g_atomic_int_inc (&store->ref_count);
   return store;
 }
 
-static void
-store_unref (GwEventStore * store)
+void
+gw_event_store_unref_internal (GwEventStore * store)
 {
   if (!g_atomic_int_dec_and_test (&store->ref_count))
     return;
@@ -172,8 +121,8 @@ storage_code (sqlite3 * db, int rc)
   return CG_CODE_STORAGE_IO;
 }
 
-static CgError *
-storage_error (GwEventStore * store, sqlite3 * db, int rc)
+CgError *
+gw_event_store_storage_error (GwEventStore * store, sqlite3 * db, int rc)
 {
   CgError *e = cg_error_new (storage_code (db, rc), NULL);
   int sys = db ? sqlite3_system_errno (db) : 0;
@@ -207,7 +156,7 @@ report_on_context (gpointer data)
   if (func)
     func (r->store, r->error, r->store->error_data);
   cg_error_unref (r->error);
-  store_unref (r->store);
+  gw_event_store_unref_internal (r->store);
   g_free (r);
   return G_SOURCE_REMOVE;
 }
@@ -234,7 +183,7 @@ set_failure (GwEventStore * store, CgError * e)
   g_message ("event store %s: %s (%s)", store->path,
       cg_error_get_code_name (e), cg_error_get_message (e));
   r = g_new0 (Report, 1);
-  r->store = store_ref (store);
+  r->store = gw_event_store_ref_internal (store);
   r->error = e;
   /* always later, never from inside gw_event_store_new() */
   source = g_idle_source_new ();
@@ -253,8 +202,8 @@ clear_failure (GwEventStore * store)
   g_mutex_unlock (&store->lock);
 }
 
-static int
-prepare (sqlite3 * db, const gchar * sql, sqlite3_stmt ** stmt)
+int
+gw_event_store_prepare (sqlite3 * db, const gchar * sql, sqlite3_stmt ** stmt)
 {
   return sqlite3_prepare_v3 (db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt,
       NULL);
@@ -266,8 +215,8 @@ query_int (sqlite3 * db, const gchar * sql)
   sqlite3_stmt *stmt = NULL;
   gint64 v = 0;
 
-  if (prepare (db, sql, &stmt) == SQLITE_OK && sqlite3_step (stmt) ==
-      SQLITE_ROW)
+  if (gw_event_store_prepare (db, sql, &stmt) == SQLITE_OK
+      && sqlite3_step (stmt) == SQLITE_ROW)
     v = sqlite3_column_int64 (stmt, 0);
   sqlite3_finalize (stmt);
   return v;
@@ -289,17 +238,19 @@ open_writer (GwEventStore * store)
   if (rc == SQLITE_OK)
     rc = sqlite3_exec (store->wdb, schema, NULL, NULL, NULL);
   if (rc == SQLITE_OK)
-    rc = prepare (store->wdb, "INSERT INTO events (id, ts, camera, kind,"
+    rc = gw_event_store_prepare (store->wdb,
+        "INSERT INTO events (id, ts, camera, kind,"
         " severity, code, request_id, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         &store->insert);
   if (rc == SQLITE_OK)
-    rc = prepare (store->wdb, "INSERT OR REPLACE INTO meta (key, value)"
-        " VALUES ('last-id', ?)", &store->set_last_id);
+    rc = gw_event_store_prepare (store->wdb,
+        "INSERT OR REPLACE INTO meta (key, value)" " VALUES ('last-id', ?)",
+        &store->set_last_id);
   if (rc == SQLITE_OK)
-    rc = prepare (store->wdb, "DELETE FROM events WHERE ts < ?",
+    rc = gw_event_store_prepare (store->wdb, "DELETE FROM events WHERE ts < ?",
         &store->delete_old);
   if (rc == SQLITE_OK)
-    rc = prepare (store->wdb, "DELETE FROM events WHERE id <= ?",
+    rc = gw_event_store_prepare (store->wdb, "DELETE FROM events WHERE id <= ?",
         &store->delete_over);
   if (rc == SQLITE_OK) {
     store->last_id = MAX (query_int (store->wdb,
@@ -307,17 +258,6 @@ open_writer (GwEventStore * store)
         query_int (store->wdb, "SELECT max(id) FROM events"));
     store->last_written_id = store->last_id;
   }
-  return rc;
-}
-
-static int
-open_reader (GwEventStore * store)
-{
-  int rc = sqlite3_open_v2 (store->path, &store->rdb, SQLITE_OPEN_READONLY |
-      SQLITE_OPEN_NOMUTEX, NULL);
-
-  if (rc == SQLITE_OK)
-    rc = prepare (store->rdb, select_sql, &store->select);
   return rc;
 }
 
@@ -351,7 +291,7 @@ gw_event_store_new (const gchar * data_dir, const GwEventStoreConfig * config,
   g_return_val_if_fail (data_dir != NULL, NULL);
 
   store->ref_count = 1;
-  store->path = g_build_filename (data_dir, DB_NAME, NULL);
+  store->path = g_build_filename (data_dir, GW_EVENT_STORE_DB_NAME, NULL);
   if (config)
     store->config = *config;
   else
@@ -369,10 +309,10 @@ gw_event_store_new (const gchar * data_dir, const GwEventStoreConfig * config,
 
   rc = open_writer (store);
   if (rc == SQLITE_OK)
-    rc = open_reader (store);
+    rc = gw_event_store_open_reader (store);
   if (rc != SQLITE_OK) {
     store->unavailable = TRUE;
-    set_failure (store, storage_error (store, store->wdb, rc));
+    set_failure (store, gw_event_store_storage_error (store, store->wdb, rc));
   }
   store->writer = g_thread_new ("gw-event-store", writer_thread, store);
   return store;
@@ -544,7 +484,7 @@ write_batch (GwEventStore * store, GPtrArray * events)
   store->lost += lost;
   g_mutex_unlock (&store->lock);
   if (lost > 0) {
-    CgError *e = storage_error (store, store->wdb, first_rc);
+    CgError *e = gw_event_store_storage_error (store, store->wdb, first_rc);
 
     gst_structure_set (cg_error_get_details_writable (e),
         "lost", G_TYPE_UINT64, gw_event_store_get_lost (store), NULL);
@@ -570,13 +510,14 @@ apply_retention (GwEventStore * store)
     step_int (store->delete_over, store->last_written_id - c->max_count);
 }
 
-/* Pops the next batch: waits for a first item, then collects until the
- * batch is full, its interval is over, or a marker arrives. Returns the
- * marker, if any. */
+/* Pops the next batch: waits for a first item (at most a retention
+ * period, so that retention by age also runs while nothing happens), then
+ * collects until the batch is full, its interval is over, or a marker
+ * arrives. Returns the marker, if any. */
 static Item *
 collect_batch (GwEventStore * store, GPtrArray * events)
 {
-  Item *item = g_async_queue_pop (store->queue);
+  Item *item = g_async_queue_timeout_pop (store->queue, RETENTION_PERIOD_US);
   gint64 deadline = g_get_monotonic_time () +
       store->config.batch_interval_ms * G_TIME_SPAN_MILLISECOND;
 
@@ -645,176 +586,20 @@ gw_event_store_close (GwEventStore * store)
   sqlite3_finalize (store->delete_old);
   sqlite3_finalize (store->delete_over);
   sqlite3_close (store->wdb);
-  g_mutex_lock (&store->read_lock);
-  sqlite3_finalize (store->select);
-  sqlite3_close (store->rdb);
-  store->rdb = NULL;
-  g_mutex_unlock (&store->read_lock);
-  store_unref (store);
+  gw_event_store_close_reader (store);
+  gw_event_store_unref_internal (store);
 }
 
-typedef struct
+/* One counter, read under the store's lock. */
+static gint64
+read_locked (GwEventStore * store, const gint64 * field)
 {
-  gchar *camera_id;
-  gchar *severity;
-  gchar *code;
-  gchar *kind;
-  gint64 since_us;
-  gint64 until_us;
-  gint64 before_id;
-  guint limit;
-  gint64 next_cursor;
-} QueryData;
+  gint64 v;
 
-static void
-query_data_free (QueryData * q)
-{
-  g_free (q->camera_id);
-  g_free (q->severity);
-  g_free (q->code);
-  g_free (q->kind);
-  g_free (q);
-}
-
-static void
-bind_text_or_null (sqlite3_stmt * s, int i, const gchar * v)
-{
-  if (v)
-    sqlite3_bind_text (s, i, v, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (s, i);
-}
-
-static void
-bind_int_or_null (sqlite3_stmt * s, int i, gint64 v)
-{
-  if (v > 0)
-    sqlite3_bind_int64 (s, i, v);
-  else
-    sqlite3_bind_null (s, i);
-}
-
-/* Under read_lock. */
-static int
-run_query (GwEventStore * store, QueryData * q, GPtrArray * out)
-{
-  sqlite3_stmt *s = store->select;
-  int rc;
-
-  bind_text_or_null (s, 1, q->camera_id);
-  bind_text_or_null (s, 2, q->severity);
-  bind_text_or_null (s, 3, q->code);
-  bind_text_or_null (s, 4, q->kind);
-  bind_int_or_null (s, 5, q->since_us);
-  bind_int_or_null (s, 6, q->until_us);
-  bind_int_or_null (s, 7, q->before_id);
-  sqlite3_bind_int64 (s, 8, q->limit);
-  while ((rc = sqlite3_step (s)) == SQLITE_ROW) {
-    gint64 id = sqlite3_column_int64 (s, 0);
-    GwEvent *ev = gw_event_new_from_json (id,
-        (const gchar *) sqlite3_column_text (s, 2), NULL);
-
-    if (ev == NULL)
-      continue;
-    gw_event_set_timestamp (ev, sqlite3_column_int64 (s, 1));
-    g_ptr_array_add (out, ev);
-  }
-  sqlite3_reset (s);
-  sqlite3_clear_bindings (s);
-  return rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
-static void
-query_thread (GTask * task, gpointer source, gpointer task_data,
-    GCancellable * cancellable)
-{
-  GwEventStore *store = g_task_get_task_data (task);
-  QueryData *q = g_object_get_data (G_OBJECT (task), "query");
-  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify)
-      gw_event_unref);
-  int rc = SQLITE_MISUSE;
-  CgError *e = NULL;
-
-  g_mutex_lock (&store->read_lock);
-  if (store->rdb)
-    rc = run_query (store, q, out);
-  if (rc != SQLITE_OK && store->rdb)
-    e = storage_error (store, store->rdb, rc);
-  g_mutex_unlock (&store->read_lock);
-  if (rc != SQLITE_OK && e == NULL)
-    e = gw_event_store_get_error (store);
-  if (rc != SQLITE_OK && e == NULL)
-    e = cg_error_new (CG_CODE_STORAGE_IO, NULL);
-
-  if (rc != SQLITE_OK) {
-    g_ptr_array_unref (out);
-    g_task_return_new_error (task, CG_CODE_ERROR, cg_error_get_code (e),
-        "%s", cg_error_get_message (e));
-    cg_error_unref (e);
-    return;
-  }
-  if (out->len == q->limit && out->len > 0)
-    q->next_cursor = gw_event_get_id (g_ptr_array_index (out, out->len - 1));
-  g_task_return_pointer (task, out, (GDestroyNotify) g_ptr_array_unref);
-}
-
-/**
- * gw_event_store_query_async:
- * @store: the store
- * @query: the filters, cursor and page size (copied)
- * @cancellable: (nullable): a #GCancellable
- * @callback: called on the caller's thread-default main context
- * @user_data: data for @callback
- *
- * Reads a page of events, newest first, on a worker thread.
- */
-void
-gw_event_store_query_async (GwEventStore * store, const GwEventQuery * query,
-    GCancellable * cancellable, GAsyncReadyCallback callback,
-    gpointer user_data)
-{
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-  QueryData *q = g_new0 (QueryData, 1);
-
-  q->camera_id = g_strdup (query->camera_id);
-  q->severity = g_strdup (query->severity);
-  q->code = g_strdup (query->code);
-  q->kind = g_strdup (query->kind);
-  q->since_us = query->since_us;
-  q->until_us = query->until_us;
-  q->before_id = query->before_id;
-  q->limit = query->limit == 0 ? DEFAULT_QUERY_LIMIT :
-      MIN (query->limit, GW_EVENT_QUERY_MAX_LIMIT);
-  g_task_set_source_tag (task, gw_event_store_query_async);
-  g_task_set_task_data (task, store_ref (store), (GDestroyNotify) store_unref);
-  g_object_set_data_full (G_OBJECT (task), "query", q,
-      (GDestroyNotify) query_data_free);
-  g_task_run_in_thread (task, query_thread);
-  g_object_unref (task);
-}
-
-/**
- * gw_event_store_query_finish:
- * @store: the store
- * @result: the result
- * @next_cursor: (out) (optional): the `before_id` of the next page, 0 when
- *   this page is the last
- * @error: return location for a #CG_CODE_ERROR error (STORAGE_DENIED,
- *   STORAGE_FULL or STORAGE_IO)
- *
- * Returns: (transfer full) (element-type GwEvent): the events, newest
- *   first, or %NULL on error
- */
-GPtrArray *
-gw_event_store_query_finish (GwEventStore * store, GAsyncResult * result,
-    gint64 * next_cursor, GError ** error)
-{
-  QueryData *q = g_object_get_data (G_OBJECT (result), "query");
-  GPtrArray *out = g_task_propagate_pointer (G_TASK (result), error);
-
-  if (next_cursor)
-    *next_cursor = out ? q->next_cursor : 0;
-  return out;
+  g_mutex_lock (&store->lock);
+  v = *field;
+  g_mutex_unlock (&store->lock);
+  return v;
 }
 
 /**
@@ -844,12 +629,7 @@ gw_event_store_get_error (GwEventStore * store)
 guint64
 gw_event_store_get_lost (GwEventStore * store)
 {
-  guint64 v;
-
-  g_mutex_lock (&store->lock);
-  v = store->lost;
-  g_mutex_unlock (&store->lock);
-  return v;
+  return read_locked (store, &store->lost);
 }
 
 /**
@@ -861,12 +641,7 @@ gw_event_store_get_lost (GwEventStore * store)
 guint64
 gw_event_store_get_written (GwEventStore * store)
 {
-  guint64 v;
-
-  g_mutex_lock (&store->lock);
-  v = store->written;
-  g_mutex_unlock (&store->lock);
-  return v;
+  return read_locked (store, &store->written);
 }
 
 /**
@@ -879,10 +654,5 @@ gw_event_store_get_written (GwEventStore * store)
 gint64
 gw_event_store_get_last_id (GwEventStore * store)
 {
-  gint64 v;
-
-  g_mutex_lock (&store->lock);
-  v = store->last_id;
-  g_mutex_unlock (&store->lock);
-  return v;
+  return read_locked (store, &store->last_id);
 }

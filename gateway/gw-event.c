@@ -195,38 +195,23 @@ gw_event_new_from_error (const CgError * error)
       CG_SEVERITY_WARNING ? GW_EVENT_KIND_WARNING : GW_EVENT_KIND_ERROR, error);
 }
 
-/* The scalar fields of @s as JSON members of @details (no nested
- * structures, no secrets: callers pass element facts only). */
-static void
-add_scalar_fields (JsonObject * details, const GstStructure * s)
+/* @facts as a `details` object, rendered by libcamguard's one details
+ * renderer (values typed, strings redacted, secret-looking fields masked):
+ * the carrier error's code is never shown, only its details. */
+static JsonObject *
+details_from_structure (const GstStructure * facts)
 {
-  guint i, n = gst_structure_n_fields (s);
+  CgError *carrier = cg_error_new (CG_CODE_INTERNAL_ERROR, NULL);
+  JsonNode *node;
+  JsonObject *o;
 
-  for (i = 0; i < n; i++) {
-    const gchar *name = gst_structure_nth_field_name (s, i);
-    const GValue *v = gst_structure_get_value (s, name);
-    GValue d = G_VALUE_INIT;
-
-    if (G_VALUE_HOLDS_STRING (v)) {
-      gchar *r = cg_redact (g_value_get_string (v));
-
-      json_object_set_string_member (details, name, r);
-      g_free (r);
-    } else if (G_VALUE_HOLDS_BOOLEAN (v)) {
-      json_object_set_boolean_member (details, name, g_value_get_boolean (v));
-    } else if (G_VALUE_HOLDS_DOUBLE (v) || G_VALUE_HOLDS_FLOAT (v)) {
-      g_value_init (&d, G_TYPE_DOUBLE);
-      g_value_transform (v, &d);
-      json_object_set_double_member (details, name, g_value_get_double (&d));
-    } else if (g_value_type_transformable (G_VALUE_TYPE (v), G_TYPE_INT64)
-        && G_TYPE_IS_FUNDAMENTAL (G_VALUE_TYPE (v))) {
-      g_value_init (&d, G_TYPE_INT64);
-      g_value_transform (v, &d);
-      json_object_set_int_member (details, name, g_value_get_int64 (&d));
-    }
-    if (G_IS_VALUE (&d))
-      g_value_unset (&d);
-  }
+  if (facts)
+    cg_error_set_details (carrier, facts);
+  node = cg_error_details_to_json_node (carrier);
+  o = json_node_dup_object (node);
+  json_node_unref (node);
+  cg_error_unref (carrier);
+  return o;
 }
 
 /* An event without a cause: the same members as cg_error_to_event_node()
@@ -236,11 +221,9 @@ event_new_plain (GwEventKind kind, const gchar * message,
     const gchar * camera_id, const GstStructure * facts)
 {
   JsonObject *body = json_object_new ();
-  JsonObject *details = json_object_new ();
+  JsonObject *details = details_from_structure (facts);
   gint64 now = g_get_real_time ();
 
-  if (facts)
-    add_scalar_fields (details, facts);
   json_object_set_string_member (body, "type", kind_names[kind]);
   json_object_set_string_member (body, "message", message);
   json_object_set_object_member (body, "details", details);
@@ -326,8 +309,8 @@ event_from_quality (GstMessage * message, const gchar * camera_id)
     return ev;
   }
   ev = event_new_plain (GW_EVENT_KIND_QUALITY,
-      "Stream quality is back at its best step", camera_id, NULL);
-  add_scalar_fields (event_details (ev), gst_message_get_structure (message));
+      "Stream quality is back at its best step", camera_id,
+      gst_message_get_structure (message));
   json_object_remove_member (event_details (ev), "code");
   json_object_remove_member (event_details (ev), "severity");
   json_object_remove_member (event_details (ev), "message");

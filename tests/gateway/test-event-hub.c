@@ -1,13 +1,9 @@
-/* camguard-gateway - tests for events and the event hub
+/* camguard-gateway - tests for the event hub
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
-#include <glib/gstdio.h>
-
 #include "gw-event-hub.h"
-
-/* A bounded wait that only detects a hang. */
-#define WAIT_US (30 * G_USEC_PER_SEC)
+#include "gw-test-events.h"
 
 #define N_FAST 3
 #define N_EVENTS 100
@@ -60,364 +56,6 @@ sink_deliver (GwEventSubscription * sub, GwEvent * event, guint64 dropped,
   g_array_append_val (s->order, what);
   s->hold = FALSE;
   return go_on;
-}
-
-typedef gboolean (*Cond) (gpointer data);
-
-static void
-iterate_until (Cond cond, gpointer data)
-{
-  gint64 end = g_get_monotonic_time () + WAIT_US;
-
-  while (!cond (data) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (cond (data));
-}
-
-/* Iterates until nothing is pending (bounded). */
-static void
-drain (void)
-{
-  gint64 end = g_get_monotonic_time () + WAIT_US;
-
-  while (g_main_context_pending (NULL) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-  g_assert_false (g_main_context_pending (NULL));
-}
-
-static CgError *
-error_for (CgCode code, const gchar * camera)
-{
-  CgError *e = cg_error_new (code, NULL);
-
-  cg_error_set_camera_id (e, camera);
-  cg_error_set_gst_domain (e, "gst-resource-error-quark");
-  cg_error_set_gst_code (e, "open-read");
-  cg_error_set_source_path (e, "/GstPipeline:door/GstRTSPSrc:src");
-  cg_error_set_factory (e, "rtspsrc");
-  cg_error_set_correlation_id (e, "req-42");
-  gst_structure_set (cg_error_get_details_writable (e),
-      "rtsp-status-code", G_TYPE_UINT, 503, NULL);
-  return e;
-}
-
-/* camguard-retry as retrysrc posts it. */
-static GstMessage *
-retry_message (const gchar * what, const CgError * cause)
-{
-  GstStructure *s = gst_structure_new ("camguard-retry", "event",
-      G_TYPE_STRING, what, "attempt", G_TYPE_UINT, 3, NULL);
-
-  if (g_str_equal (what, "retrying"))
-    gst_structure_set (s, "next-delay", G_TYPE_UINT64, 2 * GST_SECOND, NULL);
-  if (g_str_equal (what, "recovered"))
-    gst_structure_set (s, "outage", G_TYPE_UINT64, 1500 * GST_MSECOND, NULL);
-  if (cause) {
-    GstStructure *es = cg_error_to_structure (cause);
-
-    gst_structure_set (s, "code", G_TYPE_STRING,
-        cg_error_get_code_name (cause), "error", GST_TYPE_STRUCTURE, es, NULL);
-    gst_structure_free (es);
-  }
-  return gst_message_new_element (NULL, s);
-}
-
-/* Every member of @want is in @got with an equal value, except @except. */
-static void
-assert_superset (JsonObject * got, JsonObject * want, const gchar * except)
-{
-  GList *members = json_object_get_members (want), *l;
-
-  for (l = members; l; l = l->next) {
-    const gchar *name = l->data;
-
-    if (g_strcmp0 (name, except) == 0)
-      continue;
-    g_assert_true (json_object_has_member (got, name));
-    if (!json_node_equal (json_object_get_member (got, name),
-            json_object_get_member (want, name)))
-      g_error ("member %s differs", name);
-  }
-  g_list_free (members);
-}
-
-static JsonObject *
-event_object (GwEvent * ev)
-{
-  JsonNode *node = gw_event_to_json_node (ev);
-  JsonObject *o = json_object_ref (json_node_get_object (node));
-
-  json_node_unref (node);
-  return o;
-}
-
-/* The seed-002 shape: exactly cg_error_to_event_node() plus id, kind and
- * requestId. */
-static void
-test_shape_from_error (void)
-{
-  CgError *e = error_for (CG_CODE_CAMERA_UNREACHABLE, "door");
-  JsonNode *want = cg_error_to_event_node (e);
-  GwEvent *ev = gw_event_new_from_error (e);
-  JsonObject *got, *w = json_node_get_object (want);
-
-  gw_event_set_id (ev, 7);
-  got = event_object (ev);
-  assert_superset (got, w, NULL);
-  g_assert_cmpuint (json_object_get_size (got), ==,
-      json_object_get_size (w) + 3);
-  g_assert_cmpint (json_object_get_int_member (got, "id"), ==, 7);
-  g_assert_cmpstr (json_object_get_string_member (got, "kind"), ==, "error");
-  g_assert_cmpstr (json_object_get_string_member (got, "requestId"), ==,
-      "req-42");
-  g_assert_cmpstr (json_object_get_string_member (got, "type"), ==, "error");
-  g_assert_cmpstr (json_object_get_string_member (got, "code"), ==,
-      "CAMERA_UNREACHABLE");
-  g_assert_cmpstr (json_object_get_string_member (got, "cameraId"), ==, "door");
-  g_assert_cmpstr (gw_event_get_severity (ev), ==, "recoverable");
-  g_assert_cmpint (gw_event_get_timestamp (ev), ==, cg_error_get_timestamp (e));
-  json_object_unref (got);
-  json_node_unref (want);
-  gw_event_unref (ev);
-  cg_error_unref (e);
-
-  /* a warning-severity code is a warning */
-  e = error_for (CG_CODE_PROCESSING_SLOW, "desk");
-  ev = gw_event_new_from_error (e);
-  g_assert_cmpint (gw_event_get_kind (ev), ==, GW_EVENT_KIND_WARNING);
-  g_assert_cmpstr (gw_event_get_severity (ev), ==, "warning");
-  gw_event_unref (ev);
-  cg_error_unref (e);
-}
-
-static void
-test_shape_from_retry (void)
-{
-  static const struct
-  {
-    const gchar *what;
-    GwEventKind kind;
-    const gchar *fact;
-    gint64 value;
-  } cases[] = {
-    {"retrying", GW_EVENT_KIND_RETRY, "nextDelayMs", 2000},
-    {"circuit-open", GW_EVENT_KIND_RETRY, "attempt", 3},
-    {"recovered", GW_EVENT_KIND_RECOVERY, "outageMs", 1500},
-    {"gave-up", GW_EVENT_KIND_GIVE_UP, "attempt", 3},
-  };
-  CgError *e = error_for (CG_CODE_DEVICE_BUSY, NULL);
-  guint i;
-
-  for (i = 0; i < G_N_ELEMENTS (cases); i++) {
-    GstMessage *m = retry_message (cases[i].what, e);
-    GwEvent *ev = gw_event_new_from_element_message (m, "door");
-    /* the same cause, as the receiving side reads it, for this camera */
-    CgError *cause = cg_error_from_structure (gst_value_get_structure
-        (gst_structure_get_value (gst_message_get_structure (m), "error")));
-    JsonNode *want;
-    JsonObject *got, *details;
-
-    cg_error_set_camera_id (cause, "door");
-    want = cg_error_to_event_node (cause);
-    g_assert_nonnull (ev);
-    g_assert_cmpint (gw_event_get_kind (ev), ==, cases[i].kind);
-    got = event_object (ev);
-    assert_superset (got, json_node_get_object (want), "details");
-    details = json_object_get_object_member (got, "details");
-    assert_superset (details, json_object_get_object_member
-        (json_node_get_object (want), "details"), NULL);
-    g_assert_cmpstr (json_object_get_string_member (details, "retryEvent"),
-        ==, cases[i].what);
-    g_assert_cmpint (json_object_get_int_member (details, cases[i].fact), ==,
-        cases[i].value);
-    g_assert_cmpstr (json_object_get_string_member (got, "code"), ==,
-        "DEVICE_BUSY");
-    g_assert_cmpstr (json_object_get_string_member (got, "cameraId"), ==,
-        "door");
-    g_assert_cmpstr (json_object_get_string_member (got, "kind"), ==,
-        gw_event_kind_to_string (cases[i].kind));
-    json_object_unref (got);
-    json_node_unref (want);
-    cg_error_unref (cause);
-    gw_event_unref (ev);
-    gst_message_unref (m);
-  }
-  cg_error_unref (e);
-
-  /* a recovery with no known cause: same members, no code */
-  {
-    GstMessage *m = retry_message ("recovered", NULL);
-    GwEvent *ev = gw_event_new_from_element_message (m, "door");
-    JsonObject *got = event_object (ev);
-
-    g_assert_cmpint (gw_event_get_kind (ev), ==, GW_EVENT_KIND_RECOVERY);
-    g_assert_null (gw_event_get_code (ev));
-    g_assert_cmpstr (json_object_get_string_member (got, "severity"), ==,
-        "info");
-    g_assert_true (json_object_has_member (got, "message"));
-    g_assert_true (json_object_has_member (got, "timestamp"));
-    g_assert_cmpint (json_object_get_int_member (json_object_get_object_member
-            (got, "details"), "outageMs"), ==, 1500);
-    json_object_unref (got);
-    gw_event_unref (ev);
-    gst_message_unref (m);
-  }
-  /* not an event message */
-  {
-    GstMessage *m = gst_message_new_element (NULL,
-        gst_structure_new_empty ("camguard-retrysrc-stats"));
-
-    g_assert_null (gw_event_new_from_element_message (m, "door"));
-    gst_message_unref (m);
-  }
-}
-
-/* camguard-quality as qualityladder posts it: below the best step with
- * the QUALITY_DEGRADED error; back at the best as "recovered". */
-static GstMessage *
-quality_message (gboolean degraded)
-{
-  CgError *e = cg_error_new (CG_CODE_QUALITY_DEGRADED, NULL);
-  GstStructure *s, *err;
-
-  gst_structure_set (cg_error_get_details_writable (e),
-      "quality", G_TYPE_DOUBLE, 0.5, "packetLoss", G_TYPE_DOUBLE, 0.2,
-      "recommendedAction", G_TYPE_STRING, "reduce_quality", NULL);
-  err = cg_error_to_structure (e);
-  s = gst_structure_new ("camguard-quality", "code", G_TYPE_STRING,
-      degraded ? "QUALITY_DEGRADED" : "recovered", "severity", G_TYPE_STRING,
-      "warning", "message", G_TYPE_STRING, cg_error_get_message (e),
-      "direction", G_TYPE_STRING, degraded ? "down" : "up",
-      "quality", G_TYPE_DOUBLE, degraded ? 0.5 : 1.0,
-      "step", G_TYPE_INT, degraded ? 2 : 0,
-      "step-name", G_TYPE_STRING, degraded ? "480p" : "1080p", NULL);
-  if (degraded) {
-    cg_details_set_code (s, CG_CODE_QUALITY_DEGRADED);
-    gst_structure_set (s, CG_DETAILS_ERROR_FIELD, GST_TYPE_STRUCTURE, err,
-        NULL);
-  }
-  gst_structure_free (err);
-  cg_error_unref (e);
-  return gst_message_new_element (NULL, s);
-}
-
-static void
-test_shape_from_quality (void)
-{
-  GstMessage *m = quality_message (TRUE);
-  CgError *cause = cg_classify_message (m);
-  GwEvent *ev = gw_event_new_from_element_message (m, "desk");
-  JsonNode *want;
-  JsonObject *got, *details;
-
-  g_assert_nonnull (cause);
-  cg_error_set_camera_id (cause, "desk");
-  want = cg_error_to_event_node (cause);
-  got = event_object (ev);
-  assert_superset (got, json_node_get_object (want), "timestamp");
-  g_assert_cmpint (gw_event_get_kind (ev), ==, GW_EVENT_KIND_QUALITY);
-  g_assert_cmpstr (gw_event_get_code (ev), ==, "QUALITY_DEGRADED");
-  details = json_object_get_object_member (got, "details");
-  g_assert_cmpfloat (json_object_get_double_member (details, "packetLoss"),
-      ==, 0.2);
-  g_assert_cmpstr (json_object_get_string_member (details, "step-name"), ==,
-      "480p");
-  json_object_unref (got);
-  json_node_unref (want);
-  cg_error_unref (cause);
-  gw_event_unref (ev);
-  gst_message_unref (m);
-
-  m = quality_message (FALSE);
-  ev = gw_event_new_from_element_message (m, "desk");
-  got = event_object (ev);
-  g_assert_cmpint (gw_event_get_kind (ev), ==, GW_EVENT_KIND_QUALITY);
-  g_assert_null (gw_event_get_code (ev));
-  g_assert_false (json_object_has_member (got, "code"));
-  g_assert_cmpstr (json_object_get_string_member (got, "type"), ==, "quality");
-  details = json_object_get_object_member (got, "details");
-  g_assert_cmpint (json_object_get_int_member (details, "step"), ==, 0);
-  g_assert_cmpstr (json_object_get_string_member (details, "direction"), ==,
-      "up");
-  g_assert_false (json_object_has_member (details, "code"));
-  json_object_unref (got);
-  gw_event_unref (ev);
-  gst_message_unref (m);
-}
-
-static void
-test_state_and_json (void)
-{
-  CgError *e = error_for (CG_CODE_CAMERA_UNREACHABLE, NULL);
-  GwEvent *ev = gw_event_new_state ("door", "retrying", "running", e);
-  GwEvent *back;
-  JsonObject *got;
-  gchar *a, *b;
-
-  g_assert_cmpint (gw_event_get_kind (ev), ==, GW_EVENT_KIND_STATE);
-  g_assert_cmpstr (gw_event_get_code (ev), ==, "CAMERA_UNREACHABLE");
-  g_assert_cmpstr (gw_event_get_camera_id (ev), ==, "door");
-  got = event_object (ev);
-  g_assert_cmpstr (json_object_get_string_member
-      (json_object_get_object_member (got, "details"), "previousState"), ==,
-      "running");
-  json_object_unref (got);
-
-  /* what the store writes reads back the same */
-  gw_event_set_id (ev, 12);
-  a = gw_event_to_json (ev);
-  back = gw_event_new_from_json (12, a, NULL);
-  g_assert_nonnull (back);
-  b = gw_event_to_json (back);
-  g_assert_cmpstr (a, ==, b);
-  g_assert_cmpstr (gw_event_get_request_id (back), ==, "req-42");
-  g_assert_cmpint (gw_event_get_kind (back), ==, GW_EVENT_KIND_STATE);
-  g_free (a);
-  g_free (b);
-  gw_event_unref (back);
-  gw_event_unref (ev);
-  cg_error_unref (e);
-
-  ev = gw_event_new_state ("door", "running", NULL, NULL);
-  g_assert_null (gw_event_get_code (ev));
-  g_assert_cmpstr (gw_event_get_severity (ev), ==, "info");
-  gw_event_unref (ev);
-}
-
-static GwEvent *
-event_of_kind (GwEventKind kind, const gchar * camera)
-{
-  CgError *e;
-  GwEvent *ev;
-  GstMessage *m;
-
-  switch (kind) {
-    case GW_EVENT_KIND_ERROR:
-      e = error_for (CG_CODE_CAMERA_UNREACHABLE, camera);
-      ev = gw_event_new_from_error (e);
-      cg_error_unref (e);
-      return ev;
-    case GW_EVENT_KIND_WARNING:
-      e = error_for (CG_CODE_PROCESSING_SLOW, camera);
-      ev = gw_event_new_from_error (e);
-      cg_error_unref (e);
-      return ev;
-    case GW_EVENT_KIND_STATE:
-      return gw_event_new_state (camera, "running", "starting", NULL);
-    case GW_EVENT_KIND_QUALITY:
-      m = quality_message (TRUE);
-      break;
-    default:
-      e = error_for (CG_CODE_CAMERA_UNREACHABLE, NULL);
-      m = retry_message (kind == GW_EVENT_KIND_RETRY ? "retrying" :
-          kind == GW_EVENT_KIND_RECOVERY ? "recovered" : "gave-up", e);
-      cg_error_unref (e);
-      break;
-  }
-  ev = gw_event_new_from_element_message (m, camera);
-  gst_message_unref (m);
-  g_assert_cmpint (gw_event_get_kind (ev), ==, kind);
-  return ev;
 }
 
 static guint
@@ -714,12 +352,6 @@ flushed (GObject * source, GAsyncResult * res, gpointer data)
   *(gboolean *) data = TRUE;
 }
 
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
 static void
 queried (GObject * source, GAsyncResult * res, gpointer data)
 {
@@ -741,7 +373,6 @@ test_with_store (void)
   gboolean done = FALSE;
   GwEventQuery q;
   Page page = { 0 };
-  gchar *path;
   guint i;
 
   gw_event_hub_subscribe (hub, GW_EVENT_TOPIC_ERRORS, NULL, 0, sink_deliver,
@@ -785,16 +416,7 @@ test_with_store (void)
   gw_event_store_close (store);
   sink_free (s);
 
-  path = g_build_filename (dir, "events.db", NULL);
-  g_unlink (path);
-  g_free (path);
-  path = g_build_filename (dir, "events.db-wal", NULL);
-  g_unlink (path);
-  g_free (path);
-  path = g_build_filename (dir, "events.db-shm", NULL);
-  g_unlink (path);
-  g_free (path);
-  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  remove_dir (dir);
   g_free (dir);
 }
 
@@ -804,10 +426,6 @@ main (int argc, char **argv)
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/event/shape-from-error", test_shape_from_error);
-  g_test_add_func ("/event/shape-from-retry", test_shape_from_retry);
-  g_test_add_func ("/event/shape-from-quality", test_shape_from_quality);
-  g_test_add_func ("/event/state-and-json", test_state_and_json);
   g_test_add_func ("/event-hub/filters", test_filters);
   g_test_add_func ("/event-hub/slow-subscriber", test_slow_subscriber);
   g_test_add_func ("/event-hub/notice-order", test_notice_order);

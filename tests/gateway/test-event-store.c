@@ -11,9 +11,9 @@
 #include <sched.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <glib/gstdio.h>
 
 #include "gw-event-store.h"
+#include "gw-test-events.h"
 
 #define N_CAMERAS 5
 #define BASE_TS G_GINT64_CONSTANT (1700000000000000)
@@ -32,16 +32,6 @@ typedef struct
   gint64 now;                   /* the injected clock */
   gboolean mounted;
 } Fixture;
-
-static void
-iterate_until (gboolean * flag)
-{
-  gint64 end = g_get_monotonic_time () + WAIT_US;
-
-  while (!*flag && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (*flag);
-}
 
 static void
 on_error (GwEventStore * store, const CgError * error, gpointer user_data)
@@ -89,23 +79,6 @@ setup (Fixture * f, gconstpointer data)
 }
 
 static void
-remove_dir (const gchar * dir)
-{
-  GDir *d = g_dir_open (dir, 0, NULL);
-  const gchar *name;
-
-  while (d && (name = g_dir_read_name (d))) {
-    gchar *p = g_build_filename (dir, name, NULL);
-
-    g_unlink (p);
-    g_free (p);
-  }
-  if (d)
-    g_dir_close (d);
-  g_rmdir (dir);
-}
-
-static void
 teardown (Fixture * f, gconstpointer data)
 {
   if (f->store)
@@ -132,7 +105,7 @@ flush (Fixture * f)
   gboolean done = FALSE;
 
   gw_event_store_flush_async (f->store, NULL, flushed, &done);
-  iterate_until (&done);
+  iterate_until (is_true, &done);
 }
 
 typedef struct
@@ -159,7 +132,7 @@ query (Fixture * f, const GwEventQuery * q, gint64 * cursor, GError ** error)
   QueryResult r = { 0 };
 
   gw_event_store_query_async (f->store, q, NULL, queried, &r);
-  iterate_until (&r.done);
+  iterate_until (is_true, &r.done);
   if (cursor)
     *cursor = r.cursor;
   if (r.error)
@@ -248,42 +221,13 @@ query_all (Fixture * f, GwEventQuery * q)
   return all;
 }
 
+/* The filters and the time range over make_event()'s 10000 events. */
 static void
-test_append_10k (Fixture * f, gconstpointer data)
+check_filters (Fixture * f)
 {
   GwEventQuery q;
   GPtrArray *all;
   guint i;
-
-  fixture_open (f, 0, 0);
-  append_range (f, 0, 10000);
-  g_assert_cmpint (gw_event_store_get_last_id (f->store), ==, 10000);
-  flush (f);
-  g_assert_cmpuint (gw_event_store_get_written (f->store), ==, 10000);
-  g_assert_cmpuint (gw_event_store_get_lost (f->store), ==, 0);
-  g_assert_cmpuint (f->errors->len, ==, 0);
-
-  /* everything, in pages of 1000, newest first */
-  gw_event_query_init (&q);
-  q.limit = 1000;
-  all = query_all (f, &q);
-  g_assert_cmpuint (all->len, ==, 10000);
-  for (i = 0; i < all->len; i++) {
-    GwEvent *ev = g_ptr_array_index (all, i);
-    guint n = 10000 - i - 1;    /* make_event's index */
-    GwEvent *want = make_event (n);
-    gchar *a, *b;
-
-    g_assert_cmpint (gw_event_get_id (ev), ==, n + 1);
-    gw_event_set_id (want, n + 1);
-    a = gw_event_to_json (ev);
-    b = gw_event_to_json (want);
-    g_assert_cmpstr (a, ==, b);
-    g_free (a);
-    g_free (b);
-    gw_event_unref (want);
-  }
-  g_ptr_array_unref (all);
 
   /* the default page is the newest 100 */
   gw_event_query_init (&q);
@@ -342,6 +286,46 @@ test_append_10k (Fixture * f, gconstpointer data)
   g_assert_cmpint (gw_event_get_id (all->pdata[999]), ==, 1001);
   g_ptr_array_unref (all);
 }
+
+static void
+test_append_10k (Fixture * f, gconstpointer data)
+{
+  GwEventQuery q;
+  GPtrArray *all;
+  guint i;
+
+  fixture_open (f, 0, 0);
+  append_range (f, 0, 10000);
+  g_assert_cmpint (gw_event_store_get_last_id (f->store), ==, 10000);
+  flush (f);
+  g_assert_cmpuint (gw_event_store_get_written (f->store), ==, 10000);
+  g_assert_cmpuint (gw_event_store_get_lost (f->store), ==, 0);
+  g_assert_cmpuint (f->errors->len, ==, 0);
+
+  /* everything, in pages of 1000, newest first */
+  gw_event_query_init (&q);
+  q.limit = 1000;
+  all = query_all (f, &q);
+  g_assert_cmpuint (all->len, ==, 10000);
+  for (i = 0; i < all->len; i++) {
+    GwEvent *ev = g_ptr_array_index (all, i);
+    guint n = 10000 - i - 1;    /* make_event's index */
+    GwEvent *want = make_event (n);
+    gchar *a, *b;
+
+    g_assert_cmpint (gw_event_get_id (ev), ==, n + 1);
+    gw_event_set_id (want, n + 1);
+    a = gw_event_to_json (ev);
+    b = gw_event_to_json (want);
+    g_assert_cmpstr (a, ==, b);
+    g_free (a);
+    g_free (b);
+    gw_event_unref (want);
+  }
+  g_ptr_array_unref (all);
+  check_filters (f);
+}
+
 
 static void
 test_reopen (Fixture * f, gconstpointer data)
@@ -457,14 +441,16 @@ mount_here (Fixture * f, unsigned long flags, const gchar * options)
   return TRUE;
 }
 
+static gboolean
+has_error (gpointer data)
+{
+  return ((Fixture *) data)->errors->len > 0;
+}
+
 static void
 wait_for_error (Fixture * f)
 {
-  gint64 end = g_get_monotonic_time () + WAIT_US;
-
-  while (f->errors->len == 0 && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpuint (f->errors->len, >, 0);
+  iterate_until (has_error, f);
 }
 
 static void
