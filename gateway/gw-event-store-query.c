@@ -91,7 +91,8 @@ run_query (GwEventStore * store, QueryData * q, GPtrArray * out)
   bind_int_or_null (s, 5, q->since_us);
   bind_int_or_null (s, 6, q->until_us);
   bind_int_or_null (s, 7, q->before_id);
-  sqlite3_bind_int64 (s, 8, q->limit);
+  /* one more row than the page tells whether there is a next page */
+  sqlite3_bind_int64 (s, 8, q->limit + 1);
   while ((rc = sqlite3_step (s)) == SQLITE_ROW) {
     gint64 id = sqlite3_column_int64 (s, 0);
     GwEvent *ev = gw_event_new_from_json (id,
@@ -136,8 +137,10 @@ query_thread (GTask * task, gpointer source, gpointer task_data,
     cg_error_unref (e);
     return;
   }
-  if (out->len == q->limit && out->len > 0)
+  if (out->len > q->limit) {
+    g_ptr_array_set_size (out, q->limit);
     q->next_cursor = gw_event_get_id (g_ptr_array_index (out, out->len - 1));
+  }
   g_task_return_pointer (task, out, (GDestroyNotify) g_ptr_array_unref);
 }
 
