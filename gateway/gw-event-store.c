@@ -54,12 +54,53 @@ typedef enum
   ITEM_STOP,
 } ItemType;
 
+/* One event as the writer writes it: plain strings made on the appending
+ * thread, so that the writer never touches a #GwEvent or its JSON. */
+typedef struct
+{
+  gint64 id;
+  gint64 ts;
+  gchar *camera;
+  const gchar *kind;
+  gchar *severity;
+  gchar *code;
+  gchar *request_id;
+  gchar *body;
+} Row;
+
 typedef struct
 {
   ItemType type;
-  GwEvent *event;
+  Row *row;
   GTask *task;
 } Item;
+
+static Row *
+row_new (GwEvent * ev)
+{
+  Row *r = g_new0 (Row, 1);
+
+  r->id = gw_event_get_id (ev);
+  r->ts = gw_event_get_timestamp (ev);
+  r->camera = g_strdup (gw_event_get_camera_id (ev));
+  r->kind = gw_event_kind_to_string (gw_event_get_kind (ev));
+  r->severity = g_strdup (gw_event_get_severity (ev));
+  r->code = g_strdup (gw_event_get_code (ev));
+  r->request_id = g_strdup (gw_event_get_request_id (ev));
+  r->body = gw_event_to_json (ev);
+  return r;
+}
+
+static void
+row_free (Row * r)
+{
+  g_free (r->camera);
+  g_free (r->severity);
+  g_free (r->code);
+  g_free (r->request_id);
+  g_free (r->body);
+  g_free (r);
+}
 
 
 static const gchar schema[] =
@@ -348,7 +389,7 @@ gw_event_store_append (GwEventStore * store, GwEvent * event)
     return id;
   item = g_new0 (Item, 1);
   item->type = ITEM_EVENT;
-  item->event = gw_event_ref (event);
+  item->row = row_new (event);
   g_async_queue_push (store->queue, item);
   return id;
 }
@@ -399,25 +440,22 @@ gw_event_store_flush_finish (GwEventStore * store, GAsyncResult * result,
 }
 
 static int
-insert_event (GwEventStore * store, GwEvent * ev)
+insert_row (GwEventStore * store, const Row * r)
 {
   sqlite3_stmt *s = store->insert;
-  gchar *body = gw_event_to_json (ev);
   int rc;
 
-  sqlite3_bind_int64 (s, 1, gw_event_get_id (ev));
-  sqlite3_bind_int64 (s, 2, gw_event_get_timestamp (ev));
-  sqlite3_bind_text (s, 3, gw_event_get_camera_id (ev), -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 4, gw_event_kind_to_string (gw_event_get_kind (ev)),
-      -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 5, gw_event_get_severity (ev), -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 6, gw_event_get_code (ev), -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 7, gw_event_get_request_id (ev), -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 8, body, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (s, 1, r->id);
+  sqlite3_bind_int64 (s, 2, r->ts);
+  sqlite3_bind_text (s, 3, r->camera, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 4, r->kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 5, r->severity, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 6, r->code, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 7, r->request_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 8, r->body, -1, SQLITE_STATIC);
   rc = sqlite3_step (s);
   sqlite3_reset (s);
   sqlite3_clear_bindings (s);
-  g_free (body);
   return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
@@ -442,8 +480,10 @@ write_range (GwEventStore * store, GPtrArray * events, guint from, guint to)
 
   rc = sqlite3_exec (store->wdb, "BEGIN", NULL, NULL, NULL);
   for (i = from; rc == SQLITE_OK && i < to; i++) {
-    rc = insert_event (store, g_ptr_array_index (events, i));
-    last = MAX (last, gw_event_get_id (g_ptr_array_index (events, i)));
+    const Row *r = g_ptr_array_index (events, i);
+
+    rc = insert_row (store, r);
+    last = MAX (last, r->id);
   }
   if (rc == SQLITE_OK)
     rc = step_int (store->set_last_id, last);
@@ -524,7 +564,7 @@ collect_batch (GwEventStore * store, GPtrArray * events)
   while (item && item->type == ITEM_EVENT) {
     gint64 left;
 
-    g_ptr_array_add (events, item->event);
+    g_ptr_array_add (events, item->row);
     g_free (item);
     item = NULL;
     left = deadline - g_get_monotonic_time ();
@@ -543,7 +583,7 @@ writer_thread (gpointer data)
 
   while (!stop) {
     GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify)
-        gw_event_unref);
+        row_free);
     Item *marker = collect_batch (store, events);
 
     if (store->wdb && !store->unavailable) {

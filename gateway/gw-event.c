@@ -583,31 +583,68 @@ gw_event_set_timestamp (GwEvent * event, gint64 timestamp_us)
   json_object_set_int_member (event->body, "timestamp", timestamp_us / 1000);
 }
 
+static JsonNode *node_deep_copy (JsonNode * node);
+
+/* A copy that shares nothing with @src (json_node_copy() shares nested
+ * objects and arrays): what the gateway sends out can be changed, and an
+ * event can be read from any thread, without touching the event. */
+static JsonNode *
+object_deep_copy (JsonObject * src)
+{
+  JsonObject *dst = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+  GList *members = json_object_get_members (src), *l;
+
+  for (l = members; l; l = l->next)
+    json_object_set_member (dst, l->data,
+        node_deep_copy (json_object_get_member (src, l->data)));
+  g_list_free (members);
+  json_node_take_object (node, dst);
+  return node;
+}
+
+static JsonNode *
+node_deep_copy (JsonNode * node)
+{
+  JsonArray *src, *dst;
+  JsonNode *copy;
+  guint i, n;
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return object_deep_copy (json_node_get_object (node));
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return json_node_copy (node);
+  src = json_node_get_array (node);
+  n = json_array_get_length (src);
+  dst = json_array_sized_new (n);
+  for (i = 0; i < n; i++)
+    json_array_add_element (dst,
+        node_deep_copy (json_array_get_element (src, i)));
+  copy = json_node_new (JSON_NODE_ARRAY);
+  json_node_take_array (copy, dst);
+  return copy;
+}
+
 /**
  * gw_event_to_json_node:
  * @event: an event
  *
  * The event as `GET /events` and WebSocket notifications carry it: the
- * seed-002 members, then `id`, `kind` and `requestId` (when known).
+ * seed-002 members, then `id`, `kind` and `requestId` (when known). The
+ * node is the caller's own copy: changing it does not change the event.
  *
  * Returns: (transfer full): a JSON object node
  */
 JsonNode *
 gw_event_to_json_node (const GwEvent * event)
 {
-  JsonObject *o = json_object_new ();
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-  GList *members = json_object_get_members (event->body), *l;
+  JsonNode *node = object_deep_copy (event->body);
+  JsonObject *o = json_node_get_object (node);
 
-  for (l = members; l; l = l->next)
-    json_object_set_member (o, l->data,
-        json_node_copy (json_object_get_member (event->body, l->data)));
-  g_list_free (members);
   json_object_set_int_member (o, "id", event->id);
   json_object_set_string_member (o, "kind", kind_names[event->kind]);
   if (event->request_id)
     json_object_set_string_member (o, "requestId", event->request_id);
-  json_node_take_object (node, o);
   return node;
 }
 

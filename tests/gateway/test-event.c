@@ -61,6 +61,21 @@ test_shape_from_error (void)
   json_object_unref (got);
   json_node_unref (want);
   gw_event_unref (ev);
+
+  /* what a caller gets is its own: changing it leaves the event alone */
+  {
+    GwEvent *again = gw_event_new_from_error (e);
+    JsonObject *mine = event_object (again), *fresh;
+
+    json_object_set_string_member (json_object_get_object_member (mine,
+            "details"), "added", "by a consumer");
+    fresh = event_object (again);
+    g_assert_false (json_object_has_member (json_object_get_object_member
+            (fresh, "details"), "added"));
+    json_object_unref (fresh);
+    json_object_unref (mine);
+    gw_event_unref (again);
+  }
   cg_error_unref (e);
 
   /* a warning-severity code is a warning */
