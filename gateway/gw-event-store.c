@@ -125,6 +125,8 @@ gw_event_store_config_init (GwEventStoreConfig * config)
   config->batch_size = DEFAULT_BATCH_SIZE;
 }
 
+/* The store is shared by pending reports and query tasks: a reference
+ * each (private: gw-event-store-private.h). */
 GwEventStore *
 gw_event_store_ref_internal (GwEventStore * store)
 {
@@ -132,6 +134,7 @@ gw_event_store_ref_internal (GwEventStore * store)
   return store;
 }
 
+/* The last reference frees what is left after gw_event_store_close(). */
 void
 gw_event_store_unref_internal (GwEventStore * store)
 {
@@ -162,6 +165,9 @@ storage_code (sqlite3 * db, int rc)
   return CG_CODE_STORAGE_IO;
 }
 
+/* The catalogue error of a failed SQLite call on @db (%NULL when it
+ * could not even be opened), with the path, SQLite's code and the OS
+ * error in its details. */
 CgError *
 gw_event_store_storage_error (GwEventStore * store, sqlite3 * db, int rc)
 {
@@ -243,6 +249,7 @@ clear_failure (GwEventStore * store)
   g_mutex_unlock (&store->lock);
 }
 
+/* A statement kept for the connection's lifetime. */
 int
 gw_event_store_prepare (sqlite3 * db, const gchar * sql, sqlite3_stmt ** stmt)
 {

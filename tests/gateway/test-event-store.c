@@ -11,6 +11,8 @@
 #include <sched.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
 
 #include "gw-event-store.h"
 #include "gw-test-events.h"
@@ -467,16 +469,53 @@ check_query_fails (Fixture * f, CgCode code)
   g_clear_error (&error);
 }
 
-/* A read-only directory: STORAGE_DENIED through the callback, appends
- * counted as lost, queries answer the code; the same for a database that
- * exists but now sits on a read-only mount. */
+/* How the read-only test takes write access away: a read-only tmpfs (root,
+ * in the private mount namespace), else, for an unprivileged user,
+ * permissions (root would ignore them). */
+typedef enum
+{
+  RO_MOUNT,
+  RO_CHMOD,
+  RO_NONE,
+} ReadOnlyWay;
+
+static ReadOnlyWay
+read_only_way (void)
+{
+  if (no_mount_reason == NULL)
+    return RO_MOUNT;
+  if (geteuid () != 0)
+    return RO_CHMOD;
+  g_test_skip (no_mount_reason);
+  return RO_NONE;
+}
+
+/* Makes the directory (and the database, if any) read-only or writable. */
 static void
-test_read_only (Fixture * f, gconstpointer data)
+set_read_only (Fixture * f, ReadOnlyWay way, gboolean ro)
+{
+  gchar *db = g_build_filename (f->dir, "events.db", NULL);
+
+  if (way == RO_MOUNT) {
+    g_assert_cmpint (mount ("tmpfs", f->dir, "tmpfs", MS_REMOUNT |
+            (ro ? MS_RDONLY : 0), NULL), ==, 0);
+  } else {
+    g_assert_cmpint (g_chmod (f->dir, ro ? 0555 : 0755), ==, 0);
+    if (g_file_test (db, G_FILE_TEST_EXISTS))
+      g_assert_cmpint (g_chmod (db, ro ? 0444 : 0644), ==, 0);
+  }
+  g_free (db);
+}
+
+/* Opens the store where it cannot write: STORAGE_DENIED through the
+ * callback (later, on the context), appends counted as lost, queries
+ * answer the code. */
+static void
+check_denied (Fixture * f, guint64 lost_before)
 {
   CgError *e;
 
-  if (!mount_here (f, MS_RDONLY, "size=1m"))
-    return;
+  g_ptr_array_set_size (f->errors, 0);
   fixture_open (f, 0, 0);
   /* reported later on the context, not from inside gw_event_store_new() */
   g_assert_cmpuint (f->errors->len, ==, 0);
@@ -489,30 +528,58 @@ test_read_only (Fixture * f, gconstpointer data)
   cg_error_unref (e);
   append_range (f, 0, 5);
   flush (f);
-  g_assert_cmpuint (gw_event_store_get_lost (f->store), ==, 5);
+  g_assert_cmpuint (gw_event_store_get_lost (f->store), ==, lost_before + 5);
   g_assert_cmpuint (gw_event_store_get_written (f->store), ==, 0);
   check_query_fails (f, CG_CODE_STORAGE_DENIED);
   fixture_close (f);
+}
 
-  /* an existing database on a mount made read-only */
-  g_assert_cmpint (umount2 (f->dir, MNT_DETACH), ==, 0);
-  f->mounted = FALSE;
-  g_assert_true (mount_here (f, 0, "size=1m"));
+/* A read-only directory, then an existing database made read-only. */
+static void
+test_read_only (Fixture * f, gconstpointer data)
+{
+  ReadOnlyWay way = read_only_way ();
+
+  if (way == RO_NONE || (way == RO_MOUNT && !mount_here (f, 0, "size=1m")))
+    return;
+  set_read_only (f, way, TRUE);
+  check_denied (f, 0);
+
+  set_read_only (f, way, FALSE);
   fixture_open (f, 0, 0);
   append_range (f, 0, 5);
   flush (f);
   g_assert_cmpuint (gw_event_store_get_written (f->store), ==, 5);
   fixture_close (f);
-  g_assert_cmpint (mount ("tmpfs", f->dir, "tmpfs", MS_REMOUNT | MS_RDONLY,
-          NULL), ==, 0);
-  g_ptr_array_set_size (f->errors, 0);
+  set_read_only (f, way, TRUE);
+  check_denied (f, 0);
+  set_read_only (f, way, FALSE);
+}
+
+/* A data directory that does not exist: STORAGE_DENIED, and nothing else
+ * goes wrong (runs without privileges). */
+static void
+test_missing_dir (Fixture * f, gconstpointer data)
+{
+  gchar *dir = f->dir, *path;
+
+  f->dir = g_build_filename (dir, "missing", NULL);
   fixture_open (f, 0, 0);
+  g_assert_cmpuint (f->errors->len, ==, 0);
   wait_for_error (f);
   g_assert_cmpint (cg_error_get_code (f->errors->pdata[0]), ==,
       CG_CODE_STORAGE_DENIED);
-  append_range (f, 5, 8);
+  path = g_build_filename (f->dir, "events.db", NULL);
+  g_assert_cmpstr (gst_structure_get_string (cg_error_get_details
+          (f->errors->pdata[0]), "path"), ==, path);
+  g_free (path);
+  append_range (f, 0, 3);
   flush (f);
   g_assert_cmpuint (gw_event_store_get_lost (f->store), ==, 3);
+  check_query_fails (f, CG_CODE_STORAGE_DENIED);
+  fixture_close (f);
+  g_free (f->dir);
+  f->dir = dir;
 }
 
 /* A disk that fills up: STORAGE_FULL through the callback, what was
@@ -586,6 +653,8 @@ main (int argc, char **argv)
       test_retention_age, teardown);
   g_test_add ("/event-store/read-only", Fixture, NULL, setup,
       test_read_only, teardown);
+  g_test_add ("/event-store/missing-dir", Fixture, NULL, setup,
+      test_missing_dir, teardown);
   g_test_add ("/event-store/full", Fixture, NULL, setup, test_full, teardown);
   return g_test_run ();
 }
