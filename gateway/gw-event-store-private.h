@@ -36,6 +36,7 @@ struct _GwEventStore
   GMutex read_lock;
   sqlite3 *rdb;
   sqlite3_stmt *select;
+  sqlite3_stmt *select_camera;
 
   /* under lock */
   GMutex lock;

@@ -16,12 +16,18 @@
 
 #define DEFAULT_QUERY_LIMIT 100
 
-static const gchar select_sql[] =
-    "SELECT id, ts, body FROM events WHERE (?1 IS NULL OR camera = ?1)"
-    " AND (?2 IS NULL OR severity = ?2) AND (?3 IS NULL OR code = ?3)"
-    " AND (?4 IS NULL OR kind = ?4) AND (?5 IS NULL OR ts >= ?5)"
-    " AND (?6 IS NULL OR ts < ?6) AND (?7 IS NULL OR id < ?7)"
-    " ORDER BY id DESC LIMIT ?8";
+/* Every filter is a bound parameter, NULL when not used. Two statements:
+ * with a camera, `camera = ?1` so that the (camera, id) index serves
+ * `/cameras/{id}/events`; without, the rowid order does. */
+#define SELECT_SQL(camera) \
+    "SELECT id, ts, body FROM events WHERE " camera \
+    " AND (?2 IS NULL OR severity = ?2) AND (?3 IS NULL OR code = ?3)" \
+    " AND (?4 IS NULL OR kind = ?4) AND (?5 IS NULL OR ts >= ?5)" \
+    " AND (?6 IS NULL OR ts < ?6) AND (?7 IS NULL OR id < ?7)" \
+    " ORDER BY id DESC LIMIT ?8"
+
+static const gchar select_all_sql[] = SELECT_SQL ("?1 IS NULL");
+static const gchar select_camera_sql[] = SELECT_SQL ("camera = ?1");
 
 
 /**
@@ -81,7 +87,7 @@ bind_int_or_null (sqlite3_stmt * s, int i, gint64 v)
 static int
 run_query (GwEventStore * store, QueryData * q, GPtrArray * out)
 {
-  sqlite3_stmt *s = store->select;
+  sqlite3_stmt *s = q->camera_id ? store->select_camera : store->select;
   int rc;
 
   bind_text_or_null (s, 1, q->camera_id);
@@ -213,7 +219,10 @@ gw_event_store_open_reader (GwEventStore * store)
       SQLITE_OPEN_NOMUTEX, NULL);
 
   if (rc == SQLITE_OK)
-    rc = gw_event_store_prepare (store->rdb, select_sql, &store->select);
+    rc = gw_event_store_prepare (store->rdb, select_all_sql, &store->select);
+  if (rc == SQLITE_OK)
+    rc = gw_event_store_prepare (store->rdb, select_camera_sql,
+        &store->select_camera);
   return rc;
 }
 
@@ -224,6 +233,8 @@ gw_event_store_close_reader (GwEventStore * store)
   g_mutex_lock (&store->read_lock);
   sqlite3_finalize (store->select);
   store->select = NULL;
+  sqlite3_finalize (store->select_camera);
+  store->select_camera = NULL;
   sqlite3_close (store->rdb);
   store->rdb = NULL;
   g_mutex_unlock (&store->read_lock);

@@ -108,6 +108,7 @@ static const gchar schema[] =
     " ts INTEGER NOT NULL, camera TEXT, kind TEXT NOT NULL,"
     " severity TEXT NOT NULL, code TEXT, request_id TEXT, body TEXT NOT NULL);"
     "CREATE INDEX IF NOT EXISTS events_ts ON events (ts);"
+    "CREATE INDEX IF NOT EXISTS events_camera ON events (camera, id);"
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER);";
 
 /**
