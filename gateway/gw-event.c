@@ -278,6 +278,8 @@ event_from_retry (const GstStructure * s, const gchar * camera_id)
   if (cause) {
     ev = event_new_from_error (kind, cause);
     cg_error_unref (cause);
+    /* the retry happens now; the cause is older */
+    gw_event_set_timestamp (ev, g_get_real_time ());
   } else {
     ev = event_new_plain (kind, "The camera is back", camera_id, NULL);
   }
@@ -322,8 +324,9 @@ event_from_quality (GstMessage * message, const gchar * camera_id)
  * @message: an element message from a camera pipeline's bus
  * @camera_id: (nullable): the camera whose pipeline posted it
  *
- * The event of retrysrc's `camguard-retry` message (kind "retry" for
- * `retrying` and `circuit-open`, "recovery", "give-up"; the cause is the
+ * The event, at the current time, of retrysrc's `camguard-retry` message
+ * (kind "retry" for `retrying` and `circuit-open`, "recovery", "give-up"; the
+ * cause is the
  * message's `error` structure, the retry facts `retryEvent`, `attempt`,
  * `nextDelayMs` and `outageMs` are added to `details`) or of
  * qualityladder's `camguard-quality` message (kind "quality"; the
@@ -358,8 +361,9 @@ gw_event_new_from_element_message (GstMessage * message,
  * @previous: (nullable): its previous state
  * @cause: (nullable): the error that caused the change, if any
  *
- * A camera state change. With a cause, the event is the cause's rendering
- * with `state` and `previousState` added to `details`.
+ * A camera state change, at the current time. With a cause, the event is
+ * the cause's rendering with `state` and `previousState` added to
+ * `details`.
  *
  * Returns: (transfer full): a new event of kind "state"
  */
@@ -378,6 +382,8 @@ gw_event_new_state (const gchar * camera_id, const gchar * state,
       cg_error_set_camera_id (e, camera_id);
     ev = event_new_from_error (GW_EVENT_KIND_STATE, e);
     cg_error_unref (e);
+    /* the state changes now; the cause may be older */
+    gw_event_set_timestamp (ev, g_get_real_time ());
   } else {
     gchar *msg = g_strdup_printf ("The camera is %s", state);
 
