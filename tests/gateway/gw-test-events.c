@@ -156,3 +156,51 @@ remove_dir (const gchar * dir)
     g_dir_close (d);
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
+
+static void
+flushed (GObject * source, GAsyncResult * res, gpointer data)
+{
+  g_assert_true (gw_event_store_flush_finish (NULL, res, NULL));
+  *(gboolean *) data = TRUE;
+}
+
+void
+store_flush (GwEventStore * store)
+{
+  gboolean done = FALSE;
+
+  gw_event_store_flush_async (store, NULL, flushed, &done);
+  iterate_until (is_true, &done);
+}
+
+typedef struct
+{
+  gboolean done;
+  GPtrArray *events;
+  gint64 cursor;
+  GError *error;
+} QueryResult;
+
+static void
+queried (GObject * source, GAsyncResult * res, gpointer data)
+{
+  QueryResult *r = data;
+
+  r->events = gw_event_store_query_finish (NULL, res, &r->cursor, &r->error);
+  r->done = TRUE;
+}
+
+GPtrArray *
+store_query (GwEventStore * store, const GwEventQuery * q, gint64 * cursor,
+    GError ** error)
+{
+  QueryResult r = { 0 };
+
+  gw_event_store_query_async (store, q, NULL, queried, &r);
+  iterate_until (is_true, &r.done);
+  if (cursor)
+    *cursor = r.cursor;
+  if (r.error)
+    g_propagate_error (error, r.error);
+  return r.events;
+}

@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include "gw-event.h"
+#include "gw-event-store.h"
 
 typedef gboolean (*Cond) (gpointer data);
 
@@ -23,3 +23,8 @@ GstMessage *quality_message (gboolean degraded);
 /* An event of @kind for @camera, built the way the gateway builds it. */
 GwEvent *event_of_kind (GwEventKind kind, const gchar * camera);
 void remove_dir (const gchar * dir);
+/* gw_event_store_flush_async(), waited for. */
+void store_flush (GwEventStore * store);
+/* gw_event_store_query_async(), waited for: the page (NULL on error). */
+GPtrArray *store_query (GwEventStore * store, const GwEventQuery * q,
+    gint64 * cursor, GError ** error);

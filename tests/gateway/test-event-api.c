@@ -95,36 +95,12 @@ test_parse_invalid (void)
   g_hash_table_unref (p);
 }
 
-typedef struct
-{
-  gboolean done;
-  GPtrArray *events;
-  gint64 cursor;
-} Page;
-
-static void
-queried (GObject * source, GAsyncResult * res, gpointer data)
-{
-  Page *p = data;
-
-  p->events = gw_event_store_query_finish (NULL, res, &p->cursor, NULL);
-  p->done = TRUE;
-}
-
-static void
-on_flushed (GObject * source, GAsyncResult * res, gpointer data)
-{
-  g_assert_true (gw_event_store_flush_finish (NULL, res, NULL));
-  *(gboolean *) data = TRUE;
-}
-
 /* The page body, and following nextCursor through a real store. */
 static void
 test_pages (void)
 {
   gchar *dir = g_dir_make_tmp ("gw-event-api-XXXXXX", NULL);
   GwEventStore *store = gw_event_store_new (dir, NULL, NULL, NULL);
-  gboolean flushed = FALSE;
   gchar *cursor = NULL;
   guint i, seen = 0, pages = 0;
 
@@ -135,35 +111,33 @@ test_pages (void)
     gw_event_store_append (store, ev);
     gw_event_unref (ev);
   }
-  gw_event_store_flush_async (store, NULL, on_flushed, &flushed);
-  iterate_until (is_true, &flushed);
+  store_flush (store);
   do {
     GHashTable *p = params_new ("limit", "40", cursor ? "cursor" : NULL,
         cursor, NULL);
-    Page page = { 0 };
+    GPtrArray *page;
+    gint64 next;
     GwEventQuery q;
     JsonNode *node;
     JsonObject *o;
 
     g_assert_true (gw_event_query_parse (p, "door", &q, NULL));
-    gw_event_store_query_async (store, &q, NULL, queried, &page);
-    iterate_until (is_true, &page.done);
-    node = gw_event_page_to_json_node (page.events, page.cursor);
+    page = store_query (store, &q, &next, NULL);
+    node = gw_event_page_to_json_node (page, next);
     o = json_node_get_object (node);
-    g_assert_cmpint (json_object_get_int_member (o, "count"), ==,
-        page.events->len);
-    for (i = 0; i < page.events->len; i++)
+    g_assert_cmpint (json_object_get_int_member (o, "count"), ==, page->len);
+    for (i = 0; i < page->len; i++)
       g_assert_cmpstr (json_object_get_string_member
           (json_array_get_object_element (json_object_get_array_member (o,
                       "events"), i), "cameraId"), ==, "door");
-    seen += page.events->len;
+    seen += page->len;
     pages++;
     g_free (cursor);
     cursor = json_object_get_null_member (o, "nextCursor") ? NULL :
         g_strdup_printf ("%" G_GINT64_FORMAT,
         json_object_get_int_member (o, "nextCursor"));
     json_node_unref (node);
-    g_ptr_array_unref (page.events);
+    g_ptr_array_unref (page);
     g_hash_table_unref (p);
   } while (cursor);
   g_assert_cmpuint (seen, ==, 200);

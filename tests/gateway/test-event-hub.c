@@ -339,28 +339,6 @@ test_unsubscribe_in_callback (void)
   sink_free (b);
 }
 
-typedef struct
-{
-  gboolean done;
-  GPtrArray *events;
-} Page;
-
-static void
-flushed (GObject * source, GAsyncResult * res, gpointer data)
-{
-  g_assert_true (gw_event_store_flush_finish (NULL, res, NULL));
-  *(gboolean *) data = TRUE;
-}
-
-static void
-queried (GObject * source, GAsyncResult * res, gpointer data)
-{
-  Page *p = data;
-
-  p->events = gw_event_store_query_finish (NULL, res, NULL, NULL);
-  p->done = TRUE;
-}
-
 /* With a store: ids come from the store, published events are stored, a
  * new store on the same directory goes on from the last id. */
 static void
@@ -370,9 +348,8 @@ test_with_store (void)
   GwEventStore *store = gw_event_store_new (dir, NULL, NULL, NULL);
   GwEventHub *hub = gw_event_hub_new (store);
   Sink *s = sink_new ();
-  gboolean done = FALSE;
   GwEventQuery q;
-  Page page = { 0 };
+  GPtrArray *page;
   guint i;
 
   gw_event_hub_subscribe (hub, GW_EVENT_TOPIC_ERRORS, NULL, 0, sink_deliver,
@@ -383,24 +360,22 @@ test_with_store (void)
     g_assert_cmpint (gw_event_hub_publish (hub, ev), ==, i + 1);
     gw_event_unref (ev);
   }
-  gw_event_store_flush_async (store, NULL, flushed, &done);
-  iterate_until (is_true, &done);
+  store_flush (store);
   gw_event_query_init (&q);
-  gw_event_store_query_async (store, &q, NULL, queried, &page);
-  iterate_until (is_true, &page.done);
-  g_assert_cmpuint (page.events->len, ==, 50);
+  page = store_query (store, &q, NULL, NULL);
+  g_assert_cmpuint (page->len, ==, 50);
   drain ();
   g_assert_cmpuint (s->events->len, ==, 8);
   for (i = 0; i < s->events->len; i++) {
     GwEvent *got = s->events->pdata[i];
-    GwEvent *stored = page.events->pdata[50 - gw_event_get_id (got)];
+    GwEvent *stored = page->pdata[50 - gw_event_get_id (got)];
     gchar *a = gw_event_to_json (got), *b = gw_event_to_json (stored);
 
     g_assert_cmpstr (a, ==, b);
     g_free (a);
     g_free (b);
   }
-  g_ptr_array_unref (page.events);
+  g_ptr_array_unref (page);
   gw_event_hub_free (hub);
   gw_event_store_close (store);
 

@@ -93,53 +93,15 @@ teardown (Fixture * f, gconstpointer data)
 }
 
 static void
-flushed (GObject * source, GAsyncResult * res, gpointer data)
-{
-  GwEventStore *store = g_task_get_source_object (G_TASK (res));
-
-  g_assert_true (gw_event_store_flush_finish (store, res, NULL));
-  *(gboolean *) data = TRUE;
-}
-
-static void
 flush (Fixture * f)
 {
-  gboolean done = FALSE;
-
-  gw_event_store_flush_async (f->store, NULL, flushed, &done);
-  iterate_until (is_true, &done);
+  store_flush (f->store);
 }
 
-typedef struct
-{
-  gboolean done;
-  GPtrArray *events;
-  gint64 cursor;
-  GError *error;
-} QueryResult;
-
-static void
-queried (GObject * source, GAsyncResult * res, gpointer data)
-{
-  QueryResult *r = data;
-
-  r->events = gw_event_store_query_finish (NULL, res, &r->cursor, &r->error);
-  r->done = TRUE;
-}
-
-/* Runs @q; returns the page (NULL on error, with r->error set). */
 static GPtrArray *
 query (Fixture * f, const GwEventQuery * q, gint64 * cursor, GError ** error)
 {
-  QueryResult r = { 0 };
-
-  gw_event_store_query_async (f->store, q, NULL, queried, &r);
-  iterate_until (is_true, &r.done);
-  if (cursor)
-    *cursor = r.cursor;
-  if (r.error)
-    g_propagate_error (error, r.error);
-  return r.events;
+  return store_query (f->store, q, cursor, error);
 }
 
 static const gchar *const kinds[] = { "error", "warning", "retry",
@@ -175,6 +137,8 @@ make_event (guint i)
     gst_message_unref (m);
     gst_structure_free (es);
   }
+  /* retries are stamped when they are made: the same time for all */
+  gw_event_set_timestamp (ev, BASE_TS + (gint64) i * 1000);
   g_assert_cmpstr (gw_event_kind_to_string (gw_event_get_kind (ev)), ==,
       kinds[i % 4]);
   cg_error_unref (e);
