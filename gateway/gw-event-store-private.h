@@ -31,6 +31,7 @@ struct _GwEventStore
   sqlite3_stmt *delete_over;
   GThread *writer;
   GAsyncQueue *queue;
+  gint queued;                  /* atomic: appended, not yet written */
 
   /* query threads, under read_lock */
   GMutex read_lock;

@@ -44,6 +44,7 @@
 
 #define DEFAULT_BATCH_INTERVAL_MS 75
 #define DEFAULT_BATCH_SIZE 512
+#define DEFAULT_MAX_QUEUED 65536
 /* retention runs at least this often, even without events */
 #define RETENTION_PERIOD_US (60 * G_USEC_PER_SEC)
 
@@ -115,8 +116,8 @@ static const gchar schema[] =
  * gw_event_store_config_init:
  * @config: a config to fill with the defaults
  *
- * No retention limit, batches of at most 512 events or 75 ms, the real
- * clock.
+ * No retention limit, batches of at most 512 events or 75 ms, at most
+ * 65536 events waiting for the writer, the real clock.
  */
 void
 gw_event_store_config_init (GwEventStoreConfig * config)
@@ -124,6 +125,7 @@ gw_event_store_config_init (GwEventStoreConfig * config)
   memset (config, 0, sizeof (*config));
   config->batch_interval_ms = DEFAULT_BATCH_INTERVAL_MS;
   config->batch_size = DEFAULT_BATCH_SIZE;
+  config->max_queued = DEFAULT_MAX_QUEUED;
 }
 
 /* The store is shared by pending reports and query tasks: a reference
@@ -349,6 +351,8 @@ gw_event_store_new (const gchar * data_dir, const GwEventStoreConfig * config,
     store->config.batch_interval_ms = DEFAULT_BATCH_INTERVAL_MS;
   if (store->config.batch_size == 0)
     store->config.batch_size = DEFAULT_BATCH_SIZE;
+  if (store->config.max_queued == 0)
+    store->config.max_queued = DEFAULT_MAX_QUEUED;
   store->context = g_main_context_ref_thread_default ();
   store->error_func = error_func;
   store->error_data = user_data;
@@ -373,7 +377,9 @@ gw_event_store_new (const gchar * data_dir, const GwEventStoreConfig * config,
  * @event: an event not yet published
  *
  * Gives @event the next id and queues it for the writer. Never blocks on
- * SQLite. Call on the store's context.
+ * SQLite. When the store is unavailable, or #GwEventStoreConfig:max_queued
+ * events already wait for the writer, the event is counted as lost
+ * instead. Call on the store's context.
  *
  * Returns: the event's id
  */
@@ -382,19 +388,22 @@ gw_event_store_append (GwEventStore * store, GwEvent * event)
 {
   Item *item;
   gint64 id;
-  gboolean unavailable;
+  gboolean dropped;
 
   g_return_val_if_fail (store != NULL && event != NULL, 0);
 
+  /* the writer cannot write (unavailable) or keep up (a stalled disk) */
+  dropped = store->unavailable || (guint) g_atomic_int_get (&store->queued) >=
+      store->config.max_queued;
   g_mutex_lock (&store->lock);
   id = ++store->last_id;
-  unavailable = store->unavailable;
-  if (unavailable)
+  if (dropped)
     store->lost++;
   g_mutex_unlock (&store->lock);
   gw_event_set_id (event, id);
-  if (unavailable)
+  if (dropped)
     return id;
+  g_atomic_int_inc (&store->queued);
   item = g_new0 (Item, 1);
   item->type = ITEM_EVENT;
   item->row = row_new (event);
@@ -598,6 +607,7 @@ writer_thread (gpointer data)
       write_batch (store, events);
       apply_retention (store);
     }
+    g_atomic_int_add (&store->queued, -(gint) events->len);
     g_ptr_array_unref (events);
     if (marker) {
       stop = marker->type == ITEM_STOP;

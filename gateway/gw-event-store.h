@@ -43,6 +43,8 @@ typedef void (*GwEventStoreErrorFunc) (GwEventStore * store,
  * @batch_size: ... or as soon as it holds this many events
  * @clock_func: (nullable): the clock retention by age uses
  * @clock_data: its data
+ * @max_queued: at most this many events wait for the writer; beyond, new
+ *   events are counted as lost (a stalled disk costs no unbounded memory)
  *
  * Fill with gw_event_store_config_init() first.
  */
@@ -54,6 +56,7 @@ typedef struct
   guint batch_size;
   GwEventStoreClockFunc clock_func;
   gpointer clock_data;
+  guint max_queued;
 } GwEventStoreConfig;
 
 /**

@@ -50,6 +50,15 @@ fixture_clock (gpointer data)
 }
 
 static void
+fixture_open_with (Fixture * f, GwEventStoreConfig * config)
+{
+  config->clock_func = fixture_clock;
+  config->clock_data = f;
+  f->store = gw_event_store_new (f->dir, config, on_error, f);
+  g_assert_nonnull (f->store);
+}
+
+static void
 fixture_open (Fixture * f, guint max_count, gint64 max_age_us)
 {
   GwEventStoreConfig config;
@@ -57,10 +66,7 @@ fixture_open (Fixture * f, guint max_count, gint64 max_age_us)
   gw_event_store_config_init (&config);
   config.max_count = max_count;
   config.max_age_us = max_age_us;
-  config.clock_func = fixture_clock;
-  config.clock_data = f;
-  f->store = gw_event_store_new (f->dir, &config, on_error, f);
-  g_assert_nonnull (f->store);
+  fixture_open_with (f, &config);
 }
 
 static void
@@ -520,6 +526,38 @@ test_read_only (Fixture * f, gconstpointer data)
   set_read_only (f, way, FALSE);
 }
 
+/* A writer that cannot keep up costs no unbounded memory: beyond
+ * max_queued waiting events, appends are counted as lost. The batch
+ * interval is long, so nothing is written before the flush. */
+static void
+test_max_queued (Fixture * f, gconstpointer data)
+{
+  GwEventStoreConfig config;
+  GwEventQuery q;
+  GPtrArray *all;
+
+  gw_event_store_config_init (&config);
+  config.max_queued = 10;
+  config.batch_interval_ms = 600000;
+  config.batch_size = 1000;
+  fixture_open_with (f, &config);
+  append_range (f, 0, 15);
+  g_assert_cmpuint (gw_event_store_get_lost (f->store), ==, 5);
+  flush (f);
+  g_assert_cmpuint (gw_event_store_get_written (f->store), ==, 10);
+  /* written, the queue has room again */
+  append_range (f, 15, 20);
+  flush (f);
+  g_assert_cmpuint (gw_event_store_get_lost (f->store), ==, 5);
+  g_assert_cmpuint (gw_event_store_get_written (f->store), ==, 15);
+  gw_event_query_init (&q);
+  all = query (f, &q, NULL, NULL);
+  g_assert_cmpuint (all->len, ==, 15);
+  g_assert_cmpint (gw_event_get_id (all->pdata[0]), ==, 20);
+  g_assert_cmpint (gw_event_get_id (all->pdata[5]), ==, 10);
+  g_ptr_array_unref (all);
+}
+
 /* A data directory that does not exist: STORAGE_DENIED, and nothing else
  * goes wrong (runs without privileges). */
 static void
@@ -617,6 +655,8 @@ main (int argc, char **argv)
       test_retention_age, teardown);
   g_test_add ("/event-store/read-only", Fixture, NULL, setup,
       test_read_only, teardown);
+  g_test_add ("/event-store/max-queued", Fixture, NULL, setup,
+      test_max_queued, teardown);
   g_test_add ("/event-store/missing-dir", Fixture, NULL, setup,
       test_missing_dir, teardown);
   g_test_add ("/event-store/full", Fixture, NULL, setup, test_full, teardown);
