@@ -147,7 +147,12 @@ test_shape_from_retry (void)
     gst_message_unref (m);
   }
   cg_error_unref (e);
+}
 
+/* A recovery with no known cause, and a message that is no event. */
+static void
+test_retry_without_cause (void)
+{
   /* a recovery with no known cause: same members, no code */
   {
     GstMessage *m = retry_message ("recovered", NULL);
@@ -273,6 +278,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/event/shape-from-error", test_shape_from_error);
   g_test_add_func ("/event/shape-from-retry", test_shape_from_retry);
+  g_test_add_func ("/event/retry-without-cause", test_retry_without_cause);
   g_test_add_func ("/event/shape-from-quality", test_shape_from_quality);
   g_test_add_func ("/event/state-and-json", test_state_and_json);
   return g_test_run ();
