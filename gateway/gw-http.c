@@ -1,0 +1,989 @@
+/* camguard-gateway - the one HTTP request path: router, auth, errors, logs
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/**
+ * SECTION:gw-http
+ * @short_description: the one request path every REST route goes through
+ *
+ * A #GwRouter sits on a #SoupServer and takes every path that no other
+ * handler (such as the WebSocket endpoint) claims. Every request goes
+ * through the same steps, in this order:
+ *
+ * 1. request id: the client's `X-Request-Id` if it is sane, else a new one;
+ *    every response carries it;
+ * 2. body limit: `Content-Length` is checked when the headers arrive and
+ *    the running total on every chunk; over the limit the request is
+ *    answered 413 %CG_CODE_PAYLOAD_TOO_LARGE without keeping the body;
+ * 3. routing: unknown path -> 404 %CG_CODE_METHOD_NOT_FOUND, known path
+ *    with another method -> 405 %CG_CODE_METHOD_NOT_ALLOWED with `Allow`;
+ * 4. auth: gw_auth_authorize() for the route's action;
+ * 5. body: malformed JSON -> 400 %CG_CODE_INVALID_JSON, no object where the
+ *    route needs one -> 400 %CG_CODE_INVALID_REQUEST;
+ * 6. the handler, which answers at once or pauses the message and answers
+ *    from any thread (the answer hops to the main context; a timeout
+ *    answers %CG_CODE_OPERATION_TIMEOUT if the handler never does);
+ * 7. one access-log line and one metrics call per request.
+ *
+ * Errors are rendered by libcamguard: the flat body, or RFC 7807 when the
+ * `Accept` header asks for `application/problem+json`.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "gw-http.h"
+
+#define STATE_KEY "gw-http-state"
+#define REQUEST_ID_MAX 128
+#define PROBLEM_TYPE "application/problem+json"
+
+typedef struct
+{
+  gchar *method;
+  gchar *pattern;
+  gchar **segs;
+  gchar *action;
+  GwRouteFlags flags;
+  GwHandler handler;
+  gpointer user_data;
+} Route;
+
+struct _GwRouter
+{
+  gint refcount;
+  SoupServer *server;
+  GwKeyStore *keys;             /* NULL: auth off */
+  GMainContext *context;
+  GPtrArray *routes;
+  gsize body_limit;
+  guint reply_timeout_ms;
+  gulong started_id;
+  GwLogFunc log_func;
+  gpointer log_data;
+  GwMetricsFunc metrics_func;
+  gpointer metrics_data;
+};
+
+/* What the router knows of one message, from its first line to its end. */
+typedef struct
+{
+  GwRouter *router;
+  gchar *request_id;
+  gint64 start_us;
+  goffset received;
+  gboolean rejected;
+  const gchar *route;           /* owned by the router */
+  gchar *key_name;
+} MsgState;
+
+struct _GwRequest
+{
+  gint refcount;
+  GwRouter *router;
+  SoupServerMessage *msg;
+  MsgState *state;              /* owned by msg */
+  const Route *route;
+  gchar *method;
+  gchar *path;
+  GHashTable *params;
+  GHashTable *query;
+  JsonNode *body;
+  GwRole role;
+  gboolean problem;
+  gboolean paused;
+  gint answered;                /* atomic */
+  GSource *timeout;
+  GPtrArray *headers;           /* name, value, name, value... */
+  guint status;
+  gchar *content_type;
+  GBytes *reply;
+};
+
+/* ---------------------------------------------------------------------- */
+/* Rendering                                                              */
+/* ---------------------------------------------------------------------- */
+
+static GBytes *
+node_to_bytes (JsonNode * node)
+{
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  gsize len;
+  gchar *data;
+
+  json_generator_set_root (gen, node);
+  data = json_generator_to_data (gen, &len);
+  return g_bytes_new_take (data, len);
+}
+
+static GBytes *
+render_error (const CgError * error, const gchar * request_id,
+    const gchar * instance, gboolean problem, const gchar ** content_type)
+{
+  g_autoptr (JsonNode) node = NULL;
+
+  if (problem) {
+    node = cg_error_to_problem_node (error, request_id, instance);
+    *content_type = PROBLEM_TYPE;
+  } else {
+    node = cg_error_to_json_node (error, request_id);
+    *content_type = "application/json";
+  }
+  return node_to_bytes (node);
+}
+
+static gboolean
+accepts_problem (SoupServerMessage * msg)
+{
+  const gchar *accept =
+      soup_message_headers_get_list (soup_server_message_get_request_headers
+      (msg), "Accept");
+
+  return accept != NULL && strstr (accept, PROBLEM_TYPE) != NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Per-message state: request id, body limit, access log                  */
+/* ---------------------------------------------------------------------- */
+
+static void
+msg_state_free (gpointer data)
+{
+  MsgState *s = data;
+
+  gw_router_unref (s->router);
+  g_free (s->request_id);
+  g_free (s->key_name);
+  g_free (s);
+}
+
+static gboolean
+request_id_is_sane (const gchar * id)
+{
+  gsize len;
+  const gchar *p;
+
+  if (id == NULL)
+    return FALSE;
+  len = strlen (id);
+  if (len == 0 || len > REQUEST_ID_MAX)
+    return FALSE;
+  for (p = id; *p; p++) {
+    if (!g_ascii_isalnum (*p) && !strchr ("-_.:", *p))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* Answers 413 and stops keeping the body; libsoup drains the rest. */
+static void
+reject_too_large (MsgState * s, SoupServerMessage * msg, goffset size)
+{
+  g_autoptr (CgError) error = cg_error_new (CG_CODE_PAYLOAD_TOO_LARGE, NULL);
+  g_autoptr (GBytes) body = NULL;
+  SoupMessageBody *req_body = soup_server_message_get_request_body (msg);
+  const gchar *ctype;
+  gsize len;
+  gconstpointer data;
+
+  s->rejected = TRUE;
+  gst_structure_set (cg_error_get_details_writable (error),
+      "limit_bytes", G_TYPE_UINT64, (guint64) s->router->body_limit,
+      "received_bytes", G_TYPE_UINT64, (guint64) size, NULL);
+  body = render_error (error, s->request_id,
+      g_uri_get_path (soup_server_message_get_uri (msg)),
+      accepts_problem (msg), &ctype);
+  data = g_bytes_get_data (body, &len);
+  soup_server_message_set_response (msg, ctype, SOUP_MEMORY_COPY, data, len);
+  soup_server_message_set_status (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+      NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers
+      (msg), "Connection", "close");
+  soup_message_body_set_accumulate (req_body, FALSE);
+  soup_message_body_truncate (req_body);
+}
+
+static void
+got_headers_cb (SoupServerMessage * msg, MsgState * s)
+{
+  SoupMessageHeaders *h = soup_server_message_get_request_headers (msg);
+  const gchar *id = soup_message_headers_get_one (h, "X-Request-Id");
+  goffset length;
+
+  s->request_id = request_id_is_sane (id) ? g_strdup (id) :
+      g_uuid_string_random ();
+  soup_message_headers_replace (soup_server_message_get_response_headers
+      (msg), "X-Request-Id", s->request_id);
+
+  if (soup_message_headers_get_encoding (h) == SOUP_ENCODING_CONTENT_LENGTH) {
+    length = soup_message_headers_get_content_length (h);
+    if (length > 0 && (guint64) length > s->router->body_limit)
+      reject_too_large (s, msg, length);
+  }
+}
+
+static void
+got_chunk_cb (SoupServerMessage * msg, GBytes * chunk, MsgState * s)
+{
+  s->received += g_bytes_get_size (chunk);
+  if (s->rejected) {
+    soup_message_body_truncate (soup_server_message_get_request_body (msg));
+    return;
+  }
+  if ((guint64) s->received > s->router->body_limit)
+    reject_too_large (s, msg, s->received);
+}
+
+static gchar *
+access_log_line (MsgState * s, SoupServerMessage * msg, guint status,
+    gdouble ms)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree gchar *time = g_date_time_format_iso8601 (now);
+  g_autofree gchar *path = cg_redact (g_uri_get_path
+      (soup_server_message_get_uri (msg)));
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "time");
+  json_builder_add_string_value (b, time);
+  json_builder_set_member_name (b, "level");
+  json_builder_add_string_value (b, status >= 500 ? "warning" : "info");
+  json_builder_set_member_name (b, "request_id");
+  json_builder_add_string_value (b, s->request_id);
+  json_builder_set_member_name (b, "method");
+  json_builder_add_string_value (b, soup_server_message_get_method (msg));
+  json_builder_set_member_name (b, "path");
+  json_builder_add_string_value (b, path);
+  json_builder_set_member_name (b, "status");
+  json_builder_add_int_value (b, status);
+  json_builder_set_member_name (b, "duration_ms");
+  json_builder_add_double_value (b, ms);
+  json_builder_set_member_name (b, "key");
+  if (s->key_name)
+    json_builder_add_string_value (b, s->key_name);
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  return json_generator_to_data (gen, NULL);
+}
+
+static void
+finished_cb (SoupServerMessage * msg, MsgState * s)
+{
+  GwRouter *r = s->router;
+  guint status = soup_server_message_get_status (msg);
+  gdouble ms = (g_get_monotonic_time () - s->start_us) / 1000.0;
+  g_autofree gchar *line = NULL;
+
+  if (s->request_id == NULL)
+    return;                     /* never got its headers */
+  line = access_log_line (s, msg, status, ms);
+  if (r->log_func)
+    r->log_func (line, r->log_data);
+  else
+    g_info ("%s", line);
+  if (r->metrics_func)
+    r->metrics_func (s->route, soup_server_message_get_method (msg), status,
+        ms, r->metrics_data);
+}
+
+static void
+request_started_cb (SoupServer * server, SoupServerMessage * msg, GwRouter * r)
+{
+  MsgState *s = g_new0 (MsgState, 1);
+
+  s->router = gw_router_ref (r);
+  s->start_us = g_get_monotonic_time ();
+  g_object_set_data_full (G_OBJECT (msg), STATE_KEY, s, msg_state_free);
+  g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), s);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), s);
+  g_signal_connect (msg, "finished", G_CALLBACK (finished_cb), s);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Requests and replies                                                   */
+/* ---------------------------------------------------------------------- */
+
+/**
+ * gw_request_ref:
+ * @req: a #GwRequest
+ *
+ * Keeps @req (and its message) alive, e.g. to answer it from a thread.
+ *
+ * Returns: (transfer full): @req
+ */
+GwRequest *
+gw_request_ref (GwRequest * req)
+{
+  g_atomic_int_inc (&req->refcount);
+  return req;
+}
+
+/**
+ * gw_request_unref:
+ * @req: (transfer full): a #GwRequest
+ *
+ * Drops a reference.
+ */
+void
+gw_request_unref (GwRequest * req)
+{
+  if (!g_atomic_int_dec_and_test (&req->refcount))
+    return;
+  g_object_unref (req->msg);
+  gw_router_unref (req->router);
+  g_free (req->method);
+  g_free (req->path);
+  g_hash_table_unref (req->params);
+  if (req->query)
+    g_hash_table_unref (req->query);
+  if (req->body)
+    json_node_unref (req->body);
+  g_ptr_array_unref (req->headers);
+  g_free (req->content_type);
+  if (req->reply)
+    g_bytes_unref (req->reply);
+  g_free (req);
+}
+
+/* On the main context: hand the answer to libsoup. */
+static gboolean
+apply_reply (gpointer data)
+{
+  GwRequest *req = data;
+  SoupMessageHeaders *h = soup_server_message_get_response_headers (req->msg);
+  gsize len;
+  gconstpointer body = g_bytes_get_data (req->reply, &len);
+  guint i;
+
+  if (req->timeout) {
+    g_source_destroy (req->timeout);
+    g_clear_pointer (&req->timeout, g_source_unref);
+  }
+  for (i = 0; i + 1 < req->headers->len; i += 2)
+    soup_message_headers_replace (h, g_ptr_array_index (req->headers, i),
+        g_ptr_array_index (req->headers, i + 1));
+  soup_server_message_set_response (req->msg, req->content_type,
+      SOUP_MEMORY_COPY, body, len);
+  soup_server_message_set_status (req->msg, req->status, NULL);
+  if (req->paused)
+    soup_server_message_unpause (req->msg);
+  return G_SOURCE_REMOVE;
+}
+
+/* Any thread: the first answer wins, later ones are dropped. */
+static void
+request_finish (GwRequest * req, guint status, const gchar * content_type,
+    GBytes * body)
+{
+  if (!g_atomic_int_compare_and_exchange (&req->answered, 0, 1)) {
+    g_debug ("request %s: late answer %u dropped", req->state->request_id,
+        status);
+    g_bytes_unref (body);
+    return;
+  }
+  req->status = status;
+  req->content_type = g_strdup (content_type);
+  req->reply = body;
+  g_main_context_invoke_full (req->router->context, G_PRIORITY_DEFAULT,
+      apply_reply, gw_request_ref (req), (GDestroyNotify) gw_request_unref);
+}
+
+/**
+ * gw_request_add_header:
+ * @req: a #GwRequest
+ * @name: a response header name
+ * @value: its value
+ *
+ * Adds a header to the answer (e.g. `X-Frame-Age-Ms`). Call it before the
+ * gw_request_reply_*() call, from the thread that answers.
+ */
+void
+gw_request_add_header (GwRequest * req, const gchar * name, const gchar * value)
+{
+  g_ptr_array_add (req->headers, g_strdup (name));
+  g_ptr_array_add (req->headers, g_strdup (value));
+}
+
+/**
+ * gw_request_reply_json:
+ * @req: a #GwRequest
+ * @status: the HTTP status
+ * @node: the body
+ *
+ * Answers with @node as `application/json`. Callable from any thread; only
+ * the first answer to a request counts.
+ */
+void
+gw_request_reply_json (GwRequest * req, guint status, JsonNode * node)
+{
+  request_finish (req, status, "application/json", node_to_bytes (node));
+}
+
+/**
+ * gw_request_reply_bytes:
+ * @req: a #GwRequest
+ * @status: the HTTP status
+ * @content_type: e.g. "image/jpeg"
+ * @body: the body
+ *
+ * Answers with @body. Callable from any thread.
+ */
+void
+gw_request_reply_bytes (GwRequest * req, guint status,
+    const gchar * content_type, GBytes * body)
+{
+  request_finish (req, status, content_type, g_bytes_ref (body));
+}
+
+/**
+ * gw_request_reply_error:
+ * @req: a #GwRequest
+ * @error: the error
+ *
+ * Answers with @error: the HTTP status from the catalogue, the flat body
+ * `{error_code, message, details, request_id}`, or RFC 7807 when the client
+ * asked for `application/problem+json`. 401 answers carry
+ * `WWW-Authenticate: Bearer realm="camguard"`. Callable from any thread.
+ */
+void
+gw_request_reply_error (GwRequest * req, const CgError * error)
+{
+  CgCode code = cg_error_get_code (error);
+  const gchar *ctype;
+  GBytes *body;
+
+  body = render_error (error, req->state->request_id, req->path,
+      req->problem, &ctype);
+  if (code == CG_CODE_AUTHENTICATION_REQUIRED)
+    gw_request_add_header (req, "WWW-Authenticate",
+        "Bearer realm=\"camguard\"");
+  else if (code == CG_CODE_INVALID_API_KEY)
+    gw_request_add_header (req, "WWW-Authenticate",
+        "Bearer realm=\"camguard\", error=\"invalid_token\"");
+  request_finish (req, cg_code_get_http_status (code), ctype, body);
+}
+
+static gboolean
+reply_timeout_cb (gpointer data)
+{
+  GwRequest *req = data;
+  g_autoptr (CgError) error = cg_error_new (CG_CODE_OPERATION_TIMEOUT, NULL);
+
+  g_clear_pointer (&req->timeout, g_source_unref);
+  gst_structure_set (cg_error_get_details_writable (error), "timeout_ms",
+      G_TYPE_UINT, req->router->reply_timeout_ms, NULL);
+  gw_request_reply_error (req, error);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * gw_request_pause:
+ * @req: a #GwRequest
+ *
+ * Call from the handler to answer later: pauses the message (libsoup
+ * answers nothing until a gw_request_reply_*() call, from any thread, hops
+ * back to the main context). Take a reference with gw_request_ref() for
+ * the worker. If no answer comes within the router's reply timeout the
+ * request is answered %CG_CODE_OPERATION_TIMEOUT.
+ */
+void
+gw_request_pause (GwRequest * req)
+{
+  g_return_if_fail (!req->paused);
+
+  req->paused = TRUE;
+  soup_server_message_pause (req->msg);
+  req->timeout = g_timeout_source_new (req->router->reply_timeout_ms);
+  g_source_set_callback (req->timeout, reply_timeout_cb, gw_request_ref (req),
+      (GDestroyNotify) gw_request_unref);
+  g_source_attach (req->timeout, req->router->context);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Accessors                                                              */
+/* ---------------------------------------------------------------------- */
+
+/**
+ * gw_request_get_method:
+ * @req: a #GwRequest
+ *
+ * Returns: the HTTP method
+ */
+const gchar *
+gw_request_get_method (GwRequest * req)
+{
+  return req->method;
+}
+
+/**
+ * gw_request_get_path:
+ * @req: a #GwRequest
+ *
+ * Returns: the request path (decoded)
+ */
+const gchar *
+gw_request_get_path (GwRequest * req)
+{
+  return req->path;
+}
+
+/**
+ * gw_request_get_route:
+ * @req: a #GwRequest
+ *
+ * Returns: (nullable): the pattern of the matched route
+ */
+const gchar *
+gw_request_get_route (GwRequest * req)
+{
+  return req->route ? req->route->pattern : NULL;
+}
+
+/**
+ * gw_request_get_request_id:
+ * @req: a #GwRequest
+ *
+ * Returns: the request id (also in the `X-Request-Id` response header)
+ */
+const gchar *
+gw_request_get_request_id (GwRequest * req)
+{
+  return req->state->request_id;
+}
+
+/**
+ * gw_request_get_param:
+ * @req: a #GwRequest
+ * @name: a path parameter, e.g. "id" for `/cameras/{id}`
+ *
+ * Returns: (nullable): its value
+ */
+const gchar *
+gw_request_get_param (GwRequest * req, const gchar * name)
+{
+  return g_hash_table_lookup (req->params, name);
+}
+
+/**
+ * gw_request_get_query:
+ * @req: a #GwRequest
+ * @name: a query parameter
+ *
+ * Returns: (nullable): its (decoded) value
+ */
+const gchar *
+gw_request_get_query (GwRequest * req, const gchar * name)
+{
+  return req->query ? g_hash_table_lookup (req->query, name) : NULL;
+}
+
+/**
+ * gw_request_get_body:
+ * @req: a #GwRequest
+ *
+ * Returns: (nullable) (transfer none): the parsed JSON body, %NULL if the
+ *   request had none
+ */
+JsonNode *
+gw_request_get_body (GwRequest * req)
+{
+  return req->body;
+}
+
+/**
+ * gw_request_get_role:
+ * @req: a #GwRequest
+ *
+ * Returns: the caller's role (%GW_ROLE_ADMIN when auth is off)
+ */
+GwRole
+gw_request_get_role (GwRequest * req)
+{
+  return req->role;
+}
+
+/**
+ * gw_request_get_key_name:
+ * @req: a #GwRequest
+ *
+ * Returns: (nullable): the name of the caller's key (never the key)
+ */
+const gchar *
+gw_request_get_key_name (GwRequest * req)
+{
+  return req->state->key_name;
+}
+
+/**
+ * gw_request_get_message:
+ * @req: a #GwRequest
+ *
+ * The underlying message, for what the accessors do not cover. Main
+ * context only (libsoup is not thread-safe).
+ *
+ * Returns: (transfer none): the #SoupServerMessage
+ */
+SoupServerMessage *
+gw_request_get_message (GwRequest * req)
+{
+  return req->msg;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Routing and dispatch                                                   */
+/* ---------------------------------------------------------------------- */
+
+static void
+route_free (gpointer data)
+{
+  Route *r = data;
+
+  g_free (r->method);
+  g_free (r->pattern);
+  g_strfreev (r->segs);
+  g_free (r->action);
+  g_free (r);
+}
+
+/* Returns the number of literal segments matched, or -1. */
+static gint
+route_match (const Route * r, gchar ** segs, GHashTable * params)
+{
+  gint literal = 0;
+  guint i, n = g_strv_length (r->segs);
+
+  if (g_strv_length (segs) != n)
+    return -1;
+  for (i = 0; i < n; i++) {
+    const gchar *p = r->segs[i];
+    gsize plen = strlen (p);
+
+    if (plen > 2 && p[0] == '{' && p[plen - 1] == '}') {
+      if (segs[i][0] == '\0')
+        return -1;
+      if (params)
+        g_hash_table_insert (params, g_strndup (p + 1, plen - 2),
+            g_strdup (segs[i]));
+    } else if (g_str_equal (p, segs[i])) {
+      literal++;
+    } else {
+      return -1;
+    }
+  }
+  return literal;
+}
+
+/* The best route for the path and method; else Allow in @allow. */
+static const Route *
+router_find (GwRouter * r, const gchar * method, const gchar * path,
+    GString * allow)
+{
+  g_auto (GStrv) segs = g_strsplit (path, "/", -1);
+  const Route *best = NULL;
+  gint best_score = -1;
+  guint i;
+
+  for (i = 0; i < r->routes->len; i++) {
+    const Route *route = g_ptr_array_index (r->routes, i);
+    gint score = route_match (route, segs, NULL);
+
+    if (score < 0)
+      continue;
+    if (g_str_equal (route->method, method)) {
+      if (score > best_score) {
+        best = route;
+        best_score = score;
+      }
+    } else if (!strstr (allow->str, route->method)) {
+      g_string_append_printf (allow, "%s%s", allow->len ? ", " : "",
+          route->method);
+    }
+  }
+  return best;
+}
+
+static gboolean
+parse_body (GwRequest * req, CgError ** error)
+{
+  SoupMessageBody *mb = soup_server_message_get_request_body (req->msg);
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) err = NULL;
+
+  if (mb->length > 0) {
+    bytes = soup_message_body_flatten (mb);
+    if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
+            g_bytes_get_size (bytes), &err)) {
+      *error = cg_error_new (CG_CODE_INVALID_JSON, NULL);
+      gst_structure_set (cg_error_get_details_writable (*error), "reason",
+          G_TYPE_STRING, err->message, NULL);
+      return FALSE;
+    }
+    req->body = json_parser_steal_root (parser);
+  }
+  if ((req->route->flags & GW_ROUTE_BODY_OBJECT)
+      && (req->body == NULL || !JSON_NODE_HOLDS_OBJECT (req->body))) {
+    *error = cg_error_new (CG_CODE_INVALID_REQUEST,
+        "The request body must be a JSON object");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static GwRequest *
+request_new (GwRouter * r, SoupServerMessage * msg, MsgState * s,
+    const gchar * path, GHashTable * query)
+{
+  GwRequest *req = g_new0 (GwRequest, 1);
+
+  req->refcount = 1;
+  req->router = gw_router_ref (r);
+  req->msg = g_object_ref (msg);
+  req->state = s;
+  req->method = g_strdup (soup_server_message_get_method (msg));
+  req->path = g_strdup (path);
+  req->params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  req->query = query ? g_hash_table_ref (query) : NULL;
+  req->headers = g_ptr_array_new_with_free_func (g_free);
+  req->problem = accepts_problem (msg);
+  return req;
+}
+
+/* Steps 3 to 5; on failure @error says why. */
+static gboolean
+request_prepare (GwRequest * req, CgError ** error)
+{
+  GwRouter *r = req->router;
+  g_autoptr (GString) allow = g_string_new (NULL);
+  g_auto (GStrv) segs = NULL;
+  const gchar *key;
+
+  req->route = router_find (r, req->method, req->path, allow);
+  if (req->route == NULL && allow->len > 0) {
+    gw_request_add_header (req, "Allow", allow->str);
+    *error = cg_error_new (CG_CODE_METHOD_NOT_ALLOWED, NULL);
+    gst_structure_set (cg_error_get_details_writable (*error), "allow",
+        G_TYPE_STRING, allow->str, NULL);
+    return FALSE;
+  }
+  if (req->route == NULL) {
+    *error = cg_error_new (CG_CODE_METHOD_NOT_FOUND, NULL);
+    return FALSE;
+  }
+  req->state->route = req->route->pattern;
+  segs = g_strsplit (req->path, "/", -1);
+  route_match (req->route, segs, req->params);
+
+  key = gw_auth_credential_from_headers
+      (soup_server_message_get_request_headers (req->msg));
+  if (!gw_auth_authorize (r->keys, key, req->route->action, &req->role,
+          &req->state->key_name, error))
+    return FALSE;
+  return parse_body (req, error);
+}
+
+static void
+server_cb (SoupServer * server, SoupServerMessage * msg, const char *path,
+    GHashTable * query, gpointer user_data)
+{
+  GwRouter *r = user_data;
+  MsgState *s = g_object_get_data (G_OBJECT (msg), STATE_KEY);
+  g_autoptr (GwRequest) req = NULL;
+  g_autoptr (CgError) error = NULL;
+
+  if (s == NULL || s->request_id == NULL) {
+    soup_server_message_set_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR,
+        NULL);
+    return;
+  }
+  req = request_new (r, msg, s, path, query);
+  if (!request_prepare (req, &error)) {
+    gw_request_reply_error (req, error);
+    return;
+  }
+  req->route->handler (req, req->route->user_data);
+  if (!req->paused && !g_atomic_int_get (&req->answered)) {
+    g_clear_pointer (&error, cg_error_unref);
+    error = cg_error_new (CG_CODE_INTERNAL_ERROR,
+        "The handler returned without an answer");
+    g_warning ("route %s %s: handler returned without an answer",
+        req->route->method, req->route->pattern);
+    gw_request_reply_error (req, error);
+  }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Router                                                                 */
+/* ---------------------------------------------------------------------- */
+
+/**
+ * gw_router_new:
+ * @server: the #SoupServer (its main context is the thread-default one)
+ * @keys: (nullable): the key store; %NULL turns auth off (every caller is
+ *   admin: the gateway allows that only on loopback)
+ *
+ * Creates the router and makes it @server's handler for every path no
+ * other handler claims.
+ *
+ * Returns: (transfer full): the router
+ */
+GwRouter *
+gw_router_new (SoupServer * server, GwKeyStore * keys)
+{
+  GwRouter *r = g_new0 (GwRouter, 1);
+
+  r->refcount = 1;
+  r->server = g_object_ref (server);
+  r->keys = keys;
+  r->context = g_main_context_ref_thread_default ();
+  r->routes = g_ptr_array_new_with_free_func (route_free);
+  r->body_limit = GW_HTTP_DEFAULT_BODY_LIMIT;
+  r->reply_timeout_ms = GW_HTTP_DEFAULT_REPLY_TIMEOUT_MS;
+  r->started_id = g_signal_connect (server, "request-started",
+      G_CALLBACK (request_started_cb), r);
+  soup_server_add_handler (server, NULL, server_cb, r, NULL);
+  return r;
+}
+
+/**
+ * gw_router_ref:
+ * @router: a #GwRouter
+ *
+ * Returns: (transfer full): @router
+ */
+GwRouter *
+gw_router_ref (GwRouter * router)
+{
+  g_atomic_int_inc (&router->refcount);
+  return router;
+}
+
+/**
+ * gw_router_unref:
+ * @router: (transfer full): a #GwRouter
+ *
+ * Drops a reference. Requests in flight hold one each; when the last one
+ * goes, the router leaves its server.
+ */
+void
+gw_router_unref (GwRouter * router)
+{
+  if (!g_atomic_int_dec_and_test (&router->refcount))
+    return;
+  g_signal_handler_disconnect (router->server, router->started_id);
+  soup_server_remove_handler (router->server, "/");
+  g_ptr_array_unref (router->routes);
+  g_main_context_unref (router->context);
+  g_object_unref (router->server);
+  g_free (router);
+}
+
+/**
+ * gw_router_add_route:
+ * @router: a #GwRouter
+ * @method: the HTTP method ("GET", ...)
+ * @pattern: the path, with `{name}` for a parameter segment, e.g.
+ *   `/api/v1/cameras/{id}/start`
+ * @action: the action of the role table (gw_auth_required_role())
+ * @flags: #GwRouteFlags
+ * @handler: the handler
+ * @user_data: data for @handler
+ *
+ * Adds a route. Where several patterns match a path, the one with the
+ * most literal segments wins.
+ */
+void
+gw_router_add_route (GwRouter * router, const gchar * method,
+    const gchar * pattern, const gchar * action, GwRouteFlags flags,
+    GwHandler handler, gpointer user_data)
+{
+  Route *r = g_new0 (Route, 1);
+
+  r->method = g_strdup (method);
+  r->pattern = g_strdup (pattern);
+  r->segs = g_strsplit (pattern, "/", -1);
+  r->action = g_strdup (action);
+  r->flags = flags;
+  r->handler = handler;
+  r->user_data = user_data;
+  g_ptr_array_add (router->routes, r);
+}
+
+/**
+ * gw_router_set_body_limit:
+ * @router: a #GwRouter
+ * @limit: the largest request body accepted, in bytes
+ *
+ * Sets the body limit (default %GW_HTTP_DEFAULT_BODY_LIMIT).
+ */
+void
+gw_router_set_body_limit (GwRouter * router, gsize limit)
+{
+  router->body_limit = limit;
+}
+
+/**
+ * gw_router_get_body_limit:
+ * @router: a #GwRouter
+ *
+ * Returns: the body limit in bytes
+ */
+gsize
+gw_router_get_body_limit (GwRouter * router)
+{
+  return router->body_limit;
+}
+
+/**
+ * gw_router_set_reply_timeout:
+ * @router: a #GwRouter
+ * @timeout_ms: how long a paused request may wait for its answer
+ *
+ * Sets the bound on paused requests (default
+ * %GW_HTTP_DEFAULT_REPLY_TIMEOUT_MS).
+ */
+void
+gw_router_set_reply_timeout (GwRouter * router, guint timeout_ms)
+{
+  router->reply_timeout_ms = timeout_ms;
+}
+
+/**
+ * gw_router_set_log_func:
+ * @router: a #GwRouter
+ * @func: (nullable): receives each access-log line; %NULL: g_info()
+ * @user_data: data for @func
+ *
+ * Redirects the access log.
+ */
+void
+gw_router_set_log_func (GwRouter * router, GwLogFunc func, gpointer user_data)
+{
+  router->log_func = func;
+  router->log_data = user_data;
+}
+
+/**
+ * gw_router_set_metrics_func:
+ * @router: a #GwRouter
+ * @func: (nullable): called once per finished request
+ * @user_data: data for @func
+ *
+ * Sets the metrics hook.
+ */
+void
+gw_router_set_metrics_func (GwRouter * router, GwMetricsFunc func,
+    gpointer user_data)
+{
+  router->metrics_func = func;
+  router->metrics_data = user_data;
+}

@@ -1,0 +1,107 @@
+/* camguard-gateway - the one HTTP request path: router, auth, errors, logs
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
+#include <camguard.h>
+
+#include "gw-auth.h"
+
+G_BEGIN_DECLS
+
+/** GW_HTTP_DEFAULT_BODY_LIMIT: default request body limit (1 MiB) */
+#define GW_HTTP_DEFAULT_BODY_LIMIT (1024 * 1024)
+/** GW_HTTP_DEFAULT_REPLY_TIMEOUT_MS: default bound on a paused request */
+#define GW_HTTP_DEFAULT_REPLY_TIMEOUT_MS 30000
+
+typedef struct _GwRouter GwRouter;
+typedef struct _GwRequest GwRequest;
+
+/**
+ * GwRouteFlags:
+ * @GW_ROUTE_NONE: nothing special
+ * @GW_ROUTE_BODY_OBJECT: the route needs a JSON object body (else 400
+ *   INVALID_REQUEST)
+ *
+ * What a route expects of its request.
+ */
+typedef enum
+{
+  GW_ROUTE_NONE = 0,
+  GW_ROUTE_BODY_OBJECT = 1 << 0,
+} GwRouteFlags;
+
+/**
+ * GwHandler:
+ * @req: the request (borrowed: gw_request_ref() it to answer later)
+ * @user_data: the data given to gw_router_add_route()
+ *
+ * Handles one request on the main context. It answers with one of the
+ * gw_request_reply_*() functions before it returns, or calls
+ * gw_request_pause() and answers later from any thread.
+ */
+typedef void (*GwHandler) (GwRequest * req, gpointer user_data);
+
+/**
+ * GwLogFunc:
+ * @line: one JSON object (no newline)
+ * @user_data: user data
+ *
+ * Receives the access-log line of each request.
+ */
+typedef void (*GwLogFunc) (const gchar * line, gpointer user_data);
+
+/**
+ * GwMetricsFunc:
+ * @route: (nullable): the matched route pattern, %NULL when none matched
+ * @method: the HTTP method
+ * @status: the HTTP status answered
+ * @duration_ms: from the request line to the end of the response
+ * @user_data: user data
+ *
+ * Called once per finished request, for metrics.
+ */
+typedef void (*GwMetricsFunc) (const gchar * route, const gchar * method,
+    guint status, gdouble duration_ms, gpointer user_data);
+
+GwRouter *gw_router_new (SoupServer * server, GwKeyStore * keys);
+GwRouter *gw_router_ref (GwRouter * router);
+void gw_router_unref (GwRouter * router);
+void gw_router_add_route (GwRouter * router, const gchar * method,
+    const gchar * pattern, const gchar * action, GwRouteFlags flags,
+    GwHandler handler, gpointer user_data);
+void gw_router_set_body_limit (GwRouter * router, gsize limit);
+gsize gw_router_get_body_limit (GwRouter * router);
+void gw_router_set_reply_timeout (GwRouter * router, guint timeout_ms);
+void gw_router_set_log_func (GwRouter * router, GwLogFunc func,
+    gpointer user_data);
+void gw_router_set_metrics_func (GwRouter * router, GwMetricsFunc func,
+    gpointer user_data);
+
+GwRequest *gw_request_ref (GwRequest * req);
+void gw_request_unref (GwRequest * req);
+const gchar *gw_request_get_method (GwRequest * req);
+const gchar *gw_request_get_path (GwRequest * req);
+const gchar *gw_request_get_route (GwRequest * req);
+const gchar *gw_request_get_request_id (GwRequest * req);
+const gchar *gw_request_get_param (GwRequest * req, const gchar * name);
+const gchar *gw_request_get_query (GwRequest * req, const gchar * name);
+JsonNode *gw_request_get_body (GwRequest * req);
+GwRole gw_request_get_role (GwRequest * req);
+const gchar *gw_request_get_key_name (GwRequest * req);
+SoupServerMessage *gw_request_get_message (GwRequest * req);
+
+void gw_request_pause (GwRequest * req);
+void gw_request_add_header (GwRequest * req, const gchar * name,
+    const gchar * value);
+void gw_request_reply_json (GwRequest * req, guint status, JsonNode * node);
+void gw_request_reply_error (GwRequest * req, const CgError * error);
+void gw_request_reply_bytes (GwRequest * req, guint status,
+    const gchar * content_type, GBytes * body);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GwRouter, gw_router_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GwRequest, gw_request_unref)
+
+G_END_DECLS
