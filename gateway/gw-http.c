@@ -178,6 +178,15 @@ request_id_is_sane (const gchar * id)
   return TRUE;
 }
 
+/* Set when the headers arrive, and again on the final answer: libsoup
+ * clears the response headers after an informational "100 Continue". */
+static void
+set_request_id_header (SoupServerMessage * msg, const gchar * request_id)
+{
+  soup_message_headers_replace (soup_server_message_get_response_headers
+      (msg), "X-Request-Id", request_id);
+}
+
 /* Answers 413 and stops keeping the body; libsoup drains the rest. */
 static void
 reject_too_large (MsgState * s, SoupServerMessage * msg, goffset size)
@@ -200,6 +209,7 @@ reject_too_large (MsgState * s, SoupServerMessage * msg, goffset size)
   soup_server_message_set_response (msg, ctype, SOUP_MEMORY_COPY, data, len);
   soup_server_message_set_status (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
       NULL);
+  set_request_id_header (msg, s->request_id);
   soup_message_headers_replace (soup_server_message_get_response_headers
       (msg), "Connection", "close");
   soup_message_body_set_accumulate (req_body, FALSE);
@@ -215,8 +225,7 @@ got_headers_cb (SoupServerMessage * msg, MsgState * s)
 
   s->request_id = request_id_is_sane (id) ? g_strdup (id) :
       g_uuid_string_random ();
-  soup_message_headers_replace (soup_server_message_get_response_headers
-      (msg), "X-Request-Id", s->request_id);
+  set_request_id_header (msg, s->request_id);
 
   if (soup_message_headers_get_encoding (h) == SOUP_ENCODING_CONTENT_LENGTH) {
     length = soup_message_headers_get_content_length (h);
@@ -368,6 +377,7 @@ apply_reply (gpointer data)
     g_source_destroy (req->timeout);
     g_clear_pointer (&req->timeout, g_source_unref);
   }
+  set_request_id_header (req->msg, req->state->request_id);
   for (i = 0; i + 1 < req->headers->len; i += 2)
     soup_message_headers_replace (h, g_ptr_array_index (req->headers, i),
         g_ptr_array_index (req->headers, i + 1));

@@ -27,6 +27,7 @@ typedef struct
   guint chunks;                 /* request body chunks the server read */
   gsize max_kept;               /* most request body bytes it kept */
   gsize last_kept;              /* bytes kept after the last chunk */
+  guint status_at_headers;      /* the server's status once it has them */
 } Fixture;
 
 typedef struct
@@ -173,8 +174,15 @@ watch_chunk (SoupServerMessage * msg, GBytes * chunk, Fixture * f)
 }
 
 static void
+watch_headers (SoupServerMessage * msg, Fixture * f)
+{
+  f->status_at_headers = soup_server_message_get_status (msg);
+}
+
+static void
 watch_request (SoupServer * server, SoupServerMessage * msg, Fixture * f)
 {
+  g_signal_connect (msg, "got-headers", G_CALLBACK (watch_headers), f);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (watch_chunk), f);
 }
 
@@ -562,7 +570,9 @@ test_413_content_length (Fixture * f, gconstpointer data)
   node = run (f, msg, NULL);
   assert_error (msg, node, 413, "PAYLOAD_TOO_LARGE");
   g_assert_cmpuint (f->post_calls, ==, 0);
-  /* Refused on its Content-Length: not one byte of the body was kept. */
+  /* Refused on its Content-Length, as soon as the headers were read, and
+   * not one byte of the body was kept. */
+  g_assert_cmpuint (f->status_at_headers, ==, 413);
   g_assert_cmpuint (f->max_kept, ==, 0);
 }
 
@@ -582,6 +592,28 @@ test_413_expect_continue (Fixture * f, gconstpointer data)
   g_assert_cmpuint (f->post_calls, ==, 0);
   /* Answered before the client sent the body (no 100 Continue). */
   g_assert_cmpuint (f->chunks, ==, 0);
+}
+
+/* Regression: libsoup clears the response headers after it writes the
+ * informational "100 Continue", so an X-Request-Id set on the headers
+ * alone was lost for every accepted Expect: 100-continue request. */
+static void
+test_expect_continue_keeps_request_id (Fixture * f, gconstpointer data)
+{
+  g_autoptr (SoupMessage) msg = new_msg (f, "POST", "/api/v1/cameras",
+      f->admin);
+  g_autoptr (JsonNode) node = NULL;
+
+  set_body (msg, "{\"id\": \"cont\"}");
+  soup_message_headers_set_expectations (soup_message_get_request_headers
+      (msg), SOUP_EXPECTATION_CONTINUE);
+  soup_message_headers_replace (soup_message_get_request_headers (msg),
+      "X-Request-Id", "cont-1");
+  node = run (f, msg, NULL);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  g_assert_cmpstr (member (node, "created"), ==, "cont");
+  g_assert_cmpuint (f->chunks, >, 0);
+  g_assert_cmpstr (resp_header (msg, "X-Request-Id"), ==, "cont-1");
 }
 
 static void
@@ -798,6 +830,8 @@ main (int argc, char **argv)
   ADD ("413-content-length", test_413_content_length);
   ADD ("413-expect-continue", test_413_expect_continue);
   ADD ("413-chunked", test_413_chunked);
+  ADD ("expect-continue-keeps-request-id",
+      test_expect_continue_keeps_request_id);
   ADD ("problem-json", test_problem_json);
   ADD ("paused-reply-from-thread", test_paused_reply_from_thread);
   ADD ("paused-timeout", test_paused_timeout);
