@@ -14,7 +14,9 @@
  *    every response carries it;
  * 2. body limit: `Content-Length` is checked when the headers arrive and
  *    the running total on every chunk; over the limit the request is
- *    answered 413 %CG_CODE_PAYLOAD_TOO_LARGE without keeping the body;
+ *    answered 413 %CG_CODE_PAYLOAD_TOO_LARGE without keeping the body
+ *    (`Connection: close`); a client that goes on sending more than
+ *    MAX (limit, 256 KiB) after that has its connection closed;
  * 3. routing: unknown path -> 404 %CG_CODE_METHOD_NOT_FOUND, known path
  *    with another method -> 405 %CG_CODE_METHOD_NOT_ALLOWED with `Allow`;
  * 4. auth: gw_auth_authorize() for the route's action;
@@ -40,6 +42,9 @@
 #define STATE_KEY "gw-http-state"
 #define REQUEST_ID_MAX 128
 #define PROBLEM_TYPE "application/problem+json"
+/* A rejected body is drained (so that the client reads its 413) for up to
+ * MAX (limit, this) more bytes; then the connection is closed. */
+#define GW_HTTP_MIN_DRAIN (256 * 1024)
 
 typedef struct
 {
@@ -76,6 +81,8 @@ typedef struct
   gint64 start_us;
   goffset received;
   gboolean rejected;
+  goffset rejected_at;          /* bytes received when rejected */
+  gboolean logged;
   const gchar *route;           /* owned by the router */
   gchar *key_name;
 } MsgState;
@@ -199,6 +206,7 @@ reject_too_large (MsgState * s, SoupServerMessage * msg, goffset size)
   gconstpointer data;
 
   s->rejected = TRUE;
+  s->rejected_at = s->received;
   gst_structure_set (cg_error_get_details_writable (error),
       "limit_bytes", G_TYPE_UINT64, (guint64) s->router->body_limit,
       "received_bytes", G_TYPE_UINT64, (guint64) size, NULL);
@@ -232,18 +240,6 @@ got_headers_cb (SoupServerMessage * msg, MsgState * s)
     if (length > 0 && (guint64) length > s->router->body_limit)
       reject_too_large (s, msg, length);
   }
-}
-
-static void
-got_chunk_cb (SoupServerMessage * msg, GBytes * chunk, MsgState * s)
-{
-  s->received += g_bytes_get_size (chunk);
-  if (s->rejected) {
-    soup_message_body_truncate (soup_server_message_get_request_body (msg));
-    return;
-  }
-  if ((guint64) s->received > s->router->body_limit)
-    reject_too_large (s, msg, s->received);
 }
 
 static gchar *
@@ -284,6 +280,7 @@ access_log_line (MsgState * s, SoupServerMessage * msg, guint status,
   return json_generator_to_data (gen, NULL);
 }
 
+/* Once per request: when it finishes, or when its connection is cut. */
 static void
 finished_cb (SoupServerMessage * msg, MsgState * s)
 {
@@ -292,8 +289,9 @@ finished_cb (SoupServerMessage * msg, MsgState * s)
   gdouble ms = (g_get_monotonic_time () - s->start_us) / 1000.0;
   g_autofree gchar *line = NULL;
 
-  if (s->request_id == NULL)
-    return;                     /* never got its headers */
+  if (s->request_id == NULL || s->logged)
+    return;                     /* never got its headers, or done */
+  s->logged = TRUE;
   line = access_log_line (s, msg, status, ms);
   if (r->log_func)
     r->log_func (line, r->log_data);
@@ -302,6 +300,41 @@ finished_cb (SoupServerMessage * msg, MsgState * s)
   if (r->metrics_func)
     r->metrics_func (s->route, soup_server_message_get_method (msg), status,
         ms, r->metrics_data);
+}
+
+/* Gives up on a client that goes on sending a rejected body: libsoup
+ * would drain it for ever. The client gets no 413, only a closed
+ * connection. */
+static void
+cut_connection (MsgState * s, SoupServerMessage * msg)
+{
+  GIOStream *stream;
+
+  g_debug ("request %s: body still coming after %" G_GUINT64_FORMAT
+      " bytes, closing the connection", s->request_id, (guint64) s->received);
+  finished_cb (msg, s);
+  stream = soup_server_message_steal_connection (msg);
+  if (stream) {
+    g_io_stream_close (stream, NULL, NULL);
+    g_object_unref (stream);
+  }
+}
+
+static void
+got_chunk_cb (SoupServerMessage * msg, GBytes * chunk, MsgState * s)
+{
+  guint64 limit = s->router->body_limit;
+
+  s->received += g_bytes_get_size (chunk);
+  if (s->rejected) {
+    soup_message_body_truncate (soup_server_message_get_request_body (msg));
+    if ((guint64) (s->received - s->rejected_at) >
+        MAX (limit, GW_HTTP_MIN_DRAIN))
+      cut_connection (s, msg);
+    return;
+  }
+  if ((guint64) s->received > limit)
+    reject_too_large (s, msg, s->received);
 }
 
 static void

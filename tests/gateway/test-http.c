@@ -243,7 +243,8 @@ fixture_setup (Fixture * f, gconstpointer data)
     f->base[strlen (f->base) - 1] = '\0';
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   g_assert_true (g_str_has_prefix (f->base, "http://127.0.0.1:"));
-  f->session = soup_session_new ();
+  /* Straight to 127.0.0.1: never through a proxy from the environment. */
+  f->session = soup_session_new_with_options ("proxy-resolver", NULL, NULL);
 }
 
 static void
@@ -257,8 +258,11 @@ fixture_teardown (Fixture * f, gconstpointer data)
   g_object_unref (f->session);
   soup_server_disconnect (f->server);
   gw_router_unref (f->router);
+  g_object_add_weak_pointer (G_OBJECT (f->server), (gpointer *) & f->server);
   g_object_unref (f->server);
   while (g_main_context_iteration (NULL, FALSE));
+  /* Nothing (a message's state, a request) keeps the server alive. */
+  g_assert_null (f->server);
   gw_key_store_free (f->store);
   while (d && (name = g_dir_read_name (d))) {
     g_autofree gchar *p = g_build_filename (f->dir, name, NULL);
@@ -653,6 +657,79 @@ test_413_chunked (Fixture * f, gconstpointer data)
   g_assert_cmpstr (member (n2, "created"), ==, "c");
 }
 
+#define ENDLESS_BOUND (64 * 1024 * 1024)
+
+typedef struct
+{
+  gchar *base;
+  gsize sent;
+  gboolean write_failed;
+  gint done;
+} Endless;
+
+/* A raw HTTP client that sends a chunked body for ever (up to a bound). */
+static gpointer
+endless_client (gpointer data)
+{
+  Endless *e = data;
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GSocketConnection) conn = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *chunk = g_malloc (SMALL_LIMIT + 16);
+  const gchar *head = "POST /api/v1/cameras HTTP/1.1\r\n"
+      "Host: 127.0.0.1\r\nContent-Type: application/json\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n";
+  GOutputStream *out;
+  gsize len;
+
+  g_socket_client_set_enable_proxy (client, FALSE);
+  conn = g_socket_client_connect_to_uri (client, e->base, 0, NULL, &error);
+  g_assert_no_error (error);
+  out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  len = g_snprintf (chunk, 16, "%x\r\n", SMALL_LIMIT);
+  memset (chunk + len, ' ', SMALL_LIMIT);
+  memcpy (chunk + len + SMALL_LIMIT, "\r\n", 2);
+  len += SMALL_LIMIT + 2;
+  if (!g_output_stream_write_all (out, head, strlen (head), NULL, NULL, NULL))
+    e->write_failed = TRUE;
+  while (!e->write_failed && e->sent < ENDLESS_BOUND) {
+    if (!g_output_stream_write_all (out, chunk, len, NULL, NULL, NULL))
+      e->write_failed = TRUE;
+    else
+      e->sent += SMALL_LIMIT;
+  }
+  g_atomic_int_set (&e->done, 1);
+  g_main_context_wakeup (NULL);
+  return NULL;
+}
+
+static void
+test_413_endless_body_cut (Fixture * f, gconstpointer data)
+{
+  Endless e = { 0 };
+  GThread *t;
+  guint id = g_timeout_add_seconds (WAIT_BOUND_S, hang_cb, NULL);
+  const gchar *line;
+
+  e.base = f->base;
+  t = g_thread_new ("endless", endless_client, &e);
+  while (!g_atomic_int_get (&e.done))
+    g_main_context_iteration (NULL, TRUE);
+  g_thread_join (t);
+  g_source_remove (id);
+
+  /* The server closed the connection long before the bound, kept at
+   * most the limit, and logged the request as 413. */
+  g_assert_true (e.write_failed);
+  g_assert_cmpuint (e.sent, <, ENDLESS_BOUND);
+  g_assert_cmpuint (f->max_kept, <=, SMALL_LIMIT);
+  g_assert_cmpuint (f->post_calls, ==, 0);
+  g_assert_cmpuint (f->log->len, ==, 1);
+  line = g_ptr_array_index (f->log, 0);
+  g_assert_nonnull (strstr (line, "\"status\":413"));
+  g_assert_cmpstr (g_ptr_array_index (f->metrics, 0), ==, "POST - 413");
+}
+
 static void
 test_problem_json (Fixture * f, gconstpointer data)
 {
@@ -830,6 +907,7 @@ main (int argc, char **argv)
   ADD ("413-content-length", test_413_content_length);
   ADD ("413-expect-continue", test_413_expect_continue);
   ADD ("413-chunked", test_413_chunked);
+  ADD ("413-endless-body-cut", test_413_endless_body_cut);
   ADD ("expect-continue-keeps-request-id",
       test_expect_continue_keeps_request_id);
   ADD ("problem-json", test_problem_json);
