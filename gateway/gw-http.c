@@ -38,10 +38,10 @@
 #include <string.h>
 
 #include "gw-http.h"
+#include "gw-request-private.h"
 
 #define STATE_KEY "gw-http-state"
 #define REQUEST_ID_MAX 128
-#define PROBLEM_TYPE "application/problem+json"
 /* A rejected body is drained (so that the client reads its 413) for up to
  * MAX (limit, this) more bytes; then the connection is closed. */
 #define GW_HTTP_MIN_DRAIN (256 * 1024)
@@ -87,70 +87,6 @@ typedef struct
   gchar *key_name;
 } MsgState;
 
-struct _GwRequest
-{
-  gint refcount;
-  GwRouter *router;
-  SoupServerMessage *msg;
-  MsgState *state;              /* owned by msg */
-  const Route *route;
-  gchar *method;
-  gchar *path;
-  GHashTable *params;
-  GHashTable *query;
-  JsonNode *body;
-  GwRole role;
-  gboolean problem;
-  gboolean paused;
-  gint answered;                /* atomic */
-  GSource *timeout;
-  GPtrArray *headers;           /* name, value, name, value... */
-  guint status;
-  gchar *content_type;
-  GBytes *reply;
-};
-
-/* ---------------------------------------------------------------------- */
-/* Rendering                                                              */
-/* ---------------------------------------------------------------------- */
-
-static GBytes *
-node_to_bytes (JsonNode * node)
-{
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  gsize len;
-  gchar *data;
-
-  json_generator_set_root (gen, node);
-  data = json_generator_to_data (gen, &len);
-  return g_bytes_new_take (data, len);
-}
-
-static GBytes *
-render_error (const CgError * error, const gchar * request_id,
-    const gchar * instance, gboolean problem, const gchar ** content_type)
-{
-  g_autoptr (JsonNode) node = NULL;
-
-  if (problem) {
-    node = cg_error_to_problem_node (error, request_id, instance);
-    *content_type = PROBLEM_TYPE;
-  } else {
-    node = cg_error_to_json_node (error, request_id);
-    *content_type = "application/json";
-  }
-  return node_to_bytes (node);
-}
-
-static gboolean
-accepts_problem (SoupServerMessage * msg)
-{
-  const gchar *accept =
-      soup_message_headers_get_list (soup_server_message_get_request_headers
-      (msg), "Accept");
-
-  return accept != NULL && strstr (accept, PROBLEM_TYPE) != NULL;
-}
 
 /* ---------------------------------------------------------------------- */
 /* Per-message state: request id, body limit, access log                  */
@@ -185,15 +121,6 @@ request_id_is_sane (const gchar * id)
   return TRUE;
 }
 
-/* Set when the headers arrive, and again on the final answer: libsoup
- * clears the response headers after an informational "100 Continue". */
-static void
-set_request_id_header (SoupServerMessage * msg, const gchar * request_id)
-{
-  soup_message_headers_replace (soup_server_message_get_response_headers
-      (msg), "X-Request-Id", request_id);
-}
-
 /* Answers 413 and stops keeping the body; libsoup drains the rest. */
 static void
 reject_too_large (MsgState * s, SoupServerMessage * msg, goffset size)
@@ -210,14 +137,14 @@ reject_too_large (MsgState * s, SoupServerMessage * msg, goffset size)
   gst_structure_set (cg_error_get_details_writable (error),
       "limit_bytes", G_TYPE_UINT64, (guint64) s->router->body_limit,
       "received_bytes", G_TYPE_UINT64, (guint64) size, NULL);
-  body = render_error (error, s->request_id,
+  body = gw_request_render_error (error, s->request_id,
       g_uri_get_path (soup_server_message_get_uri (msg)),
-      accepts_problem (msg), &ctype);
+      gw_request_accepts_problem (msg), &ctype);
   data = g_bytes_get_data (body, &len);
   soup_server_message_set_response (msg, ctype, SOUP_MEMORY_COPY, data, len);
   soup_server_message_set_status (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
       NULL);
-  set_request_id_header (msg, s->request_id);
+  gw_request_set_id_header (msg, s->request_id);
   soup_message_headers_replace (soup_server_message_get_response_headers
       (msg), "Connection", "close");
   soup_message_body_set_accumulate (req_body, FALSE);
@@ -233,7 +160,7 @@ got_headers_cb (SoupServerMessage * msg, MsgState * s)
 
   s->request_id = request_id_is_sane (id) ? g_strdup (id) :
       g_uuid_string_random ();
-  set_request_id_header (msg, s->request_id);
+  gw_request_set_id_header (msg, s->request_id);
 
   if (soup_message_headers_get_encoding (h) == SOUP_ENCODING_CONTENT_LENGTH) {
     length = soup_message_headers_get_content_length (h);
@@ -351,337 +278,6 @@ request_started_cb (SoupServer * server, SoupServerMessage * msg, GwRouter * r)
 }
 
 /* ---------------------------------------------------------------------- */
-/* Requests and replies                                                   */
-/* ---------------------------------------------------------------------- */
-
-/**
- * gw_request_ref:
- * @req: a #GwRequest
- *
- * Keeps @req (and its message) alive, e.g. to answer it from a thread.
- *
- * Returns: (transfer full): @req
- */
-GwRequest *
-gw_request_ref (GwRequest * req)
-{
-  g_atomic_int_inc (&req->refcount);
-  return req;
-}
-
-/**
- * gw_request_unref:
- * @req: (transfer full): a #GwRequest
- *
- * Drops a reference.
- */
-void
-gw_request_unref (GwRequest * req)
-{
-  if (!g_atomic_int_dec_and_test (&req->refcount))
-    return;
-  g_object_unref (req->msg);
-  gw_router_unref (req->router);
-  g_free (req->method);
-  g_free (req->path);
-  g_hash_table_unref (req->params);
-  if (req->query)
-    g_hash_table_unref (req->query);
-  if (req->body)
-    json_node_unref (req->body);
-  g_ptr_array_unref (req->headers);
-  g_free (req->content_type);
-  if (req->reply)
-    g_bytes_unref (req->reply);
-  g_free (req);
-}
-
-/* On the main context: hand the answer to libsoup. */
-static gboolean
-apply_reply (gpointer data)
-{
-  GwRequest *req = data;
-  SoupMessageHeaders *h = soup_server_message_get_response_headers (req->msg);
-  gsize len;
-  gconstpointer body = g_bytes_get_data (req->reply, &len);
-  guint i;
-
-  if (req->timeout) {
-    g_source_destroy (req->timeout);
-    g_clear_pointer (&req->timeout, g_source_unref);
-  }
-  set_request_id_header (req->msg, req->state->request_id);
-  for (i = 0; i + 1 < req->headers->len; i += 2)
-    soup_message_headers_replace (h, g_ptr_array_index (req->headers, i),
-        g_ptr_array_index (req->headers, i + 1));
-  soup_server_message_set_response (req->msg, req->content_type,
-      SOUP_MEMORY_COPY, body, len);
-  soup_server_message_set_status (req->msg, req->status, NULL);
-  if (req->paused)
-    soup_server_message_unpause (req->msg);
-  return G_SOURCE_REMOVE;
-}
-
-/* Any thread: the first answer wins, later ones are dropped. */
-static void
-request_finish (GwRequest * req, guint status, const gchar * content_type,
-    GBytes * body)
-{
-  if (!g_atomic_int_compare_and_exchange (&req->answered, 0, 1)) {
-    g_debug ("request %s: late answer %u dropped", req->state->request_id,
-        status);
-    g_bytes_unref (body);
-    return;
-  }
-  req->status = status;
-  req->content_type = g_strdup (content_type);
-  req->reply = body;
-  g_main_context_invoke_full (req->router->context, G_PRIORITY_DEFAULT,
-      apply_reply, gw_request_ref (req), (GDestroyNotify) gw_request_unref);
-}
-
-/**
- * gw_request_add_header:
- * @req: a #GwRequest
- * @name: a response header name
- * @value: its value
- *
- * Adds a header to the answer (e.g. `X-Frame-Age-Ms`). Call it before the
- * gw_request_reply_*() call, from the thread that answers.
- */
-void
-gw_request_add_header (GwRequest * req, const gchar * name, const gchar * value)
-{
-  g_ptr_array_add (req->headers, g_strdup (name));
-  g_ptr_array_add (req->headers, g_strdup (value));
-}
-
-/**
- * gw_request_reply_json:
- * @req: a #GwRequest
- * @status: the HTTP status
- * @node: the body
- *
- * Answers with @node as `application/json`. Callable from any thread; only
- * the first answer to a request counts.
- */
-void
-gw_request_reply_json (GwRequest * req, guint status, JsonNode * node)
-{
-  request_finish (req, status, "application/json", node_to_bytes (node));
-}
-
-/**
- * gw_request_reply_bytes:
- * @req: a #GwRequest
- * @status: the HTTP status
- * @content_type: e.g. "image/jpeg"
- * @body: the body
- *
- * Answers with @body. Callable from any thread.
- */
-void
-gw_request_reply_bytes (GwRequest * req, guint status,
-    const gchar * content_type, GBytes * body)
-{
-  request_finish (req, status, content_type, g_bytes_ref (body));
-}
-
-/**
- * gw_request_reply_error:
- * @req: a #GwRequest
- * @error: the error
- *
- * Answers with @error: the HTTP status from the catalogue, the flat body
- * `{error_code, message, details, request_id}`, or RFC 7807 when the client
- * asked for `application/problem+json`. 401 answers carry
- * `WWW-Authenticate: Bearer realm="camguard"`. Callable from any thread.
- */
-void
-gw_request_reply_error (GwRequest * req, const CgError * error)
-{
-  CgCode code = cg_error_get_code (error);
-  const gchar *ctype;
-  GBytes *body;
-
-  body = render_error (error, req->state->request_id, req->path,
-      req->problem, &ctype);
-  if (code == CG_CODE_AUTHENTICATION_REQUIRED)
-    gw_request_add_header (req, "WWW-Authenticate",
-        "Bearer realm=\"camguard\"");
-  else if (code == CG_CODE_INVALID_API_KEY)
-    gw_request_add_header (req, "WWW-Authenticate",
-        "Bearer realm=\"camguard\", error=\"invalid_token\"");
-  request_finish (req, cg_code_get_http_status (code), ctype, body);
-}
-
-static gboolean
-reply_timeout_cb (gpointer data)
-{
-  GwRequest *req = data;
-  g_autoptr (CgError) error = cg_error_new (CG_CODE_OPERATION_TIMEOUT, NULL);
-
-  g_clear_pointer (&req->timeout, g_source_unref);
-  gst_structure_set (cg_error_get_details_writable (error), "timeout_ms",
-      G_TYPE_UINT, req->router->reply_timeout_ms, NULL);
-  gw_request_reply_error (req, error);
-  return G_SOURCE_REMOVE;
-}
-
-/**
- * gw_request_pause:
- * @req: a #GwRequest
- *
- * Call from the handler to answer later: pauses the message (libsoup
- * answers nothing until a gw_request_reply_*() call, from any thread, hops
- * back to the main context). Take a reference with gw_request_ref() for
- * the worker. If no answer comes within the router's reply timeout the
- * request is answered %CG_CODE_OPERATION_TIMEOUT.
- */
-void
-gw_request_pause (GwRequest * req)
-{
-  g_return_if_fail (!req->paused);
-
-  req->paused = TRUE;
-  soup_server_message_pause (req->msg);
-  req->timeout = g_timeout_source_new (req->router->reply_timeout_ms);
-  g_source_set_callback (req->timeout, reply_timeout_cb, gw_request_ref (req),
-      (GDestroyNotify) gw_request_unref);
-  g_source_attach (req->timeout, req->router->context);
-}
-
-/* ---------------------------------------------------------------------- */
-/* Accessors                                                              */
-/* ---------------------------------------------------------------------- */
-
-/**
- * gw_request_get_method:
- * @req: a #GwRequest
- *
- * Returns: the HTTP method
- */
-const gchar *
-gw_request_get_method (GwRequest * req)
-{
-  return req->method;
-}
-
-/**
- * gw_request_get_path:
- * @req: a #GwRequest
- *
- * Returns: the request path (decoded)
- */
-const gchar *
-gw_request_get_path (GwRequest * req)
-{
-  return req->path;
-}
-
-/**
- * gw_request_get_route:
- * @req: a #GwRequest
- *
- * Returns: (nullable): the pattern of the matched route
- */
-const gchar *
-gw_request_get_route (GwRequest * req)
-{
-  return req->route ? req->route->pattern : NULL;
-}
-
-/**
- * gw_request_get_request_id:
- * @req: a #GwRequest
- *
- * Returns: the request id (also in the `X-Request-Id` response header)
- */
-const gchar *
-gw_request_get_request_id (GwRequest * req)
-{
-  return req->state->request_id;
-}
-
-/**
- * gw_request_get_param:
- * @req: a #GwRequest
- * @name: a path parameter, e.g. "id" for `/cameras/{id}`
- *
- * Returns: (nullable): its value
- */
-const gchar *
-gw_request_get_param (GwRequest * req, const gchar * name)
-{
-  return g_hash_table_lookup (req->params, name);
-}
-
-/**
- * gw_request_get_query:
- * @req: a #GwRequest
- * @name: a query parameter
- *
- * Returns: (nullable): its (decoded) value
- */
-const gchar *
-gw_request_get_query (GwRequest * req, const gchar * name)
-{
-  return req->query ? g_hash_table_lookup (req->query, name) : NULL;
-}
-
-/**
- * gw_request_get_body:
- * @req: a #GwRequest
- *
- * Returns: (nullable) (transfer none): the parsed JSON body, %NULL if the
- *   request had none
- */
-JsonNode *
-gw_request_get_body (GwRequest * req)
-{
-  return req->body;
-}
-
-/**
- * gw_request_get_role:
- * @req: a #GwRequest
- *
- * Returns: the caller's role (%GW_ROLE_ADMIN when auth is off)
- */
-GwRole
-gw_request_get_role (GwRequest * req)
-{
-  return req->role;
-}
-
-/**
- * gw_request_get_key_name:
- * @req: a #GwRequest
- *
- * Returns: (nullable): the name of the caller's key (never the key)
- */
-const gchar *
-gw_request_get_key_name (GwRequest * req)
-{
-  return req->state->key_name;
-}
-
-/**
- * gw_request_get_message:
- * @req: a #GwRequest
- *
- * The underlying message, for what the accessors do not cover. Main
- * context only (libsoup is not thread-safe).
- *
- * Returns: (transfer none): the #SoupServerMessage
- */
-SoupServerMessage *
-gw_request_get_message (GwRequest * req)
-{
-  return req->msg;
-}
-
-/* ---------------------------------------------------------------------- */
 /* Routing and dispatch                                                   */
 /* ---------------------------------------------------------------------- */
 
@@ -755,7 +351,7 @@ router_find (GwRouter * r, const gchar * method, const gchar * path,
 }
 
 static gboolean
-parse_body (GwRequest * req, CgError ** error)
+parse_body (GwRequest * req, GwRouteFlags flags, CgError ** error)
 {
   SoupMessageBody *mb = soup_server_message_get_request_body (req->msg);
   g_autoptr (GBytes) bytes = NULL;
@@ -773,7 +369,7 @@ parse_body (GwRequest * req, CgError ** error)
     }
     req->body = json_parser_steal_root (parser);
   }
-  if ((req->route->flags & GW_ROUTE_BODY_OBJECT)
+  if ((flags & GW_ROUTE_BODY_OBJECT)
       && (req->body == NULL || !JSON_NODE_HOLDS_OBJECT (req->body))) {
     *error = cg_error_new (CG_CODE_INVALID_REQUEST,
         "The request body must be a JSON object");
@@ -782,56 +378,39 @@ parse_body (GwRequest * req, CgError ** error)
   return TRUE;
 }
 
-static GwRequest *
-request_new (GwRouter * r, SoupServerMessage * msg, MsgState * s,
-    const gchar * path, GHashTable * query)
+/* Steps 3 to 5: the route, or NULL and @error says why. */
+static const Route *
+request_prepare (GwRouter * r, MsgState * s, GwRequest * req, CgError ** error)
 {
-  GwRequest *req = g_new0 (GwRequest, 1);
-
-  req->refcount = 1;
-  req->router = gw_router_ref (r);
-  req->msg = g_object_ref (msg);
-  req->state = s;
-  req->method = g_strdup (soup_server_message_get_method (msg));
-  req->path = g_strdup (path);
-  req->params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  req->query = query ? g_hash_table_ref (query) : NULL;
-  req->headers = g_ptr_array_new_with_free_func (g_free);
-  req->problem = accepts_problem (msg);
-  return req;
-}
-
-/* Steps 3 to 5; on failure @error says why. */
-static gboolean
-request_prepare (GwRequest * req, CgError ** error)
-{
-  GwRouter *r = req->router;
   g_autoptr (GString) allow = g_string_new (NULL);
   g_auto (GStrv) segs = NULL;
+  const Route *route;
   const gchar *key;
 
-  req->route = router_find (r, req->method, req->path, allow);
-  if (req->route == NULL && allow->len > 0) {
+  route = router_find (r, req->method, req->path, allow);
+  if (route == NULL && allow->len > 0) {
     gw_request_add_header (req, "Allow", allow->str);
     *error = cg_error_new (CG_CODE_METHOD_NOT_ALLOWED, NULL);
     gst_structure_set (cg_error_get_details_writable (*error), "allow",
         G_TYPE_STRING, allow->str, NULL);
-    return FALSE;
+    return NULL;
   }
-  if (req->route == NULL) {
+  if (route == NULL) {
     *error = cg_error_new (CG_CODE_METHOD_NOT_FOUND, NULL);
-    return FALSE;
+    return NULL;
   }
-  req->state->route = req->route->pattern;
+  s->route = route->pattern;
+  req->route = g_strdup (route->pattern);
   segs = g_strsplit (req->path, "/", -1);
-  route_match (req->route, segs, req->params);
+  route_match (route, segs, req->params);
 
   key = gw_auth_credential_from_headers
       (soup_server_message_get_request_headers (req->msg));
-  if (!gw_auth_authorize (r->keys, key, req->route->action, &req->role,
-          &req->state->key_name, error))
-    return FALSE;
-  return parse_body (req, error);
+  if (!gw_auth_authorize (r->keys, key, route->action, &req->role,
+          &req->key_name, error))
+    return NULL;
+  s->key_name = g_strdup (req->key_name);
+  return parse_body (req, route->flags, error) ? route : NULL;
 }
 
 static void
@@ -842,24 +421,27 @@ server_cb (SoupServer * server, SoupServerMessage * msg, const char *path,
   MsgState *s = g_object_get_data (G_OBJECT (msg), STATE_KEY);
   g_autoptr (GwRequest) req = NULL;
   g_autoptr (CgError) error = NULL;
+  const Route *route;
 
   if (s == NULL || s->request_id == NULL) {
     soup_server_message_set_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR,
         NULL);
     return;
   }
-  req = request_new (r, msg, s, path, query);
-  if (!request_prepare (req, &error)) {
+  req = gw_request_new (msg, s->request_id, path, query, r->context,
+      r->reply_timeout_ms);
+  route = request_prepare (r, s, req, &error);
+  if (route == NULL) {
     gw_request_reply_error (req, error);
     return;
   }
-  req->route->handler (req, req->route->user_data);
+  route->handler (req, route->user_data);
   if (!req->paused && !g_atomic_int_get (&req->answered)) {
     g_clear_pointer (&error, cg_error_unref);
     error = cg_error_new (CG_CODE_INTERNAL_ERROR,
         "The handler returned without an answer");
     g_warning ("route %s %s: handler returned without an answer",
-        req->route->method, req->route->pattern);
+        route->method, route->pattern);
     gw_request_reply_error (req, error);
   }
 }
