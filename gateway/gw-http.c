@@ -321,7 +321,8 @@ route_match (const Route * r, gchar ** segs, GHashTable * params)
   return literal;
 }
 
-/* The best route for the path and method; else Allow in @allow. */
+/* The best route for the path and method (HEAD is GET without the body,
+ * which libsoup leaves out); else Allow in @allow. */
 static const Route *
 router_find (GwRouter * r, const gchar * method, const gchar * path,
     GString * allow)
@@ -337,7 +338,8 @@ router_find (GwRouter * r, const gchar * method, const gchar * path,
 
     if (score < 0)
       continue;
-    if (g_str_equal (route->method, method)) {
+    if (g_str_equal (route->method, method) || (g_str_equal (method, "HEAD")
+            && g_str_equal (route->method, "GET"))) {
       if (score > best_score) {
         best = route;
         best_score = score;

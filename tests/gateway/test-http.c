@@ -64,7 +64,10 @@ get_camera (GwRequest * req, gpointer data)
 static void
 list_cameras (GwRequest * req, gpointer data)
 {
-  reply_member (req, "key", gw_request_get_key_name (req));
+  const gchar *state = gw_request_get_query (req, "state");
+
+  reply_member (req, state ? "state" : "key",
+      state ? state : gw_request_get_key_name (req));
 }
 
 static void
@@ -296,6 +299,23 @@ wait_until (const gboolean * flag)
   g_source_remove (id);
 }
 
+static gboolean
+log_has (Fixture * f, guint n)
+{
+  return f->log->len >= n && f->metrics->len >= n;
+}
+
+/* Log lines are written when a message finishes: wait for @n (bounded). */
+static void
+wait_log (Fixture * f, guint n)
+{
+  guint id = g_timeout_add_seconds (WAIT_BOUND_S, hang_cb, NULL);
+
+  while (!log_has (f, n))
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (id);
+}
+
 static void
 send_done (GObject * source, GAsyncResult * res, gpointer data)
 {
@@ -334,7 +354,8 @@ run (Fixture * f, SoupMessage * msg, GBytes ** raw)
       send_done, &r);
   wait_until (&r.done);
   g_assert_no_error (r.error);
-  if (json_parser_load_from_data (parser, g_bytes_get_data (r.body, NULL),
+  if (g_bytes_get_size (r.body) > 0
+      && json_parser_load_from_data (parser, g_bytes_get_data (r.body, NULL),
           g_bytes_get_size (r.body), NULL))
     node = json_parser_steal_root (parser);
   if (raw)
@@ -389,6 +410,17 @@ test_ok_and_params (Fixture * f, gconstpointer data)
   g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
   g_assert_cmpstr (member (node, "id"), ==, "door");
   g_assert_nonnull (resp_header (msg, "X-Request-Id"));
+}
+
+static void
+test_query (Fixture * f, gconstpointer data)
+{
+  g_autoptr (SoupMessage) msg = new_msg (f, "GET",
+      "/api/v1/cameras?state=failed%20now&x=1", f->viewer);
+  g_autoptr (JsonNode) node = run (f, msg, NULL);
+
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  g_assert_cmpstr (member (node, "state"), ==, "failed now");
 }
 
 static void
@@ -459,6 +491,8 @@ test_401_invalid_key (Fixture * f, gconstpointer data)
   g_assert_nonnull (resp_header (b, "WWW-Authenticate"));
 
   /* No key reaches the access log, good or bad. */
+  wait_log (f, 2);
+  g_assert_cmpuint (f->log->len, ==, 2);
   for (i = 0; i < f->log->len; i++) {
     g_assert_null (strstr (g_ptr_array_index (f->log, i), "cgk_"));
   }
@@ -488,6 +522,9 @@ test_403_role_too_low (Fixture * f, gconstpointer data)
   g_autoptr (JsonNode) n2 = run (f, b, NULL);
 
   assert_error (a, n1, 403, "INSUFFICIENT_PERMISSIONS");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member
+          (json_node_get_object (n1), "details"), "required_role"), ==,
+      "operator");
   g_assert_cmpuint (soup_message_get_status (b), ==, 200);
   g_assert_cmpstr (member (n2, "started"), ==, "door");
 }
@@ -832,10 +869,17 @@ test_health_open (Fixture * f, gconstpointer data)
   g_assert_cmpstr (member (node, "status"), ==, "healthy");
 }
 
-static gboolean
-log_has (Fixture * f, guint n)
+static void
+test_head_is_get (Fixture * f, gconstpointer data)
 {
-  return f->log->len >= n && f->metrics->len >= n;
+  g_autoptr (SoupMessage) msg = new_msg (f, "HEAD", "/health", NULL);
+  g_autoptr (GBytes) raw = NULL;
+  g_autoptr (JsonNode) node = run (f, msg, &raw);
+
+  g_assert_null (node);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  g_assert_cmpuint (g_bytes_get_size (raw), ==, 0);
+  g_assert_nonnull (resp_header (msg, "X-Request-Id"));
 }
 
 static void
@@ -847,13 +891,9 @@ test_access_log_and_metrics (Fixture * f, gconstpointer data)
   g_autoptr (JsonNode) n1 = run (f, a, NULL);
   g_autoptr (JsonNode) n2 = run (f, b, NULL);
   g_autoptr (JsonParser) parser = json_parser_new ();
-  guint id = g_timeout_add_seconds (WAIT_BOUND_S, hang_cb, NULL);
   JsonObject *o;
 
-  /* The line is written when the message finishes: wait for it. */
-  while (!log_has (f, 2))
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (id);
+  wait_log (f, 2);
   g_assert_cmpuint (f->log->len, ==, 2);
   g_assert_true (json_parser_load_from_data (parser,
           g_ptr_array_index (f->log, 0), -1, NULL));
@@ -896,6 +936,7 @@ main (int argc, char **argv)
   g_test_add ("/gw-http/" path, Fixture, GINT_TO_POINTER (FALSE), \
       fixture_setup, fn, fixture_teardown)
   ADD ("ok-and-params", test_ok_and_params);
+  ADD ("query", test_query);
   ADD ("request-id", test_request_id);
   ADD ("401-no-credentials", test_401_no_credentials);
   ADD ("401-invalid-key", test_401_invalid_key);
@@ -916,6 +957,7 @@ main (int argc, char **argv)
   ADD ("forgetful-handler", test_forgetful_handler);
   ADD ("bytes-and-headers", test_bytes_and_headers);
   ADD ("health-open", test_health_open);
+  ADD ("head-is-get", test_head_is_get);
   ADD ("access-log-and-metrics", test_access_log_and_metrics);
 #undef ADD
   g_test_add ("/gw-http/auth-off", Fixture, GINT_TO_POINTER (TRUE),
