@@ -26,6 +26,7 @@ struct _GwRequest
   gboolean paused;
   gint answered;                /* atomic */
   GSource *timeout;
+  GMutex lock;                  /* guards headers */
   GPtrArray *headers;           /* name, value, name, value... */
   guint status;
   gchar *content_type;

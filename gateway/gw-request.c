@@ -120,6 +120,7 @@ gw_request_unref (GwRequest * req)
   if (req->body)
     json_node_unref (req->body);
   g_ptr_array_unref (req->headers);
+  g_mutex_clear (&req->lock);
   g_free (req->content_type);
   if (req->reply)
     g_bytes_unref (req->reply);
@@ -141,9 +142,11 @@ apply_reply (gpointer data)
     g_clear_pointer (&req->timeout, g_source_unref);
   }
   gw_request_set_id_header (req->msg, req->request_id);
+  g_mutex_lock (&req->lock);
   for (i = 0; i + 1 < req->headers->len; i += 2)
     soup_message_headers_replace (h, g_ptr_array_index (req->headers, i),
         g_ptr_array_index (req->headers, i + 1));
+  g_mutex_unlock (&req->lock);
   soup_server_message_set_response (req->msg, req->content_type,
       SOUP_MEMORY_COPY, body, len);
   soup_server_message_set_status (req->msg, req->status, NULL);
@@ -152,16 +155,27 @@ apply_reply (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Any thread: the first answer wins, later ones are dropped. */
+/* Any thread: the first answer wins, later ones are dropped. The headers
+ * staged with gw_request_add_header() belong to the handler's answer: an
+ * answer the handler did not give (@staged FALSE: the timeout) drops them.
+ * @name and @value: one more header of this answer, or NULL. */
 static void
 request_finish (GwRequest * req, guint status, const gchar * content_type,
-    GBytes * body)
+    GBytes * body, gboolean staged, const gchar * name, const gchar * value)
 {
   if (!g_atomic_int_compare_and_exchange (&req->answered, 0, 1)) {
     g_debug ("request %s: late answer %u dropped", req->request_id, status);
     g_bytes_unref (body);
     return;
   }
+  g_mutex_lock (&req->lock);
+  if (!staged)
+    g_ptr_array_set_size (req->headers, 0);
+  if (name) {
+    g_ptr_array_add (req->headers, g_strdup (name));
+    g_ptr_array_add (req->headers, g_strdup (value));
+  }
+  g_mutex_unlock (&req->lock);
   req->status = status;
   req->content_type = g_strdup (content_type);
   req->reply = body;
@@ -175,14 +189,17 @@ request_finish (GwRequest * req, guint status, const gchar * content_type,
  * @name: a response header name
  * @value: its value
  *
- * Adds a header to the answer (e.g. `X-Frame-Age-Ms`). Call it before the
- * gw_request_reply_*() call, from the thread that answers.
+ * Stages a header for the handler's answer (e.g. `X-Frame-Age-Ms`): call
+ * it before the gw_request_reply_*() call, from any thread. An answer the
+ * handler does not give (the reply timeout's) leaves it out.
  */
 void
 gw_request_add_header (GwRequest * req, const gchar * name, const gchar * value)
 {
+  g_mutex_lock (&req->lock);
   g_ptr_array_add (req->headers, g_strdup (name));
   g_ptr_array_add (req->headers, g_strdup (value));
+  g_mutex_unlock (&req->lock);
 }
 
 /**
@@ -197,7 +214,8 @@ gw_request_add_header (GwRequest * req, const gchar * name, const gchar * value)
 void
 gw_request_reply_json (GwRequest * req, guint status, JsonNode * node)
 {
-  request_finish (req, status, "application/json", node_to_bytes (node));
+  request_finish (req, status, "application/json", node_to_bytes (node),
+      TRUE, NULL, NULL);
 }
 
 /**
@@ -213,7 +231,25 @@ void
 gw_request_reply_bytes (GwRequest * req, guint status,
     const gchar * content_type, GBytes * body)
 {
-  request_finish (req, status, content_type, g_bytes_ref (body));
+  request_finish (req, status, content_type, g_bytes_ref (body), TRUE, NULL,
+      NULL);
+}
+
+static void
+reply_error (GwRequest * req, const CgError * error, gboolean staged)
+{
+  CgCode code = cg_error_get_code (error);
+  const gchar *ctype, *challenge = NULL;
+  GBytes *body;
+
+  body = gw_request_render_error (error, req->request_id, req->path,
+      req->problem, &ctype);
+  if (code == CG_CODE_AUTHENTICATION_REQUIRED)
+    challenge = "Bearer realm=\"camguard\"";
+  else if (code == CG_CODE_INVALID_API_KEY)
+    challenge = "Bearer realm=\"camguard\", error=\"invalid_token\"";
+  request_finish (req, cg_code_get_http_status (code), ctype, body, staged,
+      challenge ? "WWW-Authenticate" : NULL, challenge);
 }
 
 /**
@@ -229,19 +265,7 @@ gw_request_reply_bytes (GwRequest * req, guint status,
 void
 gw_request_reply_error (GwRequest * req, const CgError * error)
 {
-  CgCode code = cg_error_get_code (error);
-  const gchar *ctype;
-  GBytes *body;
-
-  body = gw_request_render_error (error, req->request_id, req->path,
-      req->problem, &ctype);
-  if (code == CG_CODE_AUTHENTICATION_REQUIRED)
-    gw_request_add_header (req, "WWW-Authenticate",
-        "Bearer realm=\"camguard\"");
-  else if (code == CG_CODE_INVALID_API_KEY)
-    gw_request_add_header (req, "WWW-Authenticate",
-        "Bearer realm=\"camguard\", error=\"invalid_token\"");
-  request_finish (req, cg_code_get_http_status (code), ctype, body);
+  reply_error (req, error, TRUE);
 }
 
 static gboolean
@@ -253,7 +277,7 @@ reply_timeout_cb (gpointer data)
   g_clear_pointer (&req->timeout, g_source_unref);
   gst_structure_set (cg_error_get_details_writable (error), "timeout_ms",
       G_TYPE_UINT, req->timeout_ms, NULL);
-  gw_request_reply_error (req, error);
+  reply_error (req, error, FALSE);
   return G_SOURCE_REMOVE;
 }
 
@@ -428,6 +452,7 @@ gw_request_new (SoupServerMessage * msg, const gchar * request_id,
   req->params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   req->query = query ? g_hash_table_ref (query) : NULL;
   req->headers = g_ptr_array_new_with_free_func (g_free);
+  g_mutex_init (&req->lock);
   req->problem = gw_request_accepts_problem (msg);
   return req;
 }

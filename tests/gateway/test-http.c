@@ -112,9 +112,11 @@ slow (GwRequest * req, gpointer data)
   f->reply_thread = g_thread_new ("reply", slow_worker, gw_request_ref (req));
 }
 
+/* Stages a header for an answer that never comes. */
 static void
 never (GwRequest * req, gpointer data)
 {
+  gw_request_add_header (req, "X-Frame-Age-Ms", "7");
   gw_request_pause (req);
 }
 
@@ -824,6 +826,9 @@ test_paused_timeout (Fixture * f, gconstpointer data)
   gw_router_set_reply_timeout (f->router, 20);
   node = run (f, msg, NULL);
   assert_error (msg, node, 504, "OPERATION_TIMEOUT");
+  /* Regression: the timeout's answer carried the headers the handler had
+   * staged for its own answer. */
+  g_assert_null (resp_header (msg, "X-Frame-Age-Ms"));
 }
 
 static void
@@ -914,6 +919,53 @@ test_access_log_and_metrics (Fixture * f, gconstpointer data)
   g_assert_cmpstr (g_ptr_array_index (f->metrics, 1), ==, "GET - 404");
 }
 
+static gboolean
+set_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gdouble
+logged_duration (Fixture * f, guint i)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+
+  g_assert_true (json_parser_load_from_data (parser,
+          g_ptr_array_index (f->log, i), -1, NULL));
+  return json_object_get_double_member (json_node_get_object
+      (json_parser_get_root (parser)), "duration_ms");
+}
+
+/* duration_ms runs from "request-started" to "finished"; libsoup 3.2
+ * emits "request-started" for the next request of a keep-alive connection
+ * only when that request arrives, so idle time is not counted. No clock
+ * bound here: the server's duration of a request must fit in the client's
+ * own send-to-answer time. */
+static void
+test_duration_excludes_idle_keepalive (Fixture * f, gconstpointer data)
+{
+  g_autoptr (SoupMessage) a = new_msg (f, "GET", "/health", NULL);
+  g_autoptr (SoupMessage) b = new_msg (f, "GET", "/health", NULL);
+  g_autoptr (JsonNode) n1 = run (f, a, NULL);
+  g_autoptr (JsonNode) n2 = NULL;
+  gboolean idle_over = FALSE;
+  gint64 t0;
+  gdouble client_ms;
+
+  wait_log (f, 1);
+  /* The connection stays open and idle for a while. */
+  g_timeout_add (50, set_flag, &idle_over);
+  wait_until (&idle_over);
+  t0 = g_get_monotonic_time ();
+  n2 = run (f, b, NULL);
+  client_ms = (g_get_monotonic_time () - t0) / 1000.0;
+  wait_log (f, 2);
+  g_assert_cmpuint (soup_message_get_connection_id (a), ==,
+      soup_message_get_connection_id (b));
+  g_assert_cmpfloat (logged_duration (f, 1), <=, client_ms);
+}
+
 static void
 test_auth_off (Fixture * f, gconstpointer data)
 {
@@ -959,6 +1011,8 @@ main (int argc, char **argv)
   ADD ("health-open", test_health_open);
   ADD ("head-is-get", test_head_is_get);
   ADD ("access-log-and-metrics", test_access_log_and_metrics);
+  ADD ("duration-excludes-idle-keepalive",
+      test_duration_excludes_idle_keepalive);
 #undef ADD
   g_test_add ("/gw-http/auth-off", Fixture, GINT_TO_POINTER (TRUE),
       fixture_setup, test_auth_off, fixture_teardown);
