@@ -634,8 +634,8 @@ gw_auth_credential_from_headers (SoupMessageHeaders * headers)
  * The one decision for REST routes and JSON-RPC methods: no key ->
  * %CG_CODE_AUTHENTICATION_REQUIRED, unknown key -> %CG_CODE_INVALID_API_KEY,
  * role below gw_auth_required_role() -> %CG_CODE_INSUFFICIENT_PERMISSIONS
- * (details: required_role, role, action). Actions open to everyone succeed
- * without looking at the key.
+ * (details: required_role, role, action). Actions open to everyone always
+ * succeed; a valid key there still gives its role and name.
  *
  * Returns: %TRUE if the caller may go on
  */
@@ -652,7 +652,10 @@ gw_auth_authorize (GwKeyStore * store, const gchar * key,
     role = GW_ROLE_ADMIN;
     name = g_strdup ("auth-off");
   } else if (required == GW_ROLE_ANONYMOUS) {
-    name = g_strdup ("anonymous");
+    /* Open to all: a good key still names the caller, a bad one is no
+     * reason to refuse. */
+    if (key == NULL || !gw_keys_lookup (store, key, &role, &name, NULL))
+      name = g_strdup ("anonymous");
   } else if (key == NULL) {
     if (error)
       *error = cg_error_new (CG_CODE_AUTHENTICATION_REQUIRED, NULL);

@@ -282,6 +282,16 @@ test_authorize_outcomes (Fixture * f, gconstpointer data)
           NULL, &error));
   g_assert_null (error);
   g_assert_cmpint (role, ==, GW_ROLE_ANONYMOUS);
+  g_assert_true (gw_auth_authorize (f->store, "cgk_bad", "health.read", &role,
+          &name, &error));
+  g_assert_cmpint (role, ==, GW_ROLE_ANONYMOUS);
+  g_assert_cmpstr (name, ==, "anonymous");
+  g_clear_pointer (&name, g_free);
+  g_assert_true (gw_auth_authorize (f->store, key, "health.read", &role,
+          &name, &error));
+  g_assert_cmpint (role, ==, GW_ROLE_VIEWER);
+  g_assert_cmpstr (name, ==, "v");
+  g_clear_pointer (&name, g_free);
   /* Auth off: every caller is admin. */
   g_assert_true (gw_auth_authorize (NULL, NULL, "keys.write", &role, &name,
           &error));

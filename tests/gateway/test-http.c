@@ -756,6 +756,9 @@ test_413_endless_body_cut (Fixture * f, gconstpointer data)
     g_main_context_iteration (NULL, TRUE);
   g_thread_join (t);
   g_source_remove (id);
+  g_test_message ("the client sent %" G_GSIZE_FORMAT " body bytes, the "
+      "server read %u chunks, before the connection was closed", e.sent,
+      f->chunks);
 
   /* The server closed the connection long before the bound, kept at
    * most the limit, and logged the request as 413. */
