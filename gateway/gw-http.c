@@ -321,6 +321,16 @@ route_match (const Route * r, gchar ** segs, GHashTable * params)
   return literal;
 }
 
+/* Adds @method to the Allow list unless it is there already. */
+static void
+allow_add (GString * allow, const gchar * method)
+{
+  g_auto (GStrv) have = g_strsplit (allow->str, ", ", -1);
+
+  if (!g_strv_contains ((const gchar * const *) have, method))
+    g_string_append_printf (allow, "%s%s", allow->len ? ", " : "", method);
+}
+
 /* The best route for the path and method (HEAD is GET without the body,
  * which libsoup leaves out); else Allow in @allow. */
 static const Route *
@@ -344,9 +354,10 @@ router_find (GwRouter * r, const gchar * method, const gchar * path,
         best = route;
         best_score = score;
       }
-    } else if (!strstr (allow->str, route->method)) {
-      g_string_append_printf (allow, "%s%s", allow->len ? ", " : "",
-          route->method);
+    } else {
+      allow_add (allow, route->method);
+      if (g_str_equal (route->method, "GET"))
+        allow_add (allow, "HEAD");
     }
   }
   return best;

@@ -553,7 +553,7 @@ test_405_allow (Fixture * f, gconstpointer data)
   g_autoptr (JsonNode) node = run (f, msg, NULL);
 
   assert_error (msg, node, 405, "METHOD_NOT_ALLOWED");
-  g_assert_cmpstr (resp_header (msg, "Allow"), ==, "GET, POST");
+  g_assert_cmpstr (resp_header (msg, "Allow"), ==, "GET, HEAD, POST");
 }
 
 static void
