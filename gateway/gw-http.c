@@ -67,6 +67,8 @@ struct _GwRouter
   gsize body_limit;
   guint reply_timeout_ms;
   gulong started_id;
+  gchar id_prefix[17];          /* random, per router */
+  gint id_counter;              /* atomic */
   GwLogFunc log_func;
   gpointer log_data;
   GwMetricsFunc metrics_func;
@@ -158,8 +160,11 @@ got_headers_cb (SoupServerMessage * msg, MsgState * s)
   const gchar *id = soup_message_headers_get_one (h, "X-Request-Id");
   goffset length;
 
-  s->request_id = request_id_is_sane (id) ? g_strdup (id) :
-      g_uuid_string_random ();
+  if (request_id_is_sane (id))
+    s->request_id = g_strdup (id);
+  else
+    s->request_id = g_strdup_printf ("%s-%08x", s->router->id_prefix,
+        (guint) g_atomic_int_add (&s->router->id_counter, 1));
   gw_request_set_id_header (msg, s->request_id);
 
   if (soup_message_headers_get_encoding (h) == SOUP_ENCODING_CONTENT_LENGTH) {
@@ -169,36 +174,44 @@ got_headers_cb (SoupServerMessage * msg, MsgState * s)
   }
 }
 
-static gchar *
-access_log_line (MsgState * s, SoupServerMessage * msg, guint status,
-    gdouble ms)
+/**
+ * gw_access_record_to_json:
+ * @record: a #GwAccessRecord
+ *
+ * The access-log line of @record: one JSON object `{time, level,
+ * request_id, method, path, status, duration_ms, key}` (`time` in ISO
+ * 8601 UTC, `key` null without one), no newline.
+ *
+ * Returns: (transfer full): the line
+ */
+gchar *
+gw_access_record_to_json (const GwAccessRecord * record)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree gchar *time = g_date_time_format_iso8601 (now);
-  g_autofree gchar *path = cg_redact (g_uri_get_path
-      (soup_server_message_get_uri (msg)));
+  g_autoptr (GDateTime) t = g_date_time_new_from_unix_utc (0);
+  g_autoptr (GDateTime) when = g_date_time_add (t, record->time_us);
+  g_autofree gchar *time = g_date_time_format_iso8601 (when);
   g_autoptr (JsonGenerator) gen = json_generator_new ();
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "time");
   json_builder_add_string_value (b, time);
   json_builder_set_member_name (b, "level");
-  json_builder_add_string_value (b, status >= 500 ? "warning" : "info");
+  json_builder_add_string_value (b, record->level);
   json_builder_set_member_name (b, "request_id");
-  json_builder_add_string_value (b, s->request_id);
+  json_builder_add_string_value (b, record->request_id);
   json_builder_set_member_name (b, "method");
-  json_builder_add_string_value (b, soup_server_message_get_method (msg));
+  json_builder_add_string_value (b, record->method);
   json_builder_set_member_name (b, "path");
-  json_builder_add_string_value (b, path);
+  json_builder_add_string_value (b, record->path);
   json_builder_set_member_name (b, "status");
-  json_builder_add_int_value (b, status);
+  json_builder_add_int_value (b, record->status);
   json_builder_set_member_name (b, "duration_ms");
-  json_builder_add_double_value (b, ms);
+  json_builder_add_double_value (b, record->duration_ms);
   json_builder_set_member_name (b, "key");
-  if (s->key_name)
-    json_builder_add_string_value (b, s->key_name);
+  if (record->key_name)
+    json_builder_add_string_value (b, record->key_name);
   else
     json_builder_add_null_value (b);
   json_builder_end_object (b);
@@ -212,21 +225,32 @@ static void
 finished_cb (SoupServerMessage * msg, MsgState * s)
 {
   GwRouter *r = s->router;
-  guint status = soup_server_message_get_status (msg);
-  gdouble ms = (g_get_monotonic_time () - s->start_us) / 1000.0;
-  g_autofree gchar *line = NULL;
+  g_autofree gchar *path = NULL;
+  GwAccessRecord rec = { 0 };
 
   if (s->request_id == NULL || s->logged)
     return;                     /* never got its headers, or done */
   s->logged = TRUE;
-  line = access_log_line (s, msg, status, ms);
-  if (r->log_func)
-    r->log_func (line, r->log_data);
-  else
+  path = cg_redact (g_uri_get_path (soup_server_message_get_uri (msg)));
+  rec.time_us = g_get_real_time ();
+  rec.status = soup_server_message_get_status (msg);
+  rec.level = rec.status >= 500 ? "warning" : "info";
+  rec.request_id = s->request_id;
+  rec.method = soup_server_message_get_method (msg);
+  rec.path = path;
+  rec.route = s->route;
+  rec.duration_ms = (g_get_monotonic_time () - s->start_us) / 1000.0;
+  rec.key_name = s->key_name;
+  if (r->log_func) {
+    r->log_func (&rec, r->log_data);
+  } else {
+    g_autofree gchar *line = gw_access_record_to_json (&rec);
+
     g_info ("%s", line);
+  }
   if (r->metrics_func)
-    r->metrics_func (s->route, soup_server_message_get_method (msg), status,
-        ms, r->metrics_data);
+    r->metrics_func (rec.route, rec.method, rec.status, rec.duration_ms,
+        r->metrics_data);
 }
 
 /* Gives up on a client that goes on sending a rejected body: libsoup
@@ -368,10 +392,11 @@ parse_body (GwRequest * req, GwRouteFlags flags, CgError ** error)
 {
   SoupMessageBody *mb = soup_server_message_get_request_body (req->msg);
   g_autoptr (GBytes) bytes = NULL;
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonParser) parser = NULL;
   g_autoptr (GError) err = NULL;
 
   if (mb->length > 0) {
+    parser = json_parser_new ();
     bytes = soup_message_body_flatten (mb);
     if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
             g_bytes_get_size (bytes), &err)) {
@@ -486,6 +511,8 @@ gw_router_new (SoupServer * server, GwKeyStore * keys)
   r->routes = g_ptr_array_new_with_free_func (route_free);
   r->body_limit = GW_HTTP_DEFAULT_BODY_LIMIT;
   r->reply_timeout_ms = GW_HTTP_DEFAULT_REPLY_TIMEOUT_MS;
+  g_snprintf (r->id_prefix, sizeof r->id_prefix, "%08x%08x", g_random_int (),
+      g_random_int ());
   r->started_id = g_signal_connect (server, "request-started",
       G_CALLBACK (request_started_cb), r);
   soup_server_add_handler (server, NULL, server_cb, r, NULL);
@@ -598,7 +625,8 @@ gw_router_set_reply_timeout (GwRouter * router, guint timeout_ms)
 /**
  * gw_router_set_log_func:
  * @router: a #GwRouter
- * @func: (nullable): receives each access-log line; %NULL: g_info()
+ * @func: (nullable): receives each request's access-log record; %NULL:
+ *   g_info() of gw_access_record_to_json()
  * @user_data: data for @func
  *
  * Redirects the access log.

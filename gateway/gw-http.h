@@ -35,13 +35,43 @@ typedef enum
 
 
 /**
+ * GwAccessRecord:
+ * @time_us: when the request ended (wall clock, µs since the epoch)
+ * @level: "info", or "warning" for a 5xx answer
+ * @request_id: the request id
+ * @method: the HTTP method
+ * @path: the path, through cg_redact() (no query string)
+ * @route: (nullable): the matched route pattern
+ * @status: the HTTP status answered
+ * @duration_ms: from the request line to the end of the answer
+ * @key_name: (nullable): the caller's key name (never the key)
+ *
+ * One request, for the access log. gw_access_record_to_json() renders the
+ * JSON line; a text logger can use the fields.
+ */
+typedef struct
+{
+  gint64 time_us;
+  const gchar *level;
+  const gchar *request_id;
+  const gchar *method;
+  const gchar *path;
+  const gchar *route;
+  guint status;
+  gdouble duration_ms;
+  const gchar *key_name;
+} GwAccessRecord;
+
+/**
  * GwLogFunc:
- * @line: one JSON object (no newline)
+ * @record: the request (valid during the call only)
  * @user_data: user data
  *
- * Receives the access-log line of each request.
+ * Receives each request's access-log record.
  */
-typedef void (*GwLogFunc) (const gchar * line, gpointer user_data);
+typedef void (*GwLogFunc) (const GwAccessRecord * record, gpointer user_data);
+
+gchar *gw_access_record_to_json (const GwAccessRecord * record);
 
 /**
  * GwMetricsFunc:

@@ -136,11 +136,11 @@ snapshot (GwRequest * req, gpointer data)
 }
 
 static void
-log_line (const gchar * line, gpointer data)
+log_line (const GwAccessRecord * rec, gpointer data)
 {
   Fixture *f = data;
 
-  g_ptr_array_add (f->log, g_strdup (line));
+  g_ptr_array_add (f->log, gw_access_record_to_json (rec));
 }
 
 static void
@@ -914,7 +914,16 @@ test_access_log_and_metrics (Fixture * f, gconstpointer data)
   g_assert_cmpint (json_object_get_int_member (o, "status"), ==, 200);
   g_assert_cmpstr (json_object_get_string_member (o, "key"), ==, "viewer");
   g_assert_true (json_object_has_member (o, "duration_ms"));
-  g_assert_true (json_object_has_member (o, "time"));
+  {
+    g_autoptr (GDateTime) t =
+        g_date_time_new_from_iso8601 (json_object_get_string_member (o,
+            "time"), NULL);
+
+    g_assert_nonnull (t);
+    g_assert_true (g_str_has_suffix (json_object_get_string_member (o,
+                "time"), "Z"));
+    g_assert_cmpint (g_date_time_get_year (t), >=, 2024);
+  }
   g_assert_null (strstr (g_ptr_array_index (f->log, 0), f->viewer));
 
   g_assert_cmpstr (g_ptr_array_index (f->metrics, 0), ==,
