@@ -1,0 +1,681 @@
+/* camguard-gateway - API keys and the one role table
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/**
+ * SECTION:gw-auth
+ * @short_description: API keys (hashed at rest) and the one role table
+ *
+ * Who may call what is decided here and only here:
+ *
+ * - the role table maps actions ("cameras.read", "cameras.control", ...)
+ *   and JSON-RPC method names to the minimum #GwRole; an action the table
+ *   does not know needs %GW_ROLE_ADMIN (deny by default);
+ * - the key store keeps API keys in `keys.json` in the data directory, as a
+ *   SHA-256 hash over a per-key random salt and the key, never the key
+ *   itself. The keys are 32 random bytes, so one hash is enough: key
+ *   stretching only helps against guessing low-entropy passwords;
+ * - gw_auth_authorize() turns the credentials of one request into a role
+ *   or a catalogue error (%CG_CODE_AUTHENTICATION_REQUIRED,
+ *   %CG_CODE_INVALID_API_KEY, %CG_CODE_INSUFFICIENT_PERMISSIONS).
+ *
+ * Keys never reach a log line: only their id and name do.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <string.h>
+#include <sys/random.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "gw-auth.h"
+
+#define KEY_PREFIX "cgk_"
+#define KEY_RANDOM_BYTES 32
+#define SALT_BYTES 16
+#define ID_BYTES 8
+#define KEYS_FILE "keys.json"
+#define KEYS_FORMAT_VERSION 1
+#define HASH_NAME "sha256"
+
+/* ---------------------------------------------------------------------- */
+/* Roles                                                                  */
+/* ---------------------------------------------------------------------- */
+
+G_DEFINE_ENUM_TYPE (GwRole, gw_role,
+    G_DEFINE_ENUM_VALUE (GW_ROLE_ANONYMOUS, "anonymous"),
+    G_DEFINE_ENUM_VALUE (GW_ROLE_VIEWER, "viewer"),
+    G_DEFINE_ENUM_VALUE (GW_ROLE_OPERATOR, "operator"),
+    G_DEFINE_ENUM_VALUE (GW_ROLE_ADMIN, "admin"));
+
+/**
+ * gw_role_to_nick:
+ * @role: a #GwRole
+ *
+ * Returns: the role's nick ("viewer", "operator", "admin", "anonymous"),
+ *   or %NULL for a value that is no role
+ */
+const gchar *
+gw_role_to_nick (GwRole role)
+{
+  GEnumClass *klass = g_type_class_ref (GW_TYPE_ROLE);
+  GEnumValue *v = g_enum_get_value (klass, role);
+
+  g_type_class_unref (klass);
+  return v ? v->value_nick : NULL;
+}
+
+/**
+ * gw_role_from_nick:
+ * @nick: a role nick
+ * @role: (out): where to store the role
+ *
+ * Returns: %TRUE if @nick names a role
+ */
+gboolean
+gw_role_from_nick (const gchar * nick, GwRole * role)
+{
+  GEnumClass *klass;
+  GEnumValue *v;
+
+  if (nick == NULL)
+    return FALSE;
+  klass = g_type_class_ref (GW_TYPE_ROLE);
+  v = g_enum_get_value_by_nick (klass, nick);
+  if (v && role)
+    *role = v->value;
+  g_type_class_unref (klass);
+  return v != NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The role table                                                         */
+/* ---------------------------------------------------------------------- */
+
+typedef struct
+{
+  const gchar *action;
+  GwRole role;
+} ActionRole;
+
+/* The ONE table of actions. Every REST route names one of these. */
+static const ActionRole action_table[] = {
+  {"health.read", GW_ROLE_ANONYMOUS},
+  {"session.authenticate", GW_ROLE_ANONYMOUS},
+  {"cameras.read", GW_ROLE_VIEWER},
+  {"snapshots.read", GW_ROLE_VIEWER},
+  {"events.read", GW_ROLE_VIEWER},
+  {"errors.read", GW_ROLE_VIEWER},
+  {"quality.read", GW_ROLE_VIEWER},
+  {"openapi.read", GW_ROLE_VIEWER},
+  {"cameras.control", GW_ROLE_OPERATOR},
+  {"quality.write", GW_ROLE_OPERATOR},
+  {"cameras.write", GW_ROLE_ADMIN},
+  {"pipelines.write", GW_ROLE_ADMIN},
+  {"metrics.read", GW_ROLE_ADMIN},
+  {"keys.write", GW_ROLE_ADMIN},
+};
+
+typedef struct
+{
+  const gchar *method;
+  const gchar *action;
+} MethodAction;
+
+/* JSON-RPC methods, each mapped to one action of the table above. */
+static const MethodAction method_table[] = {
+  {"authenticate", "session.authenticate"},
+  {"get_camera_list", "cameras.read"},
+  {"get_camera_status", "cameras.read"},
+  {"take_snapshot", "snapshots.read"},
+  {"subscribe", "events.read"},
+  {"unsubscribe", "events.read"},
+  {"start_camera", "cameras.control"},
+  {"stop_camera", "cameras.control"},
+  {"restart_camera", "cameras.control"},
+  {"set_quality", "quality.write"},
+};
+
+/**
+ * gw_auth_action_for_method:
+ * @method: a JSON-RPC method name
+ *
+ * Returns: (nullable): the action of the role table that @method belongs
+ *   to, or %NULL for a method the table does not know
+ */
+const gchar *
+gw_auth_action_for_method (const gchar * method)
+{
+  guint i;
+
+  for (i = 0; method && i < G_N_ELEMENTS (method_table); i++) {
+    if (g_str_equal (method_table[i].method, method))
+      return method_table[i].action;
+  }
+  return NULL;
+}
+
+/**
+ * gw_auth_required_role:
+ * @action: (nullable): an action ("cameras.read", ...) or a JSON-RPC
+ *   method name ("start_camera", ...)
+ *
+ * The minimum role for @action, from the one role table. An unknown action
+ * (or %NULL) needs %GW_ROLE_ADMIN: deny by default.
+ *
+ * Returns: the minimum #GwRole
+ */
+GwRole
+gw_auth_required_role (const gchar * action)
+{
+  const gchar *mapped;
+  guint i;
+
+  if (action == NULL)
+    return GW_ROLE_ADMIN;
+  mapped = gw_auth_action_for_method (action);
+  if (mapped)
+    action = mapped;
+  for (i = 0; i < G_N_ELEMENTS (action_table); i++) {
+    if (g_str_equal (action_table[i].action, action))
+      return action_table[i].role;
+  }
+  return GW_ROLE_ADMIN;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Key store                                                              */
+/* ---------------------------------------------------------------------- */
+
+typedef struct
+{
+  gchar *id;
+  gchar *name;
+  GwRole role;
+  gint64 created;               /* Unix seconds */
+  guint8 salt[SALT_BYTES];
+  guint8 hash[32];
+} KeyEntry;
+
+struct _GwKeyStore
+{
+  gchar *path;
+  GPtrArray *entries;           /* KeyEntry */
+};
+
+static void
+key_entry_free (gpointer data)
+{
+  KeyEntry *e = data;
+
+  g_free (e->id);
+  g_free (e->name);
+  g_free (e);
+}
+
+static gboolean
+random_bytes (guint8 * buf, gsize len, GError ** error)
+{
+  gsize got = 0;
+
+  while (got < len) {
+    ssize_t n = getrandom (buf + got, len - got, 0);
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      int e = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
+          "getrandom() failed: %s", g_strerror (e));
+      return FALSE;
+    }
+    got += n;
+  }
+  return TRUE;
+}
+
+static void
+hash_key (const guint8 * salt, const gchar * key, guint8 out[32])
+{
+  GChecksum *c = g_checksum_new (G_CHECKSUM_SHA256);
+  gsize len = 32;
+
+  g_checksum_update (c, salt, SALT_BYTES);
+  g_checksum_update (c, (const guchar *) key, strlen (key));
+  g_checksum_get_digest (c, out, &len);
+  g_checksum_free (c);
+}
+
+/* Constant time in the length: no early exit on the first difference. */
+static gboolean
+equal_ct (const guint8 * a, const guint8 * b, gsize len)
+{
+  guint8 diff = 0;
+  gsize i;
+
+  for (i = 0; i < len; i++)
+    diff |= a[i] ^ b[i];
+  return diff == 0;
+}
+
+static gchar *
+base64url (const guint8 * data, gsize len)
+{
+  gchar *s = g_base64_encode (data, len);
+  gchar *p;
+
+  for (p = s; *p; p++) {
+    if (*p == '+')
+      *p = '-';
+    else if (*p == '/')
+      *p = '_';
+    else if (*p == '=') {
+      *p = '\0';
+      break;
+    }
+  }
+  return s;
+}
+
+static gboolean
+decode_fixed (const gchar * b64, guint8 * out, gsize want)
+{
+  gsize len = 0;
+  g_autofree guchar *raw = NULL;
+
+  if (b64 == NULL)
+    return FALSE;
+  raw = g_base64_decode (b64, &len);
+  if (len != want)
+    return FALSE;
+  memcpy (out, raw, want);
+  return TRUE;
+}
+
+static KeyEntry *
+entry_from_json (JsonObject * o)
+{
+  KeyEntry *e = g_new0 (KeyEntry, 1);
+  const gchar *role = json_object_get_string_member_with_default (o, "role",
+      NULL);
+  const gchar *hash = json_object_get_string_member_with_default (o, "hash",
+      NULL);
+
+  e->id = g_strdup (json_object_get_string_member_with_default (o, "id", NULL));
+  e->name = g_strdup (json_object_get_string_member_with_default (o, "name",
+          ""));
+  e->created = json_object_get_int_member_with_default (o, "created", 0);
+  if (e->id == NULL || !gw_role_from_nick (role, &e->role)
+      || e->role == GW_ROLE_ANONYMOUS
+      || !decode_fixed (json_object_get_string_member_with_default (o,
+              "salt", NULL), e->salt, SALT_BYTES)
+      || !decode_fixed (hash, e->hash, sizeof e->hash)
+      || g_strcmp0 (json_object_get_string_member_with_default (o,
+              "algorithm", NULL), HASH_NAME) != 0) {
+    key_entry_free (e);
+    return NULL;
+  }
+  return e;
+}
+
+static gboolean
+store_load (GwKeyStore * store, GError ** error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+  JsonArray *keys;
+  guint i;
+
+  if (!g_file_test (store->path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  if (!json_parser_load_from_file (parser, store->path, error))
+    return FALSE;
+  root = json_parser_get_root (parser);
+  if (!JSON_NODE_HOLDS_OBJECT (root)
+      || !json_object_has_member (json_node_get_object (root), "keys")
+      || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object
+              (root), "keys"))) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+        "%s: not a camguard key store (no \"keys\" array)", store->path);
+    return FALSE;
+  }
+  keys = json_object_get_array_member (json_node_get_object (root), "keys");
+  for (i = 0; i < json_array_get_length (keys); i++) {
+    JsonNode *n = json_array_get_element (keys, i);
+    KeyEntry *e = JSON_NODE_HOLDS_OBJECT (n) ?
+        entry_from_json (json_node_get_object (n)) : NULL;
+
+    if (e == NULL) {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+          "%s: key %u is malformed", store->path, i);
+      return FALSE;
+    }
+    g_ptr_array_add (store->entries, e);
+  }
+  return TRUE;
+}
+
+static void
+add_entry_json (JsonBuilder * b, const KeyEntry * e)
+{
+  g_autofree gchar *salt = g_base64_encode (e->salt, SALT_BYTES);
+  g_autofree gchar *hash = g_base64_encode (e->hash, sizeof e->hash);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, e->id);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, e->name);
+  json_builder_set_member_name (b, "role");
+  json_builder_add_string_value (b, gw_role_to_nick (e->role));
+  json_builder_set_member_name (b, "created");
+  json_builder_add_int_value (b, e->created);
+  json_builder_set_member_name (b, "algorithm");
+  json_builder_add_string_value (b, HASH_NAME);
+  json_builder_set_member_name (b, "salt");
+  json_builder_add_string_value (b, salt);
+  json_builder_set_member_name (b, "hash");
+  json_builder_add_string_value (b, hash);
+  json_builder_end_object (b);
+}
+
+/* Atomic and durable: a temporary file, fsync, rename (GLib does it). */
+static gboolean
+store_save (GwKeyStore * store, GError ** error)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree gchar *text = NULL;
+  gsize len;
+  guint i;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "version");
+  json_builder_add_int_value (b, KEYS_FORMAT_VERSION);
+  json_builder_set_member_name (b, "keys");
+  json_builder_begin_array (b);
+  for (i = 0; i < store->entries->len; i++)
+    add_entry_json (b, g_ptr_array_index (store->entries, i));
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  text = json_generator_to_data (gen, &len);
+  return g_file_set_contents_full (store->path, text, len,
+      G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600,
+      error);
+}
+
+/**
+ * gw_key_store_new:
+ * @data_dir: the gateway's data directory (created, mode 0700, if missing)
+ * @error: return location for a #GError
+ *
+ * Opens the key store `keys.json` in @data_dir, loading the keys it holds.
+ * A missing file is an empty store; a malformed one is an error.
+ *
+ * Returns: (transfer full) (nullable): the store, or %NULL with @error set
+ */
+GwKeyStore *
+gw_key_store_new (const gchar * data_dir, GError ** error)
+{
+  GwKeyStore *store;
+
+  g_return_val_if_fail (data_dir != NULL, NULL);
+
+  if (g_mkdir_with_parents (data_dir, 0700) != 0) {
+    int e = errno;
+
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
+        "cannot create data directory %s: %s", data_dir, g_strerror (e));
+    return NULL;
+  }
+  store = g_new0 (GwKeyStore, 1);
+  store->path = g_build_filename (data_dir, KEYS_FILE, NULL);
+  store->entries = g_ptr_array_new_with_free_func (key_entry_free);
+  if (!store_load (store, error)) {
+    gw_key_store_free (store);
+    return NULL;
+  }
+  return store;
+}
+
+/**
+ * gw_key_store_free:
+ * @store: (transfer full) (nullable): a #GwKeyStore
+ *
+ * Frees @store (the file stays).
+ */
+void
+gw_key_store_free (GwKeyStore * store)
+{
+  if (store == NULL)
+    return;
+  g_ptr_array_unref (store->entries);
+  g_free (store->path);
+  g_free (store);
+}
+
+/**
+ * gw_key_store_get_path:
+ * @store: a #GwKeyStore
+ *
+ * Returns: the path of the store's `keys.json`
+ */
+const gchar *
+gw_key_store_get_path (GwKeyStore * store)
+{
+  return store->path;
+}
+
+/**
+ * gw_key_store_get_n_keys:
+ * @store: a #GwKeyStore
+ *
+ * Returns: how many keys the store holds
+ */
+guint
+gw_key_store_get_n_keys (GwKeyStore * store)
+{
+  return store->entries->len;
+}
+
+/**
+ * gw_keys_create:
+ * @store: a #GwKeyStore
+ * @role: the key's role (viewer, operator or admin)
+ * @name: (nullable): a name for people and logs (default: the key id)
+ * @key_out: (out) (transfer full): the new key, `cgk_` and 43 base64url
+ *   characters; the only time it exists in clear
+ * @error: return location for a #GError
+ *
+ * Creates an API key, stores its salted hash and rewrites `keys.json`
+ * atomically (mode 0600). What `camguard-gateway --create-key` calls.
+ *
+ * Returns: %TRUE on success; on failure the store is unchanged
+ */
+gboolean
+gw_keys_create (GwKeyStore * store, GwRole role, const gchar * name,
+    gchar ** key_out, GError ** error)
+{
+  guint8 secret[KEY_RANDOM_BYTES], id[ID_BYTES];
+  g_autofree gchar *key = NULL;
+  g_autofree gchar *b64 = NULL;
+  KeyEntry *e;
+
+  g_return_val_if_fail (store != NULL && key_out != NULL, FALSE);
+
+  if (role < GW_ROLE_VIEWER || role > GW_ROLE_ADMIN) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+        "an API key needs the role viewer, operator or admin");
+    return FALSE;
+  }
+  if (!random_bytes (secret, sizeof secret, error)
+      || !random_bytes (id, sizeof id, error))
+    return FALSE;
+  b64 = base64url (secret, sizeof secret);
+  key = g_strconcat (KEY_PREFIX, b64, NULL);
+  memset (secret, 0, sizeof secret);
+
+  e = g_new0 (KeyEntry, 1);
+  e->id = g_strdup_printf ("%02x%02x%02x%02x%02x%02x%02x%02x", id[0], id[1],
+      id[2], id[3], id[4], id[5], id[6], id[7]);
+  e->name = g_strdup (name && *name ? name : e->id);
+  e->role = role;
+  e->created = g_get_real_time () / G_USEC_PER_SEC;
+  if (!random_bytes (e->salt, SALT_BYTES, error)) {
+    key_entry_free (e);
+    return FALSE;
+  }
+  hash_key (e->salt, key, e->hash);
+  g_ptr_array_add (store->entries, e);
+  if (!store_save (store, error)) {
+    g_ptr_array_remove_index (store->entries, store->entries->len - 1);
+    return FALSE;
+  }
+  g_info ("created API key id=%s name=%s role=%s", e->id, e->name,
+      gw_role_to_nick (role));
+  *key_out = g_steal_pointer (&key);
+  return TRUE;
+}
+
+/**
+ * gw_keys_lookup:
+ * @store: a #GwKeyStore
+ * @key: the key a caller presented
+ * @role_out: (out) (optional): the key's role
+ * @name_out: (out) (optional) (transfer full): the key's name (for logs)
+ * @error: (out) (optional) (transfer full): %CG_CODE_INVALID_API_KEY when
+ *   no stored key matches
+ *
+ * Looks @key up. Every stored key is hashed and compared in constant time,
+ * with no early exit, so the time taken says nothing about which key (if
+ * any) matched or how much of it.
+ *
+ * Returns: %TRUE if @key is a stored key
+ */
+gboolean
+gw_keys_lookup (GwKeyStore * store, const gchar * key, GwRole * role_out,
+    gchar ** name_out, CgError ** error)
+{
+  const KeyEntry *found = NULL;
+  guint8 h[32];
+  guint i;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+
+  for (i = 0; key != NULL && i < store->entries->len; i++) {
+    const KeyEntry *e = g_ptr_array_index (store->entries, i);
+
+    hash_key (e->salt, key, h);
+    if (equal_ct (h, e->hash, sizeof h) && found == NULL)
+      found = e;
+  }
+  if (found == NULL) {
+    if (error)
+      *error = cg_error_new (CG_CODE_INVALID_API_KEY, NULL);
+    return FALSE;
+  }
+  if (role_out)
+    *role_out = found->role;
+  if (name_out)
+    *name_out = g_strdup (found->name);
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Credentials and the decision                                           */
+/* ---------------------------------------------------------------------- */
+
+/**
+ * gw_auth_credential_from_headers:
+ * @headers: the request headers
+ *
+ * The API key of a request: `Authorization: Bearer KEY` (scheme matched
+ * without regard to case), else `X-API-Key: KEY`.
+ *
+ * Returns: (nullable): the key (pointing into @headers), or %NULL when the
+ *   request carries none
+ */
+const gchar *
+gw_auth_credential_from_headers (SoupMessageHeaders * headers)
+{
+  const gchar *v = soup_message_headers_get_one (headers, "Authorization");
+
+  if (v != NULL && g_ascii_strncasecmp (v, "Bearer ", 7) == 0) {
+    v += 7;
+    while (*v == ' ')
+      v++;
+    if (*v)
+      return v;
+  }
+  v = soup_message_headers_get_one (headers, "X-API-Key");
+  return v && *v ? v : NULL;
+}
+
+/**
+ * gw_auth_authorize:
+ * @store: (nullable): the key store, or %NULL when auth is off (then every
+ *   caller is admin)
+ * @key: (nullable): the caller's key, %NULL if it sent none
+ * @action: the action (or JSON-RPC method) the caller wants
+ * @role_out: (out) (optional): the caller's role
+ * @name_out: (out) (optional) (transfer full): the key's name, "anonymous"
+ *   without a key, or "auth-off"
+ * @error: (out) (optional) (transfer full): the refusal
+ *
+ * The one decision for REST routes and JSON-RPC methods: no key ->
+ * %CG_CODE_AUTHENTICATION_REQUIRED, unknown key -> %CG_CODE_INVALID_API_KEY,
+ * role below gw_auth_required_role() -> %CG_CODE_INSUFFICIENT_PERMISSIONS
+ * (details: required_role, role, action). Actions open to everyone always
+ * succeed; a valid key there still gives its role and name.
+ *
+ * Returns: %TRUE if the caller may go on
+ */
+gboolean
+gw_auth_authorize (GwKeyStore * store, const gchar * key,
+    const gchar * action, GwRole * role_out, gchar ** name_out,
+    CgError ** error)
+{
+  GwRole required = gw_auth_required_role (action);
+  GwRole role = GW_ROLE_ANONYMOUS;
+  g_autofree gchar *name = NULL;
+
+  if (store == NULL) {
+    role = GW_ROLE_ADMIN;
+    name = g_strdup ("auth-off");
+  } else if (required == GW_ROLE_ANONYMOUS) {
+    /* Open to all: a good key still names the caller, a bad one is no
+     * reason to refuse. */
+    if (key == NULL || !gw_keys_lookup (store, key, &role, &name, NULL))
+      name = g_strdup ("anonymous");
+  } else if (key == NULL) {
+    if (error)
+      *error = cg_error_new (CG_CODE_AUTHENTICATION_REQUIRED, NULL);
+    return FALSE;
+  } else if (!gw_keys_lookup (store, key, &role, &name, error)) {
+    return FALSE;
+  }
+  if (role < required) {
+    if (error) {
+      *error = cg_error_new (CG_CODE_INSUFFICIENT_PERMISSIONS, NULL);
+      gst_structure_set (cg_error_get_details_writable (*error),
+          "required_role", G_TYPE_STRING, gw_role_to_nick (required),
+          "role", G_TYPE_STRING, gw_role_to_nick (role),
+          "action", G_TYPE_STRING, action, NULL);
+    }
+    return FALSE;
+  }
+  if (role_out)
+    *role_out = role;
+  if (name_out)
+    *name_out = g_steal_pointer (&name);
+  return TRUE;
+}

@@ -1,0 +1,655 @@
+/* camguard-gateway - the one HTTP request path: router, auth, errors, logs
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/**
+ * SECTION:gw-http
+ * @short_description: the one request path every REST route goes through
+ *
+ * A #GwRouter sits on a #SoupServer and takes every path that no other
+ * handler (such as the WebSocket endpoint) claims. Every request goes
+ * through the same steps, in this order:
+ *
+ * 1. request id: the client's `X-Request-Id` if it is sane, else a new one;
+ *    every response carries it;
+ * 2. body limit: `Content-Length` is checked when the headers arrive and
+ *    the running total on every chunk; over the limit the request is
+ *    answered 413 %CG_CODE_PAYLOAD_TOO_LARGE without keeping the body
+ *    (`Connection: close`); a client that goes on sending more than
+ *    MAX (limit, 256 KiB) after that has its connection closed;
+ * 3. routing: unknown path -> 404 %CG_CODE_METHOD_NOT_FOUND, known path
+ *    with another method -> 405 %CG_CODE_METHOD_NOT_ALLOWED with `Allow`;
+ * 4. auth: gw_auth_authorize() for the route's action;
+ * 5. body: malformed JSON -> 400 %CG_CODE_INVALID_JSON, no object where the
+ *    route needs one -> 400 %CG_CODE_INVALID_REQUEST;
+ * 6. the handler, which answers at once or pauses the message and answers
+ *    from any thread (the answer hops to the main context; a timeout
+ *    answers %CG_CODE_OPERATION_TIMEOUT if the handler never does);
+ * 7. one access-log line and one metrics call per request.
+ *
+ * Errors are rendered by libcamguard: the flat body, or RFC 7807 when the
+ * `Accept` header asks for `application/problem+json`.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "gw-http.h"
+#include "gw-request-private.h"
+
+#define STATE_KEY "gw-http-state"
+#define REQUEST_ID_MAX 128
+/* A rejected body is drained (so that the client reads its 413) for up to
+ * MAX (limit, this) more bytes; then the connection is closed. */
+#define GW_HTTP_MIN_DRAIN (256 * 1024)
+
+typedef struct
+{
+  gchar *method;
+  gchar *pattern;
+  gchar **segs;
+  gchar *action;
+  GwRouteFlags flags;
+  GwHandler handler;
+  gpointer user_data;
+} Route;
+
+struct _GwRouter
+{
+  gint refcount;
+  SoupServer *server;
+  GwKeyStore *keys;             /* NULL: auth off */
+  GMainContext *context;
+  GPtrArray *routes;
+  gsize body_limit;
+  guint reply_timeout_ms;
+  gulong started_id;
+  gchar id_prefix[17];          /* random, per router */
+  gint id_counter;              /* atomic */
+  GwLogFunc log_func;
+  gpointer log_data;
+  GwMetricsFunc metrics_func;
+  gpointer metrics_data;
+};
+
+/* What the router knows of one message, from its first line to its end. */
+typedef struct
+{
+  GwRouter *router;
+  gchar *request_id;
+  gint64 start_us;
+  goffset received;
+  gboolean rejected;
+  goffset rejected_at;          /* bytes received when rejected */
+  gboolean logged;
+  const gchar *route;           /* owned by the router */
+  gchar *key_name;
+} MsgState;
+
+
+/* ---------------------------------------------------------------------- */
+/* Per-message state: request id, body limit, access log                  */
+/* ---------------------------------------------------------------------- */
+
+static void
+msg_state_free (gpointer data)
+{
+  MsgState *s = data;
+
+  gw_router_unref (s->router);
+  g_free (s->request_id);
+  g_free (s->key_name);
+  g_free (s);
+}
+
+static gboolean
+request_id_is_sane (const gchar * id)
+{
+  gsize len;
+  const gchar *p;
+
+  if (id == NULL)
+    return FALSE;
+  len = strlen (id);
+  if (len == 0 || len > REQUEST_ID_MAX)
+    return FALSE;
+  for (p = id; *p; p++) {
+    if (!g_ascii_isalnum (*p) && !strchr ("-_.:", *p))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* Answers 413 and stops keeping the body; libsoup drains the rest. */
+static void
+reject_too_large (MsgState * s, SoupServerMessage * msg, goffset size)
+{
+  g_autoptr (CgError) error = cg_error_new (CG_CODE_PAYLOAD_TOO_LARGE, NULL);
+  g_autoptr (GBytes) body = NULL;
+  SoupMessageBody *req_body = soup_server_message_get_request_body (msg);
+  const gchar *ctype;
+  gsize len;
+  gconstpointer data;
+
+  s->rejected = TRUE;
+  s->rejected_at = s->received;
+  gst_structure_set (cg_error_get_details_writable (error),
+      "limit_bytes", G_TYPE_UINT64, (guint64) s->router->body_limit,
+      "received_bytes", G_TYPE_UINT64, (guint64) size, NULL);
+  body = gw_request_render_error (error, s->request_id,
+      g_uri_get_path (soup_server_message_get_uri (msg)),
+      gw_request_accepts_problem (msg), &ctype);
+  data = g_bytes_get_data (body, &len);
+  soup_server_message_set_response (msg, ctype, SOUP_MEMORY_COPY, data, len);
+  soup_server_message_set_status (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+      NULL);
+  gw_request_set_id_header (msg, s->request_id);
+  soup_message_headers_replace (soup_server_message_get_response_headers
+      (msg), "Connection", "close");
+  soup_message_body_set_accumulate (req_body, FALSE);
+  soup_message_body_truncate (req_body);
+}
+
+static void
+got_headers_cb (SoupServerMessage * msg, MsgState * s)
+{
+  SoupMessageHeaders *h = soup_server_message_get_request_headers (msg);
+  const gchar *id = soup_message_headers_get_one (h, "X-Request-Id");
+  goffset length;
+
+  if (request_id_is_sane (id))
+    s->request_id = g_strdup (id);
+  else
+    s->request_id = g_strdup_printf ("%s-%08x", s->router->id_prefix,
+        (guint) g_atomic_int_add (&s->router->id_counter, 1));
+  gw_request_set_id_header (msg, s->request_id);
+
+  if (soup_message_headers_get_encoding (h) == SOUP_ENCODING_CONTENT_LENGTH) {
+    length = soup_message_headers_get_content_length (h);
+    if (length > 0 && (guint64) length > s->router->body_limit)
+      reject_too_large (s, msg, length);
+  }
+}
+
+/**
+ * gw_access_record_to_json:
+ * @record: a #GwAccessRecord
+ *
+ * The access-log line of @record: one JSON object `{time, level,
+ * request_id, method, path, status, duration_ms, key}` (`time` in ISO
+ * 8601 UTC, `key` null without one), no newline.
+ *
+ * Returns: (transfer full): the line
+ */
+gchar *
+gw_access_record_to_json (const GwAccessRecord * record)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GDateTime) t = g_date_time_new_from_unix_utc (0);
+  g_autoptr (GDateTime) when = g_date_time_add (t, record->time_us);
+  g_autofree gchar *time = g_date_time_format_iso8601 (when);
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "time");
+  json_builder_add_string_value (b, time);
+  json_builder_set_member_name (b, "level");
+  json_builder_add_string_value (b, record->level);
+  json_builder_set_member_name (b, "request_id");
+  json_builder_add_string_value (b, record->request_id);
+  json_builder_set_member_name (b, "method");
+  json_builder_add_string_value (b, record->method);
+  json_builder_set_member_name (b, "path");
+  json_builder_add_string_value (b, record->path);
+  json_builder_set_member_name (b, "status");
+  json_builder_add_int_value (b, record->status);
+  json_builder_set_member_name (b, "duration_ms");
+  json_builder_add_double_value (b, record->duration_ms);
+  json_builder_set_member_name (b, "key");
+  if (record->key_name)
+    json_builder_add_string_value (b, record->key_name);
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  return json_generator_to_data (gen, NULL);
+}
+
+/* Once per request: when it finishes, or when its connection is cut. */
+static void
+finished_cb (SoupServerMessage * msg, MsgState * s)
+{
+  GwRouter *r = s->router;
+  g_autofree gchar *path = NULL;
+  GwAccessRecord rec = { 0 };
+
+  if (s->request_id == NULL || s->logged)
+    return;                     /* never got its headers, or done */
+  s->logged = TRUE;
+  path = cg_redact (g_uri_get_path (soup_server_message_get_uri (msg)));
+  rec.time_us = g_get_real_time ();
+  rec.status = soup_server_message_get_status (msg);
+  rec.level = rec.status >= 500 ? "warning" : "info";
+  rec.request_id = s->request_id;
+  rec.method = soup_server_message_get_method (msg);
+  rec.path = path;
+  rec.route = s->route;
+  rec.duration_ms = (g_get_monotonic_time () - s->start_us) / 1000.0;
+  rec.key_name = s->key_name;
+  if (r->log_func) {
+    r->log_func (&rec, r->log_data);
+  } else {
+    g_autofree gchar *line = gw_access_record_to_json (&rec);
+
+    g_info ("%s", line);
+  }
+  if (r->metrics_func)
+    r->metrics_func (rec.route, rec.method, rec.status, rec.duration_ms,
+        r->metrics_data);
+}
+
+/* Gives up on a client that goes on sending a rejected body: libsoup
+ * would drain it for ever. The client gets no 413, only a closed
+ * connection. */
+static void
+cut_connection (MsgState * s, SoupServerMessage * msg)
+{
+  GIOStream *stream;
+
+  g_debug ("request %s: body still coming after %" G_GUINT64_FORMAT
+      " bytes, closing the connection", s->request_id, (guint64) s->received);
+  finished_cb (msg, s);
+  stream = soup_server_message_steal_connection (msg);
+  if (stream) {
+    g_io_stream_close (stream, NULL, NULL);
+    g_object_unref (stream);
+  }
+}
+
+static void
+got_chunk_cb (SoupServerMessage * msg, GBytes * chunk, MsgState * s)
+{
+  guint64 limit = s->router->body_limit;
+
+  s->received += g_bytes_get_size (chunk);
+  if (s->rejected) {
+    soup_message_body_truncate (soup_server_message_get_request_body (msg));
+    if ((guint64) (s->received - s->rejected_at) >
+        MAX (limit, GW_HTTP_MIN_DRAIN))
+      cut_connection (s, msg);
+    return;
+  }
+  if ((guint64) s->received > limit)
+    reject_too_large (s, msg, s->received);
+}
+
+static void
+request_started_cb (SoupServer * server, SoupServerMessage * msg, GwRouter * r)
+{
+  MsgState *s = g_new0 (MsgState, 1);
+
+  s->router = gw_router_ref (r);
+  s->start_us = g_get_monotonic_time ();
+  g_object_set_data_full (G_OBJECT (msg), STATE_KEY, s, msg_state_free);
+  g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), s);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), s);
+  g_signal_connect (msg, "finished", G_CALLBACK (finished_cb), s);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Routing and dispatch                                                   */
+/* ---------------------------------------------------------------------- */
+
+static void
+route_free (gpointer data)
+{
+  Route *r = data;
+
+  g_free (r->method);
+  g_free (r->pattern);
+  g_strfreev (r->segs);
+  g_free (r->action);
+  g_free (r);
+}
+
+/* Returns the number of literal segments matched, or -1. */
+static gint
+route_match (const Route * r, gchar ** segs, GHashTable * params)
+{
+  gint literal = 0;
+  guint i, n = g_strv_length (r->segs);
+
+  if (g_strv_length (segs) != n)
+    return -1;
+  for (i = 0; i < n; i++) {
+    const gchar *p = r->segs[i];
+    gsize plen = strlen (p);
+
+    if (plen > 2 && p[0] == '{' && p[plen - 1] == '}') {
+      if (segs[i][0] == '\0')
+        return -1;
+      if (params)
+        g_hash_table_insert (params, g_strndup (p + 1, plen - 2),
+            g_strdup (segs[i]));
+    } else if (g_str_equal (p, segs[i])) {
+      literal++;
+    } else {
+      return -1;
+    }
+  }
+  return literal;
+}
+
+/* Adds @method to the Allow list unless it is there already. */
+static void
+allow_add (GString * allow, const gchar * method)
+{
+  g_auto (GStrv) have = g_strsplit (allow->str, ", ", -1);
+
+  if (!g_strv_contains ((const gchar * const *) have, method))
+    g_string_append_printf (allow, "%s%s", allow->len ? ", " : "", method);
+}
+
+/* The best route for the path and method (HEAD is GET without the body,
+ * which libsoup leaves out); else Allow in @allow. */
+static const Route *
+router_find (GwRouter * r, const gchar * method, const gchar * path,
+    GString * allow)
+{
+  g_auto (GStrv) segs = g_strsplit (path, "/", -1);
+  const Route *best = NULL;
+  gint best_score = -1;
+  guint i;
+
+  for (i = 0; i < r->routes->len; i++) {
+    const Route *route = g_ptr_array_index (r->routes, i);
+    gint score = route_match (route, segs, NULL);
+
+    if (score < 0)
+      continue;
+    if (g_str_equal (route->method, method) || (g_str_equal (method, "HEAD")
+            && g_str_equal (route->method, "GET"))) {
+      if (score > best_score) {
+        best = route;
+        best_score = score;
+      }
+    } else {
+      allow_add (allow, route->method);
+      if (g_str_equal (route->method, "GET"))
+        allow_add (allow, "HEAD");
+    }
+  }
+  return best;
+}
+
+static gboolean
+parse_body (GwRequest * req, GwRouteFlags flags, CgError ** error)
+{
+  SoupMessageBody *mb = soup_server_message_get_request_body (req->msg);
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (JsonParser) parser = NULL;
+  g_autoptr (GError) err = NULL;
+
+  if (mb->length > 0) {
+    parser = json_parser_new ();
+    bytes = soup_message_body_flatten (mb);
+    if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
+            g_bytes_get_size (bytes), &err)) {
+      *error = cg_error_new (CG_CODE_INVALID_JSON, NULL);
+      gst_structure_set (cg_error_get_details_writable (*error), "reason",
+          G_TYPE_STRING, err->message, NULL);
+      return FALSE;
+    }
+    req->body = json_parser_steal_root (parser);
+  }
+  if ((flags & GW_ROUTE_BODY_OBJECT)
+      && (req->body == NULL || !JSON_NODE_HOLDS_OBJECT (req->body))) {
+    *error = cg_error_new (CG_CODE_INVALID_REQUEST,
+        "The request body must be a JSON object");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Steps 3 to 5: the route, or NULL and @error says why. */
+static const Route *
+request_prepare (GwRouter * r, MsgState * s, GwRequest * req, CgError ** error)
+{
+  g_autoptr (GString) allow = g_string_new (NULL);
+  g_auto (GStrv) segs = NULL;
+  const Route *route;
+  const gchar *key;
+
+  route = router_find (r, req->method, req->path, allow);
+  if (route == NULL && allow->len > 0) {
+    gw_request_add_header (req, "Allow", allow->str);
+    *error = cg_error_new (CG_CODE_METHOD_NOT_ALLOWED, NULL);
+    gst_structure_set (cg_error_get_details_writable (*error), "allow",
+        G_TYPE_STRING, allow->str, NULL);
+    return NULL;
+  }
+  if (route == NULL) {
+    *error = cg_error_new (CG_CODE_METHOD_NOT_FOUND, NULL);
+    return NULL;
+  }
+  s->route = route->pattern;
+  req->route = g_strdup (route->pattern);
+  segs = g_strsplit (req->path, "/", -1);
+  route_match (route, segs, req->params);
+
+  key = gw_auth_credential_from_headers
+      (soup_server_message_get_request_headers (req->msg));
+  if (!gw_auth_authorize (r->keys, key, route->action, &req->role,
+          &req->key_name, error))
+    return NULL;
+  s->key_name = g_strdup (req->key_name);
+  return parse_body (req, route->flags, error) ? route : NULL;
+}
+
+static void
+server_cb (SoupServer * server, SoupServerMessage * msg, const char *path,
+    GHashTable * query, gpointer user_data)
+{
+  GwRouter *r = user_data;
+  MsgState *s = g_object_get_data (G_OBJECT (msg), STATE_KEY);
+  g_autoptr (GwRequest) req = NULL;
+  g_autoptr (CgError) error = NULL;
+  const Route *route;
+
+  if (s == NULL || s->request_id == NULL) {
+    soup_server_message_set_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR,
+        NULL);
+    return;
+  }
+  req = gw_request_new (msg, s->request_id, path, query, r->context,
+      r->reply_timeout_ms);
+  route = request_prepare (r, s, req, &error);
+  if (route == NULL) {
+    gw_request_reply_error (req, error);
+    return;
+  }
+  route->handler (req, route->user_data);
+  if (!req->paused && !g_atomic_int_get (&req->answered)) {
+    g_clear_pointer (&error, cg_error_unref);
+    error = cg_error_new (CG_CODE_INTERNAL_ERROR,
+        "The handler returned without an answer");
+    g_warning ("route %s %s: handler returned without an answer",
+        route->method, route->pattern);
+    gw_request_reply_error (req, error);
+  }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Router                                                                 */
+/* ---------------------------------------------------------------------- */
+
+/**
+ * gw_router_new:
+ * @server: the #SoupServer (its main context is the thread-default one)
+ * @keys: (nullable): the key store; %NULL turns auth off (every caller is
+ *   admin: the gateway allows that only on loopback)
+ *
+ * Creates the router and makes it @server's handler for every path no
+ * other handler claims.
+ *
+ * Returns: (transfer full): the router
+ */
+GwRouter *
+gw_router_new (SoupServer * server, GwKeyStore * keys)
+{
+  GwRouter *r = g_new0 (GwRouter, 1);
+
+  r->refcount = 1;
+  r->server = g_object_ref (server);
+  r->keys = keys;
+  r->context = g_main_context_ref_thread_default ();
+  r->routes = g_ptr_array_new_with_free_func (route_free);
+  r->body_limit = GW_HTTP_DEFAULT_BODY_LIMIT;
+  r->reply_timeout_ms = GW_HTTP_DEFAULT_REPLY_TIMEOUT_MS;
+  g_snprintf (r->id_prefix, sizeof r->id_prefix, "%08x%08x", g_random_int (),
+      g_random_int ());
+  r->started_id = g_signal_connect (server, "request-started",
+      G_CALLBACK (request_started_cb), r);
+  soup_server_add_handler (server, NULL, server_cb, r, NULL);
+  return r;
+}
+
+/**
+ * gw_router_ref:
+ * @router: a #GwRouter
+ *
+ * Returns: (transfer full): @router
+ */
+GwRouter *
+gw_router_ref (GwRouter * router)
+{
+  g_atomic_int_inc (&router->refcount);
+  return router;
+}
+
+/**
+ * gw_router_unref:
+ * @router: (transfer full): a #GwRouter
+ *
+ * Drops a reference. Requests in flight hold one each; when the last one
+ * goes, the router leaves its server.
+ */
+void
+gw_router_unref (GwRouter * router)
+{
+  if (!g_atomic_int_dec_and_test (&router->refcount))
+    return;
+  g_signal_handler_disconnect (router->server, router->started_id);
+  soup_server_remove_handler (router->server, "/");
+  g_ptr_array_unref (router->routes);
+  g_main_context_unref (router->context);
+  g_object_unref (router->server);
+  g_free (router);
+}
+
+/**
+ * gw_router_add_route:
+ * @router: a #GwRouter
+ * @method: the HTTP method ("GET", ...)
+ * @pattern: the path, with `{name}` for a parameter segment, e.g.
+ *   `/api/v1/cameras/{id}/start`
+ * @action: the action of the role table (gw_auth_required_role())
+ * @flags: #GwRouteFlags
+ * @handler: the handler
+ * @user_data: data for @handler
+ *
+ * Adds a route. Where several patterns match a path, the one with the
+ * most literal segments wins.
+ */
+void
+gw_router_add_route (GwRouter * router, const gchar * method,
+    const gchar * pattern, const gchar * action, GwRouteFlags flags,
+    GwHandler handler, gpointer user_data)
+{
+  Route *r = g_new0 (Route, 1);
+
+  r->method = g_strdup (method);
+  r->pattern = g_strdup (pattern);
+  r->segs = g_strsplit (pattern, "/", -1);
+  r->action = g_strdup (action);
+  r->flags = flags;
+  r->handler = handler;
+  r->user_data = user_data;
+  g_ptr_array_add (router->routes, r);
+}
+
+/**
+ * gw_router_set_body_limit:
+ * @router: a #GwRouter
+ * @limit: the largest request body accepted, in bytes
+ *
+ * Sets the body limit (default %GW_HTTP_DEFAULT_BODY_LIMIT).
+ */
+void
+gw_router_set_body_limit (GwRouter * router, gsize limit)
+{
+  router->body_limit = limit;
+}
+
+/**
+ * gw_router_get_body_limit:
+ * @router: a #GwRouter
+ *
+ * Returns: the body limit in bytes
+ */
+gsize
+gw_router_get_body_limit (GwRouter * router)
+{
+  return router->body_limit;
+}
+
+/**
+ * gw_router_set_reply_timeout:
+ * @router: a #GwRouter
+ * @timeout_ms: how long a paused request may wait for its answer
+ *
+ * Sets the bound on paused requests (default
+ * %GW_HTTP_DEFAULT_REPLY_TIMEOUT_MS).
+ */
+void
+gw_router_set_reply_timeout (GwRouter * router, guint timeout_ms)
+{
+  router->reply_timeout_ms = timeout_ms;
+}
+
+/**
+ * gw_router_set_log_func:
+ * @router: a #GwRouter
+ * @func: (nullable): receives each request's access-log record; %NULL:
+ *   g_info() of gw_access_record_to_json()
+ * @user_data: data for @func
+ *
+ * Redirects the access log.
+ */
+void
+gw_router_set_log_func (GwRouter * router, GwLogFunc func, gpointer user_data)
+{
+  router->log_func = func;
+  router->log_data = user_data;
+}
+
+/**
+ * gw_router_set_metrics_func:
+ * @router: a #GwRouter
+ * @func: (nullable): called once per finished request
+ * @user_data: data for @func
+ *
+ * Sets the metrics hook.
+ */
+void
+gw_router_set_metrics_func (GwRouter * router, GwMetricsFunc func,
+    gpointer user_data)
+{
+  router->metrics_func = func;
+  router->metrics_data = user_data;
+}
