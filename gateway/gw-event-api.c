@@ -22,7 +22,7 @@
  * - `camera` (`/events` only): one camera's events
  *
  * Any other parameter, or a bad value, is a `VALIDATION_ERROR` whose
- * details list every bad parameter in `fields` (`[{name, reason}]`).
+ * details list every bad parameter in `fields` (`[{field, reason}]`, as gw-params lists them).
  *
  * The answer is `{"events": [...], "count": N, "nextCursor": C}`, newest
  * first, each event as gw_event_to_json_node() renders it; `nextCursor`
@@ -34,25 +34,19 @@
 #endif
 
 #include "gw-event-api.h"
+#include "gw-params.h"
 
 typedef struct
 {
   GwEventQuery *query;
   const gchar *camera_id;       /* from the path, or NULL */
-  GValue fields;                /* GST_TYPE_ARRAY of {name, reason} */
+  GwParams *bad;                /* collects the bad ones (gw-params) */
 } Parse;
 
 static void
 bad_field (Parse * p, const gchar * name, const gchar * reason)
 {
-  GstStructure *s = gst_structure_new ("field", "name", G_TYPE_STRING, name,
-      "reason", G_TYPE_STRING, reason, NULL);
-  GValue v = G_VALUE_INIT;
-
-  g_value_init (&v, GST_TYPE_STRUCTURE);
-  gst_value_set_structure (&v, s);
-  gst_value_array_append_and_take_value (&p->fields, &v);
-  gst_structure_free (s);
+  gw_params_add_error (p->bad, name, reason);
 }
 
 static gboolean
@@ -175,7 +169,7 @@ gboolean
 gw_event_query_parse (GHashTable * params, const gchar * camera_id,
     GwEventQuery * query, CgError ** error)
 {
-  Parse p = { query, camera_id, G_VALUE_INIT };
+  Parse p = { query, camera_id, gw_params_new (NULL) };
   GPtrArray *names = g_ptr_array_new ();
   GHashTableIter it;
   gpointer key;
@@ -184,7 +178,6 @@ gw_event_query_parse (GHashTable * params, const gchar * camera_id,
 
   gw_event_query_init (query);
   query->camera_id = camera_id;
-  g_value_init (&p.fields, GST_TYPE_ARRAY);
   if (params) {
     g_hash_table_iter_init (&it, params);
     while (g_hash_table_iter_next (&it, &key, NULL))
@@ -199,13 +192,8 @@ gw_event_query_parse (GHashTable * params, const gchar * camera_id,
       && query->since_us >= query->until_us)
     bad_field (&p, "until", "must be after since");
 
-  ok = gst_value_array_get_size (&p.fields) == 0;
-  if (!ok && error) {
-    *error = cg_error_new (CG_CODE_VALIDATION_ERROR, NULL);
-    gst_structure_set_value (cg_error_get_details_writable (*error),
-        "fields", &p.fields);
-  }
-  g_value_unset (&p.fields);
+  ok = gw_params_finish (p.bad, error);
+  gw_params_free (p.bad);
   g_ptr_array_unref (names);
   return ok;
 }

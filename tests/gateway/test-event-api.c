@@ -80,7 +80,7 @@ test_parse_invalid (void)
   for (i = 0; i < G_N_ELEMENTS (want); i++) {
     JsonObject *f = json_array_get_object_element (fields, i);
 
-    g_assert_cmpstr (json_object_get_string_member (f, "name"), ==, want[i]);
+    g_assert_cmpstr (json_object_get_string_member (f, "field"), ==, want[i]);
     g_assert_cmpstr (json_object_get_string_member (f, "reason"), !=, "");
   }
   json_node_unref (node);
