@@ -90,6 +90,12 @@ struct _GwRtsp
 
 G_DEFINE_TYPE (GwRtsp, gw_rtsp, G_TYPE_OBJECT);
 
+static GQuark
+camera_quark (void)
+{
+  return g_quark_from_static_string ("gw-rtsp-camera");
+}
+
 static GwRtspCamera *
 camera_ref (GwRtspCamera * cam)
 {
@@ -262,6 +268,8 @@ on_media_configure (GstRTSPMediaFactory * factory, GstRTSPMedia * media,
 
   g_signal_connect_data (media, "unprepared", G_CALLBACK (on_media_unprepared),
       camera_ref (cam), camera_closure_unref, 0);
+  g_object_set_qdata_full (G_OBJECT (media), camera_quark (),
+      camera_ref (cam), camera_unref);
 
   g_mutex_lock (&cam->lock);
   if (cam->removed) {
@@ -275,6 +283,30 @@ on_media_configure (GstRTSPMediaFactory * factory, GstRTSPMedia * media,
 
   GST_INFO ("camera %s: new media %p", cam->id, media);
   camera_request_keyframe (cam);
+}
+
+/* A client started playing a camera's media: when the media is shared and
+ * already running, the client joined mid-GOP; ask for a keyframe so that it
+ * can decode at once instead of after a whole GOP. */
+static void
+on_play_request (GstRTSPClient * client, GstRTSPContext * ctx, gpointer data)
+{
+  GstRTSPMedia *media = ctx->sessmedia ?
+      gst_rtsp_session_media_get_media (ctx->sessmedia) : ctx->media;
+  GwRtspCamera *cam;
+
+  if (media == NULL)
+    return;
+  cam = g_object_get_qdata (G_OBJECT (media), camera_quark ());
+  if (cam)
+    camera_request_keyframe (cam);
+}
+
+static void
+on_client_connected (GstRTSPServer * server, GstRTSPClient * client,
+    gpointer data)
+{
+  g_signal_connect (client, "play-request", G_CALLBACK (on_play_request), NULL);
 }
 
 static gboolean
@@ -535,6 +567,8 @@ gw_rtsp_new (const gchar * address, guint port, GMainContext * context,
   self->server = gst_rtsp_server_new ();
   gst_rtsp_server_set_address (self->server, address);
   gst_rtsp_server_set_service (self->server, service);
+  g_signal_connect (self->server, "client-connected",
+      G_CALLBACK (on_client_connected), NULL);
   threads = gst_rtsp_server_get_thread_pool (self->server);
   gst_rtsp_thread_pool_set_max_threads (threads, GW_RTSP_CLIENT_THREADS);
   g_object_unref (threads);
