@@ -196,6 +196,8 @@ metrics_register (GwMetrics * self, GwMetricType type, const gchar * name,
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (name_is_valid (name, FALSE), NULL);
+  /* the registry adds the prefix: never twice */
+  g_return_val_if_fail (!g_str_has_prefix (name, GW_METRICS_PREFIX), NULL);
   g_return_val_if_fail (help != NULL, NULL);
   g_return_val_if_fail (labels_are_valid (label_names, type), NULL);
   g_return_val_if_fail (type != GW_METRIC_HISTOGRAM

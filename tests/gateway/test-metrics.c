@@ -559,6 +559,9 @@ test_invalid_names (void)
   g_assert_null (gw_metrics_counter (m, "c", "bad", colon));
   g_test_expect_message ("camguard-gateway", G_LOG_LEVEL_CRITICAL, "*valid*");
   g_assert_null (gw_metrics_histogram (m, "h", "bad", NULL, buckets, 2));
+  g_test_expect_message ("camguard-gateway", G_LOG_LEVEL_CRITICAL,
+      "*GW_METRICS_PREFIX*");
+  g_assert_null (gw_metrics_counter (m, "camguard_twice", "bad", NULL));
   g_test_assert_expected_messages ();
 }
 
