@@ -14,7 +14,9 @@
  * appsink callback pushes a shallow copy of every access unit (PTS and DTS
  * cleared, the appsrc timestamps them in the media's own clock) into every
  * feed, dropping delta units until a feed has seen a keyframe, and an
- * upstream force-key-unit event asks the camera's encoder for one. The feed
+ * upstream force-key-unit event asks the camera's encoder for one (so does
+ * every client's PLAY: a client that joins the running shared media gets a
+ * keyframe within a few frames). The feed
  * goes away when the media is unprepared (its last client left), so clients
  * come and go while the camera pipeline never changes state and never gets a
  * second encoder (gateway-platform.md §2: proxysink/proxysrc and media inside
