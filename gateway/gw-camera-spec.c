@@ -396,8 +396,13 @@ static gchar *
 check_device (const GwCameraSpec * spec, const gchar * value,
     const GwSpecPolicy * policy)
 {
-  if (!g_str_has_prefix (value, "/dev/") || strstr (value, "..") != NULL)
-    return g_strdup ("must be a device under /dev/");
+  gsize n = strspn (value, "abcdefghijklmnopqrstuvwxyz"
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-");
+
+  if (!g_str_has_prefix (value, "/dev/") || strstr (value, "..") != NULL
+      || value[n] != '\0')
+    return g_strdup ("must be a device under /dev/ (letters, digits, "
+        "_ . / -)");
   return NULL;
 }
 
