@@ -76,27 +76,37 @@ gw_allowlist_contains (const gchar * factory)
   return factory != NULL && g_strv_contains (allowed, factory);
 }
 
-static gchar *
-check_element (GstElement * element)
+/* Adds what is wrong with @element to @refused (once per text). */
+static void
+check_element (GstElement * element, GPtrArray * refused)
 {
   GstElementFactory *f = gst_element_get_factory (element);
   const gchar *name = f ? gst_plugin_feature_get_name (f) : NULL;
+  gchar *why = NULL;
 
   if (name == NULL && GST_IS_BIN (element))
     name = "bin";
-  if (!gw_allowlist_contains (name))
-    return g_strdup_printf ("element %s is not allowed in a pipeline "
-        "camera (it is not on the allowlist)", name ? name :
-        G_OBJECT_TYPE_NAME (element));
-  if (g_str_equal (name, "v4l2src")) {
+  if (!gw_allowlist_contains (name)) {
+    why = g_strdup (name ? name : G_OBJECT_TYPE_NAME (element));
+  } else if (g_str_equal (name, "v4l2src")) {
     g_autofree gchar *device = NULL;
 
     g_object_get (element, "device", &device, NULL);
     if (device == NULL || !g_str_has_prefix (device, "/dev/")
         || strstr (device, "/../") != NULL)
-      return g_strdup ("v4l2src device must be a device under /dev/");
+      why = g_strdup ("v4l2src (its device must be under /dev/)");
   }
-  return NULL;
+  if (why && !g_ptr_array_find_with_equal_func (refused, why, g_str_equal,
+          NULL))
+    g_ptr_array_add (refused, why);
+  else
+    g_free (why);
+}
+
+static gint
+sort_names (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const gchar * const *) a, *(const gchar * const *) b);
 }
 
 /**
@@ -117,11 +127,22 @@ gw_allowlist_check (const gchar * description, gchar ** problem)
   GstElement *bin;
   GstIterator *it;
   GValue item = G_VALUE_INIT;
+  g_autoptr (GPtrArray) refused = NULL;
+  g_autofree gchar *list = NULL;
   gchar *why = NULL;
   gboolean done = FALSE;
 
   bin = gst_parse_bin_from_description_full (description, FALSE, NULL,
       GST_PARSE_FLAG_FATAL_ERRORS, &err);
+  if (bin == NULL) {
+    /* retrysrc accepts trailing caps ("v4l2src ! video/x-raw,width=640"),
+     * gst-launch syntax does not: an identity after them makes them a
+     * capsfilter without changing which elements are there */
+    g_autofree gchar *closed = g_strconcat (description, " ! identity", NULL);
+
+    bin = gst_parse_bin_from_description_full (closed, FALSE, NULL,
+        GST_PARSE_FLAG_FATAL_ERRORS, NULL);
+  }
   if (bin == NULL) {
     g_autoptr (CgError) e = cg_classify_parse_error (err);
 
@@ -130,11 +151,12 @@ gw_allowlist_check (const gchar * description, gchar ** problem)
     goto out;
   }
   gst_object_ref_sink (bin);
+  refused = g_ptr_array_new_with_free_func (g_free);
   it = gst_bin_iterate_recurse (GST_BIN (bin));
-  while (!done && why == NULL) {
+  while (!done) {
     switch (gst_iterator_next (it, &item)) {
       case GST_ITERATOR_OK:
-        why = check_element (g_value_get_object (&item));
+        check_element (g_value_get_object (&item), refused);
         g_value_reset (&item);
         break;
       case GST_ITERATOR_RESYNC:
@@ -148,6 +170,13 @@ gw_allowlist_check (const gchar * description, gchar ** problem)
   g_value_unset (&item);
   gst_iterator_free (it);
   gst_object_unref (bin);
+  if (refused->len > 0) {
+    g_ptr_array_sort (refused, sort_names);
+    g_ptr_array_add (refused, NULL);
+    list = g_strjoinv (", ", (gchar **) refused->pdata);
+    why = g_strdup_printf ("elements not allowed in a pipeline camera: %s "
+        "(not on the allowlist)", list);
+  }
 out:
   if (why) {
     gchar *r = cg_redact (why);

@@ -607,11 +607,16 @@ static void
 check_whole (GwCameraSpec * spec, gboolean json, GPtrArray * problems)
 {
   const gchar *missing = NULL;
+  guint i;
 
   if (spec->type == GW_CAMERA_RTSP || spec->type == GW_CAMERA_HTTP)
     missing = spec->uri ? NULL : "uri";
   if (spec->type == GW_CAMERA_PIPELINE)
     missing = spec->description ? NULL : "description";
+  for (i = 0; missing && i < problems->len; i++)
+    if (g_str_equal (((GwProblem *) g_ptr_array_index (problems, i))->field,
+            missing))
+      missing = NULL;           /* present, but wrong: said already */
   if (missing)
     gw_problems_add (problems, missing, "is required for a %s camera",
         gw_camera_type_to_string (spec->type));

@@ -117,7 +117,7 @@ set_state (GwCamera * self, GwCameraState state)
   text = g_strdup_printf ("camera %s: %s -> %s", self->spec->id,
       state_names[old], state_names[state]);
   log_camera (self, state == GW_CAMERA_STATE_FAILED ? G_LOG_LEVEL_WARNING :
-      G_LOG_LEVEL_INFO, state == GW_CAMERA_STATE_FAILED ? self->last_error :
+      G_LOG_LEVEL_MESSAGE, state == GW_CAMERA_STATE_FAILED ? self->last_error :
       NULL, text);
   g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0, (guint) old,
       (guint) state);

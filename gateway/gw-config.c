@@ -25,8 +25,9 @@
  * not only the first, in one %CG_CODE_ERROR / %CG_CODE_VALIDATION_ERROR
  * #GError, one line per problem, each naming the file, the group and the
  * key: `gateway.conf: [camera door] uri: a rtsp camera needs a rtsp://
- * or rtsps:// URI`. Texts are redacted (a bad URI with a password does not
- * print the password).
+ * or rtsps:// URI`. Problem texts are redacted (gw_problems_add()) and
+ * never repeat a URI or a description, so a bad URI does not print its
+ * password.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -206,9 +207,8 @@ read_groups (GwConfig * c, GKeyFile * kf, GString * out)
 static gboolean
 fail (GError ** error, const gchar * file, const gchar * text)
 {
-  g_autofree gchar *r = cg_redact (text);
   g_autoptr (GString) msg = g_string_new (NULL);
-  gchar **lines = g_strsplit (r, "\n", -1);
+  gchar **lines = g_strsplit (text, "\n", -1);
   guint i;
 
   for (i = 0; lines[i]; i++)
@@ -244,8 +244,8 @@ gw_config_load (const gchar * path, GError ** error)
 
   c->path = g_strdup (path);
   if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &err)) {
-    g_autofree gchar *text = g_strdup_printf ("cannot be read: %s",
-        err->message);
+    g_autofree gchar *r = cg_redact (err->message);
+    g_autofree gchar *text = g_strdup_printf ("cannot be read: %s", r);
 
     fail (error, name, text);
     return NULL;
