@@ -535,7 +535,8 @@ add_quality (GwCamera * self, JsonBuilder * b)
  *
  * The camera's status: `id`, `state`, `source` (retrysrc's `status` and
  * `statistics`, while a pipeline exists), `quality` (`step`, `mode`, raw
- * cameras), `last_error` (the flat error body of the last error, or null),
+ * cameras), `last_error` (the last error as an event, with `code`,
+ * `message`, `details`, `timestamp`, `severity`; or null),
  * `fps` (frames into the outputs over the last second) and `uptime`
  * (seconds since the camera was started, 0 when stopped).
  *
@@ -558,8 +559,7 @@ gw_camera_get_status (GwCamera * camera)
   }
   json_builder_set_member_name (b, "last_error");
   if (camera->last_error)
-    json_builder_add_value (b, cg_error_to_json_node (camera->last_error,
-            NULL));
+    json_builder_add_value (b, cg_error_to_event_node (camera->last_error));
   else
     json_builder_add_null_value (b);
   json_builder_set_member_name (b, "fps");
