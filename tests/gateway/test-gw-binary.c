@@ -92,7 +92,7 @@ typedef struct
 {
   GDataInputStream *in;
   GString *all;
-  const gchar *want;
+  const gchar *const *want;     /* every one of these, in any order */
   gboolean seen;
   gboolean eof;
 } Reader;
@@ -111,8 +111,10 @@ line_read (GObject * src, GAsyncResult * res, gpointer data)
     return;
   }
   g_string_append_printf (r->all, "%s\n", line);
-  if (r->want && strstr (line, r->want))
-    r->seen = TRUE;
+  r->seen = TRUE;
+  for (guint i = 0; r->want[i]; i++)
+    if (strstr (r->all->str, r->want[i]) == NULL)
+      r->seen = FALSE;
   read_next (r);
 }
 
@@ -157,8 +159,11 @@ assert_json_lines (const gchar * text)
 }
 
 static void
-run_and_terminate (const gchar * format, const gchar * until)
+run_and_terminate (const gchar * format, const gchar * retry_line)
 {
+  const gchar *until[] = { "camera demo: starting -> running", retry_line,
+    NULL
+  };
   g_autofree gchar *data = g_build_filename (tmpdir, "data", NULL);
   g_autofree gchar *conf = write_config ("run.conf", "[gateway]\nport=0\n"
       "[camera demo]\ntype=test\nwidth=160\nheight=120\n"
@@ -178,7 +183,7 @@ run_and_terminate (const gchar * format, const gchar * until)
   r.want = until;
   read_next (&r);
   if (!cg_iterate_until (&r.seen, WAIT_MS))
-    g_error ("never saw '%s' in:\n%s", until, r.all->str);
+    g_error ("never saw '%s' and '%s' in:\n%s", until[0], until[1], r.all->str);
 
   g_subprocess_send_signal (p, SIGTERM);
   g_subprocess_wait_async (p, NULL, exited, &done);
