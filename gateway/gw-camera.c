@@ -628,51 +628,17 @@ gw_camera_get_last_error (GwCamera * camera)
  * gw_camera_get_pipeline:
  * @camera: a camera
  *
+ * The running pipeline and the elements outputs attach to: `tee` (the
+ * "outputs" tee, H.264/H.265: request a pad per output), `snapshot` (the
+ * snapshottap for cg_snapshot_request_async()), `ladder` (the qualityladder
+ * of a raw camera, else %NULL) and `source` (retrysrc).
+ *
  * Returns: (transfer none) (nullable): the pipeline, %NULL when stopped
  */
-GstElement *
+const GwPipeline *
 gw_camera_get_pipeline (GwCamera * camera)
 {
-  return camera->pipe ? camera->pipe->pipeline : NULL;
-}
-
-/**
- * gw_camera_get_tee:
- * @camera: a camera
- *
- * Returns: (transfer none) (nullable): the tee "outputs" (H.264/H.265),
- *   %NULL when stopped
- */
-GstElement *
-gw_camera_get_tee (GwCamera * camera)
-{
-  return camera->pipe ? camera->pipe->tee : NULL;
-}
-
-/**
- * gw_camera_get_snapshottap:
- * @camera: a camera
- *
- * Returns: (transfer none) (nullable): the snapshottap for
- *   cg_snapshot_request_async(), %NULL when stopped
- */
-GstElement *
-gw_camera_get_snapshottap (GwCamera * camera)
-{
-  return camera->pipe ? camera->pipe->snapshot : NULL;
-}
-
-/**
- * gw_camera_get_ladder:
- * @camera: a camera
- *
- * Returns: (transfer none) (nullable): the qualityladder of a raw camera,
- *   %NULL for passed-through cameras and when stopped
- */
-GstElement *
-gw_camera_get_ladder (GwCamera * camera)
-{
-  return camera->pipe ? camera->pipe->ladder : NULL;
+  return camera->pipe;
 }
 
 /**

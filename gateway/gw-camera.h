@@ -7,7 +7,7 @@
 #include <json-glib/json-glib.h>
 #include <camguard.h>
 
-#include "gw-camera-spec.h"
+#include "gw-pipeline.h"
 
 G_BEGIN_DECLS
 
@@ -48,10 +48,7 @@ const gchar *gw_camera_state_to_string (GwCameraState state);
 CgError *gw_camera_get_last_error (GwCamera * camera);
 JsonNode *gw_camera_get_status (GwCamera * camera);
 
-GstElement *gw_camera_get_pipeline (GwCamera * camera);
-GstElement *gw_camera_get_tee (GwCamera * camera);
-GstElement *gw_camera_get_snapshottap (GwCamera * camera);
-GstElement *gw_camera_get_ladder (GwCamera * camera);
+const GwPipeline *gw_camera_get_pipeline (GwCamera * camera);
 
 gboolean gw_pipeline_stop_bounded (GstElement * pipeline, guint timeout_ms);
 

@@ -116,12 +116,23 @@ ids (GwRegistry * r)
   g_free (got_); \
 } G_STMT_END
 
+/* A registry on @dir with @cfg, loaded, holding @expected ids. */
+static GwRegistry *
+reload (const gchar * dir, GPtrArray * cfg, const gchar * expected)
+{
+  GwRegistry *r = gw_registry_new (dir, &policy, FALSE);
+
+  g_assert_true (gw_registry_load (r, cfg, NULL));
+  assert_str_free (ids (r), expected);
+  return r;
+}
+
 static void
 test_crud_and_restart (void)
 {
   g_autofree gchar *dir = make_tmpdir ();
   g_autoptr (GPtrArray) cfg = config_specs ();
-  GwRegistry *r = gw_registry_new (dir, &policy, FALSE);
+  GwRegistry *r = reload (dir, cfg, "cfg,lobby");
   g_autoptr (GwCameraSpec) api = gw_camera_spec_new ("door", GW_CAMERA_RTSP);
   g_autoptr (GwCameraSpec) ghost = gw_camera_spec_new ("ghost", GW_CAMERA_TEST);
   g_autoptr (JsonObject) patch = parse_object ("{\"uri\":"
@@ -132,8 +143,6 @@ test_crud_and_restart (void)
   CgError *e = NULL;
   GwCamera *c;
 
-  g_assert_true (gw_registry_load (r, cfg, NULL));
-  assert_str_free (ids (r), "cfg,lobby");
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 
   api->uri = g_strdup ("rtsp://u:pw@127.0.0.1:9/a");
@@ -172,9 +181,7 @@ test_crud_and_restart (void)
   g_object_unref (r);
 
   /* restart: the same configuration, the data directory wins */
-  r = gw_registry_new (dir, &policy, FALSE);
-  g_assert_true (gw_registry_load (r, cfg, NULL));
-  assert_str_free (ids (r), "door,lobby");
+  r = reload (dir, cfg, "door,lobby");
   g_assert_cmpstr (gw_camera_get_spec (gw_registry_lookup (r,
               "lobby"))->pattern, ==, "snow");
   g_assert_cmpstr (gw_camera_get_spec (gw_registry_lookup (r,
@@ -201,16 +208,12 @@ test_crash_leftover_ignored (void)
   /* crashed before the first rename: only the half-written file */
   g_assert_true (g_file_set_contents (tmp, "{\"version\":1,\"cameras\":[{",
           -1, NULL));
-  r = gw_registry_new (dir, &policy, FALSE);
-  g_assert_true (gw_registry_load (r, cfg, NULL));
-  assert_str_free (ids (r), "cfg,lobby");
+  r = reload (dir, cfg, "cfg,lobby");
   g_assert_nonnull (gw_registry_create (r, api, NULL));
   g_object_unref (r);
   /* crashed during a later write: the last complete file counts */
   g_assert_true (g_file_set_contents (tmp, "garbage", -1, NULL));
-  r = gw_registry_new (dir, &policy, FALSE);
-  g_assert_true (gw_registry_load (r, cfg, NULL));
-  assert_str_free (ids (r), "cfg,lobby,porch");
+  r = reload (dir, cfg, "cfg,lobby,porch");
   g_object_unref (r);
   remove_tree (dir);
 }
