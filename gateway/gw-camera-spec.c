@@ -52,8 +52,8 @@
 
 #include <gst/video/video.h>
 
-#include "gw-allowlist.h"
 #include "gw-camera-spec.h"
+#include "gw-camera-spec-checks.h"
 
 #define T(x) (1u << GW_CAMERA_##x)
 #define ALL (T (TEST) | T (V4L2) | T (RTSP) | T (HTTP) | T (PIPELINE))
@@ -86,144 +86,25 @@ static const gchar *const type_names[] = {
   "test", "v4l2", "rtsp", "http", "pipeline", NULL
 };
 
-/* ------------------------------------------------------------------ */
-/* checks of single values                                             */
-
-static gchar *
-check_pattern (const GwCameraSpec * spec, const gchar * value,
-    const GwSpecPolicy * policy)
-{
-  GstElement *e = gst_element_factory_make ("videotestsrc", NULL);
-  GParamSpec *ps;
-  gboolean ok = FALSE;
-
-  if (e == NULL)
-    return g_strdup ("videotestsrc is not installed");
-  ps = g_object_class_find_property (G_OBJECT_GET_CLASS (e), "pattern");
-  if (ps && G_IS_PARAM_SPEC_ENUM (ps))
-    ok = g_enum_get_value_by_nick (G_PARAM_SPEC_ENUM (ps)->enum_class,
-        value) != NULL;
-  gst_object_unref (e);
-  return ok ? NULL : g_strdup_printf ("unknown videotestsrc pattern '%s' "
-      "(e.g. smpte, ball, snow)", value);
-}
-
-static gchar *
-check_device (const GwCameraSpec * spec, const gchar * value,
-    const GwSpecPolicy * policy)
-{
-  gsize n = strspn (value, "abcdefghijklmnopqrstuvwxyz"
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-");
-
-  if (!g_str_has_prefix (value, "/dev/") || strstr (value, "..") != NULL
-      || value[n] != '\0')
-    return g_strdup ("must be a device under /dev/ (letters, digits, "
-        "_ . / -)");
-  return NULL;
-}
-
-static gchar *
-check_format (const GwCameraSpec * spec, const gchar * value,
-    const GwSpecPolicy * policy)
-{
-  if (g_str_equal (value, "MJPG")
-      || gst_video_format_from_string (value) != GST_VIDEO_FORMAT_UNKNOWN)
-    return NULL;
-  return g_strdup_printf ("unknown format '%s' (a raw format such as YUY2 "
-      "or NV12, or MJPG)", value);
-}
-
-static gchar *
-check_uri (const GwCameraSpec * spec, const gchar * value,
-    const GwSpecPolicy * policy)
-{
-  static const gchar *const rtsp[] = { "rtsp", "rtsps", NULL };
-  static const gchar *const http[] = { "http", "https", NULL };
-  g_autofree gchar *scheme = NULL;
-
-  if (!gst_uri_is_valid (value))
-    return g_strdup ("not a URI");
-  scheme = g_ascii_strdown (gst_uri_get_protocol (value), -1);
-  if (!g_strv_contains (spec->type == GW_CAMERA_RTSP ? rtsp : http, scheme))
-    return g_strdup_printf ("a %s camera needs a %s URI",
-        gw_camera_type_to_string (spec->type),
-        spec->type == GW_CAMERA_RTSP ? "rtsp:// or rtsps://" :
-        "http:// or https://");
-  return NULL;
-}
-
-static gchar *
-check_choice (const gchar * value, const gchar * const *choices)
-{
-  g_autofree gchar *list = NULL;
-
-  if (g_strv_contains (choices, value))
-    return NULL;
-  list = g_strjoinv (", ", (gchar **) choices);
-  return g_strdup_printf ("'%s' is not one of %s", value, list);
-}
-
-static gchar *
-check_transport (const GwCameraSpec * spec, const gchar * value,
-    const GwSpecPolicy * policy)
-{
-  static const gchar *const choices[] = { "auto", "tcp", "udp", NULL };
-
-  return check_choice (value, choices);
-}
-
-static gchar *
-check_mode (const GwCameraSpec * spec, const gchar * value,
-    const GwSpecPolicy * policy)
-{
-  static const gchar *const choices[] = { "auto", "manual", NULL };
-
-  return check_choice (value, choices);
-}
-
-static gchar *
-check_ladder (const GwCameraSpec * spec, const gchar * value,
-    const GwSpecPolicy * policy)
-{
-  g_autoptr (GError) err = NULL;
-  g_autoptr (CgLadder) ladder = cg_ladder_parse (value, &err);
-
-  return ladder ? NULL : g_strdup (err->message);
-}
-
-static gchar *
-check_description (const GwCameraSpec * spec, const gchar * value,
-    const GwSpecPolicy * policy)
-{
-  gchar *why = NULL;
-
-  if (policy == NULL || !policy->allow_pipelines)
-    return g_strdup ("pipeline cameras are disabled (set allow-pipelines "
-        "in [gateway])");
-  if (!gw_allowlist_check (value, &why))
-    return why;
-  return NULL;
-}
-
 #define O(f) offsetof (GwCameraSpec, f)
 static const Field fields[] = {
   {"pattern", NULL, "pattern", K_STRING, T (TEST), O (pattern), 0, 0,
-      check_pattern},
+      gw_spec_check_pattern},
   {"width", NULL, "width", K_UINT, T (TEST) | T (V4L2), O (width), 16, 8192},
   {"height", NULL, "height", K_UINT, T (TEST) | T (V4L2), O (height), 16,
       8192},
   {"framerate", NULL, "framerate", K_FRACTION, T (TEST) | T (V4L2),
       O (fps_n), 0, 0},
   {"device", NULL, "device", K_STRING, T (V4L2), O (device), 0, 0,
-      check_device},
+      gw_spec_check_device},
   {"format", NULL, "format", K_STRING, T (V4L2), O (format), 0, 0,
-      check_format},
+      gw_spec_check_format},
   {"uri", NULL, "uri", K_STRING, T (RTSP) | T (HTTP), O (uri), 0, 0,
-      check_uri},
+      gw_spec_check_uri},
   {"transport", NULL, "transport", K_STRING, T (RTSP), O (transport), 0, 0,
-      check_transport},
+      gw_spec_check_transport},
   {"description", NULL, "description", K_STRING, T (PIPELINE),
-      O (description), 0, 0, check_description},
+      O (description), 0, 0, gw_spec_check_description},
   {"encoded", NULL, "encoded", K_BOOL, T (PIPELINE), O (encoded), 0, 0},
   {"retry-max-attempts", "retry", "max-attempts", K_UINT, ALL,
       O (retry_max_attempts), 0, 1000000},
@@ -238,9 +119,9 @@ static const Field fields[] = {
   {"snapshot-quality", "snapshot", "quality", K_UINT, ALL,
       O (snapshot_quality), 1, 100},
   {"ladder", "ladder", "steps", K_STRING, RAW, O (ladder), 0, 0,
-      check_ladder},
+      gw_spec_check_ladder},
   {"ladder-mode", "ladder", "mode", K_STRING, RAW, O (ladder_mode), 0, 0,
-      check_mode},
+      gw_spec_check_mode},
 };
 
 #undef O
@@ -389,87 +270,6 @@ gw_camera_spec_free (GwCameraSpec * spec)
       g_free (G_STRUCT_MEMBER (gchar *, spec, fields[i].offset));
   g_free (spec->id);
   g_free (spec);
-}
-
-/* ------------------------------------------------------------------ */
-/* problems                                                            */
-
-static void
-problem_free (gpointer p)
-{
-  GwProblem *problem = p;
-
-  g_free (problem->field);
-  g_free (problem->problem);
-  g_free (problem);
-}
-
-/**
- * gw_problems_new:
- *
- * Returns: (transfer full) (element-type GwProblem): an empty list of
- *   problems
- */
-GPtrArray *
-gw_problems_new (void)
-{
-  return g_ptr_array_new_with_free_func (problem_free);
-}
-
-/**
- * gw_problems_add:
- * @problems: (element-type GwProblem): a list of problems
- * @field: the key or JSON path that is wrong
- * @format: what is wrong, printf-style
- * @...: the arguments of @format
- *
- * Adds one problem; its text is redacted with cg_redact().
- */
-void
-gw_problems_add (GPtrArray * problems, const gchar * field,
-    const gchar * format, ...)
-{
-  GwProblem *p = g_new0 (GwProblem, 1);
-  g_autofree gchar *text = NULL;
-  va_list ap;
-
-  va_start (ap, format);
-  text = g_strdup_vprintf (format, ap);
-  va_end (ap);
-  p->field = g_strdup (field);
-  p->problem = cg_redact (text);
-  g_ptr_array_add (problems, p);
-}
-
-/**
- * gw_problems_to_error:
- * @problems: (element-type GwProblem): a non-empty list of problems
- * @message: (nullable): the error's message, or %NULL for the catalogue's
- *
- * Returns: (transfer full): a VALIDATION_ERROR whose details hold `fields`,
- *   an array of `{field, problem}`, one per problem
- */
-CgError *
-gw_problems_to_error (GPtrArray * problems, const gchar * message)
-{
-  CgError *e = cg_error_new (CG_CODE_VALIDATION_ERROR, message);
-  GValue array = G_VALUE_INIT;
-  guint i;
-
-  gst_value_array_init (&array, problems->len);
-  for (i = 0; i < problems->len; i++) {
-    GwProblem *p = g_ptr_array_index (problems, i);
-    GValue v = G_VALUE_INIT;
-
-    g_value_init (&v, GST_TYPE_STRUCTURE);
-    g_value_take_boxed (&v, gst_structure_new ("field", "field",
-            G_TYPE_STRING, p->field, "problem", G_TYPE_STRING, p->problem,
-            NULL));
-    gst_value_array_append_and_take_value (&array, &v);
-  }
-  gst_structure_set_value (cg_error_get_details_writable (e), "fields", &array);
-  g_value_unset (&array);
-  return e;
 }
 
 /* ------------------------------------------------------------------ */

@@ -6,6 +6,8 @@
 #include <camguard.h>
 #include <json-glib/json-glib.h>
 
+#include "gw-problems.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -48,14 +50,6 @@ typedef struct
   gchar *ladder_mode;           /* auto, manual */
 } GwCameraSpec;
 
-/* One thing wrong with a spec: the field (a key of the file, or a JSON
- * path such as "retry.max-delay") and what is wrong with it. */
-typedef struct
-{
-  gchar *field;
-  gchar *problem;
-} GwProblem;
-
 /* What a spec is checked against. */
 typedef struct
 {
@@ -71,10 +65,6 @@ gboolean gw_camera_type_from_string (const gchar * name, GwCameraType * type);
 gboolean gw_camera_type_is_raw (const GwCameraSpec * spec);
 gboolean gw_camera_id_is_valid (const gchar * id);
 
-GPtrArray *gw_problems_new (void);
-void gw_problems_add (GPtrArray * problems, const gchar * field,
-    const gchar * format, ...) G_GNUC_PRINTF (3, 4);
-
 GwCameraSpec *gw_camera_spec_from_keyfile (GKeyFile * keyfile,
     const gchar * group, const gchar * id, const GwSpecPolicy * policy,
     GPtrArray * problems);
@@ -83,7 +73,6 @@ GwCameraSpec *gw_camera_spec_from_json (JsonObject * object,
 JsonNode *gw_camera_spec_to_json (const GwCameraSpec * spec,
     gboolean stored_form);
 
-CgError *gw_problems_to_error (GPtrArray * problems, const gchar * message);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GwCameraSpec, gw_camera_spec_free)
 
