@@ -25,8 +25,11 @@
  *
  * Every bus message goes through a #CgClassifier (never through its text);
  * each classified #CgError, each `camguard-retry` message (retry,
- * recovery, gave-up, circuit-open) and each qualityladder step is emitted
- * as #GwCamera::event with the camera id set on the error. The last error
+ * recovery, gave-up, circuit-open) and each qualityladder step
+ * (`camguard-quality`, classified on its own with cg_classify_message() so
+ * that repeated steps are not folded; a step back to the top carries no
+ * error) is emitted as #GwCamera::event with the camera id set on the
+ * error. The last error
  * (not warning) is kept for the status.
  *
  * Stopping sets the pipeline to NULL on a helper thread and waits at most
@@ -235,12 +238,18 @@ on_bus_message (GstBus * bus, GstMessage * message, gpointer user_data)
     on_retry_message (self, s);
     return G_SOURCE_CONTINUE;
   }
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ELEMENT && s
+      && gst_structure_has_name (s, "camguard-quality")) {
+    /* every step is an event of its own, never folded into an incident;
+     * back at the top step there is no error */
+    error = cg_classify_message (message);
+    emit_event (self, GW_EVENT_QUALITY, error);
+    return G_SOURCE_CONTINUE;
+  }
   error = cg_classifier_push (self->classifier, message);
   if (error == NULL)
     return G_SOURCE_CONTINUE;
-  if (s && gst_structure_has_name (s, "camguard-quality"))
-    emit_event (self, GW_EVENT_QUALITY, error);
-  else if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR
       || GST_MESSAGE_TYPE (message) == GST_MESSAGE_EOS)
     emit_event (self, GW_EVENT_ERROR, error);
   else

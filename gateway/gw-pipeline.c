@@ -14,8 +14,8 @@
  * encoded (rtsp, pipeline with encoded=true):
  *   retrysrc name=source ! snapshottap name=snapshot ! tee name=outputs
  * raw (test, v4l2, http MJPEG, pipeline):
- *   retrysrc name=source ! videoconvert ! videoscale ! videorate
- *     ! video/x-raw,format=I420 ! snapshottap name=snapshot
+ *   retrysrc name=source ! videoconvert ! video/x-raw,format=I420
+ *     ! snapshottap name=snapshot
  *     ! qualityladder name=ladder ! video/x-h264,profile=constrained-baseline
  *     ! tee name=outputs
  * outputs. ! queue leaky=downstream ! fakesink async=false sync=false
@@ -194,17 +194,18 @@ configure_source (GstElement * src, const GwCameraSpec * spec)
       "timeout", spec->retry_timeout, NULL);
 }
 
-/* retrysrc ! videoconvert ! videoscale ! videorate ! I420 ! snapshottap
- * ! qualityladder ! H.264 caps: returns the last element. */
+/* retrysrc ! videoconvert ! I420 ! snapshottap ! qualityladder ! H.264
+ * caps: returns the last element. No scaler in front of qualityladder: its
+ * steps renegotiate upstream, and a videoscale there would change the
+ * ladder's input size instead of letting the ladder scale (the step then
+ * never takes effect as asked). Sizes and rates are asked of the source. */
 static GstElement *
 build_raw (GwPipeline * p, const GwCameraSpec * spec, GError ** error)
 {
   GstBin *bin = GST_BIN (p->pipeline);
-  GstElement *conv, *scale, *rate, *in_caps, *out_caps;
+  GstElement *conv, *in_caps, *out_caps;
 
   conv = make (bin, "videoconvert", "convert", error);
-  scale = make (bin, "videoscale", "scale", error);
-  rate = make (bin, "videorate", "rate", error);
   in_caps = make_caps (bin, "video/x-raw,format=I420", error);
   p->snapshot = make (bin, "snapshottap", "snapshot", error);
   p->ladder = make (bin, "qualityladder", "ladder", error);
@@ -214,7 +215,7 @@ build_raw (GwPipeline * p, const GwCameraSpec * spec, GError ** error)
   if (spec->ladder)
     g_object_set (p->ladder, "ladder", spec->ladder, NULL);
   gst_util_set_object_arg (G_OBJECT (p->ladder), "mode", spec->ladder_mode);
-  if (!gst_element_link_many (p->source, conv, scale, rate, in_caps,
+  if (!gst_element_link_many (p->source, conv, in_caps,
           p->snapshot, p->ladder, out_caps, NULL)) {
     g_set_error_literal (error, CG_CODE_ERROR, CG_CODE_PIPELINE_ERROR,
         "cannot link the raw camera chain");

@@ -50,12 +50,18 @@ on_event (GwCamera * c, const gchar * kind, CgError * error, Watch * w)
 }
 
 static void
+error_unref0 (gpointer e)
+{
+  if (e)
+    cg_error_unref (e);
+}
+
+static void
 watch_init (Watch * w, GwCamera * c)
 {
   w->states = g_ptr_array_new ();
   w->kinds = g_ptr_array_new_with_free_func (g_free);
-  w->errors = g_ptr_array_new_with_free_func ((GDestroyNotify)
-      cg_error_unref);
+  w->errors = g_ptr_array_new_with_free_func (error_unref0);
   g_signal_connect (c, "state-changed", G_CALLBACK (on_state), w);
   g_signal_connect (c, "event", G_CALLBACK (on_event), w);
 }
@@ -95,6 +101,120 @@ find_event (Watch * w, const gchar * kind)
       return g_ptr_array_index (w->errors, i);
   g_assert_not_reached ();
   return NULL;
+}
+
+static guint
+count_events (Watch * w, const gchar * kind)
+{
+  guint i, n = 0;
+
+  for (i = 0; i < w->kinds->len; i++)
+    if (g_str_equal (g_ptr_array_index (w->kinds, i), kind))
+      n++;
+  return n;
+}
+
+/* Waits for the @n-th event of @kind and returns its error. */
+static CgError *
+wait_nth_event (Watch * w, const gchar * kind, guint n)
+{
+  guint i, seen = 0;
+
+  while (count_events (w, kind) < n) {
+    w->want_kind = kind;
+    w->got_kind = FALSE;
+    if (!cg_iterate_until (&w->got_kind, WAIT_MS))
+      g_error ("no %s event number %u", kind, n);
+  }
+  w->want_kind = NULL;
+  for (i = 0; i < w->kinds->len; i++)
+    if (g_str_equal (g_ptr_array_index (w->kinds, i), kind) && ++seen == n)
+      return g_ptr_array_index (w->errors, i);
+  g_assert_not_reached ();
+  return NULL;
+}
+
+static gint
+status_step (GwCamera * c)
+{
+  g_autoptr (JsonNode) status = gw_camera_get_status (c);
+  JsonObject *q = json_object_get_object_member (json_node_get_object
+      (status), "quality");
+
+  g_assert_cmpstr (json_object_get_string_member (q, "mode"), ==, "manual");
+  return (gint) json_object_get_int_member (q, "step");
+}
+
+static void
+set_step (GwCamera * c, gint step)
+{
+  gboolean ok = FALSE;
+
+  g_signal_emit_by_name (gw_camera_get_pipeline (c)->ladder, "set-step",
+      step, &ok);
+  g_assert_true (ok);
+}
+
+static gboolean
+flag_up (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Any thread: the ladder took a step; tell the main context. */
+static void
+on_current_step (GObject * ladder, GParamSpec * pspec, gboolean * flag)
+{
+  g_main_context_invoke (NULL, flag_up, flag);
+}
+
+/* Every quality step is an event (the same step twice included), and a
+ * restart brings the camera back to running. */
+static void
+test_quality_events_and_restart (void)
+{
+  g_autoptr (GwCameraSpec) spec = gw_camera_spec_new ("demo", GW_CAMERA_TEST);
+  g_autoptr (GwCamera) camera = NULL;
+  Watch w = { 0 };
+  gboolean first_frame = FALSE;
+  CgError *e;
+
+  spec->width = 320;
+  spec->height = 240;
+  spec->fps_n = 30;
+  spec->ladder = g_strdup ("240p:600,120p:200");
+  g_free (spec->ladder_mode);
+  spec->ladder_mode = g_strdup ("manual");
+  camera = gw_camera_new (spec);
+  watch_init (&w, camera);
+  g_assert_true (gw_camera_start (camera, NULL));
+  g_assert_true (wait_state (camera, &w, GW_CAMERA_STATE_RUNNING));
+  /* a step asked before the first frame reached the encoder is where the
+   * ladder starts, not a change: wait for that first frame */
+  g_signal_connect (gw_camera_get_pipeline (camera)->ladder,
+      "notify::current-step", G_CALLBACK (on_current_step), &first_frame);
+  first_frame = status_step (camera) >= 0;
+  g_assert_true (cg_iterate_until (&first_frame, WAIT_MS));
+  g_assert_cmpint (status_step (camera), ==, 0);
+
+  set_step (camera, 1);
+  e = wait_nth_event (&w, GW_EVENT_QUALITY, 1);
+  g_assert_nonnull (e);
+  g_assert_cmpint (cg_error_get_code (e), ==, CG_CODE_QUALITY_DEGRADED);
+  g_assert_cmpstr (cg_error_get_camera_id (e), ==, "demo");
+  g_assert_cmpint (status_step (camera), ==, 1);
+  set_step (camera, 0);
+  g_assert_null (wait_nth_event (&w, GW_EVENT_QUALITY, 2));
+  set_step (camera, 1);
+  e = wait_nth_event (&w, GW_EVENT_QUALITY, 3);
+  g_assert_nonnull (e);
+  g_assert_cmpint (cg_error_get_code (e), ==, CG_CODE_QUALITY_DEGRADED);
+
+  g_assert_true (gw_camera_restart (camera, NULL));
+  g_assert_true (wait_state (camera, &w, GW_CAMERA_STATE_RUNNING));
+  g_assert_true (gw_camera_stop (camera));
+  watch_clear (&w);
 }
 
 static GwCameraSpec *
@@ -243,6 +363,8 @@ main (int argc, char **argv)
   g_assert_cmpint (argc, ==, 2);
   camera_path = argv[1];
   g_test_add_func ("/gw/camera/killed-and-revived", test_killed_and_revived);
+  g_test_add_func ("/gw/camera/quality-events-and-restart",
+      test_quality_events_and_restart);
   g_test_add_func ("/gw/camera/bad-camera-does-not-stop-others",
       test_bad_camera_does_not_stop_others);
   return g_test_run ();
