@@ -129,6 +129,8 @@ set_state (GwCamera * self, GwCameraState state)
 static void
 emit_event (GwCamera * self, const gchar * kind, CgError * error)
 {
+  g_autofree gchar *text = NULL;
+
   if (error) {
     cg_error_set_camera_id (error, self->spec->id);
     if (g_str_equal (kind, GW_EVENT_ERROR) || g_str_equal (kind,
@@ -136,10 +138,12 @@ emit_event (GwCamera * self, const gchar * kind, CgError * error)
       g_clear_pointer (&self->last_error, cg_error_unref);
       self->last_error = cg_error_ref (error);
     }
-    log_camera (self, g_str_equal (kind, GW_EVENT_ERROR) ?
-        G_LOG_LEVEL_WARNING : G_LOG_LEVEL_MESSAGE, error,
-        cg_error_get_message (error));
   }
+  text = g_strdup_printf ("%s%s%s", kind, error ? ": " : "",
+      error ? cg_error_get_message (error) : "");
+  log_camera (self, g_str_equal (kind, GW_EVENT_ERROR)
+      || g_str_equal (kind, GW_EVENT_GAVE_UP) ? G_LOG_LEVEL_WARNING :
+      G_LOG_LEVEL_MESSAGE, error, text);
   g_signal_emit (self, signals[SIGNAL_EVENT], 0, kind, error);
 }
 
