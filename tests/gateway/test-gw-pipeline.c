@@ -4,7 +4,8 @@
  * A test camera encoded by qualityladder (frames reach the tee as
  * constrained-baseline H.264, a snapshot comes from snapshottap), an RTSP
  * camera (the fake camera of tests/tools) passed through without any
- * encoder, and the construction of every other type.
+ * encoder, an MJPEG camera over HTTP (ffmpeg, when installed) decoded and
+ * encoded once, and the construction of every other type.
  * Usage (meson passes it): test-gw-pipeline FAKE-CAMERA
  */
 
@@ -16,6 +17,7 @@
 #include <gst/gst.h>
 
 #include "fake-camera-client.h"
+#include "third-party-server.h"
 #include "gw-pipeline.h"
 
 #define WAIT_MS 15000
@@ -169,6 +171,38 @@ test_rtsp_passthrough (void)
   g_assert_true (cg_fake_camera_stop (&cam, WAIT_MS));
 }
 
+/* MJPEG over HTTP from a real ffmpeg: decoded, encoded once. */
+static void
+test_http_camera (void)
+{
+  CgServer server = { 0 };
+  g_autoptr (GwCameraSpec) spec = gw_camera_spec_new ("gate", GW_CAMERA_HTTP);
+  g_autoptr (GwPipeline) p = NULL;
+  g_autoptr (GError) err = NULL;
+  g_autoptr (GstCaps) caps = NULL;
+  g_autofree gchar *reason = NULL;
+
+  if (!cg_server_available (CG_SERVER_FFMPEG_MJPEG, &reason)) {
+    g_test_skip (reason);
+    return;
+  }
+  if (!cg_server_start_ffmpeg_mjpeg (&server, 0, WAIT_MS, &err)) {
+    g_autofree gchar *log = cg_server_log_tail (&server, 4000);
+
+    g_error ("ffmpeg: %s\n%s", err->message, log);
+  }
+  spec->uri = g_strdup (server.url);
+  p = gw_pipeline_build (spec, &err);
+  g_assert_no_error (err);
+  g_assert_nonnull (p->ladder);
+  caps = run_frames (p, 10);
+  g_assert_cmpstr (gst_structure_get_string (gst_caps_get_structure (caps,
+              0), "profile"), ==, "constrained-baseline");
+  assert_jpeg_snapshot (p);
+  gst_element_set_state (p->pipeline, GST_STATE_NULL);
+  cg_server_clear (&server);
+}
+
 static gchar *
 source_string (GwPipeline * p, const gchar * property)
 {
@@ -246,6 +280,7 @@ main (int argc, char **argv)
   camera_path = argv[1];
   g_test_add_func ("/gw/pipeline/test-camera", test_test_camera);
   g_test_add_func ("/gw/pipeline/rtsp-passthrough", test_rtsp_passthrough);
+  g_test_add_func ("/gw/pipeline/http-camera", test_http_camera);
   g_test_add_func ("/gw/pipeline/each-type", test_build_each_type);
   return g_test_run ();
 }
