@@ -7,21 +7,18 @@
 
 G_BEGIN_DECLS
 
-gchar *gw_spec_check_pattern (const GwCameraSpec * spec, const gchar * value,
-    const GwSpecPolicy * policy);
-gchar *gw_spec_check_device (const GwCameraSpec * spec, const gchar * value,
-    const GwSpecPolicy * policy);
-gchar *gw_spec_check_format (const GwCameraSpec * spec, const gchar * value,
-    const GwSpecPolicy * policy);
-gchar *gw_spec_check_uri (const GwCameraSpec * spec, const gchar * value,
-    const GwSpecPolicy * policy);
-gchar *gw_spec_check_transport (const GwCameraSpec * spec, const gchar * value,
-    const GwSpecPolicy * policy);
-gchar *gw_spec_check_mode (const GwCameraSpec * spec, const gchar * value,
-    const GwSpecPolicy * policy);
-gchar *gw_spec_check_ladder (const GwCameraSpec * spec, const gchar * value,
-    const GwSpecPolicy * policy);
-gchar *gw_spec_check_description (const GwCameraSpec * spec, const gchar * value,
-    const GwSpecPolicy * policy);
+/* Each returns what is wrong with @value for @spec, or NULL. */
+#define GW_SPEC_CHECK(what) gchar *gw_spec_check_##what \
+    (const GwCameraSpec * spec, const gchar * value, \
+    const GwSpecPolicy * policy)
+
+GW_SPEC_CHECK (pattern);
+GW_SPEC_CHECK (device);
+GW_SPEC_CHECK (format);
+GW_SPEC_CHECK (uri);
+GW_SPEC_CHECK (transport);
+GW_SPEC_CHECK (mode);
+GW_SPEC_CHECK (ladder);
+GW_SPEC_CHECK (description);
 
 G_END_DECLS

@@ -90,8 +90,8 @@ assert_jpeg_snapshot (GwPipeline * p)
   gst_sample_unref (sample);
 }
 
-/* How many elements in @bin (recursively) have @klass_part in their
- * klass. */
+/* How many elements in @bin (recursively, bins such as qualityladder
+ * not counted themselves) have @klass_part in their klass. */
 static guint
 count_klass (GstBin * bin, const gchar * klass_part)
 {
@@ -104,7 +104,7 @@ count_klass (GstBin * bin, const gchar * klass_part)
     const gchar *klass = gst_element_get_metadata (e,
         GST_ELEMENT_METADATA_KLASS);
 
-    if (klass && strstr (klass, klass_part))
+    if (klass && strstr (klass, klass_part) && !GST_IS_BIN (e))
       n++;
     g_value_reset (&item);
   }
@@ -113,37 +113,60 @@ count_klass (GstBin * bin, const gchar * klass_part)
   return n;
 }
 
+/* Builds and plays @spec until @frames went into the tee, takes a
+ * snapshot, stops; returns the tee's caps and counts the encoders. */
+static GstCaps *
+play_camera (const GwCameraSpec * spec, gint frames, guint * n_encoders)
+{
+  g_autoptr (GError) err = NULL;
+  g_autoptr (GwPipeline) p = gw_pipeline_build (spec, &err);
+  GstCaps *caps;
+
+  g_assert_no_error (err);
+  g_assert_true ((p->ladder != NULL) == gw_camera_type_is_raw (spec));
+  caps = run_frames (p, frames);
+  *n_encoders = count_klass (GST_BIN (p->pipeline), "Encoder");
+  assert_jpeg_snapshot (p);
+  g_assert_cmpint (gst_element_set_state (p->pipeline, GST_STATE_NULL), ==,
+      GST_STATE_CHANGE_SUCCESS);
+  return caps;
+}
+
+static void
+assert_baseline_h264 (GstCaps * caps)
+{
+  GstStructure *s = gst_caps_get_structure (caps, 0);
+
+  g_assert_cmpstr (gst_structure_get_name (s), ==, "video/x-h264");
+  g_assert_cmpstr (gst_structure_get_string (s, "profile"), ==,
+      "constrained-baseline");
+}
+
 static void
 test_test_camera (void)
 {
   g_autoptr (GwCameraSpec) spec = gw_camera_spec_new ("demo", GW_CAMERA_TEST);
   g_autoptr (GwPipeline) p = NULL;
-  g_autoptr (GError) err = NULL;
   g_autoptr (GstCaps) caps = NULL;
   g_autofree gchar *desc = NULL;
-  GstStructure *s;
+  GstElement *tee;
+  guint encoders;
 
   spec->width = 320;
   spec->height = 240;
   spec->fps_n = 30;
   spec->ladder = g_strdup ("240p:400,120p:150");
-  p = gw_pipeline_build (spec, &err);
-  g_assert_no_error (err);
+  p = gw_pipeline_build (spec, NULL);
   g_object_get (p->source, "source-description", &desc, NULL);
   g_assert_cmpstr (desc, ==, "videotestsrc is-live=true pattern=smpte "
       "! video/x-raw,width=320,height=240,framerate=30/1");
-  g_assert_nonnull (p->ladder);
-  g_assert_true (gst_bin_get_by_name (GST_BIN (p->pipeline), "outputs") ==
-      p->tee);
-  gst_object_unref (p->tee);
-  caps = run_frames (p, 15);
-  s = gst_caps_get_structure (caps, 0);
-  g_assert_cmpstr (gst_structure_get_name (s), ==, "video/x-h264");
-  g_assert_cmpstr (gst_structure_get_string (s, "profile"), ==,
-      "constrained-baseline");
-  assert_jpeg_snapshot (p);
-  g_assert_cmpint (gst_element_set_state (p->pipeline, GST_STATE_NULL), ==,
-      GST_STATE_CHANGE_SUCCESS);
+  tee = gst_bin_get_by_name (GST_BIN (p->pipeline), "outputs");
+  g_assert_true (tee == p->tee);
+  gst_object_unref (tee);
+  /* encoded once, by qualityladder */
+  caps = play_camera (spec, 15, &encoders);
+  assert_baseline_h264 (caps);
+  g_assert_cmpuint (encoders, ==, 1);
 }
 
 static void
@@ -151,23 +174,18 @@ test_rtsp_passthrough (void)
 {
   CgFakeCamera cam = { 0 };
   g_autoptr (GwCameraSpec) spec = gw_camera_spec_new ("door", GW_CAMERA_RTSP);
-  g_autoptr (GwPipeline) p = NULL;
   g_autoptr (GError) err = NULL;
   g_autoptr (GstCaps) caps = NULL;
+  guint encoders;
 
   g_assert_true (cg_fake_camera_start (&cam, camera_path, NULL, WAIT_MS, &err));
   g_assert_no_error (err);
   spec->uri = g_strdup (cam.url);
-  p = gw_pipeline_build (spec, &err);
-  g_assert_no_error (err);
-  g_assert_null (p->ladder);
-  caps = run_frames (p, 20);
+  caps = play_camera (spec, 20, &encoders);
   g_assert_cmpstr (gst_structure_get_name (gst_caps_get_structure (caps, 0)),
       ==, "video/x-h264");
   /* passed through: the camera's H.264 is not re-encoded */
-  g_assert_cmpuint (count_klass (GST_BIN (p->pipeline), "Encoder"), ==, 0);
-  assert_jpeg_snapshot (p);
-  gst_element_set_state (p->pipeline, GST_STATE_NULL);
+  g_assert_cmpuint (encoders, ==, 0);
   g_assert_true (cg_fake_camera_stop (&cam, WAIT_MS));
 }
 
@@ -177,10 +195,10 @@ test_http_camera (void)
 {
   CgServer server = { 0 };
   g_autoptr (GwCameraSpec) spec = gw_camera_spec_new ("gate", GW_CAMERA_HTTP);
-  g_autoptr (GwPipeline) p = NULL;
   g_autoptr (GError) err = NULL;
   g_autoptr (GstCaps) caps = NULL;
   g_autofree gchar *reason = NULL;
+  guint encoders;
 
   if (!cg_server_available (CG_SERVER_FFMPEG_MJPEG, &reason)) {
     g_test_skip (reason);
@@ -192,14 +210,9 @@ test_http_camera (void)
     g_error ("ffmpeg: %s\n%s", err->message, log);
   }
   spec->uri = g_strdup (server.url);
-  p = gw_pipeline_build (spec, &err);
-  g_assert_no_error (err);
-  g_assert_nonnull (p->ladder);
-  caps = run_frames (p, 10);
-  g_assert_cmpstr (gst_structure_get_string (gst_caps_get_structure (caps,
-              0), "profile"), ==, "constrained-baseline");
-  assert_jpeg_snapshot (p);
-  gst_element_set_state (p->pipeline, GST_STATE_NULL);
+  caps = play_camera (spec, 10, &encoders);
+  assert_baseline_h264 (caps);
+  g_assert_cmpuint (encoders, ==, 1);
   cg_server_clear (&server);
 }
 
