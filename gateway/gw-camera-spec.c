@@ -577,13 +577,15 @@ gw_camera_spec_from_json (JsonObject * object, const gchar * id,
   if (tn && JSON_NODE_HOLDS_VALUE (tn)
       && json_node_get_value_type (tn) == G_TYPE_STRING)
     type = json_node_get_string (tn);
-  if (!gw_camera_type_from_string (type, &t))
+  if (gw_camera_type_from_string (type, &t)) {
+    spec = gw_camera_spec_new (id, t);
+    json_members (spec, object, policy, problems);
+    check_whole (spec, TRUE, problems);
+  } else {
+    /* the other fields cannot be judged without a type */
     gw_problems_add (problems, "type", "is required, one of test, v4l2, "
         "rtsp, http, pipeline");
-  spec = gw_camera_spec_new (id, t);
-  json_members (spec, object, policy, problems);
-  if (type)
-    check_whole (spec, TRUE, problems);
+  }
   if (problems->len > 0) {
     if (error)
       *error = gw_problems_to_error (problems, NULL);

@@ -215,6 +215,27 @@ test_spec_json_all_fields_listed (void)
           (json_node_get_object (details), "fields")), ==, 8);
 }
 
+/* Without a type, the other fields cannot be judged: only the type is
+ * reported (not "uri does not apply to a test camera"). */
+static void
+test_spec_json_without_type (void)
+{
+  GwSpecPolicy policy = { FALSE };
+  g_autoptr (JsonObject) o = parse_object ("{\"id\":\"door\",\"uri\":"
+      "\"rtsp://127.0.0.1/s\"}");
+  g_autoptr (CgError) e = NULL;
+  g_autoptr (JsonNode) details = NULL;
+  JsonArray *fields;
+
+  g_assert_null (gw_camera_spec_from_json (o, NULL, &policy, &e));
+  details = cg_error_details_to_json_node (e);
+  fields = json_object_get_array_member (json_node_get_object (details),
+      "fields");
+  g_assert_cmpuint (json_array_get_length (fields), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member
+      (json_array_get_object_element (fields, 0), "field"), ==, "type");
+}
+
 static void
 test_spec_json_round_trip_redacted (void)
 {
@@ -344,6 +365,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gw/spec/keyfile", test_spec_keyfile);
   g_test_add_func ("/gw/spec/json-all-fields-listed",
       test_spec_json_all_fields_listed);
+  g_test_add_func ("/gw/spec/json-without-type", test_spec_json_without_type);
   g_test_add_func ("/gw/spec/json-round-trip-redacted",
       test_spec_json_round_trip_redacted);
   g_test_add_func ("/gw/allowlist/accepts", test_allowlist_accepts);
