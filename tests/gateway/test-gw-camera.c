@@ -179,6 +179,7 @@ test_quality_events_and_restart (void)
   Watch w = { 0 };
   gboolean first_frame = FALSE;
   CgError *e;
+  guint i;
 
   spec->width = 320;
   spec->height = 240;
@@ -210,6 +211,14 @@ test_quality_events_and_restart (void)
   e = wait_nth_event (&w, GW_EVENT_QUALITY, 3);
   g_assert_nonnull (e);
   g_assert_cmpint (cg_error_get_code (e), ==, CG_CODE_QUALITY_DEGRADED);
+  /* steps never disturb the source: the camera stays running */
+  for (i = 4; i < 40; i++) {
+    set_step (camera, i % 2);
+    e = wait_nth_event (&w, GW_EVENT_QUALITY, i);
+    g_assert_true ((e == NULL) == (i % 2 == 0));
+    g_assert_cmpint (gw_camera_get_state (camera), ==, GW_CAMERA_STATE_RUNNING);
+  }
+  g_assert_cmpuint (count_events (&w, GW_EVENT_ERROR), ==, 0);
 
   g_assert_true (gw_camera_restart (camera, NULL));
   g_assert_true (wait_state (camera, &w, GW_CAMERA_STATE_RUNNING));
