@@ -228,6 +228,34 @@ cg_error_details_to_json_node (const CgError * error)
   return node;
 }
 
+/**
+ * cg_structure_to_json_node:
+ * @structure: a #GstStructure, such as an element's `statistics`
+ *
+ * Renders @structure as a JSON object the way error details are rendered:
+ * numbers and booleans as such, nested structures as objects, lists and
+ * arrays as arrays, strings redacted with cg_redact() and fields whose name
+ * looks secret masked whole.
+ *
+ * Returns: (transfer full): a JSON object node
+ */
+JsonNode *
+cg_structure_to_json_node (const GstStructure * structure)
+{
+  JsonBuilder *b;
+  JsonNode *node;
+
+  g_return_val_if_fail (structure != NULL, NULL);
+
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  gst_structure_foreach (structure, add_field, b);
+  json_builder_end_object (b);
+  node = json_builder_get_root (b);
+  g_object_unref (b);
+  return node;
+}
+
 static gchar *
 node_to_string (JsonNode * node)
 {

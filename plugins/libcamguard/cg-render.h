@@ -28,6 +28,7 @@ JsonNode *cg_error_to_event_node (const CgError * error);
 gchar *cg_error_to_event_json (const CgError * error);
 
 JsonNode *cg_error_details_to_json_node (const CgError * error);
+JsonNode *cg_structure_to_json_node (const GstStructure * structure);
 GstStructure *cg_error_to_structure (const CgError * error);
 CgError *cg_error_from_structure (const GstStructure * structure);
 

@@ -651,6 +651,37 @@ test_structure_round_trip (void)
   cg_error_unref (e);
 }
 
+/* cg_structure_to_json_node(): statistics as JSON, the way details are:
+ * numbers stay numbers, nested structures become objects, strings are
+ * redacted and secret-looking fields masked. */
+static void
+test_structure_to_json (void)
+{
+  GstStructure *inner = gst_structure_new ("camguard-backoff-stats",
+      "attempts", G_TYPE_UINT64, (guint64) 3, NULL);
+  GstStructure *s = gst_structure_new ("camguard-retrysrc-stats",
+      "sources-started", G_TYPE_UINT64, (guint64) 2,
+      "last-error-code", G_TYPE_STRING, "CAMERA_UNREACHABLE",
+      "uri", G_TYPE_STRING, "rtsp://admin:secret@127.0.0.1/cam",
+      "password", G_TYPE_STRING, "hunter2",
+      "backoff", GST_TYPE_STRUCTURE, inner, NULL);
+  JsonNode *node = cg_structure_to_json_node (s);
+  gchar *text = json_to_string (node, FALSE);
+  JsonObject *o = json_node_get_object (node);
+
+  g_assert_cmpint (json_object_get_int_member (o, "sources-started"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (o, "last-error-code"), ==,
+      "CAMERA_UNREACHABLE");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member
+          (o, "backoff"), "attempts"), ==, 3);
+  g_assert_null (strstr (text, "secret"));
+  g_assert_null (strstr (text, "hunter2"));
+  g_free (text);
+  json_node_unref (node);
+  gst_structure_free (s);
+  gst_structure_free (inner);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -675,6 +706,7 @@ main (int argc, char **argv)
   }
   g_test_add_func ("/render/redact/structures", test_redact_structures);
   g_test_add_func ("/render/structure-round-trip", test_structure_round_trip);
+  g_test_add_func ("/render/structure-to-json", test_structure_to_json);
 
   return g_test_run ();
 }

@@ -1,0 +1,30 @@
+/* camguard-gateway - the configuration file
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "gw-camera-spec.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  gchar *path;                  /* the file, or NULL for defaults only */
+  gchar *listen;
+  guint port;
+  guint rtsp_port;
+  gchar *data_dir;
+  gboolean auth;
+  gboolean allow_pipelines;
+  GPtrArray *cameras;           /* (element-type GwCameraSpec) */
+} GwConfig;
+
+GwConfig *gw_config_new (void);
+GwConfig *gw_config_load (const gchar * path, GError ** error);
+gboolean gw_config_check (GwConfig * config, GError ** error);
+GwSpecPolicy gw_config_get_policy (const GwConfig * config);
+void gw_config_free (GwConfig * config);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GwConfig, gw_config_free)
+
+G_END_DECLS
