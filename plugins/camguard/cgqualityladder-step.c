@@ -642,10 +642,28 @@ event_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 }
 
 /* The probes on the fixed children (init). */
+/* On the ladder's way in. The ladder scales by itself: a step (new caps on
+ * the capsfilter) must not renegotiate the camera. Upstream of it, a
+ * source with fixed caps would fail with not-negotiated, and a scaler would
+ * change the ladder's input instead of the ladder's output. */
+static GstPadProbeReturn
+drop_reconfigure (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_RECONFIGURE)
+    return GST_PAD_PROBE_DROP;
+  return GST_PAD_PROBE_OK;
+}
+
 void
 cg_quality_ladder_add_probes (CgQualityLadder * self)
 {
-  GstPad *pad = gst_element_get_static_pad (self->scale, "sink");
+  GstPad *pad = gst_element_get_static_pad (self->queue, "sink");
+
+  /* a step renegotiates the scaler and the encoder, never the camera */
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
+      drop_reconfigure, NULL, NULL);
+  gst_object_unref (pad);
+  pad = gst_element_get_static_pad (self->scale, "sink");
 
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, event_probe,
       self, NULL);

@@ -93,7 +93,8 @@
  * ## What a step does
  *
  * New caps on the capsfilter (videoscale renegotiates on the next buffer; no
- * EOS, no restart), the new bitrate written to the encoder in its own units
+ * EOS, no restart; the RECONFIGURE that causes stops at the ladder's sink
+ * pad, so the camera upstream is never renegotiated for a step), the new bitrate written to the encoder in its own units
  * (x264enc/x265enc `bitrate` kbit/s, openh264enc `bitrate` bit/s, vp8enc
  * `target-bitrate` bit/s, jpegenc `quality` derived from the bits per
  * pixel), and a forced keyframe

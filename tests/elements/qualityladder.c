@@ -653,6 +653,38 @@ count_notify (guint * n)
 }
 
 /* mode=manual ignores every automatic trigger; the signals still work. */
+/* A step renegotiates inside the ladder only: the camera upstream is never
+ * asked to reconfigure (a source with fixed caps failed with not-negotiated
+ * and retrysrc gave up; a scaler upstream changed the ladder's input). */
+GST_START_TEST (test_step_never_reconfigures_upstream)
+{
+  Ctx c;
+  GstEvent *ev;
+  gboolean ok;
+  guint reconfigure = 0;
+
+  ctx_init (&c, "x264enc", "mode=manual");
+  push_frame (&c);
+  push_frame (&c);
+  while ((ev = gst_harness_try_pull_upstream_event (c.h)))
+    gst_event_unref (ev);
+  for (guint i = 0; i < 6; i++) {
+    g_signal_emit_by_name (c.ladder, i % 2 ? "step-up" : "step-down", &ok);
+    fail_unless (ok);
+    push_frame (&c);
+    push_frame (&c);
+  }
+  while ((ev = gst_harness_try_pull_upstream_event (c.h))) {
+    if (GST_EVENT_TYPE (ev) == GST_EVENT_RECONFIGURE)
+      reconfigure++;
+    gst_event_unref (ev);
+  }
+  fail_unless_equals_int (reconfigure, 0);
+  ctx_clear (&c);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_manual_mode)
 {
   Ctx c;
@@ -1304,6 +1336,7 @@ qualityladder_suite (void)
   tcase_add_test (tc, test_lateness_net_of_upstream_latency);
   tcase_add_test (tc, test_full_queue_on_time_is_not_pressure);
   tcase_add_test (tc, test_manual_mode);
+  tcase_add_test (tc, test_step_never_reconfigures_upstream);
   tcase_add_test (tc, test_bitrate_units);
   tcase_add_test (tc, test_jpegenc_quality_follows_bitrate);
   tcase_add_test (tc, test_ladder_property_and_stats);
