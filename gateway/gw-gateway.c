@@ -18,6 +18,7 @@
 
 #include "gw-gateway.h"
 #include "gw-event.h"
+#include "gw-routes.h"
 
 GST_DEBUG_CATEGORY_STATIC (gw_gateway_debug);
 #define GST_CAT_DEFAULT gw_gateway_debug
@@ -68,8 +69,13 @@ sync_rtsp (GwGateway * gw, GwCamera * camera)
 static void
 publish (GwGateway * gw, GwEvent * event)
 {
+  const gchar *code;
+
   if (event == NULL || gw->events == NULL)
     return;
+  code = gw_event_get_code (event);
+  gw_metric_inc (gw->m_events, gw_event_kind_to_string (gw_event_get_kind
+          (event)), code ? code : "", gw_event_get_severity (event), NULL);
   gw_event_hub_publish (gw->events, event);
 }
 
@@ -204,6 +210,82 @@ rpc_authorize (const gchar * action, gpointer principal, CgError ** error)
 }
 
 /* ------------------------------------------------------------------ */
+/* metrics                                                              */
+
+static void
+register_metrics (GwGateway * gw)
+{
+  const gchar *const http_labels[] = { "route", "method", "status", NULL };
+  const gchar *const event_labels[] = { "kind", "code", "severity", NULL };
+  const gchar *const state_labels[] = { "state", NULL };
+  const gdouble buckets[] = { 0.001, 0.005, 0.025, 0.1, 0.5, 2.5 };
+
+  gw->m_http_requests = gw_metrics_counter (gw->metrics,
+      "http_requests_total", "HTTP requests by route, method and status",
+      http_labels);
+  gw->m_http_duration = gw_metrics_histogram (gw->metrics,
+      "http_request_duration_seconds", "HTTP request latency", http_labels,
+      buckets, G_N_ELEMENTS (buckets));
+  gw->m_events = gw_metrics_counter (gw->metrics, "events_total",
+      "Camera events (errors by code and severity, retries, recoveries, "
+      "give-ups, quality steps, state changes)", event_labels);
+  gw->m_cameras = gw_metrics_gauge (gw->metrics, "cameras",
+      "Cameras by state", state_labels);
+  gw->m_ws_clients = gw_metrics_gauge (gw->metrics, "websocket_clients",
+      "WebSocket clients connected", NULL);
+  gw->m_ws_dropped = gw_metrics_counter (gw->metrics,
+      "websocket_events_dropped_total",
+      "Events not sent to a slow WebSocket client", NULL);
+  gw->m_store_lost = gw_metrics_counter (gw->metrics,
+      "event_store_lost_total", "Events the store could not write", NULL);
+}
+
+static void
+http_metrics (const gchar * route, const gchar * method, guint status,
+    gdouble duration_ms, gpointer user_data)
+{
+  GwGateway *gw = user_data;
+  g_autofree gchar *code = g_strdup_printf ("%u", status);
+  const gchar *labels[] = { route ? route : "(none)", method, code, NULL };
+
+  gw_metric_inc (gw->m_http_requests, labels[0], method, code, NULL);
+  gw_metric_observe (gw->m_http_duration, duration_ms / 1000.0, labels);
+}
+
+/**
+ * gw_gateway_update_gauges:
+ * @gw: the gateway
+ *
+ * Brings the values read from the modules (cameras by state, WebSocket
+ * clients and drops, events the store lost) up to date, before a render.
+ */
+void
+gw_gateway_update_gauges (GwGateway * gw)
+{
+  g_autoptr (GPtrArray) cameras = gw_registry_list (gw->registry);
+  guint counts[GW_CAMERA_STATE_FAILED + 1] = { 0 };
+  guint64 v;
+  guint i;
+
+  for (i = 0; i < cameras->len; i++)
+    counts[gw_camera_get_state (g_ptr_array_index (cameras, i))]++;
+  for (i = 0; i < G_N_ELEMENTS (counts); i++) {
+    const gchar *labels[] = { gw_camera_state_to_string (i), NULL };
+
+    gw_metric_set (gw->m_cameras, counts[i], labels);
+  }
+  if (gw->ws) {
+    gw_metric_set (gw->m_ws_clients, gw_ws_server_get_n_clients (gw->ws), NULL);
+    v = gw_ws_server_get_events_dropped (gw->ws);
+    gw_metric_add (gw->m_ws_dropped, v - gw->ws_dropped_seen, NULL);
+    gw->ws_dropped_seen = v;
+  }
+  v = gw_event_store_get_lost (gw->event_store);
+  gw_metric_add (gw->m_store_lost, v - gw->store_lost_seen, NULL);
+  gw->store_lost_seen = v;
+}
+
+/* ------------------------------------------------------------------ */
 /* start and stop                                                       */
 
 static gboolean
@@ -247,6 +329,9 @@ start_http (GwGateway * gw, GError ** error)
   gw->http_port = uris ? (guint) g_uri_get_port (uris->data) : gw->config->port;
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   gw->router = gw_router_new (gw->server, gw->keys);
+  gw_router_set_metrics_func (gw->router, http_metrics, gw);
+  gw_routes_cameras_add (gw->router, gw);
+  gw_routes_ops_add (gw->router, gw);
   gw->rpc = gw_rpc_registry_new ();
   if (gw->keys)
     gw_rpc_registry_set_auth (gw->rpc, rpc_authenticate, rpc_authorize,
@@ -276,6 +361,7 @@ gw_gateway_start_servers (GwGateway * gw, GError ** error)
   GST_DEBUG_CATEGORY_INIT (gw_gateway_debug, "gw-gateway", 0,
       "camguard-gateway wiring");
   gw->metrics = gw_metrics_new ();
+  register_metrics (gw);
   if (!start_events (gw, error))
     return FALSE;
   if (gw->config->auth) {

@@ -43,10 +43,22 @@ typedef struct
   gulong camera_added;
   gulong camera_removed;
   guint http_port;              /* the port bound (config port 0: any) */
+
+  /* metric families (owned by metrics) */
+  GwMetric *m_http_requests;
+  GwMetric *m_http_duration;
+  GwMetric *m_events;
+  GwMetric *m_cameras;
+  GwMetric *m_ws_clients;
+  GwMetric *m_ws_dropped;
+  GwMetric *m_store_lost;
+  guint64 ws_dropped_seen;
+  guint64 store_lost_seen;
 } GwGateway;
 
 gboolean gw_gateway_start_servers (GwGateway * gw, GError ** error);
 void gw_gateway_stop_servers (GwGateway * gw);
 void gw_gateway_release (GwGateway * gw);
+void gw_gateway_update_gauges (GwGateway * gw);
 
 G_END_DECLS

@@ -58,7 +58,7 @@ fixture_setup (Fixture * f, gconstpointer data)
   text = g_strdup_printf ("[gateway]\nlisten=127.0.0.1\nport=0\n"
       "rtsp-port=0\ndata-dir=%s/data\n\n"
       "[camera demo]\ntype=test\npattern=ball\nwidth=160\nheight=120\n"
-      "framerate=15/1\n\n"
+      "framerate=15/1\nladder=small:160x120@300,tiny:80x60@100\n\n"
       "[camera door]\ntype=rtsp\nuri=%s\nretry-initial-delay=100\n"
       "retry-max-delay=300\nretry-timeout=1500\n", f->tmpdir, f->door.url);
   f->config = g_build_filename (f->tmpdir, "gw.conf", NULL);
@@ -115,6 +115,30 @@ terminate_ok (Fixture * f)
     g_error ("exit status %d:\n%s", status, f->gw.log->str);
   g_assert_nonnull (strstr (f->gw.log->str, "\"stopped\""));
 }
+
+static JsonObject *
+body_of (GwReply * r)
+{
+  g_assert_nonnull (r->json);
+  return json_node_get_object (r->json);
+}
+
+/* A request whose answer must have @status (and @code when not NULL). */
+static GwReply *
+expect (Fixture * f, const gchar * method, const gchar * path,
+    const gchar * key, const gchar * body, guint status, const gchar * code)
+{
+  GwReply *r = gw_process_request (&f->gw, method, path, key, body);
+
+  if (r->status != status || g_strcmp0 (gw_reply_error_code (r), code) != 0)
+    g_error ("%s %s: %u %s, expected %u %s; body: %.*s", method, path,
+        r->status, gw_reply_error_code (r), status, code,
+        (gint) g_bytes_get_size (r->body),
+        (const gchar *) g_bytes_get_data (r->body, NULL));
+  return r;
+}
+
+#define EXPECT(...) gw_reply_free (expect (f, __VA_ARGS__))
 
 static void
 test_create_key_bad_role (Fixture * f, gconstpointer data)
@@ -192,6 +216,23 @@ test_ws_events (Fixture * f, gconstpointer data)
           (json_object_get_object_member (r, "params"), "code"), &code));
   g_assert_true (cg_code_is_retryable (code));
   json_object_unref (r);
+  g_assert_true (gw_process_wait_log (&f->gw, "camera door: running -> "
+          "retrying", GW_TEST_WAIT_MS));
+  {
+    g_autoptr (GwReply) snap = expect (f, "GET",
+        "/api/v1/cameras/door/snapshot", f->keys[0], NULL, 503,
+        "SNAPSHOT_FAILED");
+    g_autoptr (GwReply) health = expect (f, "GET", "/health", NULL, NULL, 200,
+        NULL);
+    JsonObject *details = json_object_get_object_member (body_of (snap),
+        "details");
+
+    g_assert_true (cg_code_from_name (json_object_get_string_member
+            (details, "last-error-code"), &code));
+    g_assert_true (cg_code_is_retryable (code));
+    g_assert_cmpstr (json_object_get_string_member (body_of (health),
+            "status"), ==, "degraded");
+  }
 
   fake_command (&f->door, "revive");
   g_assert_true (gw_process_wait_log (&f->gw, "camera door: retrying -> "
@@ -200,6 +241,22 @@ test_ws_events (Fixture * f, gconstpointer data)
   if (r == NULL)
     g_error ("no recovery event:\n%s", f->gw.log->str);
   json_object_unref (r);
+  {
+    /* the history has them too (the store writes in batches: wait) */
+    gboolean found = FALSE;
+    gint64 end = g_get_monotonic_time () + GW_TEST_WAIT_MS * 1000;
+
+    while (!found && g_get_monotonic_time () < end) {
+      g_autoptr (GwReply) events = expect (f, "GET",
+          "/api/v1/cameras/door/events?kind=recovery", f->keys[0], NULL, 200,
+          NULL);
+
+      found = json_object_get_int_member (body_of (events), "count") > 0;
+      if (!found)
+        g_usleep (50 * 1000);   /* polling a separate process, bounded */
+    }
+    g_assert_true (found);
+  }
   soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
   terminate_ok (f);
 }
@@ -219,6 +276,108 @@ test_rtsp (Fixture * f, gconstpointer data)
   terminate_ok (f);
 }
 
+
+/* 401 without a key or with an unknown one, 403 below the route's role,
+ * 200 at or above it, for REST routes of each role. */
+static void
+test_rest_roles (Fixture * f, gconstpointer data)
+{
+  const gchar *viewer = f->keys[0], *operator = f->keys[1];
+  const gchar *admin = f->keys[2];
+  g_autoptr (GwReply) list = NULL;
+  g_autoptr (GwReply) metrics = NULL;
+  g_autoptr (GwReply) errors = NULL;
+
+  EXPECT ("GET", "/api/v1/cameras", NULL, NULL, 401, "AUTHENTICATION_REQUIRED");
+  EXPECT ("GET", "/api/v1/cameras", "cgk_unknown", NULL, 401,
+      "INVALID_API_KEY");
+  list = expect (f, "GET", "/api/v1/cameras", viewer, NULL, 200, NULL);
+  g_assert_cmpint (json_object_get_int_member (body_of (list), "count"), ==, 2);
+  g_assert_null (strstr (g_bytes_get_data (list->body, NULL), "secret"));
+  EXPECT ("GET", "/api/v1/cameras/nope", viewer, NULL, 404, "CAMERA_NOT_FOUND");
+  EXPECT ("GET", "/api/v1/cameras/demo/status", viewer, NULL, 200, NULL);
+  EXPECT ("POST", "/api/v1/cameras/demo/stop", viewer, NULL, 403,
+      "INSUFFICIENT_PERMISSIONS");
+  EXPECT ("POST", "/api/v1/cameras/demo/stop", operator, NULL, 200, NULL);
+  EXPECT ("POST", "/api/v1/cameras/demo/start", operator, NULL, 200, NULL);
+  EXPECT ("DELETE", "/api/v1/cameras/demo", operator, NULL, 403,
+      "INSUFFICIENT_PERMISSIONS");
+  EXPECT ("GET", "/metrics", operator, NULL, 403, "INSUFFICIENT_PERMISSIONS");
+  metrics = expect (f, "GET", "/metrics", admin, NULL, 200, NULL);
+  g_assert_nonnull (strstr (g_bytes_get_data (metrics->body, NULL),
+          "camguard_http_requests_total{route=\"/api/v1/cameras\","));
+  errors = expect (f, "GET", "/api/v1/errors", viewer, NULL, 200, NULL);
+  g_assert_cmpint (json_object_get_int_member (body_of (errors), "count"), >,
+      10);
+  terminate_ok (f);
+}
+
+/* A JPEG snapshot with its frame age; the quality ladder read and set. */
+static void
+test_snapshot_quality (Fixture * f, gconstpointer data)
+{
+  const gchar *viewer = f->keys[0], *operator = f->keys[1];
+  g_autoptr (GwReply) snap = NULL;
+  g_autoptr (GwReply) q = NULL;
+  const guint8 *jpeg;
+  gsize len;
+
+  g_assert_true (gw_process_wait_log (&f->gw,
+          "camera demo: starting -> running", GW_TEST_WAIT_MS));
+  snap = expect (f, "GET", "/api/v1/cameras/demo/snapshot?width=80&"
+      "quality=50", viewer, NULL, 200, NULL);
+  g_assert_cmpstr (snap->content_type, ==, "image/jpeg");
+  g_assert_nonnull (snap->frame_age);
+  jpeg = g_bytes_get_data (snap->body, &len);
+  g_assert_cmpuint (len, >, 100);
+  g_assert_cmphex (jpeg[0], ==, 0xff);
+  g_assert_cmphex (jpeg[1], ==, 0xd8);
+  EXPECT ("GET", "/api/v1/cameras/demo/snapshot?width=0", viewer, NULL, 400,
+      "VALIDATION_ERROR");
+
+  EXPECT ("PUT", "/api/v1/cameras/demo/quality", viewer, "{\"step\":1}", 403,
+      "INSUFFICIENT_PERMISSIONS");
+  EXPECT ("PUT", "/api/v1/cameras/demo/quality", operator,
+      "{\"mode\":\"sideways\"}", 400, "VALIDATION_ERROR");
+  q = expect (f, "PUT", "/api/v1/cameras/demo/quality", operator,
+      "{\"mode\":\"manual\",\"step\":1}", 200, NULL);
+  g_assert_cmpstr (json_object_get_string_member (body_of (q), "mode"), ==,
+      "manual");
+  g_assert_cmpint (json_object_get_int_member (body_of (q), "step"), ==, 1);
+  terminate_ok (f);
+}
+
+/* A camera created through the API is still there after a restart. */
+static void
+test_create_restart (Fixture * f, gconstpointer data)
+{
+  const gchar *admin = f->keys[2];
+  g_autoptr (GwReply) created = NULL;
+  g_autoptr (GwReply) got = NULL;
+
+  EXPECT ("POST", "/api/v1/cameras", f->keys[1], "{\"id\":\"lobby\","
+      "\"type\":\"test\"}", 403, "INSUFFICIENT_PERMISSIONS");
+  created = expect (f, "POST", "/api/v1/cameras", admin,
+      "{\"id\":\"lobby\",\"type\":\"test\",\"width\":160,"
+      "\"height\":120}", 201, NULL);
+  g_assert_cmpstr (json_object_get_string_member (body_of (created), "id"),
+      ==, "lobby");
+  EXPECT ("POST", "/api/v1/cameras", admin, "{\"id\":\"lobby\","
+      "\"type\":\"test\"}", 409, "CAMERA_ALREADY_EXISTS");
+  EXPECT ("POST", "/api/v1/cameras", admin, "{\"id\":", 400, "INVALID_JSON");
+  terminate_ok (f);
+  gw_process_clear (&f->gw);
+
+  memset (&f->gw, 0, sizeof (f->gw));
+  gw_process_start (&f->gw, gateway_path, f->config);
+  got = expect (f, "GET", "/api/v1/cameras/lobby", f->keys[0], NULL, 200, NULL);
+  g_assert_cmpint (json_object_get_int_member (body_of (got), "width"), ==,
+      160);
+  EXPECT ("DELETE", "/api/v1/cameras/lobby", admin, NULL, 200, NULL);
+  EXPECT ("GET", "/api/v1/cameras/lobby", admin, NULL, 404, "CAMERA_NOT_FOUND");
+  terminate_ok (f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -232,6 +391,9 @@ main (int argc, char **argv)
   ADD ("create-key-bad-role", test_create_key_bad_role);
   ADD ("ws-events", test_ws_events);
   ADD ("rtsp", test_rtsp);
+  ADD ("rest-roles", test_rest_roles);
+  ADD ("snapshot-quality", test_snapshot_quality);
+  ADD ("create-restart", test_create_restart);
 #undef ADD
   return g_test_run ();
 }
