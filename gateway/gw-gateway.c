@@ -19,6 +19,7 @@
 #include "gw-gateway.h"
 #include "gw-event.h"
 #include "gw-routes.h"
+#include "gw-rpc-methods.h"
 
 GST_DEBUG_CATEGORY_STATIC (gw_gateway_debug);
 #define GST_CAT_DEFAULT gw_gateway_debug
@@ -333,6 +334,7 @@ start_http (GwGateway * gw, GError ** error)
   gw_routes_cameras_add (gw->router, gw);
   gw_routes_ops_add (gw->router, gw);
   gw->rpc = gw_rpc_registry_new ();
+  gw_rpc_methods_add (gw->rpc, gw);
   if (gw->keys)
     gw_rpc_registry_set_auth (gw->rpc, rpc_authenticate, rpc_authorize,
         gw->keys, rpc_principal_free);

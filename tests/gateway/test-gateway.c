@@ -378,6 +378,85 @@ test_create_restart (Fixture * f, gconstpointer data)
   terminate_ok (f);
 }
 
+static JsonObject *
+rpc_result (JsonObject * response)
+{
+  if (rpc_error_code (response) != 0) {
+    g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (),
+        response);
+
+    g_error ("JSON-RPC error: %s", json_to_string (node, FALSE));
+  }
+  return json_object_get_object_member (response, "result");
+}
+
+/* The camera methods over JSON-RPC, with the role table and the catalogue's
+ * JSON-RPC codes. */
+static void
+test_rpc_methods (Fixture * f, gconstpointer data)
+{
+  g_autoptr (SoupWebsocketConnection) ws = gw_process_ws_connect (&f->gw);
+  g_autoptr (SoupWebsocketConnection) op = gw_process_ws_connect (&f->gw);
+  g_autofree guchar *jpeg = NULL;
+  JsonObject *r;
+  gsize len;
+
+  g_assert_true (gw_process_wait_log (&f->gw,
+          "camera demo: starting -> running", GW_TEST_WAIT_MS));
+  r = gw_ws_call (ws, "get_camera_list", "{}", 1);
+  g_assert_cmpint (rpc_error_code (r), ==, -32001);
+  json_object_unref (r);
+  authenticate (ws, f->keys[0], 2);
+  r = gw_ws_call (ws, "get_camera_list", "{}", 3);
+  g_assert_cmpint (json_object_get_int_member (rpc_result (r), "count"), ==, 2);
+  json_object_unref (r);
+  r = gw_ws_call (ws, "get_camera_status", "{\"camera\":\"demo\"}", 4);
+  g_assert_cmpstr (json_object_get_string_member (rpc_result (r), "state"),
+      ==, "running");
+  json_object_unref (r);
+  r = gw_ws_call (ws, "get_camera_status", "{\"camera\":\"nope\"}", 5);
+  g_assert_cmpint (rpc_error_code (r), ==, -32004);
+  json_object_unref (r);
+  r = gw_ws_call (ws, "get_camera_status", "{\"cam\":1}", 6);
+  g_assert_cmpint (rpc_error_code (r), ==, -32602);
+  json_object_unref (r);
+  r = gw_ws_call (ws, "stop_camera", "{\"camera\":\"demo\"}", 7);
+  g_assert_cmpint (rpc_error_code (r), ==, -32003);
+  json_object_unref (r);
+
+  r = gw_ws_call (ws, "take_snapshot", "{\"camera\":\"demo\","
+      "\"width\":80}", 8);
+  jpeg = g_base64_decode (json_object_get_string_member (rpc_result (r),
+          "image"), &len);
+  g_assert_cmpuint (len, >, 100);
+  g_assert_cmphex (jpeg[0], ==, 0xff);
+  g_assert_cmphex (jpeg[1], ==, 0xd8);
+  json_object_unref (r);
+
+  authenticate (op, f->keys[1], 1);
+  r = gw_ws_call (op, "set_quality", "{\"camera\":\"demo\","
+      "\"mode\":\"manual\",\"step\":1}", 2);
+  g_assert_cmpint (json_object_get_int_member (rpc_result (r), "step"), ==, 1);
+  json_object_unref (r);
+  r = gw_ws_call (op, "set_quality", "{\"camera\":\"demo\","
+      "\"colour\":1}", 3);
+  g_assert_cmpint (rpc_error_code (r), ==, -32602);
+  json_object_unref (r);
+  r = gw_ws_call (op, "stop_camera", "{\"camera\":\"demo\"}", 4);
+  g_assert_cmpstr (json_object_get_string_member (rpc_result (r), "state"),
+      ==, "stopped");
+  json_object_unref (r);
+  r = gw_ws_call (op, "take_snapshot", "{\"camera\":\"demo\"}", 5);
+  g_assert_cmpint (rpc_error_code (r), ==, -32009);
+  json_object_unref (r);
+  r = gw_ws_call (op, "start_camera", "{\"camera\":\"demo\"}", 6);
+  g_assert_cmpint (rpc_error_code (r), ==, 0);
+  json_object_unref (r);
+  soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  soup_websocket_connection_close (op, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  terminate_ok (f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -394,6 +473,7 @@ main (int argc, char **argv)
   ADD ("rest-roles", test_rest_roles);
   ADD ("snapshot-quality", test_snapshot_quality);
   ADD ("create-restart", test_create_restart);
+  ADD ("rpc-methods", test_rpc_methods);
 #undef ADD
   return g_test_run ();
 }
