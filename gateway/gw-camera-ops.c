@@ -113,6 +113,28 @@ gw_camera_ops_start (GwCamera * camera, CgError ** error)
   return FALSE;
 }
 
+/**
+ * gw_camera_ops_control:
+ * @camera: a camera
+ * @what: "start", "stop" or "restart"
+ * @error: (out) (optional): the code a start failed with
+ *
+ * Starts, stops or restarts (stop, then start with a new pipeline) @camera.
+ *
+ * Returns: %FALSE when a start failed
+ */
+gboolean
+gw_camera_ops_control (GwCamera * camera, const gchar * what, CgError ** error)
+{
+  if (g_str_equal (what, "stop")) {
+    gw_camera_stop (camera);
+    return TRUE;
+  }
+  if (g_str_equal (what, "restart"))
+    gw_camera_stop (camera);
+  return gw_camera_ops_start (camera, error);
+}
+
 static GstElement *
 ladder_of (GwCamera * camera, CgError ** error)
 {

@@ -32,6 +32,8 @@ JsonNode *gw_camera_ops_describe (GwCamera * camera);
 JsonNode *gw_camera_ops_list (GwRegistry * registry);
 
 gboolean gw_camera_ops_start (GwCamera * camera, CgError ** error);
+gboolean gw_camera_ops_control (GwCamera * camera, const gchar * what,
+    CgError ** error);
 JsonNode *gw_camera_ops_get_quality (GwCamera * camera, CgError ** error);
 gboolean gw_camera_ops_set_quality (GwCamera * camera, JsonNode * params,
     CgError ** error);

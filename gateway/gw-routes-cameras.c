@@ -14,6 +14,8 @@
 #include "config.h"
 #endif
 
+#include <string.h>
+
 #include "gw-camera-ops.h"
 #include "gw-routes.h"
 
@@ -145,19 +147,12 @@ static void
 control_camera (GwRequest * req, gpointer user_data)
 {
   GwCamera *camera = camera_of (req, user_data);
-  const gchar *path = gw_request_get_path (req);
+  const gchar *what = strrchr (gw_request_get_path (req), '/') + 1;
   g_autoptr (CgError) error = NULL;
-  gboolean ok = TRUE;
 
   if (camera == NULL)
     return;
-  if (g_str_has_suffix (path, "/stop"))
-    gw_camera_stop (camera);
-  else if (g_str_has_suffix (path, "/restart"))
-    ok = (gw_camera_stop (camera), gw_camera_ops_start (camera, &error));
-  else
-    ok = gw_camera_ops_start (camera, &error);
-  if (!ok)
+  if (!gw_camera_ops_control (camera, what, &error))
     gw_request_reply_error (req, error);
   else
     reply_status (req, camera);

@@ -14,6 +14,8 @@
 #include "config.h"
 #endif
 
+#include <string.h>
+
 #include "gw-camera-ops.h"
 #include "gw-jsonrpc.h"
 #include "gw-rpc-methods.h"
@@ -65,23 +67,18 @@ get_camera_status (GwRpcCall * call, JsonNode * params, gpointer user_data)
     gw_rpc_call_return (call, gw_camera_get_status (camera));
 }
 
+/* start_camera, stop_camera, restart_camera */
 static void
 control (GwRpcCall * call, JsonNode * params, gpointer user_data)
 {
   GwCamera *camera = camera_param (call, user_data, params, TRUE);
-  const gchar *method = gw_rpc_call_get_method (call);
+  g_autofree gchar *what = g_strdup (gw_rpc_call_get_method (call));
   CgError *error = NULL;
-  gboolean ok = TRUE;
 
   if (camera == NULL)
     return;
-  if (g_str_equal (method, "stop_camera"))
-    gw_camera_stop (camera);
-  else if (g_str_equal (method, "restart_camera"))
-    ok = (gw_camera_stop (camera), gw_camera_ops_start (camera, &error));
-  else
-    ok = gw_camera_ops_start (camera, &error);
-  if (ok)
+  *strchr (what, '_') = '\0';
+  if (gw_camera_ops_control (camera, what, &error))
     gw_rpc_call_return (call, gw_camera_get_status (camera));
   else
     gw_rpc_call_return_error (call, error);
