@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "gw-event-api.h"
+#include "gw-resources.h"
 #include "gw-routes.h"
 
 /* ------------------------------------------------------------------ */
@@ -242,13 +243,48 @@ metrics (GwRequest * req, gpointer user_data)
   gw_request_reply_bytes (req, SOUP_STATUS_OK, GW_METRICS_CONTENT_TYPE, body);
 }
 
+/* ------------------------------------------------------------------ */
+/* GET /api/v1/openapi.json                                             */
+
+#define OPENAPI_RESOURCE "/org/camguard/gateway/openapi.json"
+
+/**
+ * gw_routes_openapi_document:
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the OpenAPI 3 document built into
+ *   the binary (gateway/openapi.json)
+ */
+GBytes *
+gw_routes_openapi_document (GError ** error)
+{
+  return g_resource_lookup_data (gw_gateway_get_resource (), OPENAPI_RESOURCE,
+      G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+}
+
+static void
+openapi (GwRequest * req, gpointer user_data)
+{
+  g_autoptr (GError) err = NULL;
+  g_autoptr (GBytes) doc = gw_routes_openapi_document (&err);
+
+  if (doc == NULL) {
+    g_autoptr (CgError) e = cg_error_new (CG_CODE_INTERNAL_ERROR, err->message);
+
+    gw_request_reply_error (req, e);
+    return;
+  }
+  gw_request_reply_bytes (req, SOUP_STATUS_OK, "application/json", doc);
+}
+
 /**
  * gw_routes_ops_add:
  * @router: the router
  * @gw: the gateway (outlives @router)
  *
  * Adds GET /api/v1/errors, GET /api/v1/events, GET /health (no auth) and
- * GET /metrics (admin).
+ * GET /metrics (admin) and GET /api/v1/openapi.json (the document built
+ * into the binary from gateway/openapi.json).
  */
 void
 gw_routes_ops_add (GwRouter * router, GwGateway * gw)
@@ -261,4 +297,6 @@ gw_routes_ops_add (GwRouter * router, GwGateway * gw)
       GW_ROUTE_NONE, health, gw);
   gw_router_add_route (router, "GET", "/metrics", "metrics.read",
       GW_ROUTE_NONE, metrics, gw);
+  gw_router_add_route (router, "GET", "/api/v1/openapi.json", "openapi.read",
+      GW_ROUTE_NONE, openapi, gw);
 }

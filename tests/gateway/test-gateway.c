@@ -312,6 +312,7 @@ test_rest_roles (Fixture * f, gconstpointer data)
   metrics = expect (f, "GET", "/metrics", admin, NULL, 200, NULL);
   g_assert_nonnull (strstr (g_bytes_get_data (metrics->body, NULL),
           "camguard_http_requests_total{route=\"/api/v1/cameras\","));
+  EXPECT ("GET", "/api/v1/openapi.json", viewer, NULL, 200, NULL);
   errors = expect (f, "GET", "/api/v1/errors", viewer, NULL, 200, NULL);
   g_assert_cmpint (json_object_get_int_member (body_of (errors), "count"), >,
       10);
