@@ -113,6 +113,10 @@ terminate_ok (Fixture * f)
 
   if (status != 0)
     g_error ("exit status %d:\n%s", status, f->gw.log->str);
+  /* no GLib critical or GStreamer-CRITICAL on the way */
+  if (strstr (f->gw.log->str, "CRITICAL") || strstr (f->gw.log->str,
+          "\"level\":\"critical\""))
+    g_error ("a critical in the gateway's log:\n%s", f->gw.log->str);
   g_assert_nonnull (strstr (f->gw.log->str, "\"stopped\""));
 }
 
