@@ -264,11 +264,49 @@ snapshot_failed (GwCamera * camera, const gchar * why)
   return e;
 }
 
-/* A failed task keeps its CgError as task data and returns NULL. */
+/* What a snapshot task keeps: when it began, where it is counted, and its
+ * error once it failed. */
+typedef struct
+{
+  gint64 started;
+  GwMetrics *metrics;
+  CgError *error;
+} SnapshotJob;
+
+static void
+snapshot_job_free (SnapshotJob * job)
+{
+  g_clear_pointer (&job->error, cg_error_unref);
+  g_free (job);
+}
+
+/* snapshots_total{result} and snapshot_duration_seconds{result} */
+static void
+count_snapshot (SnapshotJob * job, const gchar * result)
+{
+  const gchar *const labels[] = { "result", NULL };
+  const gchar *const values[] = { result, NULL };
+  const gdouble buckets[] = { 0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5 };
+
+  if (job->metrics == NULL)
+    return;
+  gw_metric_inc (gw_metrics_counter (job->metrics, "snapshots_total",
+          "Snapshots served and failed", labels), result, NULL);
+  gw_metric_observe (gw_metrics_histogram (job->metrics,
+          "snapshot_duration_seconds", "Time to answer a snapshot", labels,
+          buckets, G_N_ELEMENTS (buckets)),
+      (g_get_monotonic_time () - job->started) / (gdouble) G_USEC_PER_SEC,
+      values);
+}
+
+/* A failed task keeps its CgError in its job and returns NULL. */
 static void
 fail_task (GTask * task, CgError * error)
 {
-  g_task_set_task_data (task, error, (GDestroyNotify) cg_error_unref);
+  SnapshotJob *job = g_task_get_task_data (task);
+
+  job->error = error;
+  count_snapshot (job, "failed");
   g_task_return_pointer (task, NULL, NULL);
 }
 
@@ -304,6 +342,7 @@ snapshot_done (GObject * source, GAsyncResult * result, gpointer user_data)
   snap->jpeg = g_bytes_new (map.data, map.size);
   snap->age_ms = age / GST_MSECOND;
   gst_buffer_unmap (buf, &map);
+  count_snapshot (g_task_get_task_data (task), "served");
   g_task_return_pointer (task, snap, (GDestroyNotify) gw_snapshot_free);
 }
 
@@ -313,6 +352,8 @@ snapshot_done (GObject * source, GAsyncResult * result, gpointer user_data)
  * @width: largest width, 0 for the camera's default
  * @height: largest height, 0 for the default
  * @quality: JPEG quality 1..100, 0 for the default
+ * @metrics: (nullable): where snapshots are counted (`snapshots_total`,
+ *   `snapshot_duration_seconds`, by result: served or failed)
  * @cancellable: (nullable): a #GCancellable
  * @callback: called on the caller's thread-default main context
  * @user_data: its data
@@ -323,11 +364,16 @@ snapshot_done (GObject * source, GAsyncResult * result, gpointer user_data)
  */
 void
 gw_camera_ops_snapshot_async (GwCamera * camera, guint width, guint height,
-    guint quality, GCancellable * cancellable, GAsyncReadyCallback callback,
-    gpointer user_data)
+    guint quality, GwMetrics * metrics, GCancellable * cancellable,
+    GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new (camera, cancellable, callback, user_data);
   const GwPipeline *pipe = gw_camera_get_pipeline (camera);
+  SnapshotJob *job = g_new0 (SnapshotJob, 1);
+
+  job->started = g_get_monotonic_time ();
+  job->metrics = metrics;
+  g_task_set_task_data (task, job, (GDestroyNotify) snapshot_job_free);
 
   if (pipe == NULL || gw_camera_get_state (camera) != GW_CAMERA_STATE_RUNNING) {
     fail_task (task, snapshot_failed (camera, "The camera is not running"));
@@ -354,8 +400,12 @@ gw_camera_ops_snapshot_finish (GwCamera * camera, GAsyncResult * result,
   GTask *task = G_TASK (result);
   GwSnapshot *snap = g_task_propagate_pointer (task, NULL);
 
-  if (snap == NULL)
-    *error = cg_error_ref (g_task_get_task_data (task));
+  if (snap == NULL) {
+    SnapshotJob *job = g_task_get_task_data (task);
+
+    *error = job->error ? cg_error_ref (job->error) :
+        cg_error_new (CG_CODE_SNAPSHOT_FAILED, NULL);
+  }
   return snap;
 }
 

@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "gw-metrics.h"
 #include "gw-params.h"
 #include "gw-registry.h"
 
@@ -39,7 +40,8 @@ gboolean gw_camera_ops_set_quality (GwCamera * camera, JsonNode * params,
     CgError ** error);
 
 void gw_camera_ops_snapshot_async (GwCamera * camera, guint width,
-    guint height, guint quality, GCancellable * cancellable,
+    guint height, guint quality, GwMetrics * metrics,
+    GCancellable * cancellable,
     GAsyncReadyCallback callback, gpointer user_data);
 GwSnapshot *gw_camera_ops_snapshot_finish (GwCamera * camera,
     GAsyncResult * result, CgError ** error);

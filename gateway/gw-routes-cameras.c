@@ -204,7 +204,8 @@ snapshot (GwRequest * req, gpointer user_data)
     return;
   }
   gw_request_pause (req);
-  gw_camera_ops_snapshot_async (camera, w, h, q, NULL, snapshot_ready,
+  gw_camera_ops_snapshot_async (camera, w, h, q,
+      ((GwGateway *) user_data)->metrics, NULL, snapshot_ready,
       gw_request_ref (req));
 }
 

@@ -181,6 +181,7 @@ take_snapshot (GwRpcCall * call, JsonNode * params, gpointer user_data)
     return;
   }
   gw_camera_ops_snapshot_async (camera, w, h, q,
+      ((GwGateway *) user_data)->metrics,
       gw_jsonrpc_get_cancellable (gw_rpc_call_get_session (call)),
       snapshot_ready, call);
 }

@@ -345,6 +345,15 @@ test_snapshot_quality (Fixture * f, gconstpointer data)
   g_assert_cmphex (jpeg[1], ==, 0xd8);
   EXPECT ("GET", "/api/v1/cameras/demo/snapshot?width=0", viewer, NULL, 400,
       "VALIDATION_ERROR");
+  {
+    g_autoptr (GwReply) m = expect (f, "GET", "/metrics", f->keys[2], NULL,
+        200, NULL);
+
+    g_assert_nonnull (strstr (g_bytes_get_data (m->body, NULL),
+            "camguard_snapshots_total{result=\"served\"} 1\n"));
+    g_assert_nonnull (strstr (g_bytes_get_data (m->body, NULL),
+            "camguard_snapshot_duration_seconds_count{result=\"served\"} 1"));
+  }
 
   EXPECT ("PUT", "/api/v1/cameras/demo/quality", viewer, "{\"step\":1}", 403,
       "INSUFFICIENT_PERMISSIONS");
