@@ -219,6 +219,7 @@ register_metrics (GwGateway * gw)
   const gchar *const http_labels[] = { "route", "method", "status", NULL };
   const gchar *const event_labels[] = { "kind", "code", "severity", NULL };
   const gchar *const state_labels[] = { "state", NULL };
+  const gchar *const rpc_labels[] = { "method", "code", NULL };
   const gdouble buckets[] = { 0.001, 0.005, 0.025, 0.1, 0.5, 2.5 };
 
   gw->m_http_requests = gw_metrics_counter (gw->metrics,
@@ -237,6 +238,9 @@ register_metrics (GwGateway * gw)
   gw->m_ws_dropped = gw_metrics_counter (gw->metrics,
       "websocket_events_dropped_total",
       "Events not sent to a slow WebSocket client", NULL);
+  gw->m_rpc_calls = gw_metrics_counter (gw->metrics, "jsonrpc_calls_total",
+      "JSON-RPC calls answered, by method and code (OK when no error)",
+      rpc_labels);
   gw->m_store_lost = gw_metrics_counter (gw->metrics,
       "event_store_lost_total", "Events the store could not write", NULL);
 }
@@ -251,6 +255,33 @@ http_metrics (const gchar * route, const gchar * method, guint status,
 
   gw_metric_inc (gw->m_http_requests, labels[0], method, code, NULL);
   gw_metric_observe (gw->m_http_duration, duration_ms / 1000.0, labels);
+}
+
+/* One access-log line per request, with its request id as a field (never
+ * the key, only its name). */
+static void
+log_access (const GwAccessRecord * r, gpointer user_data)
+{
+  g_autofree gchar *status = g_strdup_printf ("%u", r->status);
+
+  g_log_structured (G_LOG_DOMAIN, r->status >= 500 ? G_LOG_LEVEL_WARNING :
+      G_LOG_LEVEL_MESSAGE, "REQUEST_ID", r->request_id, "MESSAGE",
+      "%s %s %s %.1f ms%s%s", r->method, r->path, status, r->duration_ms,
+      r->key_name ? " key " : "", r->key_name ? r->key_name : "");
+}
+
+/* One log line and one count per answered JSON-RPC call. */
+static void
+observe_rpc (GwRpcCall * call, const CgError * error, gpointer user_data)
+{
+  GwGateway *gw = user_data;
+  const gchar *method = gw_rpc_call_get_method (call);
+  const gchar *code = error ? cg_error_get_code_name (error) : "OK";
+
+  gw_metric_inc (gw->m_rpc_calls, method ? method : "(none)", code, NULL);
+  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "REQUEST_ID",
+      gw_rpc_call_get_request_id (call), "CODE", error ? code : "",
+      "MESSAGE", "JSON-RPC %s: %s", method ? method : "(none)", code);
 }
 
 /**
@@ -331,10 +362,12 @@ start_http (GwGateway * gw, GError ** error)
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   gw->router = gw_router_new (gw->server, gw->keys);
   gw_router_set_metrics_func (gw->router, http_metrics, gw);
+  gw_router_set_log_func (gw->router, log_access, gw);
   gw_routes_cameras_add (gw->router, gw);
   gw_routes_ops_add (gw->router, gw);
   gw->rpc = gw_rpc_registry_new ();
   gw_rpc_methods_add (gw->rpc, gw);
+  gw_rpc_registry_set_observer (gw->rpc, observe_rpc, gw);
   if (gw->keys)
     gw_rpc_registry_set_auth (gw->rpc, rpc_authenticate, rpc_authorize,
         gw->keys, rpc_principal_free);

@@ -52,6 +52,7 @@ typedef struct
   GwMetric *m_ws_clients;
   GwMetric *m_ws_dropped;
   GwMetric *m_store_lost;
+  GwMetric *m_rpc_calls;
   guint64 ws_dropped_seen;
   guint64 store_lost_seen;
 } GwGateway;

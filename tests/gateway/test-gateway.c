@@ -118,6 +118,8 @@ terminate_ok (Fixture * f)
           "\"level\":\"critical\""))
     g_error ("a critical in the gateway's log:\n%s", f->gw.log->str);
   g_assert_nonnull (strstr (f->gw.log->str, "\"stopped\""));
+  for (guint i = 0; i < G_N_ELEMENTS (f->keys); i++)
+    g_assert_null (strstr (f->gw.log->str, f->keys[i]));
 }
 
 static JsonObject *
@@ -301,6 +303,10 @@ test_rest_roles (Fixture * f, gconstpointer data)
   EXPECT ("GET", "/api/v1/cameras", NULL, NULL, 401, "AUTHENTICATION_REQUIRED");
   EXPECT ("GET", "/api/v1/cameras", "cgk_unknown", NULL, 401,
       "INVALID_API_KEY");
+  /* the access log names the key, never shows it */
+  g_assert_true (gw_process_wait_log (&f->gw, "GET /api/v1/cameras 401",
+          GW_TEST_WAIT_MS));
+  g_assert_null (strstr (f->gw.log->str, "cgk_unknown"));
   list = expect (f, "GET", "/api/v1/cameras", viewer, NULL, 200, NULL);
   g_assert_cmpint (json_object_get_int_member (body_of (list), "count"), ==, 2);
   g_assert_null (strstr (g_bytes_get_data (list->body, NULL), "secret"));
@@ -472,6 +478,16 @@ test_rpc_methods (Fixture * f, gconstpointer data)
   r = gw_ws_call (op, "start_camera", "{\"camera\":\"demo\"}", 6);
   g_assert_cmpint (rpc_error_code (r), ==, 0);
   json_object_unref (r);
+  {
+    g_autoptr (GwReply) m = expect (f, "GET", "/metrics", f->keys[2], NULL,
+        200, NULL);
+    const gchar *text = g_bytes_get_data (m->body, NULL);
+
+    g_assert_nonnull (strstr (text, "camguard_jsonrpc_calls_total{method="
+            "\"stop_camera\",code=\"INSUFFICIENT_PERMISSIONS\"} 1\n"));
+    g_assert_nonnull (strstr (text, "camguard_jsonrpc_calls_total{method="
+            "\"take_snapshot\",code=\"OK\"} 1\n"));
+  }
   soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
   soup_websocket_connection_close (op, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
   terminate_ok (f);
