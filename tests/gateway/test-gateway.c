@@ -157,6 +157,37 @@ test_create_key_bad_role (Fixture * f, gconstpointer data)
   terminate_ok (f);
 }
 
+/* A second gateway on the first one's ports: exit 1, the address named,
+ * and the first one goes on. */
+static void
+test_port_in_use (Fixture * f, gconstpointer data)
+{
+  const gchar *which[] = { "--port", "--rtsp-port" };
+  guint ports[] = { f->gw.http_port, f->gw.rtsp_port };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (which); i++) {
+    g_autofree gchar *port = g_strdup_printf ("%u", ports[i]);
+    g_autofree gchar *err = NULL;
+    g_autoptr (GSubprocess) p = NULL;
+    g_autoptr (GError) error = NULL;
+
+    p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+        G_SUBPROCESS_FLAGS_STDERR_PIPE, &error, gateway_path, "--config",
+        f->config, which[i], port, NULL);
+    g_assert_no_error (error);
+    g_assert_true (g_subprocess_communicate_utf8 (p, NULL, NULL, NULL, &err,
+            &error));
+    g_assert_cmpint (g_subprocess_get_exit_status (p), ==, 1);
+    g_assert_nonnull (strstr (err, "SERVICE_UNAVAILABLE"));
+    g_assert_nonnull (strstr (err, port));
+  }
+  g_assert_true (gw_process_wait_log (&f->gw,
+          "camera demo: starting -> running", GW_TEST_WAIT_MS));
+  EXPECT ("GET", "/health", NULL, NULL, 200, NULL);
+  terminate_ok (f);
+}
+
 static gboolean
 is_error_with_code (JsonObject * o, gpointer data)
 {
@@ -504,6 +535,7 @@ main (int argc, char **argv)
 #define ADD(path, fn) g_test_add ("/gw/gateway/" path, Fixture, NULL, \
     fixture_setup, fn, fixture_teardown)
   ADD ("create-key-bad-role", test_create_key_bad_role);
+  ADD ("port-in-use", test_port_in_use);
   ADD ("ws-events", test_ws_events);
   ADD ("rtsp", test_rtsp);
   ADD ("rest-roles", test_rest_roles);
