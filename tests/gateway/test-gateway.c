@@ -234,6 +234,8 @@ test_ws_events (Fixture * f, gconstpointer data)
 
   g_assert_true (gw_process_wait_log (&f->gw,
           "camera door: starting -> running", GW_TEST_WAIT_MS));
+  g_assert_true (gw_process_wait_log (&f->gw,
+          "camera demo: starting -> running", GW_TEST_WAIT_MS));
   r = gw_ws_call (ws, "subscribe", "{}", 1);
   g_assert_cmpint (rpc_error_code (r), ==, -32001);
   json_object_unref (r);
