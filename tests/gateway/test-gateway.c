@@ -315,7 +315,7 @@ test_rtsp (Fixture * f, gconstpointer data)
   /* a restart builds a new pipeline: the RTSP output follows it */
   EXPECT ("POST", "/api/v1/cameras/demo/restart", f->keys[1], NULL, 200, NULL);
   g_assert_true (gw_process_wait_log (&f->gw,
-          "camera demo: stopped -> starting", GW_TEST_WAIT_MS));
+          "camera demo: running -> stopped", GW_TEST_WAIT_MS));
   g_assert_true (gw_rtsp_read_frames (f->gw.rtsp_port, "demo", 10,
           GW_TEST_WAIT_MS));
   terminate_ok (f);
