@@ -354,6 +354,72 @@ gw_event_new_from_element_message (GstMessage * message,
   return NULL;
 }
 
+/* The GwCamera::event kinds (gw-camera.h's GW_EVENT_ names). */
+static const struct
+{
+  const gchar *name;
+  GwEventKind kind;
+  const gchar *plain;           /* the message of an event without cause */
+} camera_kinds[] = {
+  {"error", GW_EVENT_KIND_ERROR, "The camera failed"},
+  {"warning", GW_EVENT_KIND_WARNING, "The camera warned"},
+  {"retry", GW_EVENT_KIND_RETRY, "The camera is being retried"},
+  {"circuit-open", GW_EVENT_KIND_RETRY, "The camera is being retried"},
+  {"recovery", GW_EVENT_KIND_RECOVERY, "The camera is back"},
+  {"gave-up", GW_EVENT_KIND_GIVE_UP, "The camera was given up"},
+  {"quality", GW_EVENT_KIND_QUALITY, "The quality is back at its best step"},
+};
+
+/**
+ * gw_event_new_from_camera:
+ * @kind: the kind of a GwCamera::event (`error`, `warning`, `retry`,
+ *   `circuit-open`, `recovery`, `gave-up`, `quality`)
+ * @error: (nullable): the event's classified error, as the camera gives it
+ * @camera_id: (nullable): the camera
+ *
+ * The event of a camera supervisor's `event` signal: the cause rendered by
+ * libcamguard, or, without one, a causeless event of the kind. Retry,
+ * recovery and give-up events are stamped now (the cause is older) and
+ * carry `retryEvent` in their details.
+ *
+ * Returns: (transfer full) (nullable): a new event, %NULL for an unknown
+ *   @kind
+ */
+GwEvent *
+gw_event_new_from_camera (const gchar * kind, const CgError * error,
+    const gchar * camera_id)
+{
+  GwEvent *ev = NULL;
+  guint i;
+
+  g_return_val_if_fail (kind != NULL, NULL);
+
+  for (i = 0; i < G_N_ELEMENTS (camera_kinds); i++) {
+    GwEventKind k = camera_kinds[i].kind;
+
+    if (!g_str_equal (kind, camera_kinds[i].name))
+      continue;
+    if (error == NULL)
+      return event_new_plain (k, camera_kinds[i].plain, camera_id, NULL);
+    if (camera_id && cg_error_get_camera_id (error) == NULL) {
+      CgError *e = cg_error_copy (error);
+
+      cg_error_set_camera_id (e, camera_id);
+      ev = event_new_from_error (k, e);
+      cg_error_unref (e);
+    } else {
+      ev = event_new_from_error (k, error);
+    }
+    if (k == GW_EVENT_KIND_RETRY || k == GW_EVENT_KIND_RECOVERY
+        || k == GW_EVENT_KIND_GIVE_UP) {
+      gw_event_set_timestamp (ev, g_get_real_time ());
+      json_object_set_string_member (event_details (ev), "retryEvent", kind);
+    }
+    return ev;
+  }
+  return NULL;
+}
+
 /**
  * gw_event_new_state:
  * @camera_id: the camera

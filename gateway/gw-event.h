@@ -63,6 +63,8 @@ gboolean gw_event_topic_from_string (const gchar * name, GwEventTopic * topic);
 GwEvent *gw_event_new_from_error (const CgError * error);
 GwEvent *gw_event_new_from_element_message (GstMessage * message,
     const gchar * camera_id);
+GwEvent *gw_event_new_from_camera (const gchar * kind,
+    const CgError * error, const gchar * camera_id);
 GwEvent *gw_event_new_state (const gchar * camera_id, const gchar * state,
     const gchar * previous, const CgError * cause);
 GwEvent *gw_event_new_from_json (gint64 id, const gchar * json,

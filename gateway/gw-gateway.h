@@ -3,16 +3,26 @@
  */
 #pragma once
 
+#include <libsoup/soup.h>
+
+#include "gw-auth.h"
 #include "gw-config.h"
+#include "gw-event-hub.h"
+#include "gw-event-store.h"
+#include "gw-http.h"
 #include "gw-log.h"
+#include "gw-metrics.h"
 #include "gw-registry.h"
+#include "gw-rpc-registry.h"
+#include "gw-rtsp.h"
+#include "gw-ws.h"
 
 G_BEGIN_DECLS
 
-/* Everything the process runs. The server slots are filled by the modules
- * that serve (HTTP routes, WebSocket JSON-RPC, RTSP re-publish, event hub,
- * auth, metrics) in gw_gateway_start_servers() and released, in reverse
- * order, after the cameras stopped. */
+/* Everything the process runs. gw_gateway_start_servers() fills the server
+ * slots (before the cameras load, so that every camera is seen by
+ * GwRegistry::camera-added); gw_gateway_stop_servers() stops the network
+ * side, and gw_gateway_release() the rest once the cameras stopped. */
 typedef struct
 {
   GwConfig *config;
@@ -20,12 +30,36 @@ typedef struct
   GMainLoop *loop;
   gint exit_code;
 
-  GObject *events;              /* event hub: subscribes to cameras */
-  GObject *auth;                /* API keys and roles */
-  GObject *http;                /* REST under /api/v1 */
-  GObject *ws;                  /* JSON-RPC over WebSocket at /ws */
-  GObject *rtsp;                /* RTSP re-publish of every camera */
-  GObject *metrics;             /* /metrics */
+  GwMetrics *metrics;           /* /metrics */
+  GwEventStore *event_store;    /* events.db in the data directory */
+  GwEventHub *events;           /* event hub: store + subscribers */
+  GwEventSubscription *ws_feed; /* the hub's feed of the WebSocket */
+  GwKeyStore *keys;             /* API keys; NULL with auth off */
+  SoupServer *server;           /* HTTP and WebSocket */
+  GwRouter *router;             /* REST under /api/v1 */
+  GwRpcRegistry *rpc;           /* JSON-RPC methods */
+  GwWsServer *ws;               /* JSON-RPC over WebSocket at /ws */
+  GwRtsp *rtsp;                 /* RTSP re-publish of every camera */
+  gulong camera_added;
+  gulong camera_removed;
+  guint http_port;              /* the port bound (config port 0: any) */
+
+  /* metric families (owned by metrics) */
+  GwMetric *m_http_requests;
+  GwMetric *m_http_duration;
+  GwMetric *m_events;
+  GwMetric *m_cameras;
+  GwMetric *m_ws_clients;
+  GwMetric *m_ws_dropped;
+  GwMetric *m_store_lost;
+  GwMetric *m_rpc_calls;
+  guint64 ws_dropped_seen;
+  guint64 store_lost_seen;
 } GwGateway;
+
+gboolean gw_gateway_start_servers (GwGateway * gw, GError ** error);
+void gw_gateway_stop_servers (GwGateway * gw);
+void gw_gateway_release (GwGateway * gw);
+void gw_gateway_update_gauges (GwGateway * gw);
 
 G_END_DECLS

@@ -584,6 +584,28 @@ gw_router_add_route (GwRouter * router, const gchar * method,
 }
 
 /**
+ * gw_router_list_routes:
+ * @router: a #GwRouter
+ *
+ * Returns: (transfer full) (element-type utf8): every route as
+ *   "METHOD PATTERN", in the order they were added (for the OpenAPI
+ *   document's check)
+ */
+GPtrArray *
+gw_router_list_routes (GwRouter * router)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func (g_free);
+  guint i;
+
+  for (i = 0; i < router->routes->len; i++) {
+    const Route *r = g_ptr_array_index (router->routes, i);
+
+    g_ptr_array_add (list, g_strconcat (r->method, " ", r->pattern, NULL));
+  }
+  return list;
+}
+
+/**
  * gw_router_set_body_limit:
  * @router: a #GwRouter
  * @limit: the largest request body accepted, in bytes

@@ -383,6 +383,19 @@ gw_request_get_query (GwRequest * req, const gchar * name)
 }
 
 /**
+ * gw_request_get_query_table:
+ * @req: a #GwRequest
+ *
+ * Returns: (nullable) (transfer none) (element-type utf8 utf8): every
+ *   (decoded) query parameter, %NULL when the request had no query
+ */
+GHashTable *
+gw_request_get_query_table (GwRequest * req)
+{
+  return req->query;
+}
+
+/**
  * gw_request_get_body:
  * @req: a #GwRequest
  *

@@ -32,6 +32,7 @@ const gchar *gw_request_get_route (GwRequest * req);
 const gchar *gw_request_get_request_id (GwRequest * req);
 const gchar *gw_request_get_param (GwRequest * req, const gchar * name);
 const gchar *gw_request_get_query (GwRequest * req, const gchar * name);
+GHashTable *gw_request_get_query_table (GwRequest * req);
 JsonNode *gw_request_get_body (GwRequest * req);
 GwRole gw_request_get_role (GwRequest * req);
 const gchar *gw_request_get_key_name (GwRequest * req);

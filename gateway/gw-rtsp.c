@@ -401,12 +401,17 @@ camera_remove_branch (GwRtspCamera * cam)
   }
   if (cam->appsink)
     gst_app_sink_set_callbacks (GST_APP_SINK (cam->appsink), &none, NULL, NULL);
+  /* locked first: a camera pipeline still changing state (an rtspsrc
+   * prerolling asynchronously) would set the branch back to PLAYING between
+   * its NULL and its removal */
   if (cam->queue) {
+    gst_element_set_locked_state (cam->queue, TRUE);
     gst_element_set_state (cam->queue, GST_STATE_NULL);
     if (GST_OBJECT_PARENT (cam->queue) == GST_OBJECT (cam->bin))
       gst_bin_remove (GST_BIN (cam->bin), cam->queue);
   }
   if (cam->appsink) {
+    gst_element_set_locked_state (cam->appsink, TRUE);
     gst_element_set_state (cam->appsink, GST_STATE_NULL);
     if (GST_OBJECT_PARENT (cam->appsink) == GST_OBJECT (cam->bin))
       gst_bin_remove (GST_BIN (cam->bin), cam->appsink);

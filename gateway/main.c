@@ -5,12 +5,13 @@
 /*
  * camguard-gateway --config FILE [--listen ADDR] [--port N] [--rtsp-port N]
  *     [--data-dir DIR] [--check-config] [--log-format json|text]
+ *     [--create-key ROLE [--name NAME]]
  *
  * Reads the configuration (gw-config.c), applies the command-line
  * overrides, checks the whole (exit 2 with every problem, each naming the
  * file, the group and the key), loads the cameras (gw-registry.c), starts
- * them and runs the main loop. SIGINT and SIGTERM stop every pipeline to
- * NULL (each bounded by GW_CAMERA_STOP_TIMEOUT_MS) and exit 0.
+ * them and runs the main loop (gw-gateway.c wires the servers). SIGINT and
+ * SIGTERM stop the servers, then every pipeline to NULL (each bounded by GW_CAMERA_STOP_TIMEOUT_MS) and exit 0.
  *
  * Exit codes: 0 stopped by a signal or --check-config passed; 2 bad
  * configuration or command line; 1 anything else.
@@ -36,6 +37,8 @@ typedef struct
   gchar *data_dir;
   gboolean check_config;
   gchar *log_format;
+  gchar *create_key;
+  gchar *key_name;
 } Options;
 
 static void
@@ -68,6 +71,11 @@ parse_options (Options * o, gint * argc, gchar *** argv)
         "Check the configuration and exit (0 valid, 2 not)", NULL},
     {"log-format", 0, 0, G_OPTION_ARG_STRING, &o->log_format,
         "json (default, one object per line) or text", "FORMAT"},
+    {"create-key", 0, 0, G_OPTION_ARG_STRING, &o->create_key,
+        "Create an API key (viewer, operator or admin) in the data "
+          "directory, print it on the last line and exit", "ROLE"},
+    {"name", 0, 0, G_OPTION_ARG_STRING, &o->key_name,
+        "The name of the key --create-key creates (for logs)", "NAME"},
     {NULL}
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("- camguard "
@@ -130,37 +138,13 @@ load_config (const Options * o)
   return ok ? g_steal_pointer (&c) : NULL;
 }
 
-/* Where the serving modules plug in: each creates its object from
- * gw->config and gw->registry (connecting to GwRegistry::camera-added
- * before the cameras load) and stores it in its slot. */
-static gboolean
-start_servers (GwGateway * gw, GError ** error)
-{
-  if (!gw->config->auth)
-    g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "MESSAGE",
-        "auth is off: anyone who reaches %s can use the API",
-        gw->config->listen);
-  return TRUE;
-}
-
-static void
-stop_servers (GwGateway * gw)
-{
-  g_clear_object (&gw->metrics);
-  g_clear_object (&gw->rtsp);
-  g_clear_object (&gw->ws);
-  g_clear_object (&gw->http);
-  g_clear_object (&gw->auth);
-  g_clear_object (&gw->events);
-}
-
 static gboolean
 on_signal (gpointer user_data)
 {
   GwGateway *gw = user_data;
 
   g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "MESSAGE",
-      "stopping: every camera to NULL");
+      "stopping: the servers, then every camera to NULL");
   g_main_loop_quit (gw->loop);
   return G_SOURCE_CONTINUE;
 }
@@ -175,12 +159,14 @@ run (GwGateway * gw)
 
   gw->registry = gw_registry_new (gw->config->data_dir, &policy, TRUE);
   gw->loop = g_main_loop_new (NULL, FALSE);
-  if (!start_servers (gw, &err)) {
+  if (!gw_gateway_start_servers (gw, &err)) {
     log_problems ("SERVICE_UNAVAILABLE", err->message);
+    gw_gateway_release (gw);
     return 1;
   }
   if (!gw_registry_load (gw->registry, gw->config->cameras, &err)) {
     log_problems ("VALIDATION_ERROR", err->message);
+    gw_gateway_release (gw);
     return EXIT_CONFIG;
   }
   cameras = gw_registry_list (gw->registry);
@@ -189,15 +175,45 @@ run (GwGateway * gw)
   g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "MESSAGE",
       "camguard-gateway %s running: %u cameras, listen %s:%u, rtsp port %u",
       VERSION, cameras->len, gw->config->listen,
-      gw->config->port, gw->config->rtsp_port);
+      gw->http_port, gw_rtsp_get_port (gw->rtsp));
   g_main_loop_run (gw->loop);
   g_source_remove (sigint);
   g_source_remove (sigterm);
+  gw_gateway_stop_servers (gw);
   if (!gw_registry_stop_all (gw->registry))
     g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "MESSAGE",
         "a camera did not stop in time");
-  stop_servers (gw);
+  gw_gateway_release (gw);
   g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "MESSAGE", "stopped");
+  return 0;
+}
+
+/* --create-key ROLE [--name NAME]: only the hash is stored; the key is
+ * printed alone on the last line of stdout. */
+static gint
+create_key (GwConfig * config, const gchar * role_nick, const gchar * name)
+{
+  g_autoptr (GwKeyStore) keys = NULL;
+  g_autoptr (GError) err = NULL;
+  g_autofree gchar *key = NULL;
+  GwRole role;
+
+  if (!gw_role_from_nick (role_nick, &role) || role == GW_ROLE_ANONYMOUS) {
+    g_autofree gchar *text = g_strdup_printf ("--create-key: '%s' is not "
+        "viewer, operator or admin", role_nick);
+
+    log_problems ("VALIDATION_ERROR", text);
+    return EXIT_CONFIG;
+  }
+  keys = gw_key_store_new (config->data_dir, &err);
+  if (keys == NULL || !gw_keys_create (keys, role, name ? name : role_nick,
+          &key, &err)) {
+    log_problems ("STORAGE_IO", err->message);
+    return 1;
+  }
+  g_print ("created a %s key named '%s' in %s:\n%s\n",
+      gw_role_to_nick (role), name ? name : role_nick,
+      gw_key_store_get_path (keys), key);
   return 0;
 }
 
@@ -220,7 +236,7 @@ check_only (GwConfig * config)
 int
 main (int argc, char **argv)
 {
-  Options o = { NULL, NULL, -1, -1, NULL, FALSE, NULL };
+  Options o = { NULL, NULL, -1, -1, NULL, FALSE, NULL, NULL, NULL };
   GwGateway gw = { 0 };
   GwLogFormat format = GW_LOG_JSON;
   gint code;
@@ -239,6 +255,8 @@ main (int argc, char **argv)
     code = EXIT_CONFIG;
   else if (o.check_config)
     code = check_only (gw.config);
+  else if (o.create_key)
+    code = create_key (gw.config, o.create_key, o.key_name);
   else
     code = run (&gw);
   g_clear_object (&gw.registry);
@@ -248,5 +266,7 @@ main (int argc, char **argv)
   g_free (o.listen);
   g_free (o.data_dir);
   g_free (o.log_format);
+  g_free (o.create_key);
+  g_free (o.key_name);
   return code;
 }

@@ -270,6 +270,46 @@ test_state_and_json (void)
   gw_event_unref (ev);
 }
 
+/* GwCamera::event kinds: the cause rendered with the camera id, retry
+ * kinds stamped now with retryEvent, causeless kinds, unknown kinds. */
+static void
+test_from_camera (void)
+{
+  g_autoptr (CgError) cause = error_for (CG_CODE_CAMERA_UNREACHABLE, NULL);
+  g_autoptr (GwEvent) retry = gw_event_new_from_camera ("retry", cause, "door");
+  g_autoptr (GwEvent) error = gw_event_new_from_camera ("error", cause, "door");
+  g_autoptr (GwEvent) back = gw_event_new_from_camera ("recovery", NULL,
+      "door");
+  g_autoptr (GwEvent) best = gw_event_new_from_camera ("quality", NULL, "demo");
+  g_autoptr (JsonNode) node = gw_event_to_json_node (retry);
+  JsonObject *details;
+
+  g_assert_cmpint (gw_event_get_kind (retry), ==, GW_EVENT_KIND_RETRY);
+  g_assert_cmpstr (gw_event_get_code (retry), ==, "CAMERA_UNREACHABLE");
+  g_assert_cmpstr (gw_event_get_camera_id (retry), ==, "door");
+  g_assert_cmpstr (gw_event_get_request_id (retry), ==, "req-42");
+  details = json_object_get_object_member (json_node_get_object (node),
+      "details");
+  g_assert_cmpstr (json_object_get_string_member (details, "retryEvent"), ==,
+      "retry");
+  g_assert_cmpint (gw_event_get_timestamp (retry), >=,
+      cg_error_get_timestamp (cause));
+  /* the camera's error is not changed */
+  g_assert_null (cg_error_get_camera_id (cause));
+
+  g_assert_cmpint (gw_event_get_kind (error), ==, GW_EVENT_KIND_ERROR);
+  g_assert_cmpint (gw_event_get_timestamp (error), ==,
+      cg_error_get_timestamp (cause));
+  g_assert_cmpint (gw_event_get_kind (back), ==, GW_EVENT_KIND_RECOVERY);
+  g_assert_null (gw_event_get_code (back));
+  g_assert_cmpstr (gw_event_get_severity (back), ==, "info");
+  g_assert_cmpint (gw_event_get_kind (best), ==, GW_EVENT_KIND_QUALITY);
+  g_clear_pointer (&back, gw_event_unref);
+  back = gw_event_new_from_camera ("circuit-open", NULL, "door");
+  g_assert_cmpint (gw_event_get_kind (back), ==, GW_EVENT_KIND_RETRY);
+  g_assert_null (gw_event_new_from_camera ("sideways", cause, "door"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -281,5 +321,6 @@ main (int argc, char **argv)
   g_test_add_func ("/event/retry-without-cause", test_retry_without_cause);
   g_test_add_func ("/event/shape-from-quality", test_shape_from_quality);
   g_test_add_func ("/event/state-and-json", test_state_and_json);
+  g_test_add_func ("/event/from-camera", test_from_camera);
   return g_test_run ();
 }

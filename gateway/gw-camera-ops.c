@@ -1,0 +1,452 @@
+/* camguard-gateway - what REST routes and JSON-RPC methods do to a camera
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/*
+ * The operations both front ends share, each answering a catalogue
+ * CgError: look a camera up (CAMERA_NOT_FOUND), describe it (spec,
+ * credentials redacted, and status), start it, read and set its quality
+ * ladder, and take a snapshot off the main loop (cg_snapshot_request_async:
+ * SNAPSHOT_FAILED with the camera's last error while it is away).
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gw-camera-ops.h"
+
+/**
+ * gw_cg_error_from_gerror:
+ * @error: a #GError
+ * @fallback: the code of an error outside the %CG_CODE_ERROR domain
+ *
+ * Returns: (transfer full): the catalogue error of @error
+ */
+CgError *
+gw_cg_error_from_gerror (const GError * error, CgCode fallback)
+{
+  return cg_error_new (error->domain == CG_CODE_ERROR ? (CgCode) error->code :
+      fallback, error->message);
+}
+
+/**
+ * gw_camera_ops_lookup:
+ * @registry: the registry
+ * @id: (nullable): a camera id
+ * @error: (out) (optional): CAMERA_NOT_FOUND
+ *
+ * Returns: (transfer none) (nullable): the camera
+ */
+GwCamera *
+gw_camera_ops_lookup (GwRegistry * registry, const gchar * id, CgError ** error)
+{
+  GwCamera *camera = id ? gw_registry_lookup (registry, id) : NULL;
+
+  if (camera == NULL && error) {
+    *error = cg_error_new (CG_CODE_CAMERA_NOT_FOUND, NULL);
+    cg_error_set_camera_id (*error, id);
+    gst_structure_set (cg_error_get_details_writable (*error), "camera",
+        G_TYPE_STRING, id ? id : "", NULL);
+  }
+  return camera;
+}
+
+/**
+ * gw_camera_ops_describe:
+ * @camera: a camera
+ *
+ * Returns: (transfer full): the camera's spec as shown (credentials
+ *   redacted) with its `status` member
+ */
+JsonNode *
+gw_camera_ops_describe (GwCamera * camera)
+{
+  JsonNode *node = gw_camera_spec_to_json (gw_camera_get_spec (camera),
+      FALSE);
+
+  json_object_set_member (json_node_get_object (node), "status",
+      gw_camera_get_status (camera));
+  return node;
+}
+
+/**
+ * gw_camera_ops_list:
+ * @registry: the registry
+ *
+ * Returns: (transfer full): `{"cameras": [...]}`, each camera described
+ */
+JsonNode *
+gw_camera_ops_list (GwRegistry * registry)
+{
+  g_autoptr (GPtrArray) cameras = gw_registry_list (registry);
+  JsonArray *array = json_array_new ();
+  JsonObject *o = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+  guint i;
+
+  for (i = 0; i < cameras->len; i++)
+    json_array_add_element (array,
+        gw_camera_ops_describe (g_ptr_array_index (cameras, i)));
+  json_object_set_array_member (o, "cameras", array);
+  json_object_set_int_member (o, "count", cameras->len);
+  json_node_take_object (node, o);
+  return node;
+}
+
+/**
+ * gw_camera_ops_start:
+ * @camera: a camera
+ * @error: (out) (optional): the code the start failed with
+ *
+ * Returns: whether the pipeline is starting
+ */
+gboolean
+gw_camera_ops_start (GwCamera * camera, CgError ** error)
+{
+  g_autoptr (GError) err = NULL;
+
+  if (gw_camera_start (camera, &err))
+    return TRUE;
+  if (error)
+    *error = gw_cg_error_from_gerror (err, CG_CODE_PIPELINE_ERROR);
+  return FALSE;
+}
+
+/**
+ * gw_camera_ops_control:
+ * @camera: a camera
+ * @what: "start", "stop" or "restart"
+ * @error: (out) (optional): the code a start failed with
+ *
+ * Starts, stops or restarts (stop, then start with a new pipeline) @camera.
+ *
+ * Returns: %FALSE when a start failed
+ */
+gboolean
+gw_camera_ops_control (GwCamera * camera, const gchar * what, CgError ** error)
+{
+  if (g_str_equal (what, "stop")) {
+    gw_camera_stop (camera);
+    return TRUE;
+  }
+  if (g_str_equal (what, "restart"))
+    gw_camera_stop (camera);
+  return gw_camera_ops_start (camera, error);
+}
+
+static GstElement *
+ladder_of (GwCamera * camera, CgError ** error)
+{
+  const GwPipeline *pipe = gw_camera_get_pipeline (camera);
+
+  if (pipe && pipe->ladder)
+    return pipe->ladder;
+  *error = cg_error_new (CG_CODE_CAMERA_BUSY, pipe ? "The camera has no "
+      "quality ladder (it is passed through without encoding)" :
+      "The camera is stopped");
+  gst_structure_set (cg_error_get_details_writable (*error), "camera",
+      G_TYPE_STRING, gw_camera_get_id (camera), NULL);
+  return NULL;
+}
+
+/**
+ * gw_camera_ops_get_quality:
+ * @camera: a camera
+ * @error: (out): CAMERA_BUSY when the camera is stopped or not encoded by
+ *   the gateway
+ *
+ * Returns: (transfer full) (nullable): `{mode, step, current_step}` of
+ *   the camera's qualityladder
+ */
+JsonNode *
+gw_camera_ops_get_quality (GwCamera * camera, CgError ** error)
+{
+  GstElement *ladder = ladder_of (camera, error);
+  g_autoptr (JsonBuilder) b = NULL;
+  g_autoptr (GEnumClass) modes = NULL;
+  GParamSpec *mode_spec;
+  GEnumValue *mode;
+  gint step, current, mode_value;
+
+  if (ladder == NULL)
+    return NULL;
+  mode_spec = g_object_class_find_property (G_OBJECT_GET_CLASS (ladder),
+      "mode");
+  g_object_get (ladder, "step", &step, "current-step", &current, "mode",
+      &mode_value, NULL);
+  modes = g_type_class_ref (mode_spec->value_type);
+  mode = g_enum_get_value (modes, mode_value);
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "mode");
+  json_builder_add_string_value (b, mode ? mode->value_nick : "");
+  json_builder_set_member_name (b, "step");
+  json_builder_add_int_value (b, step);
+  json_builder_set_member_name (b, "current_step");
+  json_builder_add_int_value (b, current);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+/**
+ * gw_camera_ops_set_quality:
+ * @camera: a camera
+ * @params: `{mode: auto|manual, step: N}` (both optional; a step alone
+ *   means manual)
+ * @error: (out): VALIDATION_ERROR listing every bad field, or CAMERA_BUSY
+ *
+ * Returns: whether the ladder took the setting
+ */
+gboolean
+gw_camera_ops_set_quality (GwCamera * camera, JsonNode * params,
+    CgError ** error)
+{
+  static const gchar *const modes[] = { "auto", "manual", NULL };
+  GstElement *ladder = ladder_of (camera, error);
+  g_autoptr (GwParams) p = NULL;
+  g_auto (GStrv) unused = NULL;
+  const gchar *mode;
+  gint64 step = -1;
+  GParamSpecInt *ps;
+
+  if (ladder == NULL)
+    return FALSE;
+  ps = G_PARAM_SPEC_INT (g_object_class_find_property (G_OBJECT_GET_CLASS
+          (ladder), "step"));
+  p = gw_params_new (params);
+  mode = gw_params_get_string (p, "mode", FALSE);
+  if (mode && !g_strv_contains (modes, mode))
+    gw_params_add_error (p, "mode", "expected auto or manual");
+  gw_params_get_int (p, "step", FALSE, 0, ps->maximum, &step);
+  gw_params_reject_unknown (p);
+  if (!gw_params_finish (p, error))
+    return FALSE;
+  if (mode == NULL)
+    mode = step >= 0 ? "manual" : NULL;
+  if (mode)
+    gst_util_set_object_arg (G_OBJECT (ladder), "mode", mode);
+  if (step >= 0)
+    g_object_set (ladder, "step", (gint) step, NULL);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* snapshots                                                            */
+
+/**
+ * gw_snapshot_free:
+ * @snapshot: a snapshot
+ */
+void
+gw_snapshot_free (GwSnapshot * snapshot)
+{
+  g_bytes_unref (snapshot->jpeg);
+  g_free (snapshot);
+}
+
+/* SNAPSHOT_FAILED with the camera's last error in details */
+static CgError *
+snapshot_failed (GwCamera * camera, const gchar * why)
+{
+  CgError *e = cg_error_new (CG_CODE_SNAPSHOT_FAILED, why);
+  g_autoptr (CgError) last = gw_camera_get_last_error (camera);
+  GstStructure *d = cg_error_get_details_writable (e);
+
+  cg_error_set_camera_id (e, gw_camera_get_id (camera));
+  gst_structure_set (d, "camera", G_TYPE_STRING, gw_camera_get_id (camera),
+      "state", G_TYPE_STRING,
+      gw_camera_state_to_string (gw_camera_get_state (camera)), NULL);
+  if (last)
+    gst_structure_set (d, "last-error-code", G_TYPE_STRING,
+        cg_error_get_code_name (last), "last-error-message", G_TYPE_STRING,
+        cg_error_get_message (last), NULL);
+  return e;
+}
+
+/* What a snapshot task keeps: when it began, where it is counted, and its
+ * error once it failed. */
+typedef struct
+{
+  gint64 started;
+  GwMetrics *metrics;
+  CgError *error;
+} SnapshotJob;
+
+static void
+snapshot_job_free (SnapshotJob * job)
+{
+  g_clear_pointer (&job->error, cg_error_unref);
+  g_free (job);
+}
+
+/* snapshots_total{result} and snapshot_duration_seconds{result} */
+static void
+count_snapshot (SnapshotJob * job, const gchar * result)
+{
+  const gchar *const labels[] = { "result", NULL };
+  const gchar *const values[] = { result, NULL };
+  const gdouble buckets[] = { 0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5 };
+
+  if (job->metrics == NULL)
+    return;
+  gw_metric_inc (gw_metrics_counter (job->metrics, "snapshots_total",
+          "Snapshots served and failed", labels), result, NULL);
+  gw_metric_observe (gw_metrics_histogram (job->metrics,
+          "snapshot_duration_seconds", "Time to answer a snapshot", labels,
+          buckets, G_N_ELEMENTS (buckets)),
+      (g_get_monotonic_time () - job->started) / (gdouble) G_USEC_PER_SEC,
+      values);
+}
+
+/* A failed task keeps its CgError in its job and returns NULL. */
+static void
+fail_task (GTask * task, CgError * error)
+{
+  SnapshotJob *job = g_task_get_task_data (task);
+
+  job->error = error;
+  count_snapshot (job, "failed");
+  g_task_return_pointer (task, NULL, NULL);
+}
+
+static void
+snapshot_done (GObject * source, GAsyncResult * result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GwCamera *camera = g_task_get_source_object (task);
+  g_autoptr (GError) err = NULL;
+  g_autoptr (GstSample) sample = cg_snapshot_request_finish (GST_ELEMENT
+      (source), result, &err);
+  const GstStructure *info;
+  GwSnapshot *snap;
+  GstBuffer *buf;
+  GstMapInfo map;
+  guint64 age = 0;
+
+  if (sample == NULL) {
+    CgError *e = snapshot_failed (camera, err->message);
+
+    if (err->domain == CG_CODE_ERROR)
+      gst_structure_set (cg_error_get_details_writable (e), "cause",
+          G_TYPE_STRING, cg_code_to_name ((CgCode) err->code), NULL);
+    fail_task (task, e);
+    return;
+  }
+  info = gst_sample_get_info (sample);
+  if (info)
+    gst_structure_get_uint64 (info, "age", &age);
+  buf = gst_sample_get_buffer (sample);
+  gst_buffer_map (buf, &map, GST_MAP_READ);
+  snap = g_new0 (GwSnapshot, 1);
+  snap->jpeg = g_bytes_new (map.data, map.size);
+  snap->age_ms = age / GST_MSECOND;
+  gst_buffer_unmap (buf, &map);
+  count_snapshot (g_task_get_task_data (task), "served");
+  g_task_return_pointer (task, snap, (GDestroyNotify) gw_snapshot_free);
+}
+
+/**
+ * gw_camera_ops_snapshot_async:
+ * @camera: a camera
+ * @width: largest width, 0 for the camera's default
+ * @height: largest height, 0 for the default
+ * @quality: JPEG quality 1..100, 0 for the default
+ * @metrics: (nullable): where snapshots are counted (`snapshots_total`,
+ *   `snapshot_duration_seconds`, by result: served or failed)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called on the caller's thread-default main context
+ * @user_data: its data
+ *
+ * A JPEG of the camera's last frame, encoded on a worker thread. While the
+ * camera is not running it fails at once with SNAPSHOT_FAILED and the
+ * camera's last error in details.
+ */
+void
+gw_camera_ops_snapshot_async (GwCamera * camera, guint width, guint height,
+    guint quality, GwMetrics * metrics, GCancellable * cancellable,
+    GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (camera, cancellable, callback, user_data);
+  const GwPipeline *pipe = gw_camera_get_pipeline (camera);
+  SnapshotJob *job = g_new0 (SnapshotJob, 1);
+
+  job->started = g_get_monotonic_time ();
+  job->metrics = metrics;
+  g_task_set_task_data (task, job, (GDestroyNotify) snapshot_job_free);
+
+  if (pipe == NULL || gw_camera_get_state (camera) != GW_CAMERA_STATE_RUNNING) {
+    fail_task (task, snapshot_failed (camera, "The camera is not running"));
+    g_object_unref (task);
+    return;
+  }
+  cg_snapshot_request_async (pipe->snapshot, "image/jpeg", width, height,
+      quality, cancellable, snapshot_done, task);
+}
+
+/**
+ * gw_camera_ops_snapshot_finish:
+ * @camera: a camera
+ * @result: the result
+ * @error: (out): SNAPSHOT_FAILED (details: camera, state, the last error,
+ *   the element's cause)
+ *
+ * Returns: (transfer full) (nullable): the snapshot
+ */
+GwSnapshot *
+gw_camera_ops_snapshot_finish (GwCamera * camera, GAsyncResult * result,
+    CgError ** error)
+{
+  GTask *task = G_TASK (result);
+  GwSnapshot *snap = g_task_propagate_pointer (task, NULL);
+
+  if (snap == NULL) {
+    SnapshotJob *job = g_task_get_task_data (task);
+
+    *error = job->error ? cg_error_ref (job->error) :
+        cg_error_new (CG_CODE_SNAPSHOT_FAILED, NULL);
+  }
+  return snap;
+}
+
+static void
+parse_dimension (GwParams * params, const gchar * name, const gchar * text,
+    guint64 max, guint * value)
+{
+  guint64 v = 0;
+
+  *value = 0;
+  if (text == NULL)
+    return;
+  if (!g_ascii_string_to_unsigned (text, 10, 1, max, &v, NULL)) {
+    g_autofree gchar *reason = g_strdup_printf ("expected an integer in "
+        "[1, %" G_GUINT64_FORMAT "]", max);
+
+    gw_params_add_error (params, name, reason);
+    return;
+  }
+  *value = (guint) v;
+}
+
+/**
+ * gw_camera_ops_snapshot_params:
+ * @params: where bad fields are listed
+ * @width: (nullable): the `width` parameter as given
+ * @height: (nullable): the `height` parameter
+ * @quality: (nullable): the `quality` parameter (1..100)
+ * @w: (out): the width, 0 when absent or bad
+ * @h: (out): the height
+ * @q: (out): the quality
+ *
+ * Reads the snapshot parameters of a query string (REST) the same way for
+ * every caller.
+ */
+void
+gw_camera_ops_snapshot_params (GwParams * params, const gchar * width,
+    const gchar * height, const gchar * quality, guint * w, guint * h,
+    guint * q)
+{
+  parse_dimension (params, "width", width, 7680, w);
+  parse_dimension (params, "height", height, 4320, h);
+  parse_dimension (params, "quality", quality, 100, q);
+}

@@ -1,0 +1,56 @@
+/* camguard-gateway - what REST routes and JSON-RPC methods do to a camera
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "gw-metrics.h"
+#include "gw-params.h"
+#include "gw-registry.h"
+
+G_BEGIN_DECLS
+
+/**
+ * GwSnapshot:
+ * @jpeg: the picture
+ * @age_ms: how old the frame was when it was encoded
+ *
+ * A snapshot, for gw_camera_ops_snapshot_finish().
+ */
+typedef struct
+{
+  GBytes *jpeg;
+  guint64 age_ms;
+} GwSnapshot;
+
+void gw_snapshot_free (GwSnapshot * snapshot);
+
+GwCamera *gw_camera_ops_lookup (GwRegistry * registry, const gchar * id,
+    CgError ** error);
+JsonNode *gw_camera_ops_describe (GwCamera * camera);
+JsonNode *gw_camera_ops_list (GwRegistry * registry);
+
+gboolean gw_camera_ops_start (GwCamera * camera, CgError ** error);
+gboolean gw_camera_ops_control (GwCamera * camera, const gchar * what,
+    CgError ** error);
+JsonNode *gw_camera_ops_get_quality (GwCamera * camera, CgError ** error);
+gboolean gw_camera_ops_set_quality (GwCamera * camera, JsonNode * params,
+    CgError ** error);
+
+void gw_camera_ops_snapshot_async (GwCamera * camera, guint width,
+    guint height, guint quality, GwMetrics * metrics,
+    GCancellable * cancellable,
+    GAsyncReadyCallback callback, gpointer user_data);
+GwSnapshot *gw_camera_ops_snapshot_finish (GwCamera * camera,
+    GAsyncResult * result, CgError ** error);
+void gw_camera_ops_snapshot_params (GwParams * params, const gchar * width,
+    const gchar * height, const gchar * quality, guint * w, guint * h,
+    guint * q);
+
+CgError *gw_cg_error_from_gerror (const GError * error, CgCode fallback);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GwSnapshot, gw_snapshot_free)
+
+G_END_DECLS

@@ -1,0 +1,475 @@
+/* camguard-gateway - the process: configuration, cameras, servers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/*
+ * Wires the modules together: metrics; the event store (events.db in the
+ * data directory) and the hub; the key store (auth on); one SoupServer on
+ * listen:port with the GwRouter (REST) and the GwWsServer (/ws, JSON-RPC);
+ * GwRtsp on rtsp-port. Every camera of the registry, now and later, is
+ * published over RTSP from its running pipeline's tee, and its `event` and
+ * `state-changed` signals become GwEvents published to the hub, which
+ * stores them and feeds the WebSocket subscribers.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gw-gateway.h"
+#include "gw-event.h"
+#include "gw-routes.h"
+#include "gw-rpc-methods.h"
+
+GST_DEBUG_CATEGORY_STATIC (gw_gateway_debug);
+#define GST_CAT_DEFAULT gw_gateway_debug
+
+/* The hub's queue for the WebSocket feed; the WebSocket server has its own
+ * bounded queue per client behind it. */
+#define WS_FEED_QUEUE 1024
+
+/* Key of the tee a camera is published from (camera qdata). */
+#define PUBLISHED_TEE "gw-gateway-published-tee"
+
+/* ------------------------------------------------------------------ */
+/* cameras -> RTSP                                                      */
+
+/* Publishes @camera from its current pipeline's tee, once per pipeline: a
+ * camera rebuilds its pipeline on every start, so the branch follows it. */
+static void
+sync_rtsp (GwGateway * gw, GwCamera * camera)
+{
+  const GwPipeline *pipe = gw_camera_get_pipeline (camera);
+  GstElement *tee = pipe ? pipe->tee : NULL;
+  GstElement *published = g_object_get_data (G_OBJECT (camera),
+      PUBLISHED_TEE);
+  const gchar *id = gw_camera_get_id (camera);
+  g_autoptr (GError) err = NULL;
+
+  if (gw->rtsp == NULL || tee == published)
+    return;
+  if (published && gw_rtsp_has_camera (gw->rtsp, id))
+    gw_rtsp_remove_camera (gw->rtsp, id, NULL);
+  g_object_set_data (G_OBJECT (camera), PUBLISHED_TEE, NULL);
+  if (tee == NULL)
+    return;
+  if (!gw_rtsp_add_camera (gw->rtsp, id, tee, &err)) {
+    g_autofree gchar *text = cg_redact (err->message);
+
+    g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "CAMERA", id,
+        "MESSAGE", "not published over RTSP: %s", text);
+    return;
+  }
+  g_object_set_data_full (G_OBJECT (camera), PUBLISHED_TEE,
+      gst_object_ref (tee), gst_object_unref);
+}
+
+/* ------------------------------------------------------------------ */
+/* cameras -> events                                                    */
+
+static void
+publish (GwGateway * gw, GwEvent * event)
+{
+  const gchar *code;
+
+  if (event == NULL || gw->events == NULL)
+    return;
+  code = gw_event_get_code (event);
+  gw_metric_inc (gw->m_events, gw_event_kind_to_string (gw_event_get_kind
+          (event)), code ? code : "", gw_event_get_severity (event), NULL);
+  gw_event_hub_publish (gw->events, event);
+}
+
+static void
+on_camera_event (GwCamera * camera, const gchar * kind, CgError * error,
+    gpointer user_data)
+{
+  g_autoptr (GwEvent) event = gw_event_new_from_camera (kind, error,
+      gw_camera_get_id (camera));
+
+  publish (user_data, event);
+}
+
+static void
+on_camera_state (GwCamera * camera, guint old_state, guint new_state,
+    gpointer user_data)
+{
+  GwGateway *gw = user_data;
+  g_autoptr (CgError) cause = NULL;
+  g_autoptr (GwEvent) event = NULL;
+
+  sync_rtsp (gw, camera);
+  if (new_state == GW_CAMERA_STATE_FAILED
+      || new_state == GW_CAMERA_STATE_RETRYING)
+    cause = gw_camera_get_last_error (camera);
+  event = gw_event_new_state (gw_camera_get_id (camera),
+      gw_camera_state_to_string (new_state),
+      gw_camera_state_to_string (old_state), cause);
+  publish (gw, event);
+}
+
+static void
+watch_camera (GwGateway * gw, GwCamera * camera)
+{
+  g_signal_connect (camera, "event", G_CALLBACK (on_camera_event), gw);
+  g_signal_connect (camera, "state-changed", G_CALLBACK (on_camera_state), gw);
+  sync_rtsp (gw, camera);
+}
+
+static void
+unwatch_camera (GwGateway * gw, GwCamera * camera)
+{
+  g_signal_handlers_disconnect_by_data (camera, gw);
+  if (g_object_get_data (G_OBJECT (camera), PUBLISHED_TEE) && gw->rtsp)
+    gw_rtsp_remove_camera (gw->rtsp, gw_camera_get_id (camera), NULL);
+  g_object_set_data (G_OBJECT (camera), PUBLISHED_TEE, NULL);
+}
+
+static void
+on_camera_added (GwRegistry * registry, GwCamera * camera, gpointer user_data)
+{
+  watch_camera (user_data, camera);
+}
+
+static void
+on_camera_removed (GwRegistry * registry, GwCamera * camera, gpointer user_data)
+{
+  unwatch_camera (user_data, camera);
+}
+
+/* ------------------------------------------------------------------ */
+/* hub -> WebSocket                                                     */
+
+static gboolean
+feed_ws (GwEventSubscription * subscription, GwEvent * event,
+    guint64 dropped, gpointer user_data)
+{
+  GwGateway *gw = user_data;
+  g_autoptr (JsonNode) node = NULL;
+
+  if (gw->ws == NULL)
+    return TRUE;
+  if (event == NULL) {
+    g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "MESSAGE",
+        "%" G_GUINT64_FORMAT " events were not offered to WebSocket "
+        "subscribers (the hub's feed was full)", dropped);
+    return TRUE;
+  }
+  node = gw_event_to_json_node (event);
+  /* GwWsTopic and GwEventTopic are the same flags */
+  gw_ws_server_offer_event (gw->ws,
+      (GwWsTopic) gw_event_kind_get_topic (gw_event_get_kind (event)), node);
+  return TRUE;
+}
+
+static void
+on_store_error (GwEventStore * store, const CgError * error, gpointer user_data)
+{
+  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "CODE",
+      cg_error_get_code_name (error), "MESSAGE", "event store: %s",
+      cg_error_get_message (error));
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON-RPC auth: the same key store and role table as REST            */
+
+typedef struct
+{
+  GwKeyStore *keys;
+  gchar *key;
+} RpcPrincipal;
+
+static void
+rpc_principal_free (gpointer data)
+{
+  RpcPrincipal *p = data;
+
+  g_free (p->key);
+  g_free (p);
+}
+
+static gpointer
+rpc_authenticate (const gchar * token, gpointer user_data, CgError ** error)
+{
+  GwKeyStore *keys = user_data;
+  RpcPrincipal *p;
+
+  if (!gw_keys_lookup (keys, token, NULL, NULL, error))
+    return NULL;
+  p = g_new0 (RpcPrincipal, 1);
+  p->keys = keys;
+  p->key = g_strdup (token);
+  return p;
+}
+
+static gboolean
+rpc_authorize (const gchar * action, gpointer principal, CgError ** error)
+{
+  RpcPrincipal *p = principal;
+
+  return gw_auth_authorize (p->keys, p->key, action, NULL, NULL, error);
+}
+
+/* ------------------------------------------------------------------ */
+/* metrics                                                              */
+
+static void
+register_metrics (GwGateway * gw)
+{
+  const gchar *const http_labels[] = { "route", "method", "status", NULL };
+  const gchar *const event_labels[] = { "kind", "code", "severity", NULL };
+  const gchar *const state_labels[] = { "state", NULL };
+  const gchar *const rpc_labels[] = { "method", "code", NULL };
+  const gdouble buckets[] = { 0.001, 0.005, 0.025, 0.1, 0.5, 2.5 };
+
+  gw->m_http_requests = gw_metrics_counter (gw->metrics,
+      "http_requests_total", "HTTP requests by route, method and status",
+      http_labels);
+  gw->m_http_duration = gw_metrics_histogram (gw->metrics,
+      "http_request_duration_seconds", "HTTP request latency", http_labels,
+      buckets, G_N_ELEMENTS (buckets));
+  gw->m_events = gw_metrics_counter (gw->metrics, "events_total",
+      "Camera events (errors by code and severity, retries, recoveries, "
+      "give-ups, quality steps, state changes)", event_labels);
+  gw->m_cameras = gw_metrics_gauge (gw->metrics, "cameras",
+      "Cameras by state", state_labels);
+  gw->m_ws_clients = gw_metrics_gauge (gw->metrics, "websocket_clients",
+      "WebSocket clients connected", NULL);
+  gw->m_ws_dropped = gw_metrics_counter (gw->metrics,
+      "websocket_events_dropped_total",
+      "Events not sent to a slow WebSocket client", NULL);
+  gw->m_rpc_calls = gw_metrics_counter (gw->metrics, "jsonrpc_calls_total",
+      "JSON-RPC calls answered, by method and code (OK when no error)",
+      rpc_labels);
+  gw->m_store_lost = gw_metrics_counter (gw->metrics,
+      "event_store_lost_total", "Events the store could not write", NULL);
+}
+
+static void
+http_metrics (const gchar * route, const gchar * method, guint status,
+    gdouble duration_ms, gpointer user_data)
+{
+  GwGateway *gw = user_data;
+  g_autofree gchar *code = g_strdup_printf ("%u", status);
+  const gchar *labels[] = { route ? route : "(none)", method, code, NULL };
+
+  gw_metric_inc (gw->m_http_requests, labels[0], method, code, NULL);
+  gw_metric_observe (gw->m_http_duration, duration_ms / 1000.0, labels);
+}
+
+/* One access-log line per request, with its request id as a field (never
+ * the key, only its name). */
+static void
+log_access (const GwAccessRecord * r, gpointer user_data)
+{
+  g_autofree gchar *status = g_strdup_printf ("%u", r->status);
+
+  g_log_structured (G_LOG_DOMAIN, r->status >= 500 ? G_LOG_LEVEL_WARNING :
+      G_LOG_LEVEL_MESSAGE, "REQUEST_ID", r->request_id, "MESSAGE",
+      "%s %s %s %.1f ms%s%s", r->method, r->path, status, r->duration_ms,
+      r->key_name ? " key " : "", r->key_name ? r->key_name : "");
+}
+
+/* One log line and one count per answered JSON-RPC call. */
+static void
+observe_rpc (GwRpcCall * call, const CgError * error, gpointer user_data)
+{
+  GwGateway *gw = user_data;
+  const gchar *method = gw_rpc_call_get_method (call);
+  const gchar *code = error ? cg_error_get_code_name (error) : "OK";
+
+  gw_metric_inc (gw->m_rpc_calls, method ? method : "(none)", code, NULL);
+  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "REQUEST_ID",
+      gw_rpc_call_get_request_id (call), "CODE", error ? code : "",
+      "MESSAGE", "JSON-RPC %s: %s", method ? method : "(none)", code);
+}
+
+/**
+ * gw_gateway_update_gauges:
+ * @gw: the gateway
+ *
+ * Brings the values read from the modules (cameras by state, WebSocket
+ * clients and drops, events the store lost) up to date, before a render.
+ */
+void
+gw_gateway_update_gauges (GwGateway * gw)
+{
+  g_autoptr (GPtrArray) cameras = gw_registry_list (gw->registry);
+  guint counts[GW_CAMERA_STATE_FAILED + 1] = { 0 };
+  guint64 v;
+  guint i;
+
+  for (i = 0; i < cameras->len; i++)
+    counts[gw_camera_get_state (g_ptr_array_index (cameras, i))]++;
+  for (i = 0; i < G_N_ELEMENTS (counts); i++) {
+    const gchar *labels[] = { gw_camera_state_to_string (i), NULL };
+
+    gw_metric_set (gw->m_cameras, counts[i], labels);
+  }
+  if (gw->ws) {
+    gw_metric_set (gw->m_ws_clients, gw_ws_server_get_n_clients (gw->ws), NULL);
+    v = gw_ws_server_get_events_dropped (gw->ws);
+    gw_metric_add (gw->m_ws_dropped, v - gw->ws_dropped_seen, NULL);
+    gw->ws_dropped_seen = v;
+  }
+  v = gw_event_store_get_lost (gw->event_store);
+  gw_metric_add (gw->m_store_lost, v - gw->store_lost_seen, NULL);
+  gw->store_lost_seen = v;
+}
+
+/* ------------------------------------------------------------------ */
+/* start and stop                                                       */
+
+static gboolean
+start_events (GwGateway * gw, GError ** error)
+{
+  GwEventStoreConfig sc;
+
+  gw_event_store_config_init (&sc);
+  gw->event_store = gw_event_store_new (gw->config->data_dir, &sc,
+      on_store_error, gw);
+  if (gw->event_store == NULL) {
+    g_set_error (error, CG_CODE_ERROR, CG_CODE_STORAGE_IO,
+        "the event store cannot be created in %s", gw->config->data_dir);
+    return FALSE;
+  }
+  gw->events = gw_event_hub_new (gw->event_store);
+  gw->ws_feed = gw_event_hub_subscribe (gw->events, GW_EVENT_TOPIC_ALL, NULL,
+      WS_FEED_QUEUE, feed_ws, gw, NULL);
+  return TRUE;
+}
+
+static gboolean
+start_http (GwGateway * gw, GError ** error)
+{
+  g_autoptr (GInetAddress) address = g_inet_address_new_from_string
+      (gw->config->listen);
+  g_autoptr (GSocketAddress) sa = NULL;
+  GwWsLimits limits;
+  GSList *uris;
+
+  gw->server = soup_server_new ("server-header", "camguard-gateway ", NULL);
+  if (address) {
+    sa = g_inet_socket_address_new (address, gw->config->port);
+    if (!soup_server_listen (gw->server, sa, 0, error))
+      return FALSE;
+  } else if (!soup_server_listen_local (gw->server, gw->config->port,
+          SOUP_SERVER_LISTEN_IPV4_ONLY, error)) {
+    return FALSE;               /* "localhost", the one name config accepts */
+  }
+  uris = soup_server_get_uris (gw->server);
+  gw->http_port = uris ? (guint) g_uri_get_port (uris->data) : gw->config->port;
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  gw->router = gw_router_new (gw->server, gw->keys);
+  gw_router_set_metrics_func (gw->router, http_metrics, gw);
+  gw_router_set_log_func (gw->router, log_access, gw);
+  gw_routes_cameras_add (gw->router, gw);
+  gw_routes_ops_add (gw->router, gw);
+  gw->rpc = gw_rpc_registry_new ();
+  gw_rpc_methods_add (gw->rpc, gw);
+  gw_rpc_registry_set_observer (gw->rpc, observe_rpc, gw);
+  if (gw->keys)
+    gw_rpc_registry_set_auth (gw->rpc, rpc_authenticate, rpc_authorize,
+        gw->keys, rpc_principal_free);
+  gw_ws_limits_init (&limits);
+  gw->ws = gw_ws_server_new (gw->server, "/ws", gw->rpc, &limits);
+  return TRUE;
+}
+
+/**
+ * gw_gateway_start_servers:
+ * @gw: the gateway, with its configuration and registry
+ * @error: return location for a %CG_CODE_ERROR
+ *
+ * Creates the metrics, the event store and hub, the key store (auth on),
+ * the HTTP server with the router and /ws, and the RTSP server, and
+ * watches the registry: call it before the cameras load.
+ *
+ * Returns: %TRUE when everything listens
+ */
+gboolean
+gw_gateway_start_servers (GwGateway * gw, GError ** error)
+{
+  g_autoptr (GPtrArray) cameras = NULL;
+  guint i;
+
+  GST_DEBUG_CATEGORY_INIT (gw_gateway_debug, "gw-gateway", 0,
+      "camguard-gateway wiring");
+  gw->metrics = gw_metrics_new ();
+  register_metrics (gw);
+  if (!start_events (gw, error))
+    return FALSE;
+  if (gw->config->auth) {
+    gw->keys = gw_key_store_new (gw->config->data_dir, error);
+    if (gw->keys == NULL)
+      return FALSE;
+  } else {
+    g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "MESSAGE",
+        "auth is off: anyone who reaches %s can use the API",
+        gw->config->listen);
+  }
+  if (!start_http (gw, error))
+    return FALSE;
+  gw->rtsp = gw_rtsp_new (gw->config->listen, gw->config->rtsp_port, NULL,
+      error);
+  if (gw->rtsp == NULL)
+    return FALSE;
+  gw->camera_added = g_signal_connect (gw->registry, "camera-added",
+      G_CALLBACK (on_camera_added), gw);
+  gw->camera_removed = g_signal_connect (gw->registry, "camera-removed",
+      G_CALLBACK (on_camera_removed), gw);
+  cameras = gw_registry_list (gw->registry);
+  for (i = 0; i < cameras->len; i++)
+    watch_camera (gw, g_ptr_array_index (cameras, i));
+  return TRUE;
+}
+
+/**
+ * gw_gateway_stop_servers:
+ * @gw: the gateway
+ *
+ * Stops serving: no new HTTP, WebSocket or RTSP client, the RTSP branches
+ * taken out of the camera pipelines, the cameras' signals disconnected.
+ * The cameras keep running: stop them next (gw_registry_stop_all()).
+ */
+void
+gw_gateway_stop_servers (GwGateway * gw)
+{
+  g_autoptr (GPtrArray) cameras = NULL;
+  guint i;
+
+  if (gw->server)
+    soup_server_disconnect (gw->server);
+  if (gw->registry) {
+    g_clear_signal_handler (&gw->camera_added, gw->registry);
+    g_clear_signal_handler (&gw->camera_removed, gw->registry);
+    cameras = gw_registry_list (gw->registry);
+    for (i = 0; i < cameras->len; i++)
+      unwatch_camera (gw, g_ptr_array_index (cameras, i));
+  }
+  g_clear_object (&gw->rtsp);
+  g_clear_pointer (&gw->ws, gw_ws_server_free);
+  g_clear_pointer (&gw->router, gw_router_unref);
+  g_clear_pointer (&gw->rpc, gw_rpc_registry_unref);
+  g_clear_object (&gw->server);
+}
+
+/**
+ * gw_gateway_release:
+ * @gw: the gateway, its servers stopped
+ *
+ * Releases what is left after the cameras stopped: the hub, the event
+ * store (its last batch written), the key store and the metrics.
+ */
+void
+gw_gateway_release (GwGateway * gw)
+{
+  gw_gateway_stop_servers (gw);
+  if (gw->events && gw->ws_feed)
+    gw_event_hub_unsubscribe (gw->events, gw->ws_feed);
+  gw->ws_feed = NULL;
+  g_clear_pointer (&gw->events, gw_event_hub_free);
+  g_clear_pointer (&gw->event_store, gw_event_store_close);
+  g_clear_pointer (&gw->keys, gw_key_store_free);
+  g_clear_pointer (&gw->metrics, gw_metrics_free);
+}

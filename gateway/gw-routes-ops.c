@@ -1,0 +1,302 @@
+/* camguard-gateway - REST routes for operations: the error catalogue, the
+ * event history, /health and /metrics
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "gw-event-api.h"
+#include "gw-resources.h"
+#include "gw-routes.h"
+
+/* ------------------------------------------------------------------ */
+/* GET /api/v1/errors                                                   */
+
+static void
+add_entry (JsonBuilder * b, const CgCatalogueEntry * e)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "code");
+  json_builder_add_string_value (b, e->name);
+  json_builder_set_member_name (b, "category");
+  json_builder_add_string_value (b, e->category);
+  json_builder_set_member_name (b, "severity");
+  json_builder_add_string_value (b, cg_severity_to_string (e->severity));
+  json_builder_set_member_name (b, "retryable");
+  json_builder_add_boolean_value (b, e->retryable);
+  json_builder_set_member_name (b, "http_status");
+  json_builder_add_int_value (b, e->http_status);
+  json_builder_set_member_name (b, "jsonrpc_code");
+  json_builder_add_int_value (b, e->jsonrpc_code);
+  json_builder_set_member_name (b, "video_code");
+  if (e->video_code)
+    json_builder_add_string_value (b, e->video_code);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "title");
+  json_builder_add_string_value (b, e->title);
+  json_builder_set_member_name (b, "message");
+  json_builder_add_string_value (b, e->message);
+  json_builder_set_member_name (b, "hint");
+  json_builder_add_string_value (b, e->hint);
+  json_builder_end_object (b);
+}
+
+static void
+list_errors (GwRequest * req, gpointer user_data)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) node = NULL;
+  const CgCatalogueEntry *entries;
+  guint i, n = 0;
+
+  entries = cg_catalogue_get_entries (&n);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "errors");
+  json_builder_begin_array (b);
+  for (i = 0; i < n; i++)
+    add_entry (b, &entries[i]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "count");
+  json_builder_add_int_value (b, n);
+  json_builder_end_object (b);
+  node = json_builder_get_root (b);
+  gw_request_reply_json (req, SOUP_STATUS_OK, node);
+}
+
+/* ------------------------------------------------------------------ */
+/* GET /api/v1/events                                                   */
+
+static void
+events_ready (GObject * source, GAsyncResult * result, gpointer user_data)
+{
+  g_autoptr (GwRequest) req = user_data;
+  g_autoptr (GError) err = NULL;
+  gint64 next = 0;
+  g_autoptr (GPtrArray) events = gw_event_store_query_finish
+      ((GwEventStore *) source, result, &next, &err);
+  g_autoptr (JsonNode) node = NULL;
+
+  if (events == NULL) {
+    g_autoptr (CgError) e = cg_error_new (err->domain == CG_CODE_ERROR ?
+        (CgCode) err->code : CG_CODE_STORAGE_IO, err->message);
+
+    gw_request_reply_error (req, e);
+    return;
+  }
+  node = gw_event_page_to_json_node (events, next);
+  gw_request_reply_json (req, SOUP_STATUS_OK, node);
+}
+
+/**
+ * gw_routes_reply_events:
+ * @req: the request (its query: the filters and the cursor)
+ * @gw: the gateway
+ * @camera_id: (nullable): only this camera's events
+ *
+ * Answers a page of the event history, read on the store's worker thread
+ * (the request is paused meanwhile).
+ */
+void
+gw_routes_reply_events (GwRequest * req, GwGateway * gw,
+    const gchar * camera_id)
+{
+  g_autoptr (CgError) error = NULL;
+  GwEventQuery query;
+
+  if (!gw_event_query_parse (gw_request_get_query_table (req), camera_id,
+          &query, &error)) {
+    gw_request_reply_error (req, error);
+    return;
+  }
+  gw_request_pause (req);
+  /* the query's strings live in the request, which the callback holds */
+  gw_event_store_query_async (gw->event_store, &query, NULL, events_ready,
+      gw_request_ref (req));
+}
+
+static void
+list_events (GwRequest * req, gpointer user_data)
+{
+  gw_routes_reply_events (req, user_data, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* GET /health                                                          */
+
+typedef enum
+{
+  HEALTHY,
+  DEGRADED,
+  UNHEALTHY,
+} Health;
+
+static const gchar *const health_names[] = { "healthy", "degraded",
+  "unhealthy"
+};
+
+static Health
+add_camera_health (JsonBuilder * b, GwCamera * camera)
+{
+  GwCameraState state = gw_camera_get_state (camera);
+  g_autoptr (CgError) last = gw_camera_get_last_error (camera);
+  Health h = state == GW_CAMERA_STATE_RUNNING
+      || state == GW_CAMERA_STATE_STOPPED ? HEALTHY : DEGRADED;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, gw_camera_get_id (camera));
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, health_names[h]);
+  json_builder_set_member_name (b, "state");
+  json_builder_add_string_value (b, gw_camera_state_to_string (state));
+  json_builder_set_member_name (b, "code");
+  if (last && h != HEALTHY)
+    json_builder_add_string_value (b, cg_error_get_code_name (last));
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "reason");
+  if (last && h != HEALTHY)
+    json_builder_add_string_value (b, cg_error_get_message (last));
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+  return h;
+}
+
+static Health
+add_store_health (JsonBuilder * b, GwGateway * gw)
+{
+  g_autoptr (CgError) e = gw_event_store_get_error (gw->event_store);
+
+  json_builder_set_member_name (b, "event_store");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, health_names[e ? UNHEALTHY : HEALTHY]);
+  json_builder_set_member_name (b, "code");
+  if (e)
+    json_builder_add_string_value (b, cg_error_get_code_name (e));
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "lost");
+  json_builder_add_int_value (b, gw_event_store_get_lost (gw->event_store));
+  json_builder_end_object (b);
+  return e ? UNHEALTHY : HEALTHY;
+}
+
+/* Overall: unhealthy when the event store fails or no camera is healthy
+ * (with at least one camera), degraded when some camera is not running,
+ * else healthy. */
+static void
+health (GwRequest * req, gpointer user_data)
+{
+  GwGateway *gw = user_data;
+  g_autoptr (GPtrArray) cameras = gw_registry_list (gw->registry);
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) node = NULL;
+  Health overall, store;
+  guint i, n_healthy = 0;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "components");
+  json_builder_begin_object (b);
+  store = add_store_health (b, gw);
+  json_builder_set_member_name (b, "cameras");
+  json_builder_begin_array (b);
+  for (i = 0; i < cameras->len; i++)
+    if (add_camera_health (b, g_ptr_array_index (cameras, i)) == HEALTHY)
+      n_healthy++;
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  if (store == UNHEALTHY || (cameras->len > 0 && n_healthy == 0))
+    overall = UNHEALTHY;
+  else if (n_healthy < cameras->len)
+    overall = DEGRADED;
+  else
+    overall = HEALTHY;
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, health_names[overall]);
+  json_builder_end_object (b);
+  node = json_builder_get_root (b);
+  gw_request_reply_json (req, overall == UNHEALTHY ?
+      SOUP_STATUS_SERVICE_UNAVAILABLE : SOUP_STATUS_OK, node);
+}
+
+/* ------------------------------------------------------------------ */
+/* GET /metrics                                                         */
+
+static void
+metrics (GwRequest * req, gpointer user_data)
+{
+  GwGateway *gw = user_data;
+  g_autofree gchar *text = NULL;
+  g_autoptr (GBytes) body = NULL;
+
+  gw_gateway_update_gauges (gw);
+  text = gw_metrics_render (gw->metrics);
+  body = g_bytes_new_take (text, strlen (text));
+  text = NULL;
+  gw_request_reply_bytes (req, SOUP_STATUS_OK, GW_METRICS_CONTENT_TYPE, body);
+}
+
+/* ------------------------------------------------------------------ */
+/* GET /api/v1/openapi.json                                             */
+
+#define OPENAPI_RESOURCE "/org/camguard/gateway/openapi.json"
+
+/**
+ * gw_routes_openapi_document:
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the OpenAPI 3 document built into
+ *   the binary (gateway/openapi.json)
+ */
+GBytes *
+gw_routes_openapi_document (GError ** error)
+{
+  return g_resource_lookup_data (gw_gateway_get_resource (), OPENAPI_RESOURCE,
+      G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+}
+
+static void
+openapi (GwRequest * req, gpointer user_data)
+{
+  g_autoptr (GError) err = NULL;
+  g_autoptr (GBytes) doc = gw_routes_openapi_document (&err);
+
+  if (doc == NULL) {
+    g_autoptr (CgError) e = cg_error_new (CG_CODE_INTERNAL_ERROR, err->message);
+
+    gw_request_reply_error (req, e);
+    return;
+  }
+  gw_request_reply_bytes (req, SOUP_STATUS_OK, "application/json", doc);
+}
+
+/**
+ * gw_routes_ops_add:
+ * @router: the router
+ * @gw: the gateway (outlives @router)
+ *
+ * Adds GET /api/v1/errors, GET /api/v1/events, GET /health (no auth) and
+ * GET /metrics (admin) and GET /api/v1/openapi.json (the document built
+ * into the binary from gateway/openapi.json).
+ */
+void
+gw_routes_ops_add (GwRouter * router, GwGateway * gw)
+{
+  gw_router_add_route (router, "GET", "/api/v1/errors", "errors.read",
+      GW_ROUTE_NONE, list_errors, gw);
+  gw_router_add_route (router, "GET", "/api/v1/events", "events.read",
+      GW_ROUTE_NONE, list_events, gw);
+  gw_router_add_route (router, "GET", "/health", "health.read",
+      GW_ROUTE_NONE, health, gw);
+  gw_router_add_route (router, "GET", "/metrics", "metrics.read",
+      GW_ROUTE_NONE, metrics, gw);
+  gw_router_add_route (router, "GET", "/api/v1/openapi.json", "openapi.read",
+      GW_ROUTE_NONE, openapi, gw);
+}
