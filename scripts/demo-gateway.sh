@@ -31,33 +31,46 @@ export GST_PLUGIN_PATH
 
 mkdir -p "$dir/data"
 chmod 700 "$dir"
-rm -f "$dir/gateway.pid" "$dir/fake-camera.pid"
+rm -f "$dir/gateway.pid" "$dir/fake-camera.pid" "$dir/reboots.pid"
 
 gw_pid=""
 cam_pid=""
+reboot_pid=""
 stop_all() {
-  trap - INT TERM EXIT
-  [ -n "$gw_pid" ] && kill -TERM "$gw_pid" 2>/dev/null || true
-  [ -n "$cam_pid" ] && kill -TERM "$cam_pid" 2>/dev/null || true
-  [ -n "$gw_pid" ] && wait "$gw_pid" 2>/dev/null || true
-  [ -n "$cam_pid" ] && wait "$cam_pid" 2>/dev/null || true
+  trap '' INT TERM
+  trap - EXIT
+  for pid in $gw_pid $cam_pid $reboot_pid; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in $gw_pid $cam_pid $reboot_pid; do
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -f "$dir/fake-camera.cmd"
   echo "demo: stopped" >&2
 }
 trap 'stop_all; exit 0' INT TERM
 trap stop_all EXIT
 
 # The fake RTSP camera on a free port (port 0: it prints the one it got),
-# rebooting every 30 s for 5 s, for 24 hours.
-set -- --port 0 --path /door
-t=30
-while [ $t -le 86400 ]; do
-  set -- "$@" --after "$t:die 5"
-  t=$((t + 30))
-done
+# told to reboot for 5 s every 30 s through its command input (a fifo).
+rm -f "$dir/fake-camera.cmd"
+mkfifo -m 600 "$dir/fake-camera.cmd"
 : > "$dir/fake-camera.out"
-"$fake" "$@" > "$dir/fake-camera.out" &
+"$fake" --port 0 --path /door --stdin-commands \
+  < "$dir/fake-camera.cmd" > "$dir/fake-camera.out" &
 cam_pid=$!
 echo "$cam_pid" > "$dir/fake-camera.pid"
+(
+  trap 'kill "$s" 2>/dev/null; exit 0' TERM
+  while :; do
+    sleep 30 &
+    s=$!
+    wait "$s"
+    echo "die 5"
+  done
+) > "$dir/fake-camera.cmd" &
+reboot_pid=$!
+echo "$reboot_pid" > "$dir/reboots.pid"
 door_url=""
 i=0
 while [ -z "$door_url" ]; do
