@@ -28,6 +28,7 @@
 
 #include "gateway-process.h"
 #include "fake-camera-client.h"
+#include "third-party-server.h"
 
 #define EXAMPLE_WAIT_MS 60000
 
@@ -48,26 +49,6 @@ example_free (gpointer data)
   g_free (e->command);
   g_ptr_array_unref (e->expects);
   g_free (e);
-}
-
-/* A free TCP port on 127.0.0.1 (bound to port 0, read back, closed). */
-static guint
-free_port (void)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GSocket) s = g_socket_new (G_SOCKET_FAMILY_IPV4,
-      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-  g_autoptr (GInetAddress) lo =
-      g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (lo, 0);
-  g_autoptr (GSocketAddress) bound = NULL;
-
-  g_assert_no_error (error);
-  g_assert_true (g_socket_bind (s, any, FALSE, &error));
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (s, &error);
-  g_assert_no_error (error);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
 static gchar *
@@ -258,24 +239,6 @@ check_printed (const gchar * dir, const gchar * demo_dir, guint port)
   g_assert_nonnull (strstr (out, "/door"));
 }
 
-static void
-rm_rf (const gchar * path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const gchar *name;
-
-  while (dir && (name = g_dir_read_name (dir))) {
-    g_autofree gchar *child = g_build_filename (path, name, NULL);
-
-    if (g_file_test (child, G_FILE_TEST_IS_DIR)
-        && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-      rm_rf (child);
-    else
-      g_unlink (child);
-  }
-  g_rmdir (path);
-}
-
 static const gchar *const ready_lines[] = {
   "camera ball: starting -> running",
   "camera door: starting -> running",
@@ -291,7 +254,7 @@ test_readme_examples (void)
   g_autofree gchar *demo_dir = NULL;
   g_autoptr (GPtrArray) examples = NULL;
   GwProcess p = { 0 };
-  guint port = free_port (), rtsp_port = free_port ();
+  guint port = cg_free_tcp_port (), rtsp_port = cg_free_tcp_port ();
   gint gw_pid, cam_pid, reboot_pid;
 
   g_assert_no_error (error);
@@ -319,7 +282,7 @@ test_readme_examples (void)
   assert_gone (cam_pid);
   assert_gone (reboot_pid);
   gw_process_clear (&p);
-  rm_rf (dir);
+  cg_remove_tree (dir);
 }
 
 int
