@@ -140,7 +140,7 @@ static const gchar *const health_names[] = { "healthy", "degraded",
 };
 
 static Health
-add_camera_health (JsonBuilder * b, GwCamera * camera)
+add_camera_health (JsonBuilder * b, GwCamera * camera, gboolean * starting)
 {
   GwCameraState state = gw_camera_get_state (camera);
   g_autoptr (CgError) last = gw_camera_get_last_error (camera);
@@ -165,6 +165,7 @@ add_camera_health (JsonBuilder * b, GwCamera * camera)
   else
     json_builder_add_null_value (b);
   json_builder_end_object (b);
+  *starting = state == GW_CAMERA_STATE_STARTING;
   return h;
 }
 
@@ -189,8 +190,9 @@ add_store_health (JsonBuilder * b, GwGateway * gw)
 }
 
 /* Overall: unhealthy when the event store fails or no camera is healthy
- * (with at least one camera), degraded when some camera is not running,
- * else healthy. */
+ * or starting (with at least one camera), degraded when some camera is not
+ * running (a camera still starting, e.g. right after start-up, is degraded,
+ * not unhealthy), else healthy. */
 static void
 health (GwRequest * req, gpointer user_data)
 {
@@ -199,7 +201,7 @@ health (GwRequest * req, gpointer user_data)
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonNode) node = NULL;
   Health overall, store;
-  guint i, n_healthy = 0;
+  guint i, n_healthy = 0, n_starting = 0;
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "components");
@@ -207,12 +209,18 @@ health (GwRequest * req, gpointer user_data)
   store = add_store_health (b, gw);
   json_builder_set_member_name (b, "cameras");
   json_builder_begin_array (b);
-  for (i = 0; i < cameras->len; i++)
-    if (add_camera_health (b, g_ptr_array_index (cameras, i)) == HEALTHY)
+  for (i = 0; i < cameras->len; i++) {
+    gboolean starting = FALSE;
+
+    if (add_camera_health (b, g_ptr_array_index (cameras, i),
+            &starting) == HEALTHY)
       n_healthy++;
+    else if (starting)
+      n_starting++;
+  }
   json_builder_end_array (b);
   json_builder_end_object (b);
-  if (store == UNHEALTHY || (cameras->len > 0 && n_healthy == 0))
+  if (store == UNHEALTHY || (cameras->len > 0 && n_healthy + n_starting == 0))
     overall = UNHEALTHY;
   else if (n_healthy < cameras->len)
     overall = DEGRADED;

@@ -107,18 +107,28 @@ port_after (const gchar * log, const gchar * label)
   return (guint) g_ascii_strtoull (at + strlen (label), NULL, 10);
 }
 
+/* Takes @proc (started with its stderr piped) and collects its stderr in
+ * p->log, for gw_process_wait_log(). */
+void
+gw_process_watch (GwProcess * p, GSubprocess * proc)
+{
+  p->log = g_string_new (NULL);
+  p->proc = proc;
+  p->err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (p->proc));
+  read_next (p);
+}
+
 void
 gw_process_start (GwProcess * p, const gchar * gateway, const gchar * config)
 {
   g_autoptr (GError) error = NULL;
+  GSubprocess *proc;
 
-  p->log = g_string_new (NULL);
-  p->proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
       G_SUBPROCESS_FLAGS_STDERR_PIPE, &error, gateway, "--config", config,
       NULL);
   g_assert_no_error (error);
-  p->err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (p->proc));
-  read_next (p);
+  gw_process_watch (p, proc);
   if (!gw_process_wait_log (p, " running: ", GW_TEST_WAIT_MS))
     g_error ("the gateway did not start:\n%s", p->log->str);
   p->http_port = port_after (p->log->str, "listen 127.0.0.1:");
@@ -138,7 +148,14 @@ exited (GObject * src, GAsyncResult * res, gpointer data)
 gint
 gw_process_terminate (GwProcess * p, guint timeout_ms)
 {
-  g_subprocess_send_signal (p->proc, SIGTERM);
+  return gw_process_stop (p, SIGTERM, timeout_ms);
+}
+
+/* @signum; the exit status, or -1 when it did not exit in time */
+gint
+gw_process_stop (GwProcess * p, gint signum, guint timeout_ms)
+{
+  g_subprocess_send_signal (p->proc, signum);
   g_subprocess_wait_async (p->proc, NULL, exited, &p->exited);
   if (!cg_iterate_until (&p->exited, timeout_ms))
     return -1;

@@ -40,7 +40,9 @@ void gw_process_start (GwProcess * p, const gchar * gateway,
     const gchar * config);
 gboolean gw_process_wait_log (GwProcess * p, const gchar * text,
     guint timeout_ms);
+void gw_process_watch (GwProcess * p, GSubprocess * proc);
 gint gw_process_terminate (GwProcess * p, guint timeout_ms);
+gint gw_process_stop (GwProcess * p, gint signum, guint timeout_ms);
 void gw_process_clear (GwProcess * p);
 
 GwReply *gw_process_request (GwProcess * p, const gchar * method,

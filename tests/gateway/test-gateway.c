@@ -55,12 +55,17 @@ fixture_setup (Fixture * f, gconstpointer data)
   g_assert_no_error (err);
   g_assert_true (cg_fake_camera_start (&f->door, camera_path, NULL,
           GW_TEST_WAIT_MS, &err));
-  text = g_strdup_printf ("[gateway]\nlisten=127.0.0.1\nport=0\n"
-      "rtsp-port=0\ndata-dir=%s/data\n\n"
-      "[camera demo]\ntype=test\npattern=ball\nwidth=160\nheight=120\n"
-      "framerate=15/1\nladder=small:160x120@300,tiny:80x60@100\n\n"
-      "[camera door]\ntype=rtsp\nuri=%s\nretry-initial-delay=100\n"
-      "retry-max-delay=300\nretry-timeout=1500\n", f->tmpdir, f->door.url);
+  if (data)                     /* the cameras given instead */
+    text = g_strdup_printf ("[gateway]\nlisten=127.0.0.1\nport=0\n"
+        "rtsp-port=0\ndata-dir=%s/data\nallow-pipelines=true\n\n%s",
+        f->tmpdir, (const gchar *) data);
+  else
+    text = g_strdup_printf ("[gateway]\nlisten=127.0.0.1\nport=0\n"
+        "rtsp-port=0\ndata-dir=%s/data\n\n"
+        "[camera demo]\ntype=test\npattern=ball\nwidth=160\nheight=120\n"
+        "framerate=15/1\nladder=small:160x120@300,tiny:80x60@100\n\n"
+        "[camera door]\ntype=rtsp\nuri=%s\nretry-initial-delay=100\n"
+        "retry-max-delay=300\nretry-timeout=1500\n", f->tmpdir, f->door.url);
   f->config = g_build_filename (f->tmpdir, "gw.conf", NULL);
   g_assert_true (g_file_set_contents (f->config, text, -1, NULL));
   for (i = 0; i < G_N_ELEMENTS (roles); i++) {
@@ -185,6 +190,30 @@ test_port_in_use (Fixture * f, gconstpointer data)
   g_assert_true (gw_process_wait_log (&f->gw,
           "camera demo: starting -> running", GW_TEST_WAIT_MS));
   EXPECT ("GET", "/health", NULL, NULL, 200, NULL);
+  terminate_ok (f);
+}
+
+/* A camera that never delivers a frame (every buffer dropped, no stall
+ * detection) stays "starting", as every camera does right after start-up:
+ * /health says degraded (200), not unhealthy (503). */
+static const gchar starting_camera[] = "[camera waiting]\ntype=pipeline\n"
+    "description=videotestsrc is-live=true ! identity drop-probability=1.0\n"
+    "retry-timeout=0\n";
+
+static void
+test_health_starting (Fixture * f, gconstpointer data)
+{
+  g_autoptr (GwReply) r = expect (f, "GET", "/health", NULL, NULL, 200, NULL);
+  JsonObject *o = body_of (r);
+  JsonArray *cams = json_object_get_array_member (json_object_get_object_member
+      (o, "components"), "cameras");
+  JsonObject *cam = json_array_get_object_element (cams, 0);
+
+  g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "degraded");
+  g_assert_cmpstr (json_object_get_string_member (cam, "state"), ==,
+      "starting");
+  g_assert_cmpstr (json_object_get_string_member (cam, "status"), ==,
+      "degraded");
   terminate_ok (f);
 }
 
@@ -545,5 +574,7 @@ main (int argc, char **argv)
   ADD ("create-restart", test_create_restart);
   ADD ("rpc-methods", test_rpc_methods);
 #undef ADD
+  g_test_add ("/gw/gateway/health-starting", Fixture, starting_camera,
+      fixture_setup, test_health_starting, fixture_teardown);
   return g_test_run ();
 }

@@ -457,8 +457,15 @@ cg_server_log_tail (CgServer * server, gsize max_bytes)
   return g_strdup (len > max_bytes ? text + len - max_bytes : text);
 }
 
-static void
-remove_tree (const gchar * path)
+/**
+ * cg_remove_tree:
+ * @path: a directory
+ *
+ * Removes @path and everything under it (symbolic links are removed, never
+ * followed).
+ */
+void
+cg_remove_tree (const gchar * path)
 {
   g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
   const gchar *name;
@@ -468,7 +475,7 @@ remove_tree (const gchar * path)
 
     if (g_file_test (child, G_FILE_TEST_IS_DIR)
         && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-      remove_tree (child);
+      cg_remove_tree (child);
     else
       g_unlink (child);
   }
@@ -487,7 +494,7 @@ cg_server_clear (CgServer * server)
   if (server->proc && !cg_server_kill (server, 5000))
     return;                     /* leaked rather than freed under a wait */
   if (server->tmpdir)
-    remove_tree (server->tmpdir);
+    cg_remove_tree (server->tmpdir);
   g_clear_pointer (&server->tmpdir, g_free);
   g_clear_pointer (&server->log, g_free);
   g_clear_pointer (&server->argv, g_strfreev);

@@ -30,6 +30,7 @@ typedef struct
 const gchar *cg_server_program (CgServerKind kind);
 gboolean cg_server_available (CgServerKind kind, gchar ** reason);
 guint cg_free_tcp_port (void);
+void cg_remove_tree (const gchar * path);
 const gchar *cg_server_vlc_media (void);
 gboolean cg_server_start_vlc_rtsp (CgServer * server, const gchar * media,
     guint port, guint timeout_ms, GError ** error);
