@@ -84,10 +84,20 @@ static void
 on_camera_event (GwCamera * camera, const gchar * kind, CgError * error,
     gpointer user_data)
 {
+  GwGateway *gw = user_data;
   g_autoptr (GwEvent) event = gw_event_new_from_camera (kind, error,
       gw_camera_get_id (camera));
+  guint64 ms;
 
-  publish (user_data, event);
+  /* a recovery says how long the camera was away */
+  if (error && g_str_equal (kind, "recovery")
+      && gst_structure_get_uint64 (cg_error_get_details (error), "outage-ms",
+          &ms)) {
+    const gchar *labels[] = { gw_camera_get_id (camera), NULL };
+
+    gw_metric_add (gw->m_outage, ms / 1000.0, labels);
+  }
+  publish (gw, event);
 }
 
 static void
@@ -219,6 +229,7 @@ register_metrics (GwGateway * gw)
   const gchar *const http_labels[] = { "route", "method", "status", NULL };
   const gchar *const event_labels[] = { "kind", "code", "severity", NULL };
   const gchar *const state_labels[] = { "state", NULL };
+  const gchar *const camera_labels[] = { "camera", NULL };
   const gchar *const rpc_labels[] = { "method", "code", NULL };
   const gdouble buckets[] = { 0.001, 0.005, 0.025, 0.1, 0.5, 2.5 };
 
@@ -231,6 +242,9 @@ register_metrics (GwGateway * gw)
   gw->m_events = gw_metrics_counter (gw->metrics, "events_total",
       "Camera events (errors by code and severity, retries, recoveries, "
       "give-ups, quality steps, state changes)", event_labels);
+  gw->m_outage = gw_metrics_counter (gw->metrics,
+      "camera_outage_seconds_total", "Time cameras were away, summed over "
+      "the outages they recovered from", camera_labels);
   gw->m_cameras = gw_metrics_gauge (gw->metrics, "cameras",
       "Cameras by state", state_labels);
   gw->m_ws_clients = gw_metrics_gauge (gw->metrics, "websocket_clients",

@@ -48,6 +48,7 @@ typedef struct
   GwMetric *m_http_requests;
   GwMetric *m_http_duration;
   GwMetric *m_events;
+  GwMetric *m_outage;
   GwMetric *m_cameras;
   GwMetric *m_ws_clients;
   GwMetric *m_ws_dropped;

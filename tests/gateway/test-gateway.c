@@ -325,6 +325,14 @@ test_ws_events (Fixture * f, gconstpointer data)
     }
     g_assert_true (found);
   }
+  {
+    /* the outage is counted in seconds */
+    g_autoptr (GwReply) m = expect (f, "GET", "/metrics", f->keys[2], NULL,
+        200, NULL);
+
+    g_assert_nonnull (strstr (g_bytes_get_data (m->body, NULL),
+            "camguard_camera_outage_seconds_total{camera=\"door\"}"));
+  }
   soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
   terminate_ok (f);
 }
