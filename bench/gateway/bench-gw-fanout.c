@@ -90,8 +90,11 @@ on_answer (Client * c, JsonObject * o)
   gint64 id = json_object_get_int_member_with_default (o, "id", 0);
 
   if (json_object_has_member (o, "error")) {
-    g_printerr ("client refused: %s\n", json_to_string (json_object_get_member
-            (o, "error"), FALSE));
+    g_autofree gchar *e = json_to_string (json_object_get_member (o, "error"),
+        FALSE);
+
+    if (B.n_failed == 0)        /* the first one; the count is in the report */
+      g_printerr ("client refused: %s\n", e);
     c->refused = TRUE;
     B.n_failed++;
   } else if (id == 1) {
@@ -126,9 +129,10 @@ static void
 on_closed (SoupWebsocketConnection * ws, Client * c)
 {
   if (!c->refused) {
-    g_printerr ("client closed: %u %s\n",
-        soup_websocket_connection_get_close_code (ws),
-        soup_websocket_connection_get_close_data (ws));
+    if (B.n_failed == 0)
+      g_printerr ("client closed: %u %s\n",
+          soup_websocket_connection_get_close_code (ws),
+          soup_websocket_connection_get_close_data (ws));
     c->refused = TRUE;
     B.n_failed++;
   }
