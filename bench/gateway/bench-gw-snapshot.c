@@ -21,13 +21,28 @@
 #include <string.h>
 #include <gst/gst.h>
 #include <libsoup/soup.h>
+#include <turbojpeg.h>
 
 #include "../common/bench-tj.h"
+
+/* the size of a JPEG, or aborts */
+static void
+jpeg_size (GBytes * jpeg, gint * w, gint * h)
+{
+  tjhandle tj = tjInitDecompress ();
+  gsize len;
+  const guchar *data = g_bytes_get_data (jpeg, &len);
+  int sub, cs;
+
+  if (tjDecompressHeader3 (tj, data, len, w, h, &sub, &cs) != 0)
+    g_error ("not a JPEG: %s", tjGetErrorStr2 (tj));
+  tjDestroy (tj);
+}
 
 /* one GET; ms, or aborts on anything but a 200 image/jpeg */
 static gdouble
 get_snapshot (SoupSession * session, const gchar * url, const gchar * auth,
-    gsize * size)
+    gsize * size, gint * w, gint * h)
 {
   g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
   g_autoptr (GBytes) body = NULL;
@@ -50,6 +65,7 @@ get_snapshot (SoupSession * session, const gchar * url, const gchar * auth,
         (int) g_bytes_get_size (body),
         (const gchar *) g_bytes_get_data (body, NULL));
   *size = g_bytes_get_size (body);
+  jpeg_size (body, w, h);
   return t;
 }
 
@@ -63,6 +79,7 @@ main (int argc, char **argv)
   guint n, i;
   gint width = 1920, height = 1080;
   gsize size = 0;
+  gint jw = 0, jh = 0;
   gdouble h50, h99, p50, p99;
 
   gst_init (&argc, &argv);
@@ -84,9 +101,9 @@ main (int argc, char **argv)
   http = g_new (gdouble, n);
   plain = g_new (gdouble, n);
 
-  get_snapshot (session, argv[1], auth, &size); /* connect, warm up */
+  get_snapshot (session, argv[1], auth, &size, &jw, &jh);       /* connect, warm up */
   for (i = 0; i < n; i++)
-    http[i] = get_snapshot (session, argv[1], auth, &size);
+    http[i] = get_snapshot (session, argv[1], auth, &size, &jw, &jh);
 
   frame = bench_test_frame ("smpte", width, height);
   for (i = 0; i < n; i++)
@@ -97,7 +114,8 @@ main (int argc, char **argv)
   h99 = bench_percentile (http, n, 99);
   p50 = bench_percentile (plain, n, 50);
   p99 = bench_percentile (plain, n, 99);
-  g_print ("%u requests, last JPEG %" G_GSIZE_FORMAT " bytes\n\n", n, size);
+  g_print ("%u requests, last JPEG %dx%d, %" G_GSIZE_FORMAT " bytes\n\n", n,
+      jw, jh, size);
   g_print ("| | p50 (ms) | p99 (ms) | p50 ratio |\n|---|---|---|---|\n");
   g_print ("| snapshot over HTTP | %.2f | %.2f | %.2f |\n", h50, h99,
       h50 / p50);
