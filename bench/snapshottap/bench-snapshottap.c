@@ -26,39 +26,15 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <turbojpeg.h>
 #include <gst/gst.h>
 #include <gst/app/app.h>
 #include <gst/video/video.h>
 
+#include "../common/bench-tj.h"
+
 #define WIDTH 1920
 #define HEIGHT 1080
 #define GOP 30
-
-static gint
-cmp_double (gconstpointer a, gconstpointer b)
-{
-  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-/* p-th percentile (0..100) of @n values in ms, sorting them */
-static gdouble
-percentile (gdouble * v, guint n, gdouble p)
-{
-  guint i;
-
-  qsort (v, n, sizeof (gdouble), cmp_double);
-  i = (guint) ((p / 100.0) * (n - 1) + 0.5);
-  return v[MIN (i, n - 1)];
-}
-
-static gdouble
-now_ms (void)
-{
-  return g_get_monotonic_time () / 1000.0;
-}
 
 static GstElement *
 start (const gchar * desc, GstElement ** tap)
@@ -88,10 +64,10 @@ static GstSample *
 snap (GstElement * tap, gint max_width, gdouble * ms)
 {
   GstSample *s = NULL;
-  gdouble t0 = now_ms ();
+  gdouble t0 = bench_now_ms ();
 
   g_signal_emit_by_name (tap, "snapshot", "image/jpeg", max_width, 0, 85, &s);
-  *ms = now_ms () - t0;
+  *ms = bench_now_ms () - t0;
   if (!gst_sample_get_buffer (s)) {
     gchar *why = gst_structure_to_string (gst_sample_get_info (s));
 
@@ -119,7 +95,7 @@ static void
 report (const gchar * label, gdouble * v, guint n, gdouble base50,
     gdouble base99)
 {
-  gdouble p50 = percentile (v, n, 50), p99 = percentile (v, n, 99);
+  gdouble p50 = bench_percentile (v, n, 50), p99 = bench_percentile (v, n, 99);
 
   g_print ("| %s | %u | %.2f | %.2f | %.2fx | %.2fx |\n", label, n, p50, p99,
       p50 / base50, p99 / base99);
@@ -127,37 +103,6 @@ report (const gchar * label, gdouble * v, guint n, gdouble base50,
 
 /* ------------------------------------------------------------------ */
 /* raw                                                                 */
-
-/* One TurboJPEG encode of @frame, as a program without snapshottap would
- * do it; ms. */
-static gdouble
-plain_encode (GstSample * frame)
-{
-  tjhandle tj = tjInitCompress ();
-  GstVideoInfo info;
-  GstVideoFrame vf;
-  const unsigned char *planes[3];
-  int strides[3], i;
-  unsigned char *jpeg = NULL;
-  unsigned long size = 0;
-  gdouble t0, t;
-
-  gst_video_info_from_caps (&info, gst_sample_get_caps (frame));
-  gst_video_frame_map (&vf, &info, gst_sample_get_buffer (frame), GST_MAP_READ);
-  for (i = 0; i < 3; i++) {
-    planes[i] = GST_VIDEO_FRAME_PLANE_DATA (&vf, i);
-    strides[i] = GST_VIDEO_FRAME_PLANE_STRIDE (&vf, i);
-  }
-  t0 = now_ms ();
-  if (tjCompressFromYUVPlanes (tj, planes, WIDTH, strides, HEIGHT, TJSAMP_420,
-          &jpeg, &size, 85, TJFLAG_FASTDCT) != 0)
-    g_error ("tjCompressFromYUVPlanes: %s", tjGetErrorStr2 (tj));
-  t = now_ms () - t0;
-  gst_video_frame_unmap (&vf);
-  tjFree (jpeg);
-  tjDestroy (tj);
-  return t;
-}
 
 static void
 bench_raw (guint n)
@@ -179,21 +124,9 @@ bench_raw (guint n)
   }
 
   /* the same kind of frame, encoded without snapshottap */
-  {
-    GstElement *sink;
-    GstElement *fp = gst_parse_launch ("videotestsrc pattern=smpte "
-        "num-buffers=1 ! video/x-raw,format=I420,width=1920,height=1080,"
-        "framerate=30/1 ! appsink name=sink", NULL);
-
-    sink = gst_bin_get_by_name (GST_BIN (fp), "sink");
-    gst_element_set_state (fp, GST_STATE_PLAYING);
-    frame = gst_app_sink_pull_sample (GST_APP_SINK (sink));
-    gst_element_set_state (fp, GST_STATE_NULL);
-    gst_object_unref (sink);
-    gst_object_unref (fp);
-  }
+  frame = bench_test_frame ("smpte", WIDTH, HEIGHT);
   for (i = 0; i < n; i++)
-    plain[i] = plain_encode (frame);
+    plain[i] = bench_tj_encode_ms (frame);
 
   jp = gst_parse_launch ("appsrc name=src format=time ! jpegenc quality=85 "
       "! appsink name=sink sync=false", NULL);
@@ -202,13 +135,13 @@ bench_raw (guint n)
   g_object_set (jsrc, "caps", gst_sample_get_caps (frame), NULL);
   gst_element_set_state (jp, GST_STATE_PLAYING);
   for (i = 0; i < n; i++) {
-    gdouble t0 = now_ms ();
+    gdouble t0 = bench_now_ms ();
     GstSample *s;
 
     gst_app_src_push_buffer (GST_APP_SRC (jsrc),
         gst_buffer_ref (gst_sample_get_buffer (frame)));
     s = gst_app_sink_pull_sample (GST_APP_SINK (jsink));
-    jpegenc[i] = now_ms () - t0;
+    jpegenc[i] = bench_now_ms () - t0;
     gst_sample_unref (s);
   }
   gst_element_set_state (jp, GST_STATE_NULL);
@@ -217,7 +150,8 @@ bench_raw (guint n)
   gst_object_unref (jp);
 
   {
-    gdouble b50 = percentile (plain, n, 50), b99 = percentile (plain, n, 99);
+    gdouble b50 = bench_percentile (plain, n, 50), b99 =
+        bench_percentile (plain, n, 99);
 
     g_print ("snapshottap raw 1080p I420 latency, request -> JPEG bytes (ms), "
         "quality 85\n\n");
@@ -300,12 +234,12 @@ bench_h264_mode (const gchar * label, const gchar * props, guint n,
     g_array_append_val (buckets[b], ms);
     g_usleep (g_rand_int_range (rand, 5000, 70000));
   }
-  *p50_out = percentile (all, n, 50);
+  *p50_out = bench_percentile (all, n, 50);
   g_print ("| %s | %u | %.1f | %.1f |", label, n, *p50_out,
-      percentile (all, n, 99));
+      bench_percentile (all, n, 99));
   for (b = 0; b < 6; b++) {
     if (buckets[b]->len)
-      g_print (" %.1f (%u) |", percentile ((gdouble *) buckets[b]->data,
+      g_print (" %.1f (%u) |", bench_percentile ((gdouble *) buckets[b]->data,
               buckets[b]->len, 50), buckets[b]->len);
     else
       g_print (" - |");
@@ -338,7 +272,7 @@ bench_h264_go2rtc (guint n, gdouble * p50_out)
       NULL);
   g_usleep (G_USEC_PER_SEC);
   for (i = 0; i < n; i++) {
-    gdouble t0 = now_ms (), ms;
+    gdouble t0 = bench_now_ms (), ms;
     guint64 seen;
 
     g_mutex_lock (&kw.lock);
@@ -347,14 +281,14 @@ bench_h264_go2rtc (guint n, gdouble * p50_out)
       g_cond_wait (&kw.cond, &kw.lock);
     g_mutex_unlock (&kw.lock);
     gst_sample_unref (snap (tap, 0, &ms));
-    all[i] = now_ms () - t0;
+    all[i] = bench_now_ms () - t0;
     /* the next request lands anywhere in the GOP, not just after the
      * keyframe waited for */
     g_usleep (g_rand_int_range (rand, 0, G_USEC_PER_SEC));
   }
-  *p50_out = percentile (all, n, 50);
+  *p50_out = bench_percentile (all, n, 50);
   g_print ("| go2rtc-style: next keyframe, then decode + encode | %u | %.1f "
-      "| %.1f | | | | | | |\n", n, *p50_out, percentile (all, n, 99));
+      "| %.1f | | | | | | |\n", n, *p50_out, bench_percentile (all, n, 99));
   gst_object_unref (pad);
   stop (p, tap);
   g_rand_free (rand);
