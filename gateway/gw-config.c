@@ -15,6 +15,7 @@
  * data-dir=/var/lib/camguard   # required: cameras.json, keys, events
  * auth=true               # false only when listen is a loopback address
  * allow-pipelines=false   # accept cameras of type pipeline
+ * ws-max-clients=256      # WebSocket clients at once (1..65535)
  *
  * [camera door]
  * type=rtsp
@@ -44,7 +45,8 @@
 #define CAMERA_PREFIX "camera "
 
 static const gchar *const gateway_keys[] = {
-  "listen", "port", "rtsp-port", "data-dir", "auth", "allow-pipelines", NULL
+  "listen", "port", "rtsp-port", "data-dir", "auth", "allow-pipelines",
+  "ws-max-clients", NULL
 };
 
 /**
@@ -61,6 +63,7 @@ gw_config_new (void)
   c->listen = g_strdup ("127.0.0.1");
   c->port = 8080;
   c->rtsp_port = 8554;
+  c->ws_max_clients = 256;
   c->auth = TRUE;
   c->cameras = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gw_camera_spec_free);
@@ -128,6 +131,20 @@ read_port (GKeyFile * kf, const gchar * key, guint * out, GPtrArray * pr)
 }
 
 static void
+read_count (GKeyFile * kf, const gchar * key, guint * out, GPtrArray * pr)
+{
+  g_autofree gchar *v = g_key_file_get_value (kf, GATEWAY_GROUP, key, NULL);
+  guint64 n;
+
+  if (v == NULL)
+    return;
+  if (g_ascii_string_to_unsigned (v, 10, 1, 65535, &n, NULL))
+    *out = (guint) n;
+  else
+    gw_problems_add (pr, key, "'%s' is not a number 1..65535", v);
+}
+
+static void
 read_bool (GKeyFile * kf, const gchar * key, gboolean * out, GPtrArray * pr)
 {
   g_autofree gchar *v = g_key_file_get_value (kf, GATEWAY_GROUP, key, NULL);
@@ -164,13 +181,14 @@ read_gateway (GwConfig * c, GKeyFile * kf, GPtrArray * pr)
   for (i = 0; keys && keys[i]; i++)
     if (!g_strv_contains (gateway_keys, keys[i]))
       gw_problems_add (pr, keys[i], "unknown key (listen, port, rtsp-port, "
-          "data-dir, auth, allow-pipelines)");
+          "data-dir, auth, allow-pipelines, ws-max-clients)");
   read_string (kf, "listen", &c->listen, pr);
   read_port (kf, "port", &c->port, pr);
   read_port (kf, "rtsp-port", &c->rtsp_port, pr);
   read_string (kf, "data-dir", &c->data_dir, pr);
   read_bool (kf, "auth", &c->auth, pr);
   read_bool (kf, "allow-pipelines", &c->allow_pipelines, pr);
+  read_count (kf, "ws-max-clients", &c->ws_max_clients, pr);
 }
 
 static void

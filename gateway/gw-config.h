@@ -16,6 +16,7 @@ typedef struct
   gchar *data_dir;
   gboolean auth;
   gboolean allow_pipelines;
+  guint ws_max_clients;         /* WebSocket clients at once */
   GPtrArray *cameras;           /* (element-type GwCameraSpec) */
 } GwConfig;
 

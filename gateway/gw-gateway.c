@@ -386,6 +386,7 @@ start_http (GwGateway * gw, GError ** error)
     gw_rpc_registry_set_auth (gw->rpc, rpc_authenticate, rpc_authorize,
         gw->keys, rpc_principal_free);
   gw_ws_limits_init (&limits);
+  limits.max_clients = gw->config->ws_max_clients;
   gw->ws = gw_ws_server_new (gw->server, "/ws", gw->rpc, &limits);
   return TRUE;
 }
