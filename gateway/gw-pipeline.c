@@ -194,34 +194,15 @@ configure_source (GstElement * src, const GwCameraSpec * spec)
       "timeout", spec->retry_timeout, NULL);
 }
 
-/* Upstream of qualityladder: a RECONFIGURE the ladder sends when it takes
- * a step would renegotiate the camera, and the ladder answers the caps
- * query with its new step's size for a moment: a source with fixed caps
- * (a test pattern, a device asked for a size) then fails with
- * not-negotiated and retrysrc gives up (UNSUPPORTED_FORMAT), a source that
- * can scale changes the ladder's input instead. The ladder scales by
- * itself, so the camera side is never renegotiated for a step. */
-static GstPadProbeReturn
-drop_reconfigure (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
-{
-  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
-
-  if (GST_EVENT_TYPE (event) == GST_EVENT_RECONFIGURE)
-    return GST_PAD_PROBE_DROP;
-  return GST_PAD_PROBE_OK;
-}
-
 /* retrysrc ! videoconvert ! I420 ! snapshottap ! qualityladder ! H.264
- * caps: returns the last element. No scaler in front of qualityladder: its
- * steps renegotiate upstream, and a videoscale there would change the
- * ladder's input size instead of letting the ladder scale (the step then
- * never takes effect as asked). Sizes and rates are asked of the source. */
+ * caps: returns the last element. No scaler in front of qualityladder: the
+ * ladder scales by itself (its steps never renegotiate upstream). Sizes and
+ * rates are asked of the source. */
 static GstElement *
 build_raw (GwPipeline * p, const GwCameraSpec * spec, GError ** error)
 {
   GstBin *bin = GST_BIN (p->pipeline);
   GstElement *conv, *in_caps, *out_caps;
-  GstPad *pad;
 
   conv = make (bin, "videoconvert", "convert", error);
   in_caps = make_caps (bin, "video/x-raw,format=I420", error);
@@ -230,10 +211,6 @@ build_raw (GwPipeline * p, const GwCameraSpec * spec, GError ** error)
   out_caps = make_caps (bin, H264_OUT_CAPS, error);
   if (out_caps == NULL)
     return NULL;
-  pad = gst_element_get_static_pad (p->snapshot, "src");
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, drop_reconfigure,
-      NULL, NULL);
-  gst_object_unref (pad);
   if (spec->ladder)
     g_object_set (p->ladder, "ladder", spec->ladder, NULL);
   gst_util_set_object_arg (G_OBJECT (p->ladder), "mode", spec->ladder_mode);
