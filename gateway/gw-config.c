@@ -116,32 +116,20 @@ report (GString * out, const gchar * group, GPtrArray * problems)
   g_ptr_array_set_size (problems, 0);
 }
 
+/* An unsigned [gateway] key within @min..@max; @what names the range. */
 static void
-read_port (GKeyFile * kf, const gchar * key, guint * out, GPtrArray * pr)
+read_uint (GKeyFile * kf, const gchar * key, guint min, guint max,
+    const gchar * what, guint * out, GPtrArray * pr)
 {
   g_autofree gchar *v = g_key_file_get_value (kf, GATEWAY_GROUP, key, NULL);
   guint64 n;
 
   if (v == NULL)
     return;
-  if (g_ascii_string_to_unsigned (v, 10, 0, 65535, &n, NULL))
+  if (g_ascii_string_to_unsigned (v, 10, min, max, &n, NULL))
     *out = (guint) n;
   else
-    gw_problems_add (pr, key, "'%s' is not a port number 0..65535", v);
-}
-
-static void
-read_count (GKeyFile * kf, const gchar * key, guint * out, GPtrArray * pr)
-{
-  g_autofree gchar *v = g_key_file_get_value (kf, GATEWAY_GROUP, key, NULL);
-  guint64 n;
-
-  if (v == NULL)
-    return;
-  if (g_ascii_string_to_unsigned (v, 10, 1, 65535, &n, NULL))
-    *out = (guint) n;
-  else
-    gw_problems_add (pr, key, "'%s' is not a number 1..65535", v);
+    gw_problems_add (pr, key, "'%s' is not %s %u..%u", v, what, min, max);
 }
 
 static void
@@ -183,12 +171,13 @@ read_gateway (GwConfig * c, GKeyFile * kf, GPtrArray * pr)
       gw_problems_add (pr, keys[i], "unknown key (listen, port, rtsp-port, "
           "data-dir, auth, allow-pipelines, ws-max-clients)");
   read_string (kf, "listen", &c->listen, pr);
-  read_port (kf, "port", &c->port, pr);
-  read_port (kf, "rtsp-port", &c->rtsp_port, pr);
+  read_uint (kf, "port", 0, 65535, "a port number", &c->port, pr);
+  read_uint (kf, "rtsp-port", 0, 65535, "a port number", &c->rtsp_port, pr);
   read_string (kf, "data-dir", &c->data_dir, pr);
   read_bool (kf, "auth", &c->auth, pr);
   read_bool (kf, "allow-pipelines", &c->allow_pipelines, pr);
-  read_count (kf, "ws-max-clients", &c->ws_max_clients, pr);
+  read_uint (kf, "ws-max-clients", 1, 65535, "a number", &c->ws_max_clients,
+      pr);
 }
 
 static void
