@@ -356,7 +356,8 @@ catches_signal (GPid pid, gint signum)
 }
 
 /* SIGTERM works although the state change to PLAYING never returns: the
- * stop is bounded by --stop-timeout. */
+ * stop is bounded by --stop-timeout. (The blocked stop itself is checked
+ * deterministically by timeout-with-blocked-state-change.) */
 static void
 test_sigterm_with_blocked_state_change (void)
 {
@@ -375,8 +376,15 @@ test_sigterm_with_blocked_state_change (void)
   g_assert_true (catches_signal (pid, SIGTERM));
   g_subprocess_send_signal (proc, SIGTERM);
   collect (&r, proc);
-  g_assert_cmpint (r.status, ==, 1);
-  g_assert_nonnull (strstr (r.err, "did not stop"));
+  /* The signal may come before the start thread has reached the FIFO's
+   * open (then the stop is quick: exit 0) or while it is blocked there
+   * (then --stop-timeout ends the process: exit 1, saying so). Either way
+   * the process ends; before, it never did (the state change blocked the
+   * main loop that handles signals). */
+  if (strstr (r.err, "did not stop"))
+    g_assert_cmpint (r.status, ==, 1);
+  else
+    g_assert_cmpint (r.status, ==, 0);
   run_clear (&r);
   g_object_unref (proc);
   g_free (location);
