@@ -105,6 +105,7 @@ typedef struct
 /* The ONE table of actions. Every REST route names one of these. */
 static const ActionRole action_table[] = {
   {"health.read", GW_ROLE_ANONYMOUS},
+  {"dashboard.read", GW_ROLE_ANONYMOUS},
   {"session.authenticate", GW_ROLE_ANONYMOUS},
   {"cameras.read", GW_ROLE_VIEWER},
   {"snapshots.read", GW_ROLE_VIEWER},
@@ -112,6 +113,7 @@ static const ActionRole action_table[] = {
   {"errors.read", GW_ROLE_VIEWER},
   {"quality.read", GW_ROLE_VIEWER},
   {"openapi.read", GW_ROLE_VIEWER},
+  {"session.read", GW_ROLE_VIEWER},
   {"cameras.control", GW_ROLE_OPERATOR},
   {"quality.write", GW_ROLE_OPERATOR},
   {"cameras.write", GW_ROLE_ADMIN},
@@ -185,6 +187,42 @@ gw_auth_required_role (const gchar * action)
       return action_table[i].role;
   }
   return GW_ROLE_ADMIN;
+}
+
+/**
+ * gw_auth_role_allows:
+ * @role: a #GwRole
+ * @action: (nullable): an action or a JSON-RPC method name
+ *
+ * Returns: %TRUE when the role table lets @role do @action
+ */
+gboolean
+gw_auth_role_allows (GwRole role, const gchar * action)
+{
+  return role >= gw_auth_required_role (action);
+}
+
+/**
+ * gw_auth_list_actions:
+ * @role: a #GwRole
+ *
+ * The actions of the role table that @role may do, in the table's order
+ * (for `GET /api/v1/whoami`, so that a client learns what it may do from
+ * this table and keeps no copy of it).
+ *
+ * Returns: (transfer container) (element-type utf8): the actions (static
+ *   strings)
+ */
+GPtrArray *
+gw_auth_list_actions (GwRole role)
+{
+  GPtrArray *list = g_ptr_array_new ();
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (action_table); i++)
+    if (role >= action_table[i].role)
+      g_ptr_array_add (list, (gpointer) action_table[i].action);
+  return list;
 }
 
 /* ---------------------------------------------------------------------- */

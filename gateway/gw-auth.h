@@ -36,6 +36,8 @@ gboolean gw_role_from_nick (const gchar * nick, GwRole * role);
 /* The role table */
 GwRole gw_auth_required_role (const gchar * action);
 const gchar *gw_auth_action_for_method (const gchar * method);
+gboolean gw_auth_role_allows (GwRole role, const gchar * action);
+GPtrArray *gw_auth_list_actions (GwRole role);
 
 /* The key store (keys.json in the data directory) */
 typedef struct _GwKeyStore GwKeyStore;

@@ -17,6 +17,7 @@ typedef struct
   gboolean auth;
   gboolean allow_pipelines;
   guint ws_max_clients;         /* WebSocket clients at once */
+  gchar *www_dir;               /* the dashboard's files */
   GPtrArray *cameras;           /* (element-type GwCameraSpec) */
 } GwConfig;
 

@@ -19,6 +19,7 @@
 #include "gw-gateway.h"
 #include "gw-event.h"
 #include "gw-routes.h"
+#include "gw-routes-dashboard.h"
 #include "gw-rpc-methods.h"
 
 GST_DEBUG_CATEGORY_STATIC (gw_gateway_debug);
@@ -379,6 +380,7 @@ start_http (GwGateway * gw, GError ** error)
   gw_router_set_log_func (gw->router, log_access, gw);
   gw_routes_cameras_add (gw->router, gw);
   gw_routes_ops_add (gw->router, gw);
+  gw_routes_dashboard_add (gw->router, gw);
   gw->rpc = gw_rpc_registry_new ();
   gw_rpc_methods_add (gw->rpc, gw);
   gw_rpc_registry_set_observer (gw->rpc, observe_rpc, gw);

@@ -675,3 +675,29 @@ gw_router_set_metrics_func (GwRouter * router, GwMetricsFunc func,
   router->metrics_func = func;
   router->metrics_data = user_data;
 }
+
+/**
+ * gw_router_list_allowed_routes:
+ * @router: a #GwRouter
+ * @role: a #GwRole
+ *
+ * The routes the role table lets @role call, as "METHOD PATTERN", in the
+ * order they were added. A client (the dashboard) learns from this list
+ * both what its key may do and which optional routes this gateway has.
+ *
+ * Returns: (transfer full) (element-type utf8): the routes
+ */
+GPtrArray *
+gw_router_list_allowed_routes (GwRouter * router, GwRole role)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func (g_free);
+  guint i;
+
+  for (i = 0; i < router->routes->len; i++) {
+    const Route *r = g_ptr_array_index (router->routes, i);
+
+    if (gw_auth_role_allows (role, r->action))
+      g_ptr_array_add (list, g_strconcat (r->method, " ", r->pattern, NULL));
+  }
+  return list;
+}

@@ -93,6 +93,7 @@ void gw_router_add_route (GwRouter * router, const gchar * method,
     const gchar * pattern, const gchar * action, GwRouteFlags flags,
     GwHandler handler, gpointer user_data);
 GPtrArray *gw_router_list_routes (GwRouter * router);
+GPtrArray *gw_router_list_allowed_routes (GwRouter * router, GwRole role);
 void gw_router_set_body_limit (GwRouter * router, gsize limit);
 gsize gw_router_get_body_limit (GwRouter * router);
 void gw_router_set_reply_timeout (GwRouter * router, guint timeout_ms);

@@ -5,7 +5,7 @@
 /*
  * camguard-gateway --config FILE [--listen ADDR] [--port N] [--rtsp-port N]
  *     [--data-dir DIR] [--check-config] [--log-format json|text]
- *     [--create-key ROLE [--name NAME]]
+ *     [--create-key ROLE [--name NAME]] [--www-dir DIR]
  *
  * Reads the configuration (gw-config.c), applies the command-line
  * overrides, checks the whole (exit 2 with every problem, each naming the
@@ -39,6 +39,7 @@ typedef struct
   gchar *log_format;
   gchar *create_key;
   gchar *key_name;
+  gchar *www_dir;
 } Options;
 
 static void
@@ -76,6 +77,8 @@ parse_options (Options * o, gint * argc, gchar *** argv)
           "directory, print it on the last line and exit", "ROLE"},
     {"name", 0, 0, G_OPTION_ARG_STRING, &o->key_name,
         "The name of the key --create-key creates (for logs)", "NAME"},
+    {"www-dir", 0, 0, G_OPTION_ARG_FILENAME, &o->www_dir,
+        "The dashboard's files (overrides [gateway] www-dir)", "DIR"},
     {NULL}
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("- camguard "
@@ -128,6 +131,10 @@ load_config (const Options * o)
   if (o->data_dir) {
     g_free (c->data_dir);
     c->data_dir = g_strdup (o->data_dir);
+  }
+  if (o->www_dir) {
+    g_free (c->www_dir);
+    c->www_dir = g_strdup (o->www_dir);
   }
   ok = override_port ("port", o->port, &c->port);
   ok &= override_port ("rtsp-port", o->rtsp_port, &c->rtsp_port);
@@ -268,5 +275,6 @@ main (int argc, char **argv)
   g_free (o.log_format);
   g_free (o.create_key);
   g_free (o.key_name);
+  g_free (o.www_dir);
   return code;
 }

@@ -6,6 +6,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/setup.sh
+sh scripts/setup-npm.sh
 sh scripts/build.sh
 log=build/meson-logs/camguard-test-summary.txt
 set +e
