@@ -8,6 +8,8 @@
 #              5 s (CAMERA_DISCONNECTED); retrysrc brings it back each time
 #       door   the fake RTSP camera (camguard-fake-camera), started here on a
 #              free loopback port, rebooting (down 5 s) every 30 s
+#   - the web dashboard at http://127.0.0.1:8080/ (served from the source
+#     tree's gateway/www);
 #   - a demo admin key, created once and kept in the data directory;
 #   - the URLs, the key and ready-to-paste commands, printed before running.
 # Runs until Ctrl-C (or SIGTERM): the gateway and the fake camera are
@@ -25,6 +27,7 @@ dir=${CAMGUARD_DEMO_DIR:-$build/demo}
 port=${CAMGUARD_DEMO_PORT:-8080}
 rtsp_port=${CAMGUARD_DEMO_RTSP_PORT:-8554}
 gateway=$build/gateway/camguard-gateway
+www=$(cd "$here/../gateway/www" && pwd)
 fake=$build/tests/tools/camguard-fake-camera
 GST_PLUGIN_PATH="$build/plugins/camguard${GST_PLUGIN_PATH:+:$GST_PLUGIN_PATH}"
 export GST_PLUGIN_PATH
@@ -93,6 +96,7 @@ port=$port
 rtsp-port=$rtsp_port
 data-dir=$dir/data
 allow-pipelines=true
+www-dir=$www
 
 [camera ball]
 type=test
@@ -130,6 +134,7 @@ case $keyfile in "$PWD"/*) keyfile=${keyfile#"$PWD"/} ;; esac
 api=http://127.0.0.1:$port
 cat <<EOF
 camguard demo gateway
+  Dashboard  $api/   (open it in a browser; log in with the admin key)
   API        $api/api/v1/cameras   (health: $api/health)
   WebSocket  ws://127.0.0.1:$port/ws   (JSON-RPC 2.0; authenticate first)
   RTSP       rtsp://127.0.0.1:$rtsp_port/ball

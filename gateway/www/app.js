@@ -173,7 +173,7 @@ class Card {
     if (kind === 'quality') {
       this.degraded = ev.code === 'QUALITY_DEGRADED';
       this.setState(this.state);
-      this.refreshQuality();
+      this.refresh().catch(() => {});
     } else if (kind === 'state' && ev.details && ev.details.state) {
       this.setState(ev.details.state);
     }
@@ -190,6 +190,7 @@ function logEvent(ev, { append = false } = {}) {
   tr.dataset.code = code;
   tr.dataset.camera = ev.cameraId || '';
   tr.dataset.severity = ev.severity || '';
+  tr.dataset.kind = ev.kind || ev.type || '';
   const cells = [
     ev.timestamp ? new Date(ev.timestamp).toLocaleTimeString() : '',
     ev.cameraId || '',

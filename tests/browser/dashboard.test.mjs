@@ -226,8 +226,13 @@ test('quality step control', opts, async () => {
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.deepEqual({ mode: q.mode, step: q.step }, { mode: 'manual', step: 1 });
+  // the step down is a QUALITY_DEGRADED event: the badge says degraded
+  await c.locator('.badge[data-state="degraded"]').waitFor({ timeout: WAIT_MS });
+  await adminPage.locator('#events tr[data-camera="ball"][data-code="QUALITY_DEGRADED"]').first().waitFor({ timeout: WAIT_MS });
+  await screenshot(adminPage, 'dashboard-degraded.png');
   await c.locator('.quality-step').selectOption('0');
   await c.locator('.quality-mode').selectOption('auto');
+  await c.locator('.badge[data-state="running"]').waitFor({ timeout: WAIT_MS });
 });
 
 test('a recording can be taken from the page', opts, async (t) => {

@@ -38,7 +38,7 @@ framerate=15/1
 
 [camera drill]
 type=pipeline
-description=videotestsrc is-live=true pattern=snow ! video/x-raw,width=640,height=360,framerate=15/1 ! faultinject fault=error error-domain=resource error-code=9 after-buffers=45
+description=videotestsrc is-live=true pattern=pinwheel ! video/x-raw,width=640,height=360,framerate=15/1 ! faultinject fault=error error-domain=resource error-code=9 after-buffers=45
 retry-initial-delay=500
 retry-max-delay=1000
 `;
