@@ -125,7 +125,8 @@ class Card {
     this.setState(status.state);
     $('.fps', this.root).textContent = typeof status.fps === 'number' ? status.fps.toFixed(1) : '–';
     const q = status.quality;
-    $('.quality-now', this.root).textContent = q && q.step !== undefined ? `step ${q.current_step ?? q.step} (${q.mode})` : '–';
+    const step = q ? (q.current_step >= 0 ? q.current_step : q.step) : undefined;
+    $('.quality-now', this.root).textContent = step !== undefined && step >= 0 ? `step ${step} (${q.mode})` : '–';
     const le = status.last_error;
     $('.last-error', this.root).textContent = le ? `${le.code || le.error_code || ''} ${le.message || ''}`.trim() : '–';
   }
