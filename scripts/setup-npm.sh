@@ -15,6 +15,7 @@ if ! command -v npm >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   echo "setup-npm: installing Debian's npm"
   export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q
   $SUDO apt-get install -y -q --no-install-recommends npm
 fi
 want=$(node -p "require('$dir/package.json').devDependencies['playwright-core']")
