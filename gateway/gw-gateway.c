@@ -265,8 +265,10 @@ http_metrics (const gchar * route, const gchar * method, guint status,
     gdouble duration_ms, gpointer user_data)
 {
   GwGateway *gw = user_data;
-  g_autofree gchar *code = g_strdup_printf ("%u", status);
+  gchar code[16];
   const gchar *labels[] = { route ? route : "(none)", method, code, NULL };
+
+  g_snprintf (code, sizeof code, "%u", status);
 
   gw_metric_inc (gw->m_http_requests, labels[0], method, code, NULL);
   gw_metric_observe (gw->m_http_duration, duration_ms / 1000.0, labels);
@@ -277,12 +279,13 @@ http_metrics (const gchar * route, const gchar * method, guint status,
 static void
 log_access (const GwAccessRecord * r, gpointer user_data)
 {
-  g_autofree gchar *status = g_strdup_printf ("%u", r->status);
+  gchar message[512];
 
-  g_log_structured (G_LOG_DOMAIN, r->status >= 500 ? G_LOG_LEVEL_WARNING :
-      G_LOG_LEVEL_MESSAGE, "REQUEST_ID", r->request_id, "MESSAGE",
-      "%s %s %s %.1f ms%s%s", r->method, r->path, status, r->duration_ms,
-      r->key_name ? " key " : "", r->key_name ? r->key_name : "");
+  g_snprintf (message, sizeof message, "%s %s %u %.1f ms%s%s", r->method,
+      r->path, r->status, r->duration_ms, r->key_name ? " key " : "",
+      r->key_name ? r->key_name : "");
+  gw_log_request (r->status >= 500 ? G_LOG_LEVEL_WARNING :
+      G_LOG_LEVEL_MESSAGE, r->request_id, message);
 }
 
 /* One log line and one count per answered JSON-RPC call. */

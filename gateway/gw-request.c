@@ -32,12 +32,17 @@
 static GBytes *
 node_to_bytes (JsonNode * node)
 {
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  /* one generator per thread, kept for the thread's life: every answer
+   * goes through here */
+  static _Thread_local JsonGenerator *gen;
   gsize len;
   gchar *data;
 
+  if (gen == NULL)
+    gen = json_generator_new ();
   json_generator_set_root (gen, node);
   data = json_generator_to_data (gen, &len);
+  json_generator_set_root (gen, NULL);
   return g_bytes_new_take (data, len);
 }
 
