@@ -9,6 +9,7 @@ import { authHeaders, errorOf, apiBlob, cameraPath } from './api.js';
 const ICE_GATHER_MS = 2000;
 const FIRST_FRAME_MS = 6000;
 const SNAPSHOT_EVERY_MS = 1000;
+const STATS_EVERY_MS = 1000;
 
 function sleep(ms, signal) {
   return new Promise((resolve) => {
@@ -182,6 +183,25 @@ export class LiveView {
       if (pc.connectionState === 'failed' && this.pc === pc)
         this.start();
     };
+    this.watchStats(pc, signal);
+  }
+
+  /** The receiver's view of the stream, on the card: frames decoded,
+   * size, frame rate, packets lost (RTCInboundRtpStreamStats). */
+  async watchStats(pc, signal) {
+    while (!signal.aborted && this.pc === pc) {
+      const report = await pc.getStats();
+      report.forEach((s) => {
+        if (s.type !== 'inbound-rtp' || s.kind !== 'video')
+          return;
+        const root = this.els.root;
+        root.dataset.framesDecoded = String(s.framesDecoded || 0);
+        root.dataset.packetsLost = String(s.packetsLost || 0);
+        const fps = s.framesPerSecond ? ` ${Math.round(s.framesPerSecond)} fps` : '';
+        this.els.label.textContent = `webrtc ${s.frameWidth || 0}×${s.frameHeight || 0}${fps}`;
+      });
+      await sleep(STATS_EVERY_MS, signal);
+    }
   }
 
   async startMjpeg(signal) {
@@ -254,6 +274,8 @@ export class LiveView {
       this.pc = null;
     }
     this.els.video.srcObject = null;
+    delete this.els.root.dataset.framesDecoded;
+    delete this.els.root.dataset.packetsLost;
   }
 
   stop() {

@@ -153,18 +153,38 @@ test('live video plays over WebRTC (WHEP)', opts, async (t) => {
     return t.skip('this gateway has no WHEP route (POST /api/v1/cameras/{id}/whep)');
   const c = card(adminPage, 'ball');
   await adminPage.locator('.card[data-camera="ball"][data-live="webrtc"]').waitFor({ timeout: WAIT_MS });
-  const stats = await adminPage.waitForFunction(async () => {
-    const card = document.querySelector('.card[data-camera="ball"]');
-    const video = card.querySelector('video');
+  const shown = await adminPage.waitForFunction(() => {
+    const video = document.querySelector('.card[data-camera="ball"] video');
     if (!video.srcObject || video.videoWidth === 0)
       return null;
     return { width: video.videoWidth, height: video.videoHeight };
   }, null, { timeout: WAIT_MS });
-  const size = await stats.jsonValue();
-  assert.equal(size.width, 640);
+  const size = await shown.jsonValue();
+  assert.deepEqual(size, { width: 640, height: 360 });
+  // frames are decoded, and keep coming (getStats, shown on the card)
+  const decoded = async () => parseInt(await c.getAttribute('data-frames-decoded') || '0', 10);
+  await adminPage.locator('.card[data-camera="ball"][data-frames-decoded]').waitFor({ timeout: WAIT_MS });
+  const first = await decoded();
+  assert.ok(first > 0, `framesDecoded ${first}`);
+  for (let i = 0; i < 100 && (await decoded()) <= first; i++)
+    await new Promise((r) => setTimeout(r, 100));
+  assert.ok((await decoded()) > first, 'frames keep being decoded');
+  // another tab watches too: one more viewer; it logs out: DELETE, one less
+  const viewers = async () => (await gw.request('GET', '/api/v1/cameras/ball/status', keys.admin)).json.live.viewers;
+  const before = await viewers();
+  assert.ok(before >= 1, `viewers ${before}`);
+  const other = await newPage();
+  await login(other, keys.admin);
+  await other.locator('.card[data-camera="ball"][data-frames-decoded]').waitFor({ timeout: WAIT_MS });
+  assert.equal(await viewers(), before + 1);
+  await other.locator('#logout').click();
+  for (let i = 0; i < 100 && (await viewers()) !== before; i++)
+    await new Promise((r) => setTimeout(r, 100));
+  assert.equal(await viewers(), before, 'the viewer ended with DELETE on its Location');
+  await other.context().close();
 });
 
-test('without WebRTC the picture still comes (MJPEG, else snapshots)', opts, async () => {
+test('every camera shows its picture, in the best mode the gateway has', opts, async () => {
   const c = card(adminPage, 'bars');
   const handle = await adminPage.waitForFunction(() => {
     const card = document.querySelector('.card[data-camera="bars"]');
