@@ -64,10 +64,14 @@ class Card {
       this.showRecording();
     });
     $('.rec-stop', r).onclick = () => this.act(async () => {
-      await api('DELETE', cameraPath(this.id, '/recordings/current'));
+      const done = await api('DELETE', cameraPath(this.id, '/recordings/current'));
       this.recording = false;
+      if (done && done.file)
+        this.lastRecording = done.file;
       this.showRecording();
     });
+    $('.rec-download', r).onclick = () => this.act(() => this.download(
+      cameraPath(this.id, `/recordings/${encodeURIComponent(this.lastRecording)}`), this.lastRecording));
     $('.quality-mode', r).onchange = (ev) => this.setQuality({ mode: ev.target.value });
     $('.quality-step', r).onchange = (ev) => this.setQuality({ step: parseInt(ev.target.value, 10) });
   }
@@ -76,6 +80,26 @@ class Card {
     $('.rec-start', this.root).hidden = !this.canRecord || this.recording;
     $('.rec-stop', this.root).hidden = !this.canRecord || !this.recording;
     $('.rec-stop', this.root).classList.toggle('recording', this.recording);
+    $('.rec-download', this.root).hidden = !this.lastRecording
+      || !this.can('GET', '/recordings/{name}');
+    if (this.lastRecording)
+      $('.rec-download', this.root).textContent = `Download ${this.lastRecording}`;
+  }
+
+  /** The manual recording's state from the status (`recording.manual`),
+   * when the gateway records. */
+  showRecordingStatus(rec) {
+    const manual = rec && rec.manual;
+    for (const el of this.root.querySelectorAll('.rec-facts'))
+      el.hidden = !manual;
+    if (!manual)
+      return;
+    this.recording = manual.state !== 'off';
+    const err = manual.error;
+    $('.rec-state', this.root).textContent = err
+      ? `${err.code || err.error_code || ''} ${err.message || ''}`.trim()
+      : manual.file ? `${manual.state} ${manual.file}` : manual.state;
+    this.showRecording();
   }
 
   async act(fn) {
@@ -91,11 +115,16 @@ class Card {
   }
 
   async snapshot() {
-    const blob = await apiBlob(cameraPath(this.id, '/snapshot'));
-    const a = document.createElement('a');
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    await this.download(cameraPath(this.id, '/snapshot'), `${this.id}-${stamp}.jpg`);
+  }
+
+  /** Saves what @path answers (with the key) as @name. */
+  async download(path, name) {
+    const blob = await apiBlob(path);
+    const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
-    a.download = `${this.id}-${stamp}.jpg`;
+    a.download = name;
     document.body.append(a);
     a.click();
     a.remove();
@@ -129,6 +158,7 @@ class Card {
     $('.quality-now', this.root).textContent = step !== undefined && step >= 0 ? `step ${step} (${q.mode})` : '–';
     const le = status.last_error;
     $('.last-error', this.root).textContent = le ? `${le.code || le.error_code || ''} ${le.message || ''}`.trim() : '–';
+    this.showRecordingStatus(status.recording);
   }
 
   async refresh() {

@@ -280,10 +280,22 @@ test('a recording can be taken from the page', opts, async (t) => {
   await c.locator('.rec-start').click();
   await c.locator('.rec-stop').waitFor({ state: 'visible', timeout: WAIT_MS });
   await new Promise((r) => setTimeout(r, 2000));
+  await c.locator('.rec-state').filter({ hasText: 'recording' }).waitFor({ timeout: WAIT_MS });
   await c.locator('.rec-stop').click();
   await c.locator('.rec-start').waitFor({ state: 'visible', timeout: WAIT_MS });
   const list = (await gw.request('GET', '/api/v1/cameras/ball/recordings', keys.admin)).json;
-  assert.ok(JSON.stringify(list).length > 0);
+  assert.equal(list.files.length, 1, JSON.stringify(list));
+  const file = list.files[0];
+  assert.ok(file.finalized && file.size > 0, JSON.stringify(file));
+  // the page offers it for download: an MP4 (ftyp box first)
+  const [download] = await Promise.all([
+    adminPage.waitForEvent('download', { timeout: WAIT_MS }),
+    c.locator('.rec-download').click(),
+  ]);
+  assert.equal(download.suggestedFilename(), file.name);
+  const bytes = readFileSync(await download.path());
+  assert.equal(bytes.length, file.size);
+  assert.equal(bytes.subarray(4, 8).toString('latin1'), 'ftyp');
 });
 
 test('dashboard screenshot', opts, async () => {
