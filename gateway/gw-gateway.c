@@ -357,24 +357,42 @@ start_events (GwGateway * gw, GError ** error)
   return TRUE;
 }
 
+#define GW_HTTP_LISTEN_BACKLOG 256
+
+/* The HTTP socket, listening with a backlog for bursts of connections: a
+ * GSocketListener's default of 10 makes the 11th simultaneous connect wait
+ * for the client's SYN retry, a whole second. */
+static GSocket *
+http_socket (const gchar * listen, guint port, GError ** error)
+{
+  g_autoptr (GInetAddress) address = g_inet_address_new_from_string (listen);
+  g_autoptr (GSocketAddress) sa = NULL;
+  g_autoptr (GSocket) sock = NULL;
+
+  if (address == NULL)          /* "localhost", the one name config accepts */
+    address = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  sa = g_inet_socket_address_new (address, port);
+  sock = g_socket_new (g_inet_address_get_family (address),
+      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (sock == NULL)
+    return NULL;
+  g_socket_set_listen_backlog (sock, GW_HTTP_LISTEN_BACKLOG);
+  if (!g_socket_bind (sock, sa, TRUE, error) || !g_socket_listen (sock, error))
+    return NULL;
+  return g_steal_pointer (&sock);
+}
+
 static gboolean
 start_http (GwGateway * gw, GError ** error)
 {
-  g_autoptr (GInetAddress) address = g_inet_address_new_from_string
-      (gw->config->listen);
-  g_autoptr (GSocketAddress) sa = NULL;
+  g_autoptr (GSocket) sock = NULL;
   GwWsLimits limits;
   GSList *uris;
 
   gw->server = soup_server_new ("server-header", "camguard-gateway ", NULL);
-  if (address) {
-    sa = g_inet_socket_address_new (address, gw->config->port);
-    if (!soup_server_listen (gw->server, sa, 0, error))
-      return FALSE;
-  } else if (!soup_server_listen_local (gw->server, gw->config->port,
-          SOUP_SERVER_LISTEN_IPV4_ONLY, error)) {
-    return FALSE;               /* "localhost", the one name config accepts */
-  }
+  sock = http_socket (gw->config->listen, gw->config->port, error);
+  if (sock == NULL || !soup_server_listen_socket (gw->server, sock, 0, error))
+    return FALSE;
   uris = soup_server_get_uris (gw->server);
   gw->http_port = uris ? (guint) g_uri_get_port (uris->data) : gw->config->port;
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);

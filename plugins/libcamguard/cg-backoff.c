@@ -49,6 +49,7 @@
 #endif
 
 #include "cg-backoff.h"
+#include "cg-clock-slot.h"
 #include "cg-enumtypes.h"
 
 GST_DEBUG_CATEGORY_STATIC (cg_backoff_debug);
@@ -450,20 +451,10 @@ cg_backoff_new (void)
 void
 cg_backoff_set_clock (CgBackoff * backoff, GstClock * clock)
 {
-  GstClock *old;
-
   g_return_if_fail (CG_IS_BACKOFF (backoff));
   g_return_if_fail (clock == NULL || GST_IS_CLOCK (clock));
 
-  if (clock)
-    gst_object_ref (clock);
-  else
-    clock = gst_system_clock_obtain ();
-  g_mutex_lock (&backoff->lock);
-  old = backoff->clock;
-  backoff->clock = clock;
-  g_mutex_unlock (&backoff->lock);
-  gst_object_unref (old);
+  cg_clock_slot_set (&backoff->lock, &backoff->clock, clock);
   g_object_notify_by_pspec (G_OBJECT (backoff), properties[PROP_CLOCK]);
 }
 
@@ -480,13 +471,8 @@ cg_backoff_set_clock (CgBackoff * backoff, GstClock * clock)
 GstClock *
 cg_backoff_get_clock (CgBackoff * backoff)
 {
-  GstClock *clock;
-
   g_return_val_if_fail (CG_IS_BACKOFF (backoff), NULL);
-  g_mutex_lock (&backoff->lock);
-  clock = gst_object_ref (backoff->clock);
-  g_mutex_unlock (&backoff->lock);
-  return clock;
+  return cg_clock_slot_get (&backoff->lock, &backoff->clock);
 }
 
 static CgRetryPolicy
