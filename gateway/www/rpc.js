@@ -8,7 +8,8 @@ export class EventFeed {
   /**
    * @param key the API key (null with auth off)
    * @param onEvent called with each seed-002 event object
-   * @param onState called with 'open' or 'closed'
+   * @param onState called with 'open' or 'closed' (and 'open' again after
+   *   an `events-dropped` notice: the page reloads what it shows)
    */
   constructor(key, onEvent, onState) {
     this.key = key;
@@ -83,6 +84,9 @@ export class EventFeed {
     for (const m of Array.isArray(msg) ? msg : [msg]) {
       if (m.method === 'event' && m.params) {
         this.onEvent(m.params);
+      } else if (m.method === 'events-dropped') {
+        // this client was too slow and lost events: resynchronise
+        this.onState('open');
       } else if (m.id !== undefined && this.pending.has(m.id)) {
         const p = this.pending.get(m.id);
         this.pending.delete(m.id);
