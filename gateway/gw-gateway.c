@@ -220,6 +220,21 @@ rpc_authorize (const gchar * action, gpointer principal, CgError ** error)
   return gw_auth_authorize (p->keys, p->key, action, NULL, NULL, error);
 }
 
+/* Requests under /ws that are no handshake take the one request path:
+ * the path itself answers 400 INVALID_REQUEST, any other 404. */
+static void
+ws_fallback (SoupServerMessage * msg, const gchar * path, GHashTable * query,
+    gboolean on_path, gpointer user_data)
+{
+  GwGateway *gw = user_data;
+  g_autoptr (CgError) error = NULL;
+
+  if (on_path)
+    error = cg_error_new (CG_CODE_INVALID_REQUEST, "/ws takes WebSocket "
+        "handshakes only (GET with Upgrade: websocket)");
+  gw_router_handle (gw->router, msg, path, query, error);
+}
+
 /* ------------------------------------------------------------------ */
 /* metrics                                                              */
 
@@ -359,7 +374,6 @@ start_http (GwGateway * gw, GError ** error)
   g_autoptr (GInetAddress) address = g_inet_address_new_from_string
       (gw->config->listen);
   g_autoptr (GSocketAddress) sa = NULL;
-  GwWsLimits limits;
   GSList *uris;
 
   gw->server = soup_server_new ("server-header", "camguard-gateway ", NULL);
@@ -374,6 +388,16 @@ start_http (GwGateway * gw, GError ** error)
   uris = soup_server_get_uris (gw->server);
   gw->http_port = uris ? (guint) g_uri_get_port (uris->data) : gw->config->port;
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return TRUE;
+}
+
+/* Every REST route and JSON-RPC method on gw->server (also an unlistened
+ * one, for --list-routes). */
+static void
+add_api (GwGateway * gw)
+{
+  GwWsLimits limits;
+
   gw->router = gw_router_new (gw->server, gw->keys);
   gw_router_set_metrics_func (gw->router, http_metrics, gw);
   gw_router_set_log_func (gw->router, log_access, gw);
@@ -388,7 +412,54 @@ start_http (GwGateway * gw, GError ** error)
   gw_ws_limits_init (&limits);
   limits.max_clients = gw->config->ws_max_clients;
   gw->ws = gw_ws_server_new (gw->server, "/ws", gw->rpc, &limits);
-  return TRUE;
+  gw_ws_server_set_fallback (gw->ws, ws_fallback, gw);
+}
+
+static void
+print_route (const gchar * method, const gchar * pattern,
+    const gchar * action, GwRouteFlags flags, gpointer user_data)
+{
+  g_string_append_printf (user_data, "%-7s %-36s %-16s %-9s%s\n", method,
+      pattern, action, gw_role_to_nick (gw_auth_required_role (action)),
+      (flags & GW_ROUTE_BODY_OBJECT) ? " json-body" : "");
+}
+
+/**
+ * gw_gateway_describe_api:
+ * @gw: the gateway, with its configuration (nothing started)
+ *
+ * The API the gateway serves, from the tables it serves it with: one line
+ * per REST route (`METHOD PATTERN ACTION ROLE`, then `json-body` for a
+ * route that needs a JSON object body) and per JSON-RPC method
+ * (`JSONRPC METHOD ACTION ROLE`; action `-` for a method anybody may call),
+ * ROLE being the least role the one role table lets in. What
+ * `camguard-gateway --list-routes` prints; nothing listens.
+ *
+ * Returns: (transfer full): the lines
+ */
+gchar *
+gw_gateway_describe_api (GwGateway * gw)
+{
+  GString *out = g_string_new (NULL);
+  g_autoptr (GPtrArray) methods = NULL;
+  guint i;
+
+  gw->server = soup_server_new (NULL, NULL);
+  add_api (gw);
+  gw_router_foreach_route (gw->router, print_route, out);
+  methods = gw_rpc_registry_list_methods (gw->rpc);
+  for (i = 0; i < methods->len; i++) {
+    const gchar *name = g_ptr_array_index (methods, i);
+    const gchar *action = g_str_equal (name, GW_RPC_AUTHENTICATE_METHOD) ?
+        gw_auth_action_for_method (name) :
+        gw_rpc_registry_get_action (gw->rpc, name);
+
+    g_string_append_printf (out, "%-7s %-36s %-16s %s\n", "JSONRPC", name,
+        action ? action : "-", action ?
+        gw_role_to_nick (gw_auth_required_role (action)) : "anonymous");
+  }
+  gw_gateway_stop_servers (gw);
+  return g_string_free (out, FALSE);
 }
 
 /**
@@ -425,6 +496,7 @@ gw_gateway_start_servers (GwGateway * gw, GError ** error)
   }
   if (!start_http (gw, error))
     return FALSE;
+  add_api (gw);
   gw->rtsp = gw_rtsp_new (gw->config->listen, gw->config->rtsp_port, NULL,
       error);
   if (gw->rtsp == NULL)

@@ -62,5 +62,6 @@ gboolean gw_gateway_start_servers (GwGateway * gw, GError ** error);
 void gw_gateway_stop_servers (GwGateway * gw);
 void gw_gateway_release (GwGateway * gw);
 void gw_gateway_update_gauges (GwGateway * gw);
+gchar *gw_gateway_describe_api (GwGateway * gw);
 
 G_END_DECLS

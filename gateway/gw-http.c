@@ -16,7 +16,7 @@
  *    the running total on every chunk; over the limit the request is
  *    answered 413 %CG_CODE_PAYLOAD_TOO_LARGE without keeping the body
  *    (`Connection: close`); a client that goes on sending more than
- *    MAX (limit, 256 KiB) after that has its connection closed;
+ *    MAX (limit, 256 KiB) beyond the limit has its connection closed;
  * 3. routing: unknown path -> 404 %CG_CODE_METHOD_NOT_FOUND, known path
  *    with another method -> 405 %CG_CODE_METHOD_NOT_ALLOWED with `Allow`;
  * 4. auth: gw_auth_authorize() for the route's action;
@@ -42,8 +42,10 @@
 
 #define STATE_KEY "gw-http-state"
 #define REQUEST_ID_MAX 128
-/* A rejected body is drained (so that the client reads its 413) for up to
- * MAX (limit, this) more bytes; then the connection is closed. */
+/* A rejected body is drained (so that the client reads its 413) up to
+ * MAX (limit, this) bytes beyond the limit, counted from the first byte
+ * (a body refused on its Content-Length is refused before any byte came,
+ * and must still be drained); then the connection is closed. */
 #define GW_HTTP_MIN_DRAIN (256 * 1024)
 
 typedef struct
@@ -83,7 +85,6 @@ typedef struct
   gint64 start_us;
   goffset received;
   gboolean rejected;
-  goffset rejected_at;          /* bytes received when rejected */
   gboolean logged;
   const gchar *route;           /* owned by the router */
   gchar *key_name;
@@ -135,7 +136,6 @@ reject_too_large (MsgState * s, SoupServerMessage * msg, goffset size)
   gconstpointer data;
 
   s->rejected = TRUE;
-  s->rejected_at = s->received;
   gst_structure_set (cg_error_get_details_writable (error),
       "limit_bytes", G_TYPE_UINT64, (guint64) s->router->body_limit,
       "received_bytes", G_TYPE_UINT64, (guint64) size, NULL);
@@ -279,8 +279,7 @@ got_chunk_cb (SoupServerMessage * msg, GBytes * chunk, MsgState * s)
   s->received += g_bytes_get_size (chunk);
   if (s->rejected) {
     soup_message_body_truncate (soup_server_message_get_request_body (msg));
-    if ((guint64) (s->received - s->rejected_at) >
-        MAX (limit, GW_HTTP_MIN_DRAIN))
+    if ((guint64) s->received > limit + MAX (limit, GW_HTTP_MIN_DRAIN))
       cut_connection (s, msg);
     return;
   }
@@ -451,11 +450,24 @@ request_prepare (GwRouter * r, MsgState * s, GwRequest * req, CgError ** error)
   return parse_body (req, route->flags, error) ? route : NULL;
 }
 
-static void
-server_cb (SoupServer * server, SoupServerMessage * msg, const char *path,
-    GHashTable * query, gpointer user_data)
+/**
+ * gw_router_handle:
+ * @router: a #GwRouter
+ * @msg: a message of the router's server
+ * @path: its path
+ * @query: (nullable): its query
+ * @refusal: (nullable): an error to answer instead of routing it
+ *
+ * Takes a message another handler of the server was given (such as the
+ * WebSocket endpoint, for a path under it that is no handshake) through
+ * the one request path: routed as usual, or answered @refusal with its
+ * request id, log line and metrics.
+ */
+void
+gw_router_handle (GwRouter * router, SoupServerMessage * msg,
+    const gchar * path, GHashTable * query, const CgError * refusal)
 {
-  GwRouter *r = user_data;
+  GwRouter *r = router;
   MsgState *s = g_object_get_data (G_OBJECT (msg), STATE_KEY);
   g_autoptr (GwRequest) req = NULL;
   g_autoptr (CgError) error = NULL;
@@ -468,6 +480,10 @@ server_cb (SoupServer * server, SoupServerMessage * msg, const char *path,
   }
   req = gw_request_new (msg, s->request_id, path, query, r->context,
       r->reply_timeout_ms);
+  if (refusal) {
+    gw_request_reply_error (req, refusal);
+    return;
+  }
   route = request_prepare (r, s, req, &error);
   if (route == NULL) {
     gw_request_reply_error (req, error);
@@ -482,6 +498,13 @@ server_cb (SoupServer * server, SoupServerMessage * msg, const char *path,
         route->method, route->pattern);
     gw_request_reply_error (req, error);
   }
+}
+
+static void
+server_cb (SoupServer * server, SoupServerMessage * msg, const char *path,
+    GHashTable * query, gpointer user_data)
+{
+  gw_router_handle (user_data, msg, path, query, NULL);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -603,6 +626,29 @@ gw_router_list_routes (GwRouter * router)
     g_ptr_array_add (list, g_strconcat (r->method, " ", r->pattern, NULL));
   }
   return list;
+}
+
+/**
+ * gw_router_foreach_route:
+ * @router: a #GwRouter
+ * @func: (scope call): called with each route's method, pattern, action
+ *   and flags, in the order they were added
+ * @user_data: data for @func
+ *
+ * Walks the route table (for `camguard-gateway --list-routes` and the
+ * role matrix test, so that no route escapes them).
+ */
+void
+gw_router_foreach_route (GwRouter * router, GwRouteFunc func,
+    gpointer user_data)
+{
+  guint i;
+
+  for (i = 0; i < router->routes->len; i++) {
+    const Route *r = g_ptr_array_index (router->routes, i);
+
+    func (r->method, r->pattern, r->action, r->flags, user_data);
+  }
 }
 
 /**

@@ -5,7 +5,7 @@
 /*
  * camguard-gateway --config FILE [--listen ADDR] [--port N] [--rtsp-port N]
  *     [--data-dir DIR] [--check-config] [--log-format json|text]
- *     [--create-key ROLE [--name NAME]]
+ *     [--create-key ROLE [--name NAME]] [--list-routes]
  *
  * Reads the configuration (gw-config.c), applies the command-line
  * overrides, checks the whole (exit 2 with every problem, each naming the
@@ -39,6 +39,7 @@ typedef struct
   gchar *log_format;
   gchar *create_key;
   gchar *key_name;
+  gboolean list_routes;
 } Options;
 
 static void
@@ -76,6 +77,9 @@ parse_options (Options * o, gint * argc, gchar *** argv)
           "directory, print it on the last line and exit", "ROLE"},
     {"name", 0, 0, G_OPTION_ARG_STRING, &o->key_name,
         "The name of the key --create-key creates (for logs)", "NAME"},
+    {"list-routes", 0, 0, G_OPTION_ARG_NONE, &o->list_routes,
+        "Print every REST route and JSON-RPC method with its action and "
+          "the least role allowed, and exit", NULL},
     {NULL}
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("- camguard "
@@ -217,6 +221,16 @@ create_key (GwConfig * config, const gchar * role_nick, const gchar * name)
   return 0;
 }
 
+/* --list-routes: the route table and the JSON-RPC methods, as served */
+static gint
+list_routes (GwGateway * gw)
+{
+  g_autofree gchar *text = gw_gateway_describe_api (gw);
+
+  g_print ("%s", text);
+  return 0;
+}
+
 static gint
 check_only (GwConfig * config)
 {
@@ -236,7 +250,7 @@ check_only (GwConfig * config)
 int
 main (int argc, char **argv)
 {
-  Options o = { NULL, NULL, -1, -1, NULL, FALSE, NULL, NULL, NULL };
+  Options o = { NULL, NULL, -1, -1, NULL, FALSE, NULL, NULL, NULL, FALSE };
   GwGateway gw = { 0 };
   GwLogFormat format = GW_LOG_JSON;
   gint code;
@@ -257,6 +271,8 @@ main (int argc, char **argv)
     code = check_only (gw.config);
   else if (o.create_key)
     code = create_key (gw.config, o.create_key, o.key_name);
+  else if (o.list_routes)
+    code = list_routes (&gw);
   else
     code = run (&gw);
   g_clear_object (&gw.registry);
