@@ -220,6 +220,49 @@ rpc_authorize (const gchar * action, gpointer principal, CgError ** error)
   return gw_auth_authorize (p->keys, p->key, action, NULL, NULL, error);
 }
 
+/* A session authenticated with a key the store no longer holds */
+static gboolean
+session_key_revoked (GwJsonRpc * rpc, gpointer user_data)
+{
+  RpcPrincipal *p = gw_jsonrpc_get_principal (rpc);
+
+  return p && !gw_keys_lookup (p->keys, p->key, NULL, NULL, NULL);
+}
+
+/* After a reload that removed keys: the WebSocket sessions of those keys
+ * are closed (1008), so that a subscriber stops receiving events too; a
+ * call that races the close is refused (INVALID_API_KEY), as every call
+ * looks its key up again. */
+static void
+keys_reloaded (GwKeyStore * store, guint removed, gpointer user_data)
+{
+  GwGateway *gw = user_data;
+  guint n;
+
+  if (removed == 0 || gw->ws == NULL)
+    return;
+  n = gw_ws_server_close_sessions (gw->ws, session_key_revoked, NULL,
+      SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "API key revoked");
+  if (n)
+    g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "CODE",
+        "INVALID_API_KEY", "MESSAGE", "closed %u WebSocket sessions of "
+        "revoked API keys", n);
+}
+
+/**
+ * gw_gateway_reload_keys:
+ * @gw: the gateway
+ * @why: what asked for it, for the log ("SIGHUP")
+ *
+ * Reads keys.json again now (it is also reloaded whenever it changes).
+ */
+void
+gw_gateway_reload_keys (GwGateway * gw, const gchar * why)
+{
+  if (gw->key_reload)
+    gw_key_reload_now (gw->key_reload, why);
+}
+
 /* Requests under /ws that are no handshake take the one request path:
  * the path itself answers 400 INVALID_REQUEST, any other 404. */
 static void
@@ -489,6 +532,10 @@ gw_gateway_start_servers (GwGateway * gw, GError ** error)
     gw->keys = gw_key_store_new (gw->config->data_dir, error);
     if (gw->keys == NULL)
       return FALSE;
+    gw->key_reload = gw_key_reload_new (gw->keys, gw->config->data_dir,
+        keys_reloaded, gw, error);
+    if (gw->key_reload == NULL)
+      return FALSE;
   } else {
     g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "MESSAGE",
         "auth is off: anyone who reaches %s can use the API",
@@ -557,6 +604,7 @@ gw_gateway_release (GwGateway * gw)
   gw->ws_feed = NULL;
   g_clear_pointer (&gw->events, gw_event_hub_free);
   g_clear_pointer (&gw->event_store, gw_event_store_close);
+  g_clear_pointer (&gw->key_reload, gw_key_reload_free);
   g_clear_pointer (&gw->keys, gw_key_store_free);
   g_clear_pointer (&gw->metrics, gw_metrics_free);
 }
