@@ -150,6 +150,24 @@ ladder_of (GwCamera * camera, CgError ** error)
   return NULL;
 }
 
+/* The highest step of the ladder the element runs: its `step` property
+ * takes any int, and the element itself refuses a step past its ladder by
+ * keeping the old one (a warning on the bus), which would answer 200. */
+static gint
+top_step (GstElement * ladder)
+{
+  g_autofree gchar *text = NULL;
+  g_autoptr (CgLadder) parsed = NULL;
+  GParamSpecInt *ps = G_PARAM_SPEC_INT (g_object_class_find_property
+      (G_OBJECT_GET_CLASS (ladder), "step"));
+
+  g_object_get (ladder, "ladder", &text, NULL);
+  parsed = text ? cg_ladder_parse (text, NULL) : NULL;
+  if (parsed == NULL || cg_ladder_get_n_rungs (parsed) == 0)
+    return ps->maximum;
+  return MIN ((gint) cg_ladder_get_n_rungs (parsed) - 1, ps->maximum);
+}
+
 /**
  * gw_camera_ops_get_quality:
  * @camera: a camera
@@ -208,17 +226,14 @@ gw_camera_ops_set_quality (GwCamera * camera, JsonNode * params,
   g_auto (GStrv) unused = NULL;
   const gchar *mode;
   gint64 step = -1;
-  GParamSpecInt *ps;
 
   if (ladder == NULL)
     return FALSE;
-  ps = G_PARAM_SPEC_INT (g_object_class_find_property (G_OBJECT_GET_CLASS
-          (ladder), "step"));
   p = gw_params_new (params);
   mode = gw_params_get_string (p, "mode", FALSE);
   if (mode && !g_strv_contains (modes, mode))
     gw_params_add_error (p, "mode", "expected auto or manual");
-  gw_params_get_int (p, "step", FALSE, 0, ps->maximum, &step);
+  gw_params_get_int (p, "step", FALSE, 0, top_step (ladder), &step);
   gw_params_reject_unknown (p);
   if (!gw_params_finish (p, error))
     return FALSE;

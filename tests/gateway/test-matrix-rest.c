@@ -524,6 +524,9 @@ test_validation (void)
         "VALIDATION_ERROR", {"width", "pattern"}},
     {"PUT", "/api/v1/cameras/demo/quality", "{\"mode\":\"fast\","
           "\"step\":-1}", NULL, {"mode", "step"}},
+    /* the demo ladder has 2 steps: 2 is out of range, not a silent no-op */
+    {"PUT", "/api/v1/cameras/demo/quality", "{\"step\":2}", NULL,
+        {"step"}},
     {"GET", "/api/v1/cameras/demo/snapshot?width=0&height=x&quality=101",
         NULL, NULL, {"width", "height", "quality"}},
     {"GET", "/api/v1/events?severity=loud&limit=0&since=never", NULL, NULL,

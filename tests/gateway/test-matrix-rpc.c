@@ -418,6 +418,7 @@ test_bad_params (void)
     {"restart_camera", "{\"camera\":\"demo\",\"now\":true}", {"now"}},
     {"set_quality", "{\"camera\":\"demo\",\"mode\":\"fast\",\"step\":-1}",
         {"mode", "step"}},
+    {"set_quality", "{\"camera\":\"demo\",\"step\":2}", {"step"}},
     {"subscribe", "{\"topics\":[\"nope\"],\"camera\":5}",
         {"topics[0]", "camera"}},
     {"unsubscribe", "{\"topics\":\"state\"}", {"topics"}},
