@@ -169,18 +169,24 @@ note_high_water (Client * c)
  * down, so that libsoup reports the connection closed even though the peer
  * never reads (and never sees the close frame). */
 static void
+client_close (Client * c, gushort code, const gchar * reason)
+{
+  c->gone = TRUE;
+  client_forget (c);
+  client_clear_queue (c);
+  if (soup_websocket_connection_get_state (c->conn) ==
+      SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (c->conn, code, reason);
+}
+
+static void
 client_abort (Client * c, gushort code, gboolean hard)
 {
   GSocket *socket;
 
   if (c->gone)
     return;
-  c->gone = TRUE;
-  client_forget (c);
-  client_clear_queue (c);
-  if (soup_websocket_connection_get_state (c->conn) ==
-      SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_close (c->conn, code, NULL);
+  client_close (c, code, NULL);
   socket = g_object_get_data (G_OBJECT (c->conn), "gw-ws-socket");
   if (hard && socket)
     g_socket_shutdown (socket, TRUE, TRUE, NULL);
@@ -729,12 +735,7 @@ gw_ws_server_close_sessions (GwWsServer * ws, GwWsSessionFilter filter,
 
     if (c->gone || !filter (c->rpc, user_data))
       continue;
-    c->gone = TRUE;
-    client_forget (c);
-    client_clear_queue (c);
-    if (soup_websocket_connection_get_state (c->conn) ==
-        SOUP_WEBSOCKET_STATE_OPEN)
-      soup_websocket_connection_close (c->conn, code, reason);
+    client_close (c, code, reason);
     n++;
   }
   g_list_free (copy);

@@ -8,6 +8,7 @@
 #endif
 
 #include <string.h>
+#include <gst/gst.h>
 
 #include "matrix-fixture.h"
 #include "fake-camera-client.h"
@@ -160,6 +161,29 @@ void
 mx_gateway_start (MxGateway * g, const gchar * gateway)
 {
   gw_process_start (&g->gw, gateway, g->config);
+}
+
+/**
+ * mx_gateway_start_demo:
+ *
+ * gst and GTest initialised, the gateway of argv[1] set up with one small
+ * test camera `demo` (a ladder of 2 steps) and started; returns argv[1].
+ */
+const gchar *
+mx_gateway_start_demo (MxGateway * g, gint * argc, gchar *** argv)
+{
+  const gchar *gateway;
+
+  gst_init (argc, argv);
+  g_test_init (argc, argv, NULL);
+  if (*argc < 2)
+    g_error ("usage: %s CAMGUARD-GATEWAY", (*argv)[0]);
+  gateway = (*argv)[1];
+  mx_gateway_setup (g, gateway, NULL,
+      "[camera demo]\ntype=test\npattern=ball\nwidth=160\nheight=120\n"
+      "framerate=5/1\nladder=small:160x120@300,tiny:80x60@100\n");
+  mx_gateway_start (g, gateway);
+  return gateway;
 }
 
 /* SIGTERM (exit 0 expected when it runs), then the files go. */

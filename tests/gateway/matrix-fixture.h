@@ -77,6 +77,8 @@ extern const gchar *const mx_form_names[MX_N_FORMS];
 void mx_gateway_setup (MxGateway * g, const gchar * gateway,
     const gchar * gateway_keys, const gchar * cameras);
 void mx_gateway_start (MxGateway * g, const gchar * gateway);
+const gchar *mx_gateway_start_demo (MxGateway * g, gint * argc,
+    gchar *** argv);
 void mx_gateway_teardown (MxGateway * g);
 gchar *mx_gateway_run_tool (MxGateway * g, const gchar * gateway,
     gint * exit_status, ...) G_GNUC_NULL_TERMINATED;

@@ -21,7 +21,6 @@
 #define PROBLEM "application/problem+json"
 #define BODY_LIMIT (1024 * 1024)
 
-static const gchar *gateway_path;
 static MxGateway gw;
 
 static const gchar *const accepts[] = { NULL, PROBLEM };
@@ -588,15 +587,7 @@ main (int argc, char **argv)
 {
   gint status;
 
-  gst_init (&argc, &argv);
-  g_test_init (&argc, &argv, NULL);
-  if (argc < 2)
-    g_error ("usage: test-matrix-rest CAMGUARD-GATEWAY");
-  gateway_path = argv[1];
-  mx_gateway_setup (&gw, gateway_path, NULL,
-      "[camera demo]\ntype=test\npattern=ball\nwidth=160\nheight=120\n"
-      "framerate=5/1\nladder=small:160x120@300,tiny:80x60@100\n");
-  mx_gateway_start (&gw, gateway_path);
+  mx_gateway_start_demo (&gw, &argc, &argv);
   g_test_add_func ("/gw/matrix/rest/table", test_table);
   g_test_add_func ("/gw/matrix/rest/roles", test_roles);
   g_test_add_func ("/gw/matrix/rest/camera-not-found", test_camera_not_found);

@@ -20,7 +20,6 @@
 
 #define NO_CAMERA "no-such-camera"
 
-static const gchar *gateway_path;
 static MxGateway gw;
 
 /* ------------------------------------------------------------------ */
@@ -33,12 +32,8 @@ on_text (SoupWebsocketConnection * ws, gint type, GBytes * message,
     gpointer user_data)
 {
   GQueue *q = g_object_get_data (G_OBJECT (ws), QUEUE_KEY);
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  gsize len;
-  const gchar *data = g_bytes_get_data (message, &len);
 
-  g_assert_true (json_parser_load_from_data (parser, data, len, NULL));
-  g_queue_push_tail (q, json_node_copy (json_parser_get_root (parser)));
+  g_queue_push_tail (q, gw_ws_parse (message));
 }
 
 static SoupWebsocketConnection *
@@ -533,15 +528,7 @@ main (int argc, char **argv)
 {
   gint status;
 
-  gst_init (&argc, &argv);
-  g_test_init (&argc, &argv, NULL);
-  if (argc < 2)
-    g_error ("usage: test-matrix-rpc CAMGUARD-GATEWAY");
-  gateway_path = argv[1];
-  mx_gateway_setup (&gw, gateway_path, NULL,
-      "[camera demo]\ntype=test\npattern=ball\nwidth=160\nheight=120\n"
-      "framerate=5/1\nladder=small:160x120@300,tiny:80x60@100\n");
-  mx_gateway_start (&gw, gateway_path);
+  mx_gateway_start_demo (&gw, &argc, &argv);
   g_test_add_func ("/gw/matrix/rpc/roles", test_roles);
   g_test_add_func ("/gw/matrix/rpc/authenticate", test_authenticate);
   g_test_add_func ("/gw/matrix/rpc/protocol-errors", test_protocol_errors);
