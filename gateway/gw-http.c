@@ -11,7 +11,8 @@
  * through the same steps, in this order:
  *
  * 1. request id: the client's `X-Request-Id` if it is sane, else a new one;
- *    every response carries it;
+ *    every response carries it (also libsoup's own 400/417/501 to a request
+ *    it could not parse: the new one is set when the request starts);
  * 2. body limit: `Content-Length` is checked when the headers arrive and
  *    the running total on every chunk; over the limit the request is
  *    answered 413 %CG_CODE_PAYLOAD_TOO_LARGE without keeping the body
@@ -86,6 +87,7 @@ typedef struct
   goffset received;
   gboolean rejected;
   gboolean logged;
+  gboolean got_headers;
   const gchar *route;           /* owned by the router */
   gchar *key_name;
 } MsgState;
@@ -160,12 +162,12 @@ got_headers_cb (SoupServerMessage * msg, MsgState * s)
   const gchar *id = soup_message_headers_get_one (h, "X-Request-Id");
   goffset length;
 
-  if (request_id_is_sane (id))
+  s->got_headers = TRUE;
+  if (request_id_is_sane (id)) {
+    g_free (s->request_id);
     s->request_id = g_strdup (id);
-  else
-    s->request_id = g_strdup_printf ("%s-%08x", s->router->id_prefix,
-        (guint) g_atomic_int_add (&s->router->id_counter, 1));
-  gw_request_set_id_header (msg, s->request_id);
+    gw_request_set_id_header (msg, s->request_id);
+  }
 
   if (soup_message_headers_get_encoding (h) == SOUP_ENCODING_CONTENT_LENGTH) {
     length = soup_message_headers_get_content_length (h);
@@ -228,7 +230,7 @@ finished_cb (SoupServerMessage * msg, MsgState * s)
   g_autofree gchar *path = NULL;
   GwAccessRecord rec = { 0 };
 
-  if (s->request_id == NULL || s->logged)
+  if (!s->got_headers || s->logged)
     return;                     /* never got its headers, or done */
   s->logged = TRUE;
   path = cg_redact (g_uri_get_path (soup_server_message_get_uri (msg)));
@@ -294,6 +296,11 @@ request_started_cb (SoupServer * server, SoupServerMessage * msg, GwRouter * r)
 
   s->router = gw_router_ref (r);
   s->start_us = g_get_monotonic_time ();
+  /* from the start: requests libsoup itself refuses before their headers
+   * are read (a bad request line, no Host...) carry it too */
+  s->request_id = g_strdup_printf ("%s-%08x", r->id_prefix,
+      (guint) g_atomic_int_add (&r->id_counter, 1));
+  gw_request_set_id_header (msg, s->request_id);
   g_object_set_data_full (G_OBJECT (msg), STATE_KEY, s, msg_state_free);
   g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), s);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), s);
@@ -473,7 +480,7 @@ gw_router_handle (GwRouter * router, SoupServerMessage * msg,
   g_autoptr (CgError) error = NULL;
   const Route *route;
 
-  if (s == NULL || s->request_id == NULL) {
+  if (s == NULL || !s->got_headers) {
     soup_server_message_set_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR,
         NULL);
     return;

@@ -582,6 +582,45 @@ test_request_id (void)
   }
 }
 
+/* Requests libsoup refuses before any handler sees them (no Host, a bad
+ * request line, a bad Content-Length or Transfer-Encoding, an unknown
+ * Expect, a bad escape in the path) are answered with X-Request-Id too. */
+static void
+test_request_id_malformed (void)
+{
+  static const gchar *const requests[] = {
+    "GET /api/v1/cameras HTTP/1.1\r\n\r\n",
+    "GARBAGE\r\n\r\n",
+    "GET /api/v1/cameras HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+    "GET /api/v1/cameras HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip"
+        "\r\n\r\n",
+    "GET /api/v1/cameras HTTP/1.1\r\nHost: x\r\nExpect: later\r\n\r\n",
+    "GET /api/v1/%zz HTTP/1.1\r\nHost: x\r\n\r\n",
+  };
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  guint i;
+
+  g_socket_client_set_timeout (client, GW_TEST_WAIT_MS / 1000);
+  for (i = 0; i < G_N_ELEMENTS (requests); i++) {
+    g_autoptr (GSocketConnection) conn = NULL;
+    g_autoptr (GError) error = NULL;
+    g_autofree gchar *head = NULL, *body = NULL;
+
+    conn = g_socket_client_connect_to_host (client, "127.0.0.1",
+        gw.gw.http_port, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream
+            (G_IO_STREAM (conn)), requests[i], strlen (requests[i]), NULL,
+            NULL, &error));
+    g_assert_no_error (error);
+    head = raw_read_answer (g_io_stream_get_input_stream (G_IO_STREAM (conn)),
+        &body);
+    g_assert_false (g_str_has_prefix (head, "HTTP/1.1 2"));
+    if (strstr (head, "\r\nX-Request-Id: ") == NULL)
+      g_error ("no X-Request-Id for %s: %s", requests[i], head);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -599,6 +638,8 @@ main (int argc, char **argv)
   g_test_add_func ("/gw/matrix/rest/wrong-method", test_wrong_method);
   g_test_add_func ("/gw/matrix/rest/validation", test_validation);
   g_test_add_func ("/gw/matrix/rest/request-id", test_request_id);
+  g_test_add_func ("/gw/matrix/rest/request-id-malformed",
+      test_request_id_malformed);
   status = g_test_run ();
   mx_gateway_teardown (&gw);
   return status;
