@@ -426,16 +426,16 @@ gw_camera_ops_snapshot_finish (GwCamera * camera, GAsyncResult * result,
 
 static void
 parse_dimension (GwParams * params, const gchar * name, const gchar * text,
-    guint64 max, guint * value)
+    guint64 min, guint64 max, guint * value)
 {
   guint64 v = 0;
 
   *value = 0;
   if (text == NULL)
     return;
-  if (!g_ascii_string_to_unsigned (text, 10, 1, max, &v, NULL)) {
+  if (!g_ascii_string_to_unsigned (text, 10, min, max, &v, NULL)) {
     g_autofree gchar *reason = g_strdup_printf ("expected an integer in "
-        "[1, %" G_GUINT64_FORMAT "]", max);
+        "[%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT "]", min, max);
 
     gw_params_add_error (params, name, reason);
     return;
@@ -447,7 +447,9 @@ parse_dimension (GwParams * params, const gchar * name, const gchar * text,
  * gw_camera_ops_snapshot_params:
  * @params: where bad fields are listed
  * @width: (nullable): the `width` parameter as given
+ *   (%CG_SNAPSHOT_MIN_SIZE..%GW_SNAPSHOT_MAX_WIDTH)
  * @height: (nullable): the `height` parameter
+ *   (%CG_SNAPSHOT_MIN_SIZE..%GW_SNAPSHOT_MAX_HEIGHT)
  * @quality: (nullable): the `quality` parameter (1..100)
  * @w: (out): the width, 0 when absent or bad
  * @h: (out): the height
@@ -461,7 +463,9 @@ gw_camera_ops_snapshot_params (GwParams * params, const gchar * width,
     const gchar * height, const gchar * quality, guint * w, guint * h,
     guint * q)
 {
-  parse_dimension (params, "width", width, 7680, w);
-  parse_dimension (params, "height", height, 4320, h);
-  parse_dimension (params, "quality", quality, 100, q);
+  parse_dimension (params, "width", width, CG_SNAPSHOT_MIN_SIZE,
+      GW_SNAPSHOT_MAX_WIDTH, w);
+  parse_dimension (params, "height", height, CG_SNAPSHOT_MIN_SIZE,
+      GW_SNAPSHOT_MAX_HEIGHT, h);
+  parse_dimension (params, "quality", quality, 1, 100, q);
 }

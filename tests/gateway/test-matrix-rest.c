@@ -489,6 +489,10 @@ expect_fields (MxReply * reply, const gchar * code, const gchar * const *want,
     for (j = 0; j < json_array_get_length (fields); j++) {
       JsonObject *f = json_array_get_object_element (fields, j);
 
+      /* one shape for every validation error: {field, reason} */
+      g_assert_cmpuint (json_object_get_size (f), ==, 2);
+      g_assert_nonnull (json_object_get_string_member_with_default (f,
+              "reason", NULL));
       found |= g_strcmp0 (json_object_get_string_member (f, "field"),
           want[i]) == 0;
     }
@@ -528,6 +532,10 @@ test_validation (void)
         {"step"}},
     {"GET", "/api/v1/cameras/demo/snapshot?width=0&height=x&quality=101",
         NULL, NULL, {"width", "height", "quality"}},
+    /* below snapshottap's smallest size: the caller's error, not a 5xx
+     * SNAPSHOT_FAILED */
+    {"GET", "/api/v1/cameras/demo/snapshot?width=10&height=15", NULL, NULL,
+        {"width", "height"}},
     {"GET", "/api/v1/events?severity=loud&limit=0&since=never", NULL, NULL,
         {"severity", "limit", "since"}},
     {"GET", "/api/v1/cameras/demo/events?limit=-1&until=x", NULL, NULL,

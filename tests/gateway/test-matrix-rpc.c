@@ -385,9 +385,16 @@ expect_fields (JsonObject * r, const gchar * const *want, const gchar * what)
   for (i = 0; want[i]; i++, n++) {
     gboolean found = FALSE;
 
-    for (j = 0; j < json_array_get_length (fields); j++)
-      found |= g_strcmp0 (json_object_get_string_member
-          (json_array_get_object_element (fields, j), "field"), want[i]) == 0;
+    for (j = 0; j < json_array_get_length (fields); j++) {
+      JsonObject *f = json_array_get_object_element (fields, j);
+
+      /* one shape for every validation error: {field, reason} */
+      g_assert_cmpuint (json_object_get_size (f), ==, 2);
+      g_assert_nonnull (json_object_get_string_member_with_default (f,
+              "reason", NULL));
+      found |= g_strcmp0 (json_object_get_string_member (f, "field"),
+          want[i]) == 0;
+    }
     if (!found)
       g_error ("%s: field %s not listed", what, want[i]);
   }
@@ -414,6 +421,8 @@ test_bad_params (void)
     {"set_quality", "{\"camera\":\"demo\",\"mode\":\"fast\",\"step\":-1}",
         {"mode", "step"}},
     {"set_quality", "{\"camera\":\"demo\",\"step\":2}", {"step"}},
+    {"take_snapshot", "{\"camera\":\"demo\",\"width\":10,\"height\":15}",
+        {"width", "height"}},
     {"subscribe", "{\"topics\":[\"nope\"],\"camera\":5}",
         {"topics[0]", "camera"}},
     {"unsubscribe", "{\"topics\":\"state\"}", {"topics"}},
