@@ -163,6 +163,22 @@ test_roles (void)
           else
             check_refused (reply, r, cred, what);
           n++;
+          if (g_str_equal (r->method, "GET") && accepts[a] == NULL) {
+            /* HEAD is served by the GET route: the same decision */
+            MxRequest head = req;
+            g_autoptr (MxReply) h = NULL;
+
+            head.method = "HEAD";
+            h = mx_send (&gw, &head);
+            if (h->status != reply->status
+                && !g_str_equal (r->pattern, "/health"))
+              g_error ("HEAD: %u, GET: %u (%s)", h->status, reply->status,
+                  what);
+            if (h->status == 401)
+              g_assert_nonnull (soup_message_headers_get_one (h->headers,
+                      "WWW-Authenticate"));
+            n++;
+          }
         }
   }
   g_test_message ("%u requests", n);
