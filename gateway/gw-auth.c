@@ -717,3 +717,139 @@ gw_auth_authorize (GwKeyStore * store, const gchar * key,
     *name_out = g_steal_pointer (&name);
   return TRUE;
 }
+
+/* ---------------------------------------------------------------------- */
+/* Reload and revoke                                                      */
+/* ---------------------------------------------------------------------- */
+
+/* The entries of @path, or NULL with @error set (the store unchanged). */
+static GPtrArray *
+store_read (const gchar * path, GError ** error)
+{
+  GwKeyStore tmp = { (gchar *) path, NULL };
+
+  tmp.entries = g_ptr_array_new_with_free_func (key_entry_free);
+  if (!store_load (&tmp, error)) {
+    g_ptr_array_unref (tmp.entries);
+    return NULL;
+  }
+  return tmp.entries;
+}
+
+static gboolean
+has_entry (GPtrArray * entries, const KeyEntry * e)
+{
+  guint i;
+
+  for (i = 0; i < entries->len; i++) {
+    const KeyEntry *o = g_ptr_array_index (entries, i);
+
+    if (g_str_equal (o->id, e->id) && o->role == e->role
+        && memcmp (o->hash, e->hash, sizeof e->hash) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* Entries of @a that are not in @b */
+static guint
+count_missing (GPtrArray * a, GPtrArray * b)
+{
+  guint i, n = 0;
+
+  for (i = 0; i < a->len; i++)
+    n += !has_entry (b, g_ptr_array_index (a, i));
+  return n;
+}
+
+/**
+ * gw_key_store_reload:
+ * @store: a #GwKeyStore
+ * @added: (out) (optional): how many keys the file has that the store had
+ *   not
+ * @removed: (out) (optional): how many keys the store had that the file
+ *   no longer has (revoked)
+ * @error: return location for a #GError
+ *
+ * Reads `keys.json` again (a missing file is a store without keys, as at
+ * start). A file that cannot be read or parsed, or holds a malformed key,
+ * leaves the store as it was: the keys in force stay in force.
+ *
+ * Returns: %TRUE when the store now holds the file's keys
+ */
+gboolean
+gw_key_store_reload (GwKeyStore * store, guint * added, guint * removed,
+    GError ** error)
+{
+  GPtrArray *fresh;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+
+  fresh = store_read (store->path, error);
+  if (fresh == NULL)
+    return FALSE;
+  if (added)
+    *added = count_missing (fresh, store->entries);
+  if (removed)
+    *removed = count_missing (store->entries, fresh);
+  g_ptr_array_unref (store->entries);
+  store->entries = fresh;
+  return TRUE;
+}
+
+/**
+ * gw_keys_revoke:
+ * @store: a #GwKeyStore
+ * @name_or_id: a key's name (every key of that name goes) or its id
+ * @revoked: (out) (optional) (transfer full) (element-type utf8): one line
+ *   per key revoked, "ID NAME ROLE"
+ * @error: return location for a #GError (%G_FILE_ERROR_NOENT when no key
+ *   has that name or id)
+ *
+ * Removes keys and rewrites `keys.json` atomically (what
+ * `camguard-gateway --revoke-key` calls). A running gateway reloads the
+ * file and refuses them from then on.
+ *
+ * Returns: %TRUE on success; on failure the store is unchanged
+ */
+gboolean
+gw_keys_revoke (GwKeyStore * store, const gchar * name_or_id,
+    GPtrArray ** revoked, GError ** error)
+{
+  g_autoptr (GPtrArray) gone = g_ptr_array_new_with_free_func (key_entry_free);
+  GPtrArray *lines;
+  guint i;
+
+  g_return_val_if_fail (store != NULL && name_or_id != NULL, FALSE);
+
+  for (i = store->entries->len; i-- > 0;) {
+    KeyEntry *e = g_ptr_array_index (store->entries, i);
+
+    if (g_str_equal (e->id, name_or_id) || g_str_equal (e->name, name_or_id))
+      g_ptr_array_add (gone, g_ptr_array_steal_index (store->entries, i));
+  }
+  if (gone->len == 0) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+        "%s: no API key named '%s' or with that id", store->path, name_or_id);
+    return FALSE;
+  }
+  if (!store_save (store, error)) {
+    while (gone->len > 0)       /* back in the store, which stays as it was */
+      g_ptr_array_add (store->entries, g_ptr_array_steal_index (gone,
+              gone->len - 1));
+    return FALSE;
+  }
+  lines = g_ptr_array_new_with_free_func (g_free);
+  for (i = gone->len; i-- > 0;) {
+    const KeyEntry *e = g_ptr_array_index (gone, i);
+
+    g_ptr_array_add (lines, g_strdup_printf ("%s %s %s", e->id, e->name,
+            gw_role_to_nick (e->role)));
+    g_info ("revoked API key id=%s name=%s", e->id, e->name);
+  }
+  if (revoked)
+    *revoked = lines;
+  else
+    g_ptr_array_unref (lines);
+  return TRUE;
+}

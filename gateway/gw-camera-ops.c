@@ -150,6 +150,24 @@ ladder_of (GwCamera * camera, CgError ** error)
   return NULL;
 }
 
+/* The highest step of the ladder the element runs: its `step` property
+ * takes any int, and the element itself refuses a step past its ladder by
+ * keeping the old one (a warning on the bus), which would answer 200. */
+static gint
+top_step (GstElement * ladder)
+{
+  g_autofree gchar *text = NULL;
+  g_autoptr (CgLadder) parsed = NULL;
+  GParamSpecInt *ps = G_PARAM_SPEC_INT (g_object_class_find_property
+      (G_OBJECT_GET_CLASS (ladder), "step"));
+
+  g_object_get (ladder, "ladder", &text, NULL);
+  parsed = text ? cg_ladder_parse (text, NULL) : NULL;
+  if (parsed == NULL || cg_ladder_get_n_rungs (parsed) == 0)
+    return ps->maximum;
+  return MIN ((gint) cg_ladder_get_n_rungs (parsed) - 1, ps->maximum);
+}
+
 /**
  * gw_camera_ops_get_quality:
  * @camera: a camera
@@ -208,17 +226,14 @@ gw_camera_ops_set_quality (GwCamera * camera, JsonNode * params,
   g_auto (GStrv) unused = NULL;
   const gchar *mode;
   gint64 step = -1;
-  GParamSpecInt *ps;
 
   if (ladder == NULL)
     return FALSE;
-  ps = G_PARAM_SPEC_INT (g_object_class_find_property (G_OBJECT_GET_CLASS
-          (ladder), "step"));
   p = gw_params_new (params);
   mode = gw_params_get_string (p, "mode", FALSE);
   if (mode && !g_strv_contains (modes, mode))
     gw_params_add_error (p, "mode", "expected auto or manual");
-  gw_params_get_int (p, "step", FALSE, 0, ps->maximum, &step);
+  gw_params_get_int (p, "step", FALSE, 0, top_step (ladder), &step);
   gw_params_reject_unknown (p);
   if (!gw_params_finish (p, error))
     return FALSE;
@@ -411,16 +426,16 @@ gw_camera_ops_snapshot_finish (GwCamera * camera, GAsyncResult * result,
 
 static void
 parse_dimension (GwParams * params, const gchar * name, const gchar * text,
-    guint64 max, guint * value)
+    guint64 min, guint64 max, guint * value)
 {
   guint64 v = 0;
 
   *value = 0;
   if (text == NULL)
     return;
-  if (!g_ascii_string_to_unsigned (text, 10, 1, max, &v, NULL)) {
+  if (!g_ascii_string_to_unsigned (text, 10, min, max, &v, NULL)) {
     g_autofree gchar *reason = g_strdup_printf ("expected an integer in "
-        "[1, %" G_GUINT64_FORMAT "]", max);
+        "[%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT "]", min, max);
 
     gw_params_add_error (params, name, reason);
     return;
@@ -432,7 +447,9 @@ parse_dimension (GwParams * params, const gchar * name, const gchar * text,
  * gw_camera_ops_snapshot_params:
  * @params: where bad fields are listed
  * @width: (nullable): the `width` parameter as given
+ *   (%CG_SNAPSHOT_MIN_SIZE..%GW_SNAPSHOT_MAX_WIDTH)
  * @height: (nullable): the `height` parameter
+ *   (%CG_SNAPSHOT_MIN_SIZE..%GW_SNAPSHOT_MAX_HEIGHT)
  * @quality: (nullable): the `quality` parameter (1..100)
  * @w: (out): the width, 0 when absent or bad
  * @h: (out): the height
@@ -446,7 +463,9 @@ gw_camera_ops_snapshot_params (GwParams * params, const gchar * width,
     const gchar * height, const gchar * quality, guint * w, guint * h,
     guint * q)
 {
-  parse_dimension (params, "width", width, 7680, w);
-  parse_dimension (params, "height", height, 4320, h);
-  parse_dimension (params, "quality", quality, 100, q);
+  parse_dimension (params, "width", width, CG_SNAPSHOT_MIN_SIZE,
+      GW_SNAPSHOT_MAX_WIDTH, w);
+  parse_dimension (params, "height", height, CG_SNAPSHOT_MIN_SIZE,
+      GW_SNAPSHOT_MAX_HEIGHT, h);
+  parse_dimension (params, "quality", quality, 1, 100, q);
 }

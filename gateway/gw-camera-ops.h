@@ -12,6 +12,11 @@
 
 G_BEGIN_DECLS
 
+/* The largest snapshot a caller may ask for (8K UHD); the smallest is
+ * libcamguard's CG_SNAPSHOT_MIN_SIZE. REST and JSON-RPC check the same. */
+#define GW_SNAPSHOT_MAX_WIDTH 7680
+#define GW_SNAPSHOT_MAX_HEIGHT 4320
+
 /**
  * GwSnapshot:
  * @jpeg: the picture

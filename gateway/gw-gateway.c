@@ -221,6 +221,64 @@ rpc_authorize (const gchar * action, gpointer principal, CgError ** error)
   return gw_auth_authorize (p->keys, p->key, action, NULL, NULL, error);
 }
 
+/* A session authenticated with a key the store no longer holds */
+static gboolean
+session_key_revoked (GwJsonRpc * rpc, gpointer user_data)
+{
+  RpcPrincipal *p = gw_jsonrpc_get_principal (rpc);
+
+  return p && !gw_keys_lookup (p->keys, p->key, NULL, NULL, NULL);
+}
+
+/* After a reload that removed keys: the WebSocket sessions of those keys
+ * are closed (1008), so that a subscriber stops receiving events too; a
+ * call that races the close is refused (INVALID_API_KEY), as every call
+ * looks its key up again. */
+static void
+keys_reloaded (GwKeyStore * store, guint removed, gpointer user_data)
+{
+  GwGateway *gw = user_data;
+  guint n;
+
+  if (removed == 0 || gw->ws == NULL)
+    return;
+  n = gw_ws_server_close_sessions (gw->ws, session_key_revoked, NULL,
+      SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "API key revoked");
+  if (n)
+    g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "CODE",
+        "INVALID_API_KEY", "MESSAGE", "closed %u WebSocket sessions of "
+        "revoked API keys", n);
+}
+
+/**
+ * gw_gateway_reload_keys:
+ * @gw: the gateway
+ * @why: what asked for it, for the log ("SIGHUP")
+ *
+ * Reads keys.json again now (it is also reloaded whenever it changes).
+ */
+void
+gw_gateway_reload_keys (GwGateway * gw, const gchar * why)
+{
+  if (gw->key_reload)
+    gw_key_reload_now (gw->key_reload, why);
+}
+
+/* Requests under /ws that are no handshake take the one request path:
+ * the path itself answers 400 INVALID_REQUEST, any other 404. */
+static void
+ws_fallback (SoupServerMessage * msg, const gchar * path, GHashTable * query,
+    gboolean on_path, gpointer user_data)
+{
+  GwGateway *gw = user_data;
+  g_autoptr (CgError) error = NULL;
+
+  if (on_path)
+    error = cg_error_new (CG_CODE_INVALID_REQUEST, "/ws takes WebSocket "
+        "handshakes only (GET with Upgrade: websocket)");
+  gw_router_handle (gw->router, msg, path, query, error);
+}
+
 /* ------------------------------------------------------------------ */
 /* metrics                                                              */
 
@@ -386,7 +444,6 @@ static gboolean
 start_http (GwGateway * gw, GError ** error)
 {
   g_autoptr (GSocket) sock = NULL;
-  GwWsLimits limits;
   GSList *uris;
 
   gw->server = soup_server_new ("server-header", "camguard-gateway ", NULL);
@@ -396,6 +453,16 @@ start_http (GwGateway * gw, GError ** error)
   uris = soup_server_get_uris (gw->server);
   gw->http_port = uris ? (guint) g_uri_get_port (uris->data) : gw->config->port;
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return TRUE;
+}
+
+/* Every REST route and JSON-RPC method on gw->server (also an unlistened
+ * one, for --list-routes). */
+static void
+add_api (GwGateway * gw)
+{
+  GwWsLimits limits;
+
   gw->router = gw_router_new (gw->server, gw->keys);
   gw_router_set_metrics_func (gw->router, http_metrics, gw);
   gw_router_set_log_func (gw->router, log_access, gw);
@@ -411,7 +478,54 @@ start_http (GwGateway * gw, GError ** error)
   gw_ws_limits_init (&limits);
   limits.max_clients = gw->config->ws_max_clients;
   gw->ws = gw_ws_server_new (gw->server, "/ws", gw->rpc, &limits);
-  return TRUE;
+  gw_ws_server_set_fallback (gw->ws, ws_fallback, gw);
+}
+
+static void
+print_route (const gchar * method, const gchar * pattern,
+    const gchar * action, GwRouteFlags flags, gpointer user_data)
+{
+  g_string_append_printf (user_data, "%-7s %-36s %-16s %-9s%s\n", method,
+      pattern, action, gw_role_to_nick (gw_auth_required_role (action)),
+      (flags & GW_ROUTE_BODY_OBJECT) ? " json-body" : "");
+}
+
+/**
+ * gw_gateway_describe_api:
+ * @gw: the gateway, with its configuration (nothing started)
+ *
+ * The API the gateway serves, from the tables it serves it with: one line
+ * per REST route (`METHOD PATTERN ACTION ROLE`, then `json-body` for a
+ * route that needs a JSON object body) and per JSON-RPC method
+ * (`JSONRPC METHOD ACTION ROLE`; action `-` for a method anybody may call),
+ * ROLE being the least role the one role table lets in. What
+ * `camguard-gateway --list-routes` prints; nothing listens.
+ *
+ * Returns: (transfer full): the lines
+ */
+gchar *
+gw_gateway_describe_api (GwGateway * gw)
+{
+  GString *out = g_string_new (NULL);
+  g_autoptr (GPtrArray) methods = NULL;
+  guint i;
+
+  gw->server = soup_server_new (NULL, NULL);
+  add_api (gw);
+  gw_router_foreach_route (gw->router, print_route, out);
+  methods = gw_rpc_registry_list_methods (gw->rpc);
+  for (i = 0; i < methods->len; i++) {
+    const gchar *name = g_ptr_array_index (methods, i);
+    const gchar *action = g_str_equal (name, GW_RPC_AUTHENTICATE_METHOD) ?
+        gw_auth_action_for_method (name) :
+        gw_rpc_registry_get_action (gw->rpc, name);
+
+    g_string_append_printf (out, "%-7s %-36s %-16s %s\n", "JSONRPC", name,
+        action ? action : "-", action ?
+        gw_role_to_nick (gw_auth_required_role (action)) : "anonymous");
+  }
+  gw_gateway_stop_servers (gw);
+  return g_string_free (out, FALSE);
 }
 
 /**
@@ -441,6 +555,10 @@ gw_gateway_start_servers (GwGateway * gw, GError ** error)
     gw->keys = gw_key_store_new (gw->config->data_dir, error);
     if (gw->keys == NULL)
       return FALSE;
+    gw->key_reload = gw_key_reload_new (gw->keys, gw->config->data_dir,
+        keys_reloaded, gw, error);
+    if (gw->key_reload == NULL)
+      return FALSE;
   } else {
     g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "MESSAGE",
         "auth is off: anyone who reaches %s can use the API",
@@ -448,6 +566,7 @@ gw_gateway_start_servers (GwGateway * gw, GError ** error)
   }
   if (!start_http (gw, error))
     return FALSE;
+  add_api (gw);
   gw->rtsp = gw_rtsp_new (gw->config->listen, gw->config->rtsp_port, NULL,
       error);
   if (gw->rtsp == NULL)
@@ -508,6 +627,7 @@ gw_gateway_release (GwGateway * gw)
   gw->ws_feed = NULL;
   g_clear_pointer (&gw->events, gw_event_hub_free);
   g_clear_pointer (&gw->event_store, gw_event_store_close);
+  g_clear_pointer (&gw->key_reload, gw_key_reload_free);
   g_clear_pointer (&gw->keys, gw_key_store_free);
   g_clear_pointer (&gw->metrics, gw_metrics_free);
 }

@@ -10,6 +10,7 @@
 #include "gw-event-hub.h"
 #include "gw-event-store.h"
 #include "gw-http.h"
+#include "gw-key-reload.h"
 #include "gw-log.h"
 #include "gw-metrics.h"
 #include "gw-registry.h"
@@ -35,6 +36,7 @@ typedef struct
   GwEventHub *events;           /* event hub: store + subscribers */
   GwEventSubscription *ws_feed; /* the hub's feed of the WebSocket */
   GwKeyStore *keys;             /* API keys; NULL with auth off */
+  GwKeyReload *key_reload;      /* keys.json watched; NULL with auth off */
   SoupServer *server;           /* HTTP and WebSocket */
   GwRouter *router;             /* REST under /api/v1 */
   GwRpcRegistry *rpc;           /* JSON-RPC methods */
@@ -62,5 +64,7 @@ gboolean gw_gateway_start_servers (GwGateway * gw, GError ** error);
 void gw_gateway_stop_servers (GwGateway * gw);
 void gw_gateway_release (GwGateway * gw);
 void gw_gateway_update_gauges (GwGateway * gw);
+gchar *gw_gateway_describe_api (GwGateway * gw);
+void gw_gateway_reload_keys (GwGateway * gw, const gchar * why);
 
 G_END_DECLS

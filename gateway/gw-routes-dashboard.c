@@ -16,7 +16,9 @@
  *   starts with a letter or a digit, has a known extension (which gives
  *   its Content-Type) and is opened with `O_NOFOLLOW` as a regular file,
  *   so no name reaches outside the directory (no `..`, no `/`, no encoded
- *   separator, no symlink). Anything else is 404 %CG_CODE_RESOURCE_NOT_FOUND.
+ *   separator, no symlink). Anything else is 404 %CG_CODE_METHOD_NOT_FOUND,
+ *   as for any unknown route: a one-segment path is no dashboard file and
+ *   no route alike.
  *   The files need no key (action `dashboard.read`): the page itself logs
  *   in with an API key and sends it as `Authorization: Bearer`.
  * - `GET /api/v1/whoami` (viewer) answers the caller's key name, role,
@@ -137,8 +139,8 @@ serve_file (GwRequest * req, gpointer user_data)
   if (dir && gw_dashboard_name_is_safe (name))
     body = read_file (dir, name);
   if (body == NULL) {
-    error = cg_error_new (CG_CODE_RESOURCE_NOT_FOUND,
-        "No such file of the dashboard");
+    /* the same answer as any unknown route: /{file} claims no path */
+    error = cg_error_new (CG_CODE_METHOD_NOT_FOUND, NULL);
     gw_request_reply_error (req, error);
     return;
   }
@@ -163,6 +165,32 @@ add_strings (JsonBuilder * b, const gchar * member, GPtrArray * list)
   json_builder_end_array (b);
 }
 
+typedef struct
+{
+  GwRole role;
+  GPtrArray *list;
+} AllowedRoutes;
+
+static void
+add_allowed (const gchar * method, const gchar * pattern, const gchar * action,
+    GwRouteFlags flags, gpointer user_data)
+{
+  AllowedRoutes *a = user_data;
+
+  if (gw_auth_role_allows (a->role, action))
+    g_ptr_array_add (a->list, g_strconcat (method, " ", pattern, NULL));
+}
+
+/* "METHOD PATTERN" of every route of @router that @role may call */
+static GPtrArray *
+allowed_routes (GwRouter * router, GwRole role)
+{
+  AllowedRoutes a = { role, g_ptr_array_new_with_free_func (g_free) };
+
+  gw_router_foreach_route (router, add_allowed, &a);
+  return a.list;
+}
+
 static void
 whoami (GwRequest * req, gpointer user_data)
 {
@@ -170,8 +198,7 @@ whoami (GwRequest * req, gpointer user_data)
   GwRole role = gw_request_get_role (req);
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (GPtrArray) actions = gw_auth_list_actions (role);
-  g_autoptr (GPtrArray) routes = gw_router_list_allowed_routes (gw->router,
-      role);
+  g_autoptr (GPtrArray) routes = allowed_routes (gw->router, role);
   g_autoptr (JsonNode) root = NULL;
 
   json_builder_begin_object (b);

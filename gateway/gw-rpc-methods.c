@@ -172,8 +172,10 @@ take_snapshot (GwRpcCall * call, JsonNode * params, gpointer user_data)
     return;
   p = gw_params_new (params);
   gw_params_get_string (p, "camera", TRUE);
-  gw_params_get_int (p, "width", FALSE, 1, 7680, &w);
-  gw_params_get_int (p, "height", FALSE, 1, 4320, &h);
+  gw_params_get_int (p, "width", FALSE, CG_SNAPSHOT_MIN_SIZE,
+      GW_SNAPSHOT_MAX_WIDTH, &w);
+  gw_params_get_int (p, "height", FALSE, CG_SNAPSHOT_MIN_SIZE,
+      GW_SNAPSHOT_MAX_HEIGHT, &h);
   gw_params_get_int (p, "quality", FALSE, 1, 100, &q);
   gw_params_reject_unknown (p);
   if (!gw_params_finish (p, &error)) {
