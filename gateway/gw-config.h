@@ -17,6 +17,7 @@ typedef struct
   gboolean auth;
   gboolean allow_pipelines;
   guint ws_max_clients;         /* WebSocket clients at once */
+  gchar **metrics_keys;         /* key names that may read /metrics */
   GPtrArray *cameras;           /* (element-type GwCameraSpec) */
 } GwConfig;
 
