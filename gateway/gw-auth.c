@@ -15,6 +15,9 @@
  *   SHA-256 hash over a per-key random salt and the key, never the key
  *   itself. The keys are 32 random bytes, so one hash is enough: key
  *   stretching only helps against guessing low-entropy passwords;
+ * - gw_key_store_grant() lets named keys call one action above their role
+ *   (the configured `metrics-keys` may read /metrics: a Prometheus scrape
+ *   key need not be admin); nothing else bypasses the table;
  * - gw_auth_authorize() turns the credentials of one request into a role
  *   or a catalogue error (%CG_CODE_AUTHENTICATION_REQUIRED,
  *   %CG_CODE_INVALID_API_KEY, %CG_CODE_INSUFFICIENT_PERMISSIONS).
@@ -243,6 +246,7 @@ struct _GwKeyStore
 {
   gchar *path;
   GPtrArray *entries;           /* KeyEntry */
+  GHashTable *grants;           /* action -> GStrv of key names */
 };
 
 static void
@@ -478,6 +482,8 @@ gw_key_store_new (const gchar * data_dir, GError ** error)
   store = g_new0 (GwKeyStore, 1);
   store->path = g_build_filename (data_dir, KEYS_FILE, NULL);
   store->entries = g_ptr_array_new_with_free_func (key_entry_free);
+  store->grants = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      (GDestroyNotify) g_strfreev);
   if (!store_load (store, error)) {
     gw_key_store_free (store);
     return NULL;
@@ -497,8 +503,41 @@ gw_key_store_free (GwKeyStore * store)
   if (store == NULL)
     return;
   g_ptr_array_unref (store->entries);
+  g_hash_table_unref (store->grants);
   g_free (store->path);
   g_free (store);
+}
+
+/**
+ * gw_key_store_grant:
+ * @store: a #GwKeyStore
+ * @action: one action of the role table, e.g. "metrics.read"
+ * @names: (array zero-terminated=1) (nullable): key names
+ *
+ * Lets the keys called @names call @action whatever their role (replacing
+ * an earlier grant of @action; %NULL or empty takes it back). The keys
+ * still need to exist and be valid; their role stays what it is for every
+ * other action.
+ */
+void
+gw_key_store_grant (GwKeyStore * store, const gchar * action,
+    const gchar * const *names)
+{
+  g_return_if_fail (store != NULL && action != NULL);
+
+  if (names == NULL || names[0] == NULL)
+    g_hash_table_remove (store->grants, action);
+  else
+    g_hash_table_replace (store->grants, g_strdup (action),
+        g_strdupv ((gchar **) names));
+}
+
+static gboolean
+granted (GwKeyStore * store, const gchar * action, const gchar * name)
+{
+  const gchar *const *names = g_hash_table_lookup (store->grants, action);
+
+  return names && name && g_strv_contains (names, name);
 }
 
 /**
@@ -701,7 +740,7 @@ gw_auth_authorize (GwKeyStore * store, const gchar * key,
   } else if (!gw_keys_lookup (store, key, &role, &name, error)) {
     return FALSE;
   }
-  if (role < required) {
+  if (role < required && (store == NULL || !granted (store, action, name))) {
     if (error) {
       *error = cg_error_new (CG_CODE_INSUFFICIENT_PERMISSIONS, NULL);
       gst_structure_set (cg_error_get_details_writable (*error),

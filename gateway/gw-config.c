@@ -17,6 +17,8 @@
  * allow-pipelines=false   # accept cameras of type pipeline
  * ws-max-clients=256      # WebSocket clients at once (1..65535)
  * www-dir=DATADIR/camguard/www   # the dashboard's files (served at /)
+ * metrics-keys=prometheus # API keys (by name) that may read /metrics
+ *                         # whatever their role (else admin only)
  *
  * [camera door]
  * type=rtsp
@@ -47,7 +49,7 @@
 
 static const gchar *const gateway_keys[] = {
   "listen", "port", "rtsp-port", "data-dir", "auth", "allow-pipelines",
-  "ws-max-clients", "www-dir", NULL
+  "ws-max-clients", "www-dir", "metrics-keys", NULL
 };
 
 /**
@@ -87,6 +89,7 @@ gw_config_free (GwConfig * config)
   g_free (config->listen);
   g_free (config->data_dir);
   g_free (config->www_dir);
+  g_strfreev (config->metrics_keys);
   g_ptr_array_unref (config->cameras);
   g_free (config);
 }
@@ -163,6 +166,27 @@ read_string (GKeyFile * kf, const gchar * key, gchar ** out, GPtrArray * pr)
   *out = g_steal_pointer (&v);
 }
 
+/* A list of API key names (as --create-key --name gives them). */
+static void
+read_names (GKeyFile * kf, const gchar * key, gchar *** out, GPtrArray * pr)
+{
+  g_auto (GStrv) v = g_key_file_get_string_list (kf, GATEWAY_GROUP, key,
+      NULL, NULL);
+  guint i;
+
+  if (v == NULL)
+    return;
+  for (i = 0; v[i]; i++) {
+    g_strstrip (v[i]);
+    if (*v[i] == '\0') {
+      gw_problems_add (pr, key, "an empty key name");
+      return;
+    }
+  }
+  g_strfreev (*out);
+  *out = g_steal_pointer (&v);
+}
+
 static void
 read_gateway (GwConfig * c, GKeyFile * kf, GPtrArray * pr)
 {
@@ -172,7 +196,8 @@ read_gateway (GwConfig * c, GKeyFile * kf, GPtrArray * pr)
   for (i = 0; keys && keys[i]; i++)
     if (!g_strv_contains (gateway_keys, keys[i]))
       gw_problems_add (pr, keys[i], "unknown key (listen, port, rtsp-port, "
-          "data-dir, auth, allow-pipelines, ws-max-clients, www-dir)");
+          "data-dir, auth, allow-pipelines, ws-max-clients, www-dir, "
+          "metrics-keys)");
   read_string (kf, "listen", &c->listen, pr);
   read_uint (kf, "port", 0, 65535, "a port number", &c->port, pr);
   read_uint (kf, "rtsp-port", 0, 65535, "a port number", &c->rtsp_port, pr);
@@ -182,6 +207,7 @@ read_gateway (GwConfig * c, GKeyFile * kf, GPtrArray * pr)
   read_uint (kf, "ws-max-clients", 1, 65535, "a number", &c->ws_max_clients,
       pr);
   read_string (kf, "www-dir", &c->www_dir, pr);
+  read_names (kf, "metrics-keys", &c->metrics_keys, pr);
 }
 
 static void

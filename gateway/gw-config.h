@@ -18,6 +18,7 @@ typedef struct
   gboolean allow_pipelines;
   guint ws_max_clients;         /* WebSocket clients at once */
   gchar *www_dir;               /* the dashboard's files */
+  gchar **metrics_keys;         /* key names that may read /metrics */
   GPtrArray *cameras;           /* (element-type GwCameraSpec) */
 } GwConfig;
 

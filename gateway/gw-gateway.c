@@ -555,6 +555,8 @@ gw_gateway_start_servers (GwGateway * gw, GError ** error)
     gw->keys = gw_key_store_new (gw->config->data_dir, error);
     if (gw->keys == NULL)
       return FALSE;
+    gw_key_store_grant (gw->keys, "metrics.read",
+        (const gchar * const *) gw->config->metrics_keys);
     gw->key_reload = gw_key_reload_new (gw->keys, gw->config->data_dir,
         keys_reloaded, gw, error);
     if (gw->key_reload == NULL)

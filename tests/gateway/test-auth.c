@@ -422,6 +422,50 @@ test_revoke (Fixture * f, gconstpointer data)
   g_assert_cmpuint (gw_key_store_get_n_keys (f->store), ==, 0);
 }
 
+/* A grant lets named keys call one action above their role, and nothing
+ * else: the Prometheus key of `metrics-keys` may scrape, not write. */
+static void
+test_grant (Fixture * f, gconstpointer data)
+{
+  g_autofree gchar *prom = create_key (f->store, GW_ROLE_VIEWER, "prom");
+  g_autofree gchar *other = create_key (f->store, GW_ROLE_VIEWER, "other");
+  const gchar *names[] = { "prom", NULL };
+  g_autoptr (CgError) error = NULL;
+  g_autofree gchar *name = NULL;
+  GwRole role = GW_ROLE_ANONYMOUS;
+
+  g_assert_false (gw_auth_authorize (f->store, prom, "metrics.read", NULL,
+          NULL, NULL));
+  gw_key_store_grant (f->store, "metrics.read", names);
+  g_assert_true (gw_auth_authorize (f->store, prom, "metrics.read", &role,
+          &name, NULL));
+  g_assert_cmpint (role, ==, GW_ROLE_VIEWER);
+  g_assert_cmpstr (name, ==, "prom");
+  /* only that action, only that key, still a valid key */
+  g_assert_false (gw_auth_authorize (f->store, prom, "cameras.write", NULL,
+          NULL, &error));
+  g_assert_cmpint (cg_error_get_code (error), ==,
+      CG_CODE_INSUFFICIENT_PERMISSIONS);
+  g_clear_pointer (&error, cg_error_unref);
+  g_assert_false (gw_auth_authorize (f->store, other, "metrics.read", NULL,
+          NULL, &error));
+  g_assert_cmpint (cg_error_get_code (error), ==,
+      CG_CODE_INSUFFICIENT_PERMISSIONS);
+  g_clear_pointer (&error, cg_error_unref);
+  g_assert_false (gw_auth_authorize (f->store, NULL, "metrics.read", NULL,
+          NULL, &error));
+  g_assert_cmpint (cg_error_get_code (error), ==,
+      CG_CODE_AUTHENTICATION_REQUIRED);
+  g_clear_pointer (&error, cg_error_unref);
+  /* revoked: the grant names a key that no longer is */
+  g_assert_true (gw_keys_revoke (f->store, "prom", NULL, NULL));
+  g_assert_false (gw_auth_authorize (f->store, prom, "metrics.read", NULL,
+          NULL, &error));
+  g_assert_cmpint (cg_error_get_code (error), ==, CG_CODE_INVALID_API_KEY);
+  /* taken back */
+  gw_key_store_grant (f->store, "metrics.read", NULL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -444,6 +488,7 @@ main (int argc, char **argv)
   ADD ("reload", test_reload);
   ADD ("reload-keeps-keys", test_reload_keeps_keys);
   ADD ("revoke", test_revoke);
+  ADD ("grant", test_grant);
 #undef ADD
   return g_test_run ();
 }
