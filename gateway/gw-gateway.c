@@ -17,6 +17,7 @@
 #endif
 
 #include "gw-gateway.h"
+#include "gw-camera-ops.h"
 #include "gw-event.h"
 #include "gw-routes.h"
 #include "gw-routes-dashboard.h"
@@ -456,6 +457,15 @@ start_http (GwGateway * gw, GError ** error)
   return TRUE;
 }
 
+/* subscribe to one camera: as every camera method, -32004 when unknown */
+static gboolean
+ws_camera_exists (const gchar * camera_id, CgError ** error, gpointer user_data)
+{
+  GwGateway *gw = user_data;
+
+  return gw_camera_ops_lookup (gw->registry, camera_id, error) != NULL;
+}
+
 /* Every REST route and JSON-RPC method on gw->server (also an unlistened
  * one, for --list-routes). */
 static void
@@ -479,6 +489,7 @@ add_api (GwGateway * gw)
   limits.max_clients = gw->config->ws_max_clients;
   gw->ws = gw_ws_server_new (gw->server, "/ws", gw->rpc, &limits);
   gw_ws_server_set_fallback (gw->ws, ws_fallback, gw);
+  gw_ws_server_set_camera_check (gw->ws, ws_camera_exists, gw);
 }
 
 static void

@@ -63,6 +63,8 @@ struct _GwWsServer
   gpointer setup_data;
   GwWsFallback fallback;
   gpointer fallback_data;
+  GwWsCameraCheck camera_check;
+  gpointer camera_check_data;
   GList *clients;               /* Client *, accepted and open */
   guint n_clients;
   guint64 dropped;
@@ -540,6 +542,11 @@ handle_filter (GwRpcCall * call, JsonNode * params, gpointer user_data)
     gw_rpc_call_return_error (call, error);
     return;
   }
+  if (subscribe && *camera && c->ws && c->ws->camera_check
+      && !c->ws->camera_check (camera, &error, c->ws->camera_check_data)) {
+    gw_rpc_call_return_error (call, error);
+    return;
+  }
   if (subscribe || *camera) {
     update_filter (c, camera, mask, subscribe);
   } else {
@@ -707,6 +714,25 @@ gw_ws_server_set_fallback (GwWsServer * ws, GwWsFallback fallback,
   ws->fallback = fallback;
   ws->fallback_data = user_data;
   soup_server_add_handler (ws->server, ws->path, plain_request, ws, NULL);
+}
+
+/**
+ * gw_ws_server_set_camera_check:
+ * @ws: a #GwWsServer
+ * @check: whether a camera id names a camera (else its error, e.g. from
+ *   gw_camera_ops_lookup())
+ * @user_data: for @check
+ *
+ * Makes `subscribe` to one camera answer %CG_CODE_CAMERA_NOT_FOUND
+ * (-32004) for an id @check does not know, like every other camera
+ * method. `unsubscribe` is never refused.
+ */
+void
+gw_ws_server_set_camera_check (GwWsServer * ws, GwWsCameraCheck check,
+    gpointer user_data)
+{
+  ws->camera_check = check;
+  ws->camera_check_data = user_data;
 }
 
 /**

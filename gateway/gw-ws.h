@@ -74,6 +74,10 @@ GwWsServer *gw_ws_server_new (SoupServer * server, const gchar * path,
 void gw_ws_server_free (GwWsServer * ws);
 void gw_ws_server_set_session_setup (GwWsServer * ws, GwWsSessionSetup setup,
     gpointer user_data);
+typedef gboolean (*GwWsCameraCheck) (const gchar * camera_id,
+    CgError ** error, gpointer user_data);
+void gw_ws_server_set_camera_check (GwWsServer * ws, GwWsCameraCheck check,
+    gpointer user_data);
 void gw_ws_server_set_fallback (GwWsServer * ws, GwWsFallback fallback,
     gpointer user_data);
 guint gw_ws_server_close_sessions (GwWsServer * ws, GwWsSessionFilter filter,

@@ -183,7 +183,8 @@ params_for (const gchar * method, gboolean * camera)
     {"stop_camera", "{\"camera\":\"" NO_CAMERA "\"}", TRUE},
     {"restart_camera", "{\"camera\":\"" NO_CAMERA "\"}", TRUE},
     {"set_quality", "{\"camera\":\"" NO_CAMERA "\",\"mode\":\"auto\"}", TRUE},
-    {"subscribe", "{\"topics\":[\"state\"]}", FALSE},
+    {"subscribe", "{\"topics\":[\"state\"],\"camera\":\"" NO_CAMERA "\"}",
+        TRUE},
     {"unsubscribe", "{\"topics\":[\"state\"]}", FALSE},
   };
   guint i;
@@ -465,7 +466,7 @@ test_camera_not_found (void)
         NO_CAMERA);
     n++;
   }
-  g_assert_cmpuint (n, >=, 6);
+  g_assert_cmpuint (n, >=, 7);
   close_ws (ws);
 }
 
