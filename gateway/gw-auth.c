@@ -31,7 +31,10 @@
 
 #include <errno.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/random.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
@@ -564,6 +567,33 @@ gw_key_store_get_n_keys (GwKeyStore * store)
   return store->entries->len;
 }
 
+/* The read-modify-write of keys.json by --create-key and --revoke-key
+ * runs under an exclusive flock() of the data directory (no lock file to
+ * leave behind) and starts from the file as it is then, so two of them at
+ * the same moment both land (a crashed holder's lock goes with its
+ * process). Returns the lock's fd, or -1 with @error set. */
+static gint
+store_begin_change (GwKeyStore * store, GError ** error)
+{
+  g_autofree gchar *path = g_path_get_dirname (store->path);
+  gint fd = g_open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+
+  if (fd < 0 || flock (fd, LOCK_EX) != 0) {
+    gint e = errno;
+
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
+        "%s: %s", path, g_strerror (e));
+    if (fd >= 0)
+      close (fd);
+    return -1;
+  }
+  if (!gw_key_store_reload (store, NULL, NULL, error)) {
+    close (fd);
+    return -1;
+  }
+  return fd;
+}
+
 /**
  * gw_keys_create:
  * @store: a #GwKeyStore
@@ -586,6 +616,8 @@ gw_keys_create (GwKeyStore * store, GwRole role, const gchar * name,
   g_autofree gchar *key = NULL;
   g_autofree gchar *b64 = NULL;
   KeyEntry *e;
+  gboolean saved;
+  gint lock;
 
   g_return_val_if_fail (store != NULL && key_out != NULL, FALSE);
 
@@ -612,8 +644,15 @@ gw_keys_create (GwKeyStore * store, GwRole role, const gchar * name,
     return FALSE;
   }
   hash_key (e->salt, key, e->hash);
+  lock = store_begin_change (store, error);
+  if (lock < 0) {
+    key_entry_free (e);
+    return FALSE;
+  }
   g_ptr_array_add (store->entries, e);
-  if (!store_save (store, error)) {
+  saved = store_save (store, error);
+  close (lock);
+  if (!saved) {
     g_ptr_array_remove_index (store->entries, store->entries->len - 1);
     return FALSE;
   }
@@ -857,22 +896,29 @@ gw_keys_revoke (GwKeyStore * store, const gchar * name_or_id,
 {
   g_autoptr (GPtrArray) gone = g_ptr_array_new_with_free_func (key_entry_free);
   GPtrArray *lines;
+  gboolean saved;
+  gint lock;
   guint i;
 
   g_return_val_if_fail (store != NULL && name_or_id != NULL, FALSE);
 
+  lock = store_begin_change (store, error);
+  if (lock < 0)
+    return FALSE;
   for (i = store->entries->len; i-- > 0;) {
     KeyEntry *e = g_ptr_array_index (store->entries, i);
 
     if (g_str_equal (e->id, name_or_id) || g_str_equal (e->name, name_or_id))
       g_ptr_array_add (gone, g_ptr_array_steal_index (store->entries, i));
   }
+  saved = gone->len > 0 && store_save (store, error);
+  close (lock);
   if (gone->len == 0) {
     g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
         "%s: no API key named '%s' or with that id", store->path, name_or_id);
     return FALSE;
   }
-  if (!store_save (store, error)) {
+  if (!saved) {
     while (gone->len > 0)       /* back in the store, which stays as it was */
       g_ptr_array_add (store->entries, g_ptr_array_steal_index (gone,
               gone->len - 1));

@@ -422,6 +422,31 @@ test_revoke (Fixture * f, gconstpointer data)
   g_assert_cmpuint (gw_key_store_get_n_keys (f->store), ==, 0);
 }
 
+/* Two key stores on one directory (two --create-key / --revoke-key runs
+ * at the same time): each change starts from the file as it is, so none
+ * is lost. */
+static void
+test_concurrent_changes (Fixture * f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GwKeyStore) other = gw_key_store_new (f->dir, &error);
+  g_autoptr (GwKeyStore) reread = NULL;
+  g_autofree gchar *a = NULL, *b = NULL, *c = NULL;
+
+  g_assert_no_error (error);
+  a = create_key (f->store, GW_ROLE_VIEWER, "a");
+  b = create_key (other, GW_ROLE_VIEWER, "b");  /* other had not seen a */
+  c = create_key (f->store, GW_ROLE_ADMIN, "c");        /* nor had f->store b */
+  g_assert_true (gw_keys_revoke (other, "c", NULL, &error));
+  g_assert_no_error (error);
+  reread = gw_key_store_new (f->dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (gw_key_store_get_n_keys (reread), ==, 2);
+  g_assert_true (gw_keys_lookup (reread, a, NULL, NULL, NULL));
+  g_assert_true (gw_keys_lookup (reread, b, NULL, NULL, NULL));
+  g_assert_false (gw_keys_lookup (reread, c, NULL, NULL, NULL));
+}
+
 /* A grant lets named keys call one action above their role, and nothing
  * else: the Prometheus key of `metrics-keys` may scrape, not write. */
 static void
@@ -489,6 +514,7 @@ main (int argc, char **argv)
   ADD ("reload-keeps-keys", test_reload_keeps_keys);
   ADD ("revoke", test_revoke);
   ADD ("grant", test_grant);
+  ADD ("concurrent-changes", test_concurrent_changes);
 #undef ADD
   return g_test_run ();
 }
