@@ -45,6 +45,10 @@ void gw_camera_ops_snapshot_async (GwCamera * camera, guint width,
     GAsyncReadyCallback callback, gpointer user_data);
 GwSnapshot *gw_camera_ops_snapshot_finish (GwCamera * camera,
     GAsyncResult * result, CgError ** error);
+CgError *gw_camera_ops_snapshot_error (GwCamera * camera, const gchar * why);
+void gw_camera_ops_snapshot_fresh_async (GwCamera * camera, guint width,
+    guint height, guint quality, GwMetrics * metrics, guint timeout_ms,
+    GAsyncReadyCallback callback, gpointer user_data);
 void gw_camera_ops_snapshot_params (GwParams * params, const gchar * width,
     const gchar * height, const gchar * quality, guint * w, guint * h,
     guint * q);

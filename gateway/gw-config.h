@@ -17,6 +17,7 @@ typedef struct
   gboolean auth;
   gboolean allow_pipelines;
   guint ws_max_clients;         /* WebSocket clients at once */
+  guint mjpeg_max_clients;      /* MJPEG clients per camera */
   GPtrArray *cameras;           /* (element-type GwCameraSpec) */
 } GwConfig;
 

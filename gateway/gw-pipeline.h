@@ -17,6 +17,8 @@ typedef struct
   GstElement *source;           /* retrysrc, named "source" */
   GstElement *snapshot;         /* snapshottap, named "snapshot" */
   GstElement *ladder;           /* qualityladder "ladder", raw cameras only */
+  GstElement *raw_tee;          /* tee "raw" before the ladder: raw frames,
+                                 * raw cameras only */
   GstElement *tee;              /* tee "outputs": request a pad per output */
 } GwPipeline;
 

@@ -282,6 +282,51 @@ reply_timeout_cb (gpointer data)
 }
 
 /**
+ * gw_request_reply_stream:
+ * @req: a #GwRequest, not answered yet
+ * @status: the HTTP status
+ * @content_type: the Content-Type of the stream
+ *
+ * Answers with headers only and a chunked body that the caller writes
+ * afterwards on gw_request_get_message()'s response body
+ * (soup_message_body_append_bytes(), then soup_server_message_unpause()),
+ * until it completes the body or the client goes. The headers staged with
+ * gw_request_add_header() and X-Request-Id are sent; no reply timeout
+ * applies. Main context only (the message is written at once).
+ *
+ * Returns: %FALSE when @req was already answered (nothing was sent)
+ */
+gboolean
+gw_request_reply_stream (GwRequest * req, guint status,
+    const gchar * content_type)
+{
+  SoupMessageHeaders *h = soup_server_message_get_response_headers (req->msg);
+  guint i;
+
+  g_return_val_if_fail (g_main_context_is_owner (req->context), FALSE);
+  if (!g_atomic_int_compare_and_exchange (&req->answered, 0, 1))
+    return FALSE;
+  if (req->timeout) {
+    g_source_destroy (req->timeout);
+    g_clear_pointer (&req->timeout, g_source_unref);
+  }
+  gw_request_set_id_header (req->msg, req->request_id);
+  g_mutex_lock (&req->lock);
+  for (i = 0; i + 1 < req->headers->len; i += 2)
+    soup_message_headers_replace (h, g_ptr_array_index (req->headers, i),
+        g_ptr_array_index (req->headers, i + 1));
+  g_mutex_unlock (&req->lock);
+  soup_message_headers_set_content_type (h, content_type, NULL);
+  soup_message_headers_set_encoding (h, SOUP_ENCODING_CHUNKED);
+  soup_message_body_set_accumulate (soup_server_message_get_response_body
+      (req->msg), FALSE);
+  soup_server_message_set_status (req->msg, status, NULL);
+  if (req->paused)
+    soup_server_message_unpause (req->msg);
+  return TRUE;
+}
+
+/**
  * gw_request_pause:
  * @req: a #GwRequest
  *

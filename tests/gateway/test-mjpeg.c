@@ -1,0 +1,718 @@
+/* camguard-gateway - MJPEG live streams and snapshot modes, end to end
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * A gateway (GwGateway, in this process) with a test camera on free ports;
+ * real libsoup clients read GET /api/v1/cameras/{id}/mjpeg as multipart
+ * parts (SoupMultipartInputStream), each decoded with TurboJPEG; a raw
+ * socket client that never reads; the camera pipeline's elements counted.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+#include <sys/socket.h>
+
+#include <glib/gstdio.h>
+#include <gst/gst.h>
+#include <libsoup/soup.h>
+#include <turbojpeg.h>
+
+#include "gw-gateway.h"
+
+#define WAIT_MS 30000
+
+static GwGateway gw;
+static gchar *tmpdir;
+static gchar *viewer_key;
+static gchar *admin_key;
+static gchar *base;
+static SoupSession *session;
+
+/* ------------------------------------------------------------------ */
+/* waiting                                                              */
+
+static gboolean
+wake (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+typedef gboolean (*Cond) (gpointer data);
+
+/* Iterates the default main context until @cond holds (bounded: only
+ * detects a hang). */
+static gboolean
+wait_for (Cond cond, gpointer data)
+{
+  gint64 end = g_get_monotonic_time () + WAIT_MS * G_TIME_SPAN_MILLISECOND;
+  guint tick = g_timeout_add (10, wake, NULL);
+  gboolean ok;
+
+  while (!(ok = cond (data)) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  return ok;
+}
+
+/* ------------------------------------------------------------------ */
+/* an MJPEG viewer: a real libsoup client reading multipart parts       */
+
+typedef struct
+{
+  SoupMessage *msg;
+  GCancellable *cancel;
+  SoupMultipartInputStream *multi;
+  GInputStream *part;
+  GByteArray *buf;
+  guint status;
+  gchar *content_type;
+  guint frames;
+  guint width, height;          /* of the last frame */
+  gsize max_part;
+  gchar *bad;                   /* the first problem */
+  gboolean ended;               /* the server ended the stream */
+  gboolean failed;              /* I/O error (or cancelled) */
+  guint pending;                /* async operations under way */
+} Viewer;
+
+static void next_part (Viewer * v);
+
+static void
+check_jpeg (Viewer * v)
+{
+  tjhandle tj = tjInitDecompress ();
+  int w = 0, h = 0, sub = 0, cs = 0;
+  guint8 *pixels;
+  guint8 *d = v->buf->data;
+  gsize n = v->buf->len;
+
+  if (n < 4 || d[0] != 0xff || d[1] != 0xd8 || d[n - 2] != 0xff
+      || d[n - 1] != 0xd9) {
+    v->bad = v->bad ? v->bad : g_strdup ("no SOI/EOI");
+  } else if (tjDecompressHeader3 (tj, d, n, &w, &h, &sub, &cs) != 0) {
+    v->bad = v->bad ? v->bad : g_strdup (tjGetErrorStr2 (tj));
+  } else {
+    pixels = g_malloc ((gsize) w * h * 3);
+    if (tjDecompress2 (tj, d, n, pixels, w, 0, h, TJPF_RGB, 0) != 0)
+      v->bad = v->bad ? v->bad : g_strdup (tjGetErrorStr2 (tj));
+    g_free (pixels);
+    v->width = w;
+    v->height = h;
+  }
+  tjDestroy (tj);
+  v->max_part = MAX (v->max_part, n);
+  v->frames++;
+}
+
+static void
+read_cb (GObject * src, GAsyncResult * res, gpointer data)
+{
+  Viewer *v = data;
+  g_autoptr (GBytes) bytes = g_input_stream_read_bytes_finish
+      (G_INPUT_STREAM (src), res, NULL);
+
+  v->pending--;
+  if (bytes == NULL || g_cancellable_is_cancelled (v->cancel)) {
+    v->failed = TRUE;
+    return;
+  }
+  if (g_bytes_get_size (bytes) > 0) {
+    g_byte_array_append (v->buf, g_bytes_get_data (bytes, NULL),
+        g_bytes_get_size (bytes));
+    v->pending++;
+    g_input_stream_read_bytes_async (v->part, 256 * 1024, G_PRIORITY_DEFAULT,
+        v->cancel, read_cb, v);
+    return;
+  }
+  check_jpeg (v);
+  g_clear_object (&v->part);
+  next_part (v);
+}
+
+static void
+part_cb (GObject * src, GAsyncResult * res, gpointer data)
+{
+  Viewer *v = data;
+  g_autoptr (GError) err = NULL;
+
+  v->part = soup_multipart_input_stream_next_part_finish
+      (SOUP_MULTIPART_INPUT_STREAM (src), res, &err);
+  v->pending--;
+  if (v->part == NULL || g_cancellable_is_cancelled (v->cancel)) {
+    if (err)
+      v->failed = TRUE;
+    else
+      v->ended = TRUE;
+    return;
+  }
+  g_byte_array_set_size (v->buf, 0);
+  v->pending++;
+  g_input_stream_read_bytes_async (v->part, 256 * 1024, G_PRIORITY_DEFAULT,
+      v->cancel, read_cb, v);
+}
+
+static void
+next_part (Viewer * v)
+{
+  v->pending++;
+  soup_multipart_input_stream_next_part_async (v->multi, G_PRIORITY_DEFAULT,
+      v->cancel, part_cb, v);
+}
+
+static void
+sent_cb (GObject * src, GAsyncResult * res, gpointer data)
+{
+  Viewer *v = data;
+  g_autoptr (GInputStream) body = soup_session_send_finish (session, res, NULL);
+
+  v->pending--;
+  v->status = soup_message_get_status (v->msg);
+  v->content_type = g_strdup (soup_message_headers_get_one
+      (soup_message_get_response_headers (v->msg), "Content-Type"));
+  if (body == NULL || v->status != SOUP_STATUS_OK) {
+    v->failed = TRUE;
+    return;
+  }
+  v->multi = soup_multipart_input_stream_new (v->msg, body);
+  next_part (v);
+}
+
+static Viewer *
+viewer_new (const gchar * camera, const gchar * query)
+{
+  Viewer *v = g_new0 (Viewer, 1);
+  g_autofree gchar *url = g_strdup_printf ("%s/api/v1/cameras/%s/mjpeg%s%s",
+      base, camera, query ? "?" : "", query ? query : "");
+
+  v->msg = soup_message_new ("GET", url);
+  soup_message_headers_replace (soup_message_get_request_headers (v->msg),
+      "X-API-Key", viewer_key);
+  v->cancel = g_cancellable_new ();
+  v->buf = g_byte_array_new ();
+  v->pending++;
+  soup_session_send_async (session, v->msg, G_PRIORITY_DEFAULT, v->cancel,
+      sent_cb, v);
+  return v;
+}
+
+static gboolean
+viewer_idle (gpointer data)
+{
+  return ((Viewer *) data)->pending == 0;
+}
+
+/* Disconnects: the client goes away mid-stream. */
+static void
+viewer_free (Viewer * v)
+{
+  g_cancellable_cancel (v->cancel);
+  g_assert_true (wait_for (viewer_idle, v));
+  if (v->part)
+    g_input_stream_close (v->part, NULL, NULL);
+  if (v->multi)
+    g_input_stream_close (G_INPUT_STREAM (v->multi), NULL, NULL);
+  g_clear_object (&v->part);
+  g_clear_object (&v->multi);
+  g_object_unref (v->msg);
+  g_object_unref (v->cancel);
+  g_byte_array_unref (v->buf);
+  g_free (v->content_type);
+  g_free (v->bad);
+  g_free (v);
+}
+
+typedef struct
+{
+  Viewer **v;
+  guint n;
+  guint frames;
+} Frames;
+
+static gboolean
+viewers_have_frames (gpointer data)
+{
+  Frames *f = data;
+  guint i;
+
+  for (i = 0; i < f->n; i++)
+    if (f->v[i]->frames < f->frames || f->v[i]->failed || f->v[i]->ended)
+      return f->v[i]->failed || f->v[i]->ended;
+  return TRUE;
+}
+
+static void
+assert_frames (Viewer ** v, guint n, guint frames, guint width, guint height)
+{
+  Frames f = { v, n, frames };
+  guint i;
+
+  g_assert_true (wait_for (viewers_have_frames, &f));
+  for (i = 0; i < n; i++) {
+    g_assert_cmpuint (v[i]->status, ==, 200);
+    g_assert_false (v[i]->failed);
+    g_assert_cmpstr (v[i]->bad, ==, NULL);
+    g_assert_cmpuint (v[i]->frames, >=, frames);
+    g_assert_cmpuint (v[i]->width, ==, width);
+    g_assert_cmpuint (v[i]->height, ==, height);
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* plain requests                                                       */
+
+typedef struct
+{
+  gboolean done;
+  guint status;
+  gchar *body;
+  gchar *frame_age;
+  gchar *content_type;
+  gsize size;
+} Reply;
+
+static void
+reply_cb (GObject * src, GAsyncResult * res, gpointer data)
+{
+  Reply *r = data;
+  SoupMessage *msg = soup_session_get_async_result_message (session, res);
+  g_autoptr (GBytes) bytes = soup_session_send_and_read_finish (session, res,
+      NULL);
+  SoupMessageHeaders *h = soup_message_get_response_headers (msg);
+
+  r->status = soup_message_get_status (msg);
+  r->frame_age = g_strdup (soup_message_headers_get_one (h, "X-Frame-Age-Ms"));
+  r->content_type = g_strdup (soup_message_headers_get_one (h, "Content-Type"));
+  if (bytes) {
+    r->size = g_bytes_get_size (bytes);
+    r->body = g_strndup (g_bytes_get_data (bytes, NULL), r->size);
+  }
+  r->done = TRUE;
+}
+
+static gboolean
+reply_done (gpointer data)
+{
+  return ((Reply *) data)->done;
+}
+
+static Reply *
+request (const gchar * path, const gchar * key)
+{
+  Reply *r = g_new0 (Reply, 1);
+  g_autofree gchar *url = g_strconcat (base, path, NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+
+  if (key)
+    soup_message_headers_replace (soup_message_get_request_headers (msg),
+        "X-API-Key", key);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL,
+      reply_cb, r);
+  g_assert_true (wait_for (reply_done, r));
+  return r;
+}
+
+static void
+reply_free (Reply * r)
+{
+  g_free (r->body);
+  g_free (r->frame_age);
+  g_free (r->content_type);
+  g_free (r);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
+     static void
+         assert_error (const gchar * path, const gchar * key, guint status,
+    const gchar * code)
+{
+  g_autoptr (Reply) r = request (path, key);
+  g_autofree gchar *quoted = g_strdup_printf ("\"%s\"", code);
+
+  g_assert_cmpuint (r->status, ==, status);
+  g_assert_nonnull (strstr (r->body, quoted));
+}
+
+/* ------------------------------------------------------------------ */
+/* the gateway                                                          */
+
+static GwCamera *
+camera (const gchar * id)
+{
+  return gw_registry_lookup (gw.registry, id);
+}
+
+static gboolean
+camera_running (gpointer id)
+{
+  return gw_camera_get_state (camera (id)) == GW_CAMERA_STATE_RUNNING;
+}
+
+static guint
+count_factory (const gchar * id, const gchar * factory)
+{
+  const GwPipeline *pipe = gw_camera_get_pipeline (camera (id));
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (pipe->pipeline));
+  GValue item = G_VALUE_INIT;
+  guint n = 0;
+
+  while (gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
+    GstElementFactory *f = gst_element_get_factory (g_value_get_object (&item));
+
+    if (f && g_str_equal (GST_OBJECT_NAME (f), factory))
+      n++;
+    g_value_reset (&item);
+  }
+  g_value_unset (&item);
+  gst_iterator_free (it);
+  return n;
+}
+
+static gboolean
+no_mjpeg_left (gpointer id)
+{
+  return gw_mjpeg_get_n_clients (gw.mjpeg, id) == 0
+      && count_factory (id, "jpegenc") == 0;
+}
+
+static gchar *
+create_key (GwRole role, const gchar * name)
+{
+  g_autoptr (GwKeyStore) keys = gw_key_store_new (tmpdir, NULL);
+  g_autoptr (GError) err = NULL;
+  gchar *key = NULL;
+
+  g_assert_true (gw_keys_create (keys, role, name, &key, &err));
+  g_assert_no_error (err);
+  return key;
+}
+
+static void
+start_gateway (void)
+{
+  g_autoptr (GError) err = NULL;
+  g_autofree gchar *conf = NULL;
+  g_autofree gchar *path = NULL;
+  GwSpecPolicy policy;
+
+  tmpdir = g_dir_make_tmp ("test-mjpeg-XXXXXX", &err);
+  g_assert_no_error (err);
+  conf = g_strdup_printf ("[gateway]\nlisten=127.0.0.1\nport=0\n"
+      "rtsp-port=0\ndata-dir=%s\nmjpeg-max-clients=4\n\n"
+      "[camera demo]\ntype=test\npattern=ball\nwidth=320\nheight=240\n"
+      "framerate=30/1\n", tmpdir);
+  path = g_build_filename (tmpdir, "gateway.conf", NULL);
+  g_assert_true (g_file_set_contents (path, conf, -1, NULL));
+  viewer_key = create_key (GW_ROLE_VIEWER, "viewer");
+  admin_key = create_key (GW_ROLE_ADMIN, "admin");
+  gw.config = gw_config_load (path, &err);
+  g_assert_no_error (err);
+  policy = gw_config_get_policy (gw.config);
+  gw.registry = gw_registry_new (tmpdir, &policy, TRUE);
+  g_assert_true (gw_gateway_start_servers (&gw, &err));
+  g_assert_no_error (err);
+  g_assert_true (gw_registry_load (gw.registry, gw.config->cameras, &err));
+  g_assert_no_error (err);
+  base = g_strdup_printf ("http://127.0.0.1:%u", gw.http_port);
+  session = soup_session_new_with_options ("max-conns", 64,
+      "max-conns-per-host", 64, NULL);
+  g_assert_true (wait_for (camera_running, (gpointer) "demo"));
+}
+
+static void
+stop_gateway (void)
+{
+  g_clear_object (&session);
+  gw_gateway_stop_servers (&gw);
+  gw_registry_stop_all (gw.registry);
+  gw_gateway_release (&gw);
+  g_clear_object (&gw.registry);
+  g_clear_pointer (&gw.config, gw_config_free);
+  g_free (base);
+  g_free (viewer_key);
+  g_free (admin_key);
+}
+
+static void
+remove_tmpdir (void)
+{
+  GDir *dir = g_dir_open (tmpdir, 0, NULL);
+  const gchar *name;
+
+  while (dir && (name = g_dir_read_name (dir))) {
+    g_autofree gchar *p = g_build_filename (tmpdir, name, NULL);
+
+    g_remove (p);
+  }
+  if (dir)
+    g_dir_close (dir);
+  g_rmdir (tmpdir);
+  g_free (tmpdir);
+}
+
+/* ------------------------------------------------------------------ */
+/* tests                                                                */
+
+/* A client gets a multipart/x-mixed-replace stream whose parts are JPEGs
+ * of the size it asked for; leaving removes the branch. */
+static void
+test_stream (void)
+{
+  Viewer *v = viewer_new ("demo", "width=160&height=120&fps=15");
+
+  assert_frames (&v, 1, 5, 160, 120);
+  g_assert_nonnull (strstr (v->content_type, "multipart/x-mixed-replace"));
+  g_assert_nonnull (strstr (v->content_type, "boundary="));
+  viewer_free (v);
+  g_assert_true (wait_for (no_mjpeg_left, (gpointer) "demo"));
+}
+
+/* Several clients, one encoder per size; the limit; the last client gone
+ * takes the branches out and the camera keeps running, untouched. */
+static void
+test_shared (void)
+{
+  const GwPipeline *pipe = gw_camera_get_pipeline (camera ("demo"));
+  GstElement *pipeline = pipe->pipeline;
+  guint queues = count_factory ("demo", "queue");
+  Viewer *v[4];
+  Viewer *again;
+  guint i;
+
+  for (i = 0; i < 3; i++)
+    v[i] = viewer_new ("demo", NULL);
+  v[3] = viewer_new ("demo", "width=64");
+  assert_frames (v, 3, 3, 320, 240);
+  assert_frames (v + 3, 1, 3, 64, 48);
+  g_assert_cmpuint (count_factory ("demo", "jpegenc"), ==, 2);
+  g_assert_cmpuint (gw_mjpeg_get_n_branches (gw.mjpeg, "demo"), ==, 2);
+  g_assert_cmpuint (gw_mjpeg_get_n_clients (gw.mjpeg, "demo"), ==, 4);
+
+  /* mjpeg-max-clients=4 */
+  assert_error ("/api/v1/cameras/demo/mjpeg", viewer_key, 503,
+      "TOO_MANY_CONNECTIONS");
+
+  for (i = 0; i < 4; i++)
+    viewer_free (v[i]);
+  g_assert_true (wait_for (no_mjpeg_left, (gpointer) "demo"));
+  g_assert_cmpuint (gw_mjpeg_get_n_branches (gw.mjpeg, "demo"), ==, 0);
+  g_assert_true (gw_camera_get_pipeline (camera ("demo"))->pipeline ==
+      pipeline);
+  g_assert_cmpint (gw_camera_get_state (camera ("demo")), ==,
+      GW_CAMERA_STATE_RUNNING);
+  g_assert_cmpuint (count_factory ("demo", "queue"), ==, queues);
+
+  /* the tee still feeds a new branch */
+  again = viewer_new ("demo", NULL);
+  assert_frames (&again, 1, 3, 320, 240);
+  viewer_free (again);
+  g_assert_true (wait_for (no_mjpeg_left, (gpointer) "demo"));
+}
+
+/* A client that never reads: a raw socket with a small receive buffer. */
+static GSocket *
+stalled_client (const gchar * query)
+{
+  g_autoptr (GError) err = NULL;
+  g_autoptr (GInetAddress) lo = g_inet_address_new_loopback
+      (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) sa = g_inet_socket_address_new (lo, gw.http_port);
+  GSocket *s = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+      G_SOCKET_PROTOCOL_TCP, &err);
+  g_autofree gchar *req = g_strdup_printf ("GET /api/v1/cameras/demo/mjpeg?%s"
+      " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: %s\r\n\r\n", query,
+      viewer_key);
+
+  g_assert_no_error (err);
+  g_assert_true (g_socket_set_option (s, SOL_SOCKET, SO_RCVBUF, 4096, &err));
+  g_assert_true (g_socket_connect (s, sa, NULL, &err));
+  g_assert_no_error (err);
+  g_assert_cmpint (g_socket_send (s, req, strlen (req), NULL, &err), ==,
+      (gssize) strlen (req));
+  return s;
+}
+
+typedef struct
+{
+  Viewer **v;
+  guint frames;
+  guint64 dropped;
+} SlowWait;
+
+static gboolean
+dropped_and_served (gpointer data)
+{
+  SlowWait *w = data;
+
+  return gw_mjpeg_get_frames_dropped (gw.mjpeg) >= w->dropped
+      && w->v[0]->frames >= w->frames && w->v[1]->frames >= w->frames;
+}
+
+/* The stalled client loses frames (counted), the gateway keeps at most
+ * two parts for it, and the others keep getting every frame. */
+static void
+test_slow_client (void)
+{
+  const gchar *q = "width=1280&height=720";
+  Viewer *v[2];
+  GSocket *slow;
+  SlowWait w;
+  guint64 dropped0 = gw_mjpeg_get_frames_dropped (gw.mjpeg);
+  gsize queued, bound;
+
+  slow = stalled_client (q);
+  v[0] = viewer_new ("demo", q);
+  v[1] = viewer_new ("demo", q);
+  assert_frames (v, 2, 2, 1280, 720);
+  w.v = v;
+  w.dropped = dropped0 + 30;
+  w.frames = v[0]->frames + 30;
+  g_assert_true (wait_for (dropped_and_served, &w));
+  assert_frames (v, 2, w.frames, 1280, 720);
+  g_assert_cmpuint (gw_mjpeg_get_n_branches (gw.mjpeg, "demo"), ==, 1);
+  /* two parts per client at most (one being written, one waiting) */
+  queued = gw_mjpeg_get_queued_bytes (gw.mjpeg);
+  bound = 3 * 2 * (MAX (v[0]->max_part, v[1]->max_part) + 256);
+  g_test_message ("queued %" G_GSIZE_FORMAT " bytes (bound %" G_GSIZE_FORMAT
+      "), %" G_GUINT64_FORMAT " frames dropped", queued, bound,
+      gw_mjpeg_get_frames_dropped (gw.mjpeg) - dropped0);
+  g_assert_cmpuint (queued, <=, bound);
+
+  g_socket_close (slow, NULL);
+  g_object_unref (slow);
+  viewer_free (v[0]);
+  viewer_free (v[1]);
+  g_assert_true (wait_for (no_mjpeg_left, (gpointer) "demo"));
+}
+
+/* Bad parameters list every field; unknown camera; no key; role. */
+static void
+test_errors (void)
+{
+  g_autoptr (Reply) r = request ("/api/v1/cameras/demo/mjpeg?fps=0&"
+      "width=abc&height=99999", viewer_key);
+
+  g_assert_cmpuint (r->status, ==, 400);
+  g_assert_nonnull (strstr (r->body, "\"VALIDATION_ERROR\""));
+  g_assert_nonnull (strstr (r->body, "\"fps\""));
+  g_assert_nonnull (strstr (r->body, "\"width\""));
+  g_assert_nonnull (strstr (r->body, "\"height\""));
+  assert_error ("/api/v1/cameras/nope/mjpeg", viewer_key, 404,
+      "CAMERA_NOT_FOUND");
+  assert_error ("/api/v1/cameras/demo/mjpeg", NULL, 401,
+      "AUTHENTICATION_REQUIRED");
+  assert_error ("/api/v1/cameras/demo/mjpeg", "cgk_not-a-key", 401,
+      "INVALID_API_KEY");
+  g_assert_cmpuint (gw_mjpeg_get_n_clients (gw.mjpeg, NULL), ==, 0);
+}
+
+static gboolean
+viewer_ended (gpointer data)
+{
+  Viewer *v = data;
+
+  return v->ended || v->failed;
+}
+
+/* Stopping the camera ends the stream; a stopped camera is refused. */
+static void
+test_camera_stopped (void)
+{
+  Viewer *v = viewer_new ("demo", "width=160&height=120");
+
+  assert_frames (&v, 1, 2, 160, 120);
+  gw_camera_stop (camera ("demo"));
+  g_assert_true (wait_for (viewer_ended, v));
+  g_assert_true (v->ended);
+  g_assert_false (v->failed);
+  viewer_free (v);
+  g_assert_cmpuint (gw_mjpeg_get_n_clients (gw.mjpeg, NULL), ==, 0);
+  assert_error ("/api/v1/cameras/demo/mjpeg", viewer_key, 503,
+      "SNAPSHOT_FAILED");
+  g_assert_true (gw_camera_start (camera ("demo"), NULL));
+  g_assert_true (wait_for (camera_running, (gpointer) "demo"));
+}
+
+/* A restart builds a new pipeline: the stream stays open and resumes on
+ * it, with one branch there and none left in the old one. */
+static void
+test_camera_restart (void)
+{
+  Viewer *v = viewer_new ("demo", "width=160&height=120");
+  guint before;
+
+  assert_frames (&v, 1, 2, 160, 120);
+  before = v->frames;
+  g_assert_true (gw_camera_restart (camera ("demo"), NULL));
+  g_assert_true (wait_for (camera_running, (gpointer) "demo"));
+  assert_frames (&v, 1, before + 5, 160, 120);
+  g_assert_false (v->ended);
+  g_assert_cmpuint (count_factory ("demo", "jpegenc"), ==, 1);
+  viewer_free (v);
+  g_assert_true (wait_for (no_mjpeg_left, (gpointer) "demo"));
+}
+
+/* /metrics: clients, frames sent and dropped. */
+static void
+test_metrics (void)
+{
+  g_autoptr (Reply) r = request ("/metrics", admin_key);
+
+  g_assert_cmpuint (r->status, ==, 200);
+  g_assert_nonnull (strstr (r->body, "camguard_mjpeg_clients 0"));
+  g_assert_nonnull (strstr (r->body, "camguard_mjpeg_frames_sent_total "));
+  g_assert_null (strstr (r->body, "camguard_mjpeg_frames_sent_total 0\n"));
+  g_assert_nonnull (strstr (r->body, "camguard_mjpeg_frames_dropped_total "));
+}
+
+/* Snapshot modes: latest (default), fresh, anything else refused. */
+static void
+test_snapshot_modes (void)
+{
+  const gchar *paths[] = { "/api/v1/cameras/demo/snapshot",
+    "/api/v1/cameras/demo/snapshot?mode=latest",
+    "/api/v1/cameras/demo/snapshot?mode=fresh&width=160&height=120",
+  };
+  g_autoptr (Reply) bad = NULL;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (paths); i++) {
+    g_autoptr (Reply) r = request (paths[i], viewer_key);
+
+    g_assert_cmpuint (r->status, ==, 200);
+    g_assert_cmpstr (r->content_type, ==, "image/jpeg");
+    g_assert_nonnull (r->frame_age);
+    g_assert_cmpuint (r->size, >, 4);
+    g_assert_cmpuint ((guint8) r->body[0], ==, 0xff);
+    g_assert_cmpuint ((guint8) r->body[1], ==, 0xd8);
+  }
+  bad = request ("/api/v1/cameras/demo/snapshot?mode=oldest", viewer_key);
+  g_assert_cmpuint (bad->status, ==, 400);
+  g_assert_nonnull (strstr (bad->body, "\"VALIDATION_ERROR\""));
+  g_assert_nonnull (strstr (bad->body, "\"mode\""));
+  g_assert_nonnull (strstr (bad->body, "latest, fresh"));
+}
+
+int
+main (int argc, char **argv)
+{
+  int ret;
+
+  gst_init (&argc, &argv);
+  g_test_init (&argc, &argv, NULL);
+  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL);
+  start_gateway ();
+  g_test_add_func ("/mjpeg/stream", test_stream);
+  g_test_add_func ("/mjpeg/shared", test_shared);
+  g_test_add_func ("/mjpeg/slow-client", test_slow_client);
+  g_test_add_func ("/mjpeg/errors", test_errors);
+  g_test_add_func ("/mjpeg/camera-restart", test_camera_restart);
+  g_test_add_func ("/mjpeg/camera-stopped", test_camera_stopped);
+  g_test_add_func ("/mjpeg/metrics", test_metrics);
+  g_test_add_func ("/snapshot/modes", test_snapshot_modes);
+  ret = g_test_run ();
+  stop_gateway ();
+  remove_tmpdir ();
+  return ret;
+}
