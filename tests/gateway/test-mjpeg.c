@@ -19,6 +19,7 @@
 #include <libsoup/soup.h>
 #include <turbojpeg.h>
 
+#include "fake-camera-client.h"
 #include "gw-gateway.h"
 
 #define WAIT_MS 30000
@@ -29,6 +30,8 @@ static gchar *viewer_key;
 static gchar *admin_key;
 static gchar *base;
 static SoupSession *session;
+static const gchar *fake_camera_path;
+static CgFakeCamera fake;
 
 /* ------------------------------------------------------------------ */
 /* waiting                                                              */
@@ -398,10 +401,15 @@ start_gateway (void)
 
   tmpdir = g_dir_make_tmp ("test-mjpeg-XXXXXX", &err);
   g_assert_no_error (err);
+  g_assert_true (cg_fake_camera_start (&fake, fake_camera_path, NULL, WAIT_MS,
+          &err));
+  g_assert_no_error (err);
   conf = g_strdup_printf ("[gateway]\nlisten=127.0.0.1\nport=0\n"
       "rtsp-port=0\ndata-dir=%s\nmjpeg-max-clients=4\n\n"
       "[camera demo]\ntype=test\npattern=ball\nwidth=320\nheight=240\n"
-      "framerate=30/1\n", tmpdir);
+      "framerate=30/1\n\n"
+      "[camera door]\ntype=rtsp\nuri=%s\nretry-initial-delay=100\n"
+      "retry-max-delay=300\nretry-timeout=1500\n", tmpdir, fake.url);
   path = g_build_filename (tmpdir, "gateway.conf", NULL);
   g_assert_true (g_file_set_contents (path, conf, -1, NULL));
   viewer_key = create_key (GW_ROLE_VIEWER, "viewer");
@@ -418,6 +426,7 @@ start_gateway (void)
   session = soup_session_new_with_options ("max-conns", 64,
       "max-conns-per-host", 64, NULL);
   g_assert_true (wait_for (camera_running, (gpointer) "demo"));
+  g_assert_true (wait_for (camera_running, (gpointer) "door"));
 }
 
 static void
@@ -653,6 +662,57 @@ test_camera_restart (void)
   g_assert_true (wait_for (no_mjpeg_left, (gpointer) "demo"));
 }
 
+static void
+fake_command (const gchar * cmd)
+{
+  g_autoptr (GError) err = NULL;
+  g_autofree gchar *answer = cg_fake_camera_command (&fake, cmd, WAIT_MS,
+      &err);
+
+  g_assert_no_error (err);
+  g_assert_true (g_str_has_prefix (answer, "OK"));
+}
+
+static gboolean
+camera_retrying (gpointer id)
+{
+  return gw_camera_get_state (camera (id)) == GW_CAMERA_STATE_RETRYING;
+}
+
+/* An H.264 camera: one decoder and one encoder for every client of a
+ * size; the camera goes away (killed) and comes back: the streams stay
+ * open and frames resume. */
+static void
+test_h264_camera_away (void)
+{
+  const GwPipeline *pipe = gw_camera_get_pipeline (camera ("door"));
+  Viewer *v[2];
+  guint before;
+
+  v[0] = viewer_new ("door", "width=160&height=120");
+  v[1] = viewer_new ("door", "width=160&height=120&fps=5");
+  assert_frames (v, 2, 3, 160, 120);
+  g_assert_cmpuint (count_factory ("door", "jpegenc"), ==, 1);
+  g_assert_cmpuint (count_factory ("door", "avdec_h264"), ==, 1);
+
+  fake_command ("die 0");
+  g_assert_true (wait_for (camera_retrying, (gpointer) "door"));
+  before = v[0]->frames;
+  fake_command ("revive");
+  g_assert_true (wait_for (camera_running, (gpointer) "door"));
+  assert_frames (v, 1, before + 3, 160, 120);
+  g_assert_false (v[0]->ended);
+  g_assert_false (v[1]->ended);
+  /* the same pipeline: retrysrc reconnected inside it */
+  g_assert_true (gw_camera_get_pipeline (camera ("door")) == pipe);
+  g_assert_cmpuint (count_factory ("door", "jpegenc"), ==, 1);
+
+  viewer_free (v[0]);
+  viewer_free (v[1]);
+  g_assert_true (wait_for (no_mjpeg_left, (gpointer) "door"));
+  g_assert_cmpuint (count_factory ("door", "avdec_h264"), ==, 0);
+}
+
 /* /metrics: clients, frames sent and dropped. */
 static void
 test_metrics (void)
@@ -701,6 +761,8 @@ main (int argc, char **argv)
 
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
+  g_assert_cmpint (argc, ==, 2);
+  fake_camera_path = argv[1];
   g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL);
   start_gateway ();
   g_test_add_func ("/mjpeg/stream", test_stream);
@@ -709,10 +771,12 @@ main (int argc, char **argv)
   g_test_add_func ("/mjpeg/errors", test_errors);
   g_test_add_func ("/mjpeg/camera-restart", test_camera_restart);
   g_test_add_func ("/mjpeg/camera-stopped", test_camera_stopped);
+  g_test_add_func ("/mjpeg/h264-camera-away", test_h264_camera_away);
   g_test_add_func ("/mjpeg/metrics", test_metrics);
   g_test_add_func ("/snapshot/modes", test_snapshot_modes);
   ret = g_test_run ();
   stop_gateway ();
+  g_assert_true (cg_fake_camera_stop (&fake, WAIT_MS));
   remove_tmpdir ();
   return ret;
 }
