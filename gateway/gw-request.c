@@ -127,14 +127,12 @@ gw_request_unref (GwRequest * req)
   g_free (req);
 }
 
-/* On the main context: hand the answer to libsoup. */
-static gboolean
-apply_reply (gpointer data)
+/* On the main context: no more timeout; X-Request-Id and the staged
+ * headers onto the response. */
+static void
+apply_headers (GwRequest * req)
 {
-  GwRequest *req = data;
   SoupMessageHeaders *h = soup_server_message_get_response_headers (req->msg);
-  gsize len;
-  gconstpointer body = g_bytes_get_data (req->reply, &len);
   guint i;
 
   if (req->timeout) {
@@ -147,6 +145,17 @@ apply_reply (gpointer data)
     soup_message_headers_replace (h, g_ptr_array_index (req->headers, i),
         g_ptr_array_index (req->headers, i + 1));
   g_mutex_unlock (&req->lock);
+}
+
+/* On the main context: hand the answer to libsoup. */
+static gboolean
+apply_reply (gpointer data)
+{
+  GwRequest *req = data;
+  gsize len;
+  gconstpointer body = g_bytes_get_data (req->reply, &len);
+
+  apply_headers (req);
   soup_server_message_set_response (req->msg, req->content_type,
       SOUP_MEMORY_COPY, body, len);
   soup_server_message_set_status (req->msg, req->status, NULL);
@@ -301,26 +310,18 @@ gw_request_reply_stream (GwRequest * req, guint status,
     const gchar * content_type)
 {
   SoupMessageHeaders *h = soup_server_message_get_response_headers (req->msg);
-  guint i;
 
   g_return_val_if_fail (g_main_context_is_owner (req->context), FALSE);
   if (!g_atomic_int_compare_and_exchange (&req->answered, 0, 1))
     return FALSE;
-  if (req->timeout) {
-    g_source_destroy (req->timeout);
-    g_clear_pointer (&req->timeout, g_source_unref);
-  }
-  gw_request_set_id_header (req->msg, req->request_id);
-  g_mutex_lock (&req->lock);
-  for (i = 0; i + 1 < req->headers->len; i += 2)
-    soup_message_headers_replace (h, g_ptr_array_index (req->headers, i),
-        g_ptr_array_index (req->headers, i + 1));
-  g_mutex_unlock (&req->lock);
+  apply_headers (req);
   soup_message_headers_set_content_type (h, content_type, NULL);
   soup_message_headers_set_encoding (h, SOUP_ENCODING_CHUNKED);
   soup_message_body_set_accumulate (soup_server_message_get_response_body
       (req->msg), FALSE);
   soup_server_message_set_status (req->msg, status, NULL);
+  g_object_set_data (G_OBJECT (req->msg), GW_REQUEST_STREAM_STATUS,
+      GUINT_TO_POINTER (status));
   if (req->paused)
     soup_server_message_unpause (req->msg);
   return TRUE;

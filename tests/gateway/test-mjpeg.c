@@ -724,6 +724,12 @@ test_metrics (void)
   g_assert_nonnull (strstr (r->body, "camguard_mjpeg_frames_sent_total "));
   g_assert_null (strstr (r->body, "camguard_mjpeg_frames_sent_total 0\n"));
   g_assert_nonnull (strstr (r->body, "camguard_mjpeg_frames_dropped_total "));
+  /* streams the clients left are counted as the 200 they were, not as the
+   * 500 libsoup sets on a write to a closed connection */
+  g_assert_nonnull (strstr (r->body, "camguard_http_requests_total{route="
+          "\"/api/v1/cameras/{id}/mjpeg\",method=\"GET\",status=\"200\"}"));
+  g_assert_null (strstr (r->body, "camguard_http_requests_total{route="
+          "\"/api/v1/cameras/{id}/mjpeg\",method=\"GET\",status=\"500\"}"));
 }
 
 /* Snapshot modes: latest (default), fresh, anything else refused. */
