@@ -20,6 +20,7 @@
 #include <turbojpeg.h>
 
 #include "fake-camera-client.h"
+#include "gw-camera-ops.h"
 #include "gw-gateway.h"
 
 #define WAIT_MS 30000
@@ -760,6 +761,79 @@ test_snapshot_modes (void)
   g_assert_nonnull (strstr (bad->body, "latest, fresh"));
 }
 
+typedef struct
+{
+  gboolean done;
+  GwSnapshot *snap;
+  CgError *error;
+} Snap;
+
+static void
+snap_cb (GObject * src, GAsyncResult * res, gpointer data)
+{
+  Snap *s = data;
+
+  s->snap = gw_camera_ops_snapshot_finish (GW_CAMERA (src), res, &s->error);
+  s->done = TRUE;
+}
+
+static gboolean
+snap_done (gpointer data)
+{
+  return ((Snap *) data)->done;
+}
+
+static GstPadProbeReturn
+block_frames (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  return GST_PAD_PROBE_OK;
+}
+
+/* mode=fresh waits for a frame that arrives after the request: with the
+ * frames held back before snapshottap, `latest` answers at once, `fresh`
+ * times out (SNAPSHOT_FAILED, mode and timeout in details) or answers once
+ * the frames flow again. */
+static void
+test_snapshot_fresh_waits (void)
+{
+  GwCamera *cam = camera ("demo");
+  GstPad *pad = gst_element_get_static_pad (gw_camera_get_pipeline
+      (cam)->snapshot, "sink");
+  gulong block = gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BLOCK_DOWNSTREAM,
+      block_frames, NULL, NULL);
+  Snap latest = { 0 }, timed_out = { 0 }, fresh = { 0 };
+  const GstStructure *d;
+  guint timeout_ms = 0;
+
+  gw_camera_ops_snapshot_async (cam, 0, 0, 0, NULL, NULL, snap_cb, &latest);
+  g_assert_true (wait_for (snap_done, &latest));
+  g_assert_nonnull (latest.snap);
+
+  gw_camera_ops_snapshot_fresh_async (cam, 0, 0, 0, NULL, 300, snap_cb,
+      &timed_out);
+  g_assert_true (wait_for (snap_done, &timed_out));
+  g_assert_null (timed_out.snap);
+  g_assert_cmpint (cg_error_get_code (timed_out.error), ==,
+      CG_CODE_SNAPSHOT_FAILED);
+  d = cg_error_get_details (timed_out.error);
+  g_assert_cmpstr (gst_structure_get_string (d, "mode"), ==, "fresh");
+  g_assert_true (gst_structure_get_uint (d, "timeout_ms", &timeout_ms));
+  g_assert_cmpuint (timeout_ms, ==, 300);
+
+  gw_camera_ops_snapshot_fresh_async (cam, 0, 0, 0, NULL, WAIT_MS, snap_cb,
+      &fresh);
+  while (g_main_context_iteration (NULL, FALSE));
+  g_assert_false (fresh.done);
+  gst_pad_remove_probe (pad, block);
+  g_assert_true (wait_for (snap_done, &fresh));
+  g_assert_nonnull (fresh.snap);
+
+  gst_object_unref (pad);
+  gw_snapshot_free (latest.snap);
+  gw_snapshot_free (fresh.snap);
+  cg_error_unref (timed_out.error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -780,6 +854,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mjpeg/h264-camera-away", test_h264_camera_away);
   g_test_add_func ("/mjpeg/metrics", test_metrics);
   g_test_add_func ("/snapshot/modes", test_snapshot_modes);
+  g_test_add_func ("/snapshot/fresh-waits", test_snapshot_fresh_waits);
   ret = g_test_run ();
   stop_gateway ();
   g_assert_true (cg_fake_camera_stop (&fake, WAIT_MS));
