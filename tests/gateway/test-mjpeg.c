@@ -75,6 +75,7 @@ typedef struct
   guint frames;
   guint width, height;          /* of the last frame */
   gsize max_part;
+  guint64 bytes;                /* of every frame */
   gchar *bad;                   /* the first problem */
   gboolean ended;               /* the server ended the stream */
   gboolean failed;              /* I/O error (or cancelled) */
@@ -107,6 +108,7 @@ check_jpeg (Viewer * v)
   }
   tjDestroy (tj);
   v->max_part = MAX (v->max_part, n);
+  v->bytes += n;
   v->frames++;
 }
 
@@ -407,7 +409,7 @@ start_gateway (void)
   g_assert_no_error (err);
   conf = g_strdup_printf ("[gateway]\nlisten=127.0.0.1\nport=0\n"
       "rtsp-port=0\ndata-dir=%s\nmjpeg-max-clients=4\n\n"
-      "[camera demo]\ntype=test\npattern=ball\nwidth=320\nheight=240\n"
+      "[camera demo]\ntype=test\npattern=snow\nwidth=320\nheight=240\n"
       "framerate=30/1\n\n"
       "[camera door]\ntype=rtsp\nuri=%s\nretry-initial-delay=100\n"
       "retry-max-delay=300\nretry-timeout=1500\n", tmpdir, fake.url);
@@ -548,6 +550,7 @@ typedef struct
   Viewer **v;
   guint frames;
   guint64 dropped;
+  guint64 bytes;
 } SlowWait;
 
 static gboolean
@@ -556,7 +559,22 @@ dropped_and_served (gpointer data)
   SlowWait *w = data;
 
   return gw_mjpeg_get_frames_dropped (gw.mjpeg) >= w->dropped
-      && w->v[0]->frames >= w->frames && w->v[1]->frames >= w->frames;
+      && w->v[0]->frames >= w->frames && w->v[1]->frames >= w->frames
+      && w->v[0]->bytes + w->v[1]->bytes >= w->bytes;
+}
+
+/* This process's resident memory, in bytes. */
+static gsize
+rss (void)
+{
+  g_autofree gchar *status = NULL;
+  const gchar *line;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL,
+          NULL));
+  line = strstr (status, "VmRSS:");
+  g_assert_nonnull (line);
+  return (gsize) g_ascii_strtoull (line + strlen ("VmRSS:"), NULL, 10) * 1024;
 }
 
 /* The stalled client loses frames (counted), the gateway keeps at most
@@ -569,25 +587,35 @@ test_slow_client (void)
   GSocket *slow;
   SlowWait w;
   guint64 dropped0 = gw_mjpeg_get_frames_dropped (gw.mjpeg);
-  gsize queued, bound;
+  gsize queued, bound, rss0, rss1;
 
-  slow = stalled_client (q);
   v[0] = viewer_new ("demo", q);
   v[1] = viewer_new ("demo", q);
-  assert_frames (v, 2, 2, 1280, 720);
+  /* warmed up: the branch, its pools and the clients' buffers exist */
+  assert_frames (v, 2, 30, 1280, 720);
+  rss0 = rss ();
+  slow = stalled_client (q);
   w.v = v;
   w.dropped = dropped0 + 30;
   w.frames = v[0]->frames + 30;
+  /* enough that keeping what was written would show in RSS */
+  w.bytes = v[0]->bytes + v[1]->bytes + 64 * 1024 * 1024;
   g_assert_true (wait_for (dropped_and_served, &w));
+  rss1 = rss ();
   assert_frames (v, 2, w.frames, 1280, 720);
   g_assert_cmpuint (gw_mjpeg_get_n_branches (gw.mjpeg, "demo"), ==, 1);
   /* two parts per client at most (one being written, one waiting) */
   queued = gw_mjpeg_get_queued_bytes (gw.mjpeg);
   bound = 3 * 2 * (MAX (v[0]->max_part, v[1]->max_part) + 256);
   g_test_message ("queued %" G_GSIZE_FORMAT " bytes (bound %" G_GSIZE_FORMAT
-      "), %" G_GUINT64_FORMAT " frames dropped", queued, bound,
-      gw_mjpeg_get_frames_dropped (gw.mjpeg) - dropped0);
+      "), %" G_GUINT64_FORMAT " frames dropped, largest part %" G_GSIZE_FORMAT
+      ", RSS %" G_GSIZE_FORMAT " -> %" G_GSIZE_FORMAT " kB", queued, bound,
+      gw_mjpeg_get_frames_dropped (gw.mjpeg) - dropped0, v[0]->max_part,
+      rss0 / 1024, rss1 / 1024);
   g_assert_cmpuint (queued, <=, bound);
+  /* 64 MiB went through the stream meanwhile; a gateway that kept written
+   * parts, or queued them for the stalled client, would hold that much */
+  g_assert_cmpuint (rss1, <, rss0 + 12 * 1024 * 1024);
 
   g_socket_close (slow, NULL);
   g_object_unref (slow);
