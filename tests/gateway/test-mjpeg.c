@@ -435,7 +435,6 @@ start_gateway (void)
 static void
 stop_gateway (void)
 {
-  g_clear_object (&session);
   gw_gateway_stop_servers (&gw);
   gw_registry_stop_all (gw.registry);
   gw_gateway_release (&gw);
@@ -865,6 +864,7 @@ test_snapshot_fresh_waits (void)
 int
 main (int argc, char **argv)
 {
+  Viewer *last;
   int ret;
 
   gst_init (&argc, &argv);
@@ -884,7 +884,20 @@ main (int argc, char **argv)
   g_test_add_func ("/snapshot/modes", test_snapshot_modes);
   g_test_add_func ("/snapshot/fresh-waits", test_snapshot_fresh_waits);
   ret = g_test_run ();
+  /* stopping the gateway with a client still watching (no critical) */
+  last = viewer_new ("demo", "width=160&height=120");
+  assert_frames (&last, 1, 1, 160, 120);
   stop_gateway ();
+  g_cancellable_cancel (last->cancel);
+  g_assert_true (wait_for (viewer_idle, last));
+  g_clear_object (&last->part);
+  g_clear_object (&last->multi);
+  g_object_unref (last->msg);
+  g_object_unref (last->cancel);
+  g_byte_array_unref (last->buf);
+  g_free (last->content_type);
+  g_free (last);
+  g_clear_object (&session);
   g_assert_true (cg_fake_camera_stop (&fake, WAIT_MS));
   remove_tmpdir ();
   return ret;
