@@ -198,7 +198,7 @@ make_elements (GwMjpegBranch * b, gboolean encoded, guint width,
     guint height, guint quality, GError ** error)
 {
   GstAppSinkCallbacks callbacks = {.new_sample = on_new_sample };
-  GstElement *queue, *caps, *enc, *sink;
+  GstElement *queue, *dec = NULL, *caps, *enc, *sink;
   /* square pixels: a size given on one side keeps the picture's ratio */
   g_autoptr (GstCaps) c = gst_caps_new_simple ("video/x-raw", "format",
       G_TYPE_STRING, "I420", "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1,
@@ -206,7 +206,7 @@ make_elements (GwMjpegBranch * b, gboolean encoded, guint width,
 
   queue = add_element (b, "queue", error);
   if (encoded)
-    add_element (b, decoder_for (b->tee), error);
+    dec = add_element (b, decoder_for (b->tee), error);
   b->convert = add_element (b, "videoconvert", error);
   add_element (b, "videoscale", error);
   caps = add_element (b, "capsfilter", error);
@@ -218,6 +218,11 @@ make_elements (GwMjpegBranch * b, gboolean encoded, guint width,
       RAW_QUEUE_BUFFERS, "max-size-bytes", 0, "max-size-time", (guint64) 0,
       NULL);
   gst_util_set_object_arg (G_OBJECT (queue), "leaky", "downstream");
+  /* a frame the branch cannot decode (a reference its queue dropped) is
+   * skipped, never an ERROR on the camera's bus */
+  if (dec && g_object_class_find_property (G_OBJECT_GET_CLASS (dec),
+          "max-errors"))
+    g_object_set (dec, "max-errors", -1, NULL);
   if (width)
     gst_caps_set_simple (c, "width", G_TYPE_INT, (gint) width, NULL);
   if (height)
