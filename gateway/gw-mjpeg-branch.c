@@ -45,6 +45,7 @@
 #include <gst/app/gstappsink.h>
 
 #include "gw-mjpeg-branch.h"
+#include "gw-pipeline.h"
 
 GST_DEBUG_CATEGORY_STATIC (gw_mjpeg_branch_debug);
 #define GST_CAT_DEFAULT gw_mjpeg_branch_debug
@@ -164,17 +165,10 @@ rate_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 static GstElement *
 add_element (GwMjpegBranch * b, const gchar * factory, GError ** error)
 {
-  GstElement *e;
+  GstElement *e = gw_pipeline_make_element (factory, NULL, error);
 
-  if (*error)
-    return NULL;
-  e = gst_element_factory_make (factory, NULL);
-  if (e == NULL) {
-    g_set_error (error, CG_CODE_ERROR, CG_CODE_MISSING_COMPONENT,
-        "the element %s is needed for MJPEG and is not installed", factory);
-    return NULL;
-  }
-  b->elements[b->n_elements++] = gst_object_ref_sink (e);
+  if (e)
+    b->elements[b->n_elements++] = gst_object_ref_sink (e);
   return e;
 }
 

@@ -146,20 +146,39 @@ gw_pipeline_source_uri (const GwCameraSpec * spec)
   }
 }
 
-static GstElement *
-make (GstBin * bin, const gchar * factory, const gchar * name, GError ** error)
+/**
+ * gw_pipeline_make_element:
+ * @factory: an element factory name
+ * @name: (nullable): the element's name
+ * @error: a set error (nothing is made), or where MISSING_COMPONENT goes
+ *
+ * Makes an element for a camera pipeline or one of its branches; chains of
+ * calls check @error once at the end.
+ *
+ * Returns: (transfer floating) (nullable): the element
+ */
+GstElement *
+gw_pipeline_make_element (const gchar * factory, const gchar * name,
+    GError ** error)
 {
   GstElement *e;
 
   if (*error)
     return NULL;
   e = gst_element_factory_make (factory, name);
-  if (e == NULL) {
+  if (e == NULL)
     g_set_error (error, CG_CODE_ERROR, CG_CODE_MISSING_COMPONENT,
         "the element %s is not installed", factory);
-    return NULL;
-  }
-  gst_bin_add (bin, e);
+  return e;
+}
+
+static GstElement *
+make (GstBin * bin, const gchar * factory, const gchar * name, GError ** error)
+{
+  GstElement *e = gw_pipeline_make_element (factory, name, error);
+
+  if (e)
+    gst_bin_add (bin, e);
   return e;
 }
 
