@@ -671,6 +671,29 @@ test_camera_stopped (void)
   g_assert_true (wait_for (camera_running, (gpointer) "demo"));
 }
 
+/* Deleting the camera ends its streams and takes its branch out. */
+static void
+test_camera_deleted (void)
+{
+  g_autoptr (GwCameraSpec) spec = gw_camera_spec_new ("temp", GW_CAMERA_TEST);
+  g_autoptr (CgError) error = NULL;
+  Viewer *v;
+
+  g_assert_nonnull (gw_registry_create (gw.registry, spec, &error));
+  g_assert_null (error);
+  g_assert_true (wait_for (camera_running, (gpointer) "temp"));
+  v = viewer_new ("temp", "width=160&height=120");
+  assert_frames (&v, 1, 2, 160, 120);
+  g_assert_true (gw_registry_delete (gw.registry, "temp", &error));
+  g_assert_true (wait_for (viewer_ended, v));
+  g_assert_true (v->ended);
+  g_assert_cmpuint (gw_mjpeg_get_n_clients (gw.mjpeg, "temp"), ==, 0);
+  g_assert_cmpuint (gw_mjpeg_get_n_branches (gw.mjpeg, "temp"), ==, 0);
+  viewer_free (v);
+  assert_error ("/api/v1/cameras/temp/mjpeg", viewer_key, 404,
+      "CAMERA_NOT_FOUND");
+}
+
 /* A restart builds a new pipeline: the stream stays open and resumes on
  * it, with one branch there and none left in the old one. */
 static void
@@ -879,6 +902,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mjpeg/errors", test_errors);
   g_test_add_func ("/mjpeg/camera-restart", test_camera_restart);
   g_test_add_func ("/mjpeg/camera-stopped", test_camera_stopped);
+  g_test_add_func ("/mjpeg/camera-deleted", test_camera_deleted);
   g_test_add_func ("/mjpeg/h264-camera-away", test_h264_camera_away);
   g_test_add_func ("/mjpeg/metrics", test_metrics);
   g_test_add_func ("/snapshot/modes", test_snapshot_modes);
