@@ -479,6 +479,26 @@ test_stream (void)
   g_assert_true (wait_for (no_mjpeg_left, (gpointer) "demo"));
 }
 
+/* fps limits what one client is sent, not what the others get: two
+ * clients of one branch, a 30 fps camera, one asking for 5 fps. */
+static void
+test_fps (void)
+{
+  Viewer *v[2];
+
+  v[0] = viewer_new ("demo", "width=160&height=120");
+  v[1] = viewer_new ("demo", "width=160&height=120&fps=5");
+  assert_frames (v, 2, 1, 160, 120);
+  assert_frames (v, 1, 60, 160, 120);
+  g_test_message ("%u frames unlimited, %u at fps=5", v[0]->frames,
+      v[1]->frames);
+  g_assert_cmpuint (v[1]->frames, <=, v[0]->frames / 2);
+  g_assert_cmpuint (count_factory ("demo", "jpegenc"), ==, 1);
+  viewer_free (v[0]);
+  viewer_free (v[1]);
+  g_assert_true (wait_for (no_mjpeg_left, (gpointer) "demo"));
+}
+
 /* Several clients, one encoder per size; the limit; the last client gone
  * takes the branches out and the camera keeps running, untouched. */
 static void
@@ -897,6 +917,7 @@ main (int argc, char **argv)
   g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL);
   start_gateway ();
   g_test_add_func ("/mjpeg/stream", test_stream);
+  g_test_add_func ("/mjpeg/fps", test_fps);
   g_test_add_func ("/mjpeg/shared", test_shared);
   g_test_add_func ("/mjpeg/slow-client", test_slow_client);
   g_test_add_func ("/mjpeg/errors", test_errors);
