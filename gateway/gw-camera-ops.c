@@ -409,6 +409,7 @@ typedef struct
   GwCamera *camera;
   guint width, height, quality, timeout_ms;
   GwMetrics *metrics;
+  GCancellable *cancellable;
   GAsyncReadyCallback callback;
   gpointer user_data;
   GMainContext *context;
@@ -434,6 +435,7 @@ fresh_unref (gpointer data)
     return;
   g_clear_pointer (&w->timeout, g_source_unref);
   gst_clear_object (&w->pad);
+  g_clear_object (&w->cancellable);
   g_main_context_unref (w->context);
   g_object_unref (w->camera);
   g_free (w);
@@ -447,7 +449,7 @@ fresh_frame_arrived (gpointer data)
 
   g_source_destroy (w->timeout);
   gw_camera_ops_snapshot_async (w->camera, w->width, w->height, w->quality,
-      w->metrics, NULL, w->callback, w->user_data);
+      w->metrics, w->cancellable, w->callback, w->user_data);
   return G_SOURCE_REMOVE;
 }
 
@@ -482,8 +484,8 @@ fresh_timed_out (gpointer data)
   e = gw_camera_ops_snapshot_error (w->camera, why);
   gst_structure_set (cg_error_get_details_writable (e), "mode",
       G_TYPE_STRING, "fresh", "timeout_ms", G_TYPE_UINT, w->timeout_ms, NULL);
-  task = snapshot_task_new (w->camera, w->metrics, NULL, w->callback,
-      w->user_data);
+  task = snapshot_task_new (w->camera, w->metrics, w->cancellable,
+      w->callback, w->user_data);
   fail_task (task, e);
   g_object_unref (task);
   return G_SOURCE_REMOVE;
@@ -497,6 +499,7 @@ fresh_timed_out (gpointer data)
  * @quality: JPEG quality 1..100, 0 for the default
  * @metrics: (nullable): where snapshots are counted
  * @timeout_ms: how long to wait for the next frame
+ * @cancellable: (nullable): a #GCancellable, for the encode
  * @callback: called on the thread-default main context; finish with
  *   gw_camera_ops_snapshot_finish()
  * @user_data: its data
@@ -510,17 +513,19 @@ fresh_timed_out (gpointer data)
 void
 gw_camera_ops_snapshot_fresh_async (GwCamera * camera, guint width,
     guint height, guint quality, GwMetrics * metrics, guint timeout_ms,
-    GAsyncReadyCallback callback, gpointer user_data)
+    GCancellable * cancellable, GAsyncReadyCallback callback,
+    gpointer user_data)
 {
   const GwPipeline *pipe = gw_camera_get_pipeline (camera);
   FreshWait *w;
 
   if (pipe == NULL || gw_camera_get_state (camera) != GW_CAMERA_STATE_RUNNING) {
     gw_camera_ops_snapshot_async (camera, width, height, quality, metrics,
-        NULL, callback, user_data);
+        cancellable, callback, user_data);
     return;
   }
   w = g_new0 (FreshWait, 1);
+  w->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
   g_atomic_ref_count_init (&w->ref);
   w->camera = g_object_ref (camera);
   w->width = width;
@@ -582,6 +587,23 @@ parse_dimension (GwParams * params, const gchar * name, const gchar * text,
     return;
   }
   *value = (guint) v;
+}
+
+/**
+ * gw_camera_ops_snapshot_mode:
+ * @params: where a bad mode is listed (with the allowed values)
+ * @mode: (nullable): the `mode` parameter as given: `latest` (the default)
+ *   or `fresh`
+ *
+ * Returns: whether the snapshot must be of a frame that arrives after the
+ *   request (gw_camera_ops_snapshot_fresh_async())
+ */
+gboolean
+gw_camera_ops_snapshot_mode (GwParams * params, const gchar * mode)
+{
+  if (mode && !g_str_equal (mode, "latest") && !g_str_equal (mode, "fresh"))
+    gw_params_add_error (params, "mode", "expected one of: latest, fresh");
+  return g_strcmp0 (mode, "fresh") == 0;
 }
 
 /**

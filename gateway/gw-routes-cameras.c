@@ -185,18 +185,14 @@ snapshot_ready (GObject * source, GAsyncResult * result, gpointer user_data)
   gw_request_reply_bytes (req, SOUP_STATUS_OK, "image/jpeg", snap->jpeg);
 }
 
-/* How long `mode=fresh` waits for the next frame. */
-#define SNAPSHOT_FRESH_TIMEOUT_MS 5000
-
 static void
 snapshot (GwRequest * req, gpointer user_data)
 {
-  static const gchar *const modes[] = { "latest", "fresh", NULL };
   GwCamera *camera = camera_of (req, user_data);
   GwMetrics *metrics = ((GwGateway *) user_data)->metrics;
-  const gchar *mode = gw_request_get_query (req, "mode");
   g_autoptr (GwParams) params = NULL;
   g_autoptr (CgError) error = NULL;
+  gboolean fresh;
   guint w, h, q;
 
   if (camera == NULL)
@@ -205,16 +201,17 @@ snapshot (GwRequest * req, gpointer user_data)
   gw_camera_ops_snapshot_params (params, gw_request_get_query (req, "width"),
       gw_request_get_query (req, "height"), gw_request_get_query (req,
           "quality"), &w, &h, &q);
-  if (mode && !g_strv_contains (modes, mode))
-    gw_params_add_error (params, "mode", "expected one of: latest, fresh");
+  fresh = gw_camera_ops_snapshot_mode (params, gw_request_get_query (req,
+          "mode"));
   if (!gw_params_finish (params, &error)) {
     gw_request_reply_error (req, error);
     return;
   }
   gw_request_pause (req);
-  if (g_strcmp0 (mode, "fresh") == 0)
+  if (fresh)
     gw_camera_ops_snapshot_fresh_async (camera, w, h, q, metrics,
-        SNAPSHOT_FRESH_TIMEOUT_MS, snapshot_ready, gw_request_ref (req));
+        GW_SNAPSHOT_FRESH_TIMEOUT_MS, NULL, snapshot_ready,
+        gw_request_ref (req));
   else
     gw_camera_ops_snapshot_async (camera, w, h, q, metrics, NULL,
         snapshot_ready, gw_request_ref (req));

@@ -20,6 +20,7 @@
 #include <turbojpeg.h>
 
 #include "fake-camera-client.h"
+#include "gateway-process.h"
 #include "gw-camera-ops.h"
 #include "gw-gateway.h"
 
@@ -879,8 +880,8 @@ test_snapshot_fresh_waits (void)
   g_assert_true (wait_for (snap_done, &latest));
   g_assert_nonnull (latest.snap);
 
-  gw_camera_ops_snapshot_fresh_async (cam, 0, 0, 0, NULL, 300, snap_cb,
-      &timed_out);
+  gw_camera_ops_snapshot_fresh_async (cam, 0, 0, 0, NULL, 300, NULL,
+      snap_cb, &timed_out);
   g_assert_true (wait_for (snap_done, &timed_out));
   g_assert_null (timed_out.snap);
   g_assert_cmpint (cg_error_get_code (timed_out.error), ==,
@@ -890,8 +891,8 @@ test_snapshot_fresh_waits (void)
   g_assert_true (gst_structure_get_uint (d, "timeout_ms", &timeout_ms));
   g_assert_cmpuint (timeout_ms, ==, 300);
 
-  gw_camera_ops_snapshot_fresh_async (cam, 0, 0, 0, NULL, WAIT_MS, snap_cb,
-      &fresh);
+  gw_camera_ops_snapshot_fresh_async (cam, 0, 0, 0, NULL, WAIT_MS, NULL,
+      snap_cb, &fresh);
   while (g_main_context_iteration (NULL, FALSE));
   g_assert_false (fresh.done);
   gst_pad_remove_probe (pad, block);
@@ -902,6 +903,45 @@ test_snapshot_fresh_waits (void)
   gw_snapshot_free (latest.snap);
   gw_snapshot_free (fresh.snap);
   cg_error_unref (timed_out.error);
+}
+
+/* The JSON-RPC take_snapshot takes the same mode. */
+static void
+test_rpc_snapshot_mode (void)
+{
+  GwProcess p = { 0 };
+  g_autoptr (SoupWebsocketConnection) ws = NULL;
+  g_autofree gchar *auth = g_strdup_printf ("{\"token\":\"%s\"}",
+      viewer_key);
+  g_autoptr (JsonNode) node = NULL;
+  g_autofree gchar *text = NULL;
+  JsonObject *r, *e;
+
+  p.http_port = gw.http_port;
+  p.session = session;
+  ws = gw_process_ws_connect (&p);
+  r = gw_ws_call (ws, "authenticate", auth, 1);
+  g_assert_true (json_object_has_member (r, "result"));
+  json_object_unref (r);
+
+  r = gw_ws_call (ws, "take_snapshot", "{\"camera\":\"demo\","
+      "\"mode\":\"fresh\",\"width\":80}", 2);
+  g_assert_true (json_object_has_member (r, "result"));
+  g_assert_true (json_object_has_member (json_object_get_object_member (r,
+              "result"), "image"));
+  json_object_unref (r);
+
+  r = gw_ws_call (ws, "take_snapshot", "{\"camera\":\"demo\","
+      "\"mode\":\"oldest\"}", 3);
+  e = json_object_get_object_member (r, "error");
+  g_assert_nonnull (e);
+  g_assert_cmpint (json_object_get_int_member (e, "code"), ==, -32602);
+  node = json_node_init_object (json_node_alloc (), e);
+  text = json_to_string (node, FALSE);
+  g_assert_nonnull (strstr (text, "\"mode\""));
+  g_assert_nonnull (strstr (text, "latest, fresh"));
+  json_object_unref (r);
+  soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
 }
 
 int
@@ -928,6 +968,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mjpeg/metrics", test_metrics);
   g_test_add_func ("/snapshot/modes", test_snapshot_modes);
   g_test_add_func ("/snapshot/fresh-waits", test_snapshot_fresh_waits);
+  g_test_add_func ("/snapshot/rpc-mode", test_rpc_snapshot_mode);
   ret = g_test_run ();
   /* stopping the gateway with a client still watching (no critical) */
   last = viewer_new ("demo", "width=160&height=120");
