@@ -18,6 +18,7 @@
  * ws-max-clients=256      # WebSocket clients at once (1..65535)
  * metrics-keys=prometheus # API keys (by name) that may read /metrics
  *                         # whatever their role (else admin only)
+ * mjpeg-max-clients=16    # MJPEG stream clients per camera (1..1024)
  *
  * [camera door]
  * type=rtsp
@@ -48,7 +49,7 @@
 
 static const gchar *const gateway_keys[] = {
   "listen", "port", "rtsp-port", "data-dir", "auth", "allow-pipelines",
-  "ws-max-clients", "metrics-keys", NULL
+  "ws-max-clients", "metrics-keys", "mjpeg-max-clients", NULL
 };
 
 /**
@@ -66,6 +67,7 @@ gw_config_new (void)
   c->port = 8080;
   c->rtsp_port = 8554;
   c->ws_max_clients = 256;
+  c->mjpeg_max_clients = 16;
   c->auth = TRUE;
   c->cameras = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gw_camera_spec_free);
@@ -193,7 +195,8 @@ read_gateway (GwConfig * c, GKeyFile * kf, GPtrArray * pr)
   for (i = 0; keys && keys[i]; i++)
     if (!g_strv_contains (gateway_keys, keys[i]))
       gw_problems_add (pr, keys[i], "unknown key (listen, port, rtsp-port, "
-          "data-dir, auth, allow-pipelines, ws-max-clients, metrics-keys)");
+          "data-dir, auth, allow-pipelines, ws-max-clients, metrics-keys, "
+          "mjpeg-max-clients)");
   read_string (kf, "listen", &c->listen, pr);
   read_uint (kf, "port", 0, 65535, "a port number", &c->port, pr);
   read_uint (kf, "rtsp-port", 0, 65535, "a port number", &c->rtsp_port, pr);
@@ -203,6 +206,8 @@ read_gateway (GwConfig * c, GKeyFile * kf, GPtrArray * pr)
   read_uint (kf, "ws-max-clients", 1, 65535, "a number", &c->ws_max_clients,
       pr);
   read_names (kf, "metrics-keys", &c->metrics_keys, pr);
+  read_uint (kf, "mjpeg-max-clients", 1, 1024, "a number",
+      &c->mjpeg_max_clients, pr);
 }
 
 static void

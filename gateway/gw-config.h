@@ -18,6 +18,7 @@ typedef struct
   gboolean allow_pipelines;
   guint ws_max_clients;         /* WebSocket clients at once */
   gchar **metrics_keys;         /* key names that may read /metrics */
+  guint mjpeg_max_clients;      /* MJPEG clients per camera */
   GPtrArray *cameras;           /* (element-type GwCameraSpec) */
 } GwConfig;
 
