@@ -260,9 +260,16 @@ gw_snapshot_free (GwSnapshot * snapshot)
   g_free (snapshot);
 }
 
-/* SNAPSHOT_FAILED with the camera's last error in details */
-static CgError *
-snapshot_failed (GwCamera * camera, const gchar * why)
+/**
+ * gw_camera_ops_snapshot_error:
+ * @camera: a camera
+ * @why: the message
+ *
+ * Returns: (transfer full): SNAPSHOT_FAILED with the camera, its state and
+ *   its last error (`last-error-code`, `last-error-message`) in details
+ */
+CgError *
+gw_camera_ops_snapshot_error (GwCamera * camera, const gchar * why)
 {
   CgError *e = cg_error_new (CG_CODE_SNAPSHOT_FAILED, why);
   g_autoptr (CgError) last = gw_camera_get_last_error (camera);
@@ -340,7 +347,7 @@ snapshot_done (GObject * source, GAsyncResult * result, gpointer user_data)
   guint64 age = 0;
 
   if (sample == NULL) {
-    CgError *e = snapshot_failed (camera, err->message);
+    CgError *e = gw_camera_ops_snapshot_error (camera, err->message);
 
     if (err->domain == CG_CODE_ERROR)
       gst_structure_set (cg_error_get_details_writable (e), "cause",
@@ -359,6 +366,20 @@ snapshot_done (GObject * source, GAsyncResult * result, gpointer user_data)
   gst_buffer_unmap (buf, &map);
   count_snapshot (g_task_get_task_data (task), "served");
   g_task_return_pointer (task, snap, (GDestroyNotify) gw_snapshot_free);
+}
+
+static GTask *
+snapshot_task_new (GwCamera * camera, GwMetrics * metrics,
+    GCancellable * cancellable, GAsyncReadyCallback callback,
+    gpointer user_data)
+{
+  GTask *task = g_task_new (camera, cancellable, callback, user_data);
+  SnapshotJob *job = g_new0 (SnapshotJob, 1);
+
+  job->started = g_get_monotonic_time ();
+  job->metrics = metrics;
+  g_task_set_task_data (task, job, (GDestroyNotify) snapshot_job_free);
+  return task;
 }
 
 /**
@@ -382,21 +403,161 @@ gw_camera_ops_snapshot_async (GwCamera * camera, guint width, guint height,
     guint quality, GwMetrics * metrics, GCancellable * cancellable,
     GAsyncReadyCallback callback, gpointer user_data)
 {
-  GTask *task = g_task_new (camera, cancellable, callback, user_data);
+  GTask *task = snapshot_task_new (camera, metrics, cancellable, callback,
+      user_data);
   const GwPipeline *pipe = gw_camera_get_pipeline (camera);
-  SnapshotJob *job = g_new0 (SnapshotJob, 1);
-
-  job->started = g_get_monotonic_time ();
-  job->metrics = metrics;
-  g_task_set_task_data (task, job, (GDestroyNotify) snapshot_job_free);
 
   if (pipe == NULL || gw_camera_get_state (camera) != GW_CAMERA_STATE_RUNNING) {
-    fail_task (task, snapshot_failed (camera, "The camera is not running"));
+    fail_task (task, gw_camera_ops_snapshot_error (camera,
+            "The camera is not running"));
     g_object_unref (task);
     return;
   }
   cg_snapshot_request_async (pipe->snapshot, "image/jpeg", width, height,
       quality, cancellable, snapshot_done, task);
+}
+
+/* A `fresh` snapshot waiting for the next frame through snapshottap. */
+typedef struct
+{
+  gatomicrefcount ref;
+  GwCamera *camera;
+  guint width, height, quality, timeout_ms;
+  GwMetrics *metrics;
+  GCancellable *cancellable;
+  GAsyncReadyCallback callback;
+  gpointer user_data;
+  GMainContext *context;
+  GstPad *pad;
+  gulong probe;
+  GSource *timeout;
+  gint fired;                   /* atomic: frame or timeout, once */
+} FreshWait;
+
+static FreshWait *
+fresh_ref (FreshWait * w)
+{
+  g_atomic_ref_count_inc (&w->ref);
+  return w;
+}
+
+static void
+fresh_unref (gpointer data)
+{
+  FreshWait *w = data;
+
+  if (!g_atomic_ref_count_dec (&w->ref))
+    return;
+  g_clear_pointer (&w->timeout, g_source_unref);
+  gst_clear_object (&w->pad);
+  g_clear_object (&w->cancellable);
+  g_main_context_unref (w->context);
+  g_object_unref (w->camera);
+  g_free (w);
+}
+
+/* Main context: a frame newer than the request went through the tap. */
+static gboolean
+fresh_frame_arrived (gpointer data)
+{
+  FreshWait *w = data;
+
+  g_source_destroy (w->timeout);
+  gw_camera_ops_snapshot_async (w->camera, w->width, w->height, w->quality,
+      w->metrics, w->cancellable, w->callback, w->user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Streaming thread: snapshottap holds the buffer once it leaves the tap. */
+static GstPadProbeReturn
+fresh_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  FreshWait *w = data;
+  GSource *idle;
+
+  if (!g_atomic_int_compare_and_exchange (&w->fired, 0, 1))
+    return GST_PAD_PROBE_REMOVE;
+  idle = g_idle_source_new ();
+  g_source_set_callback (idle, fresh_frame_arrived, fresh_ref (w), fresh_unref);
+  g_source_attach (idle, w->context);
+  g_source_unref (idle);
+  return GST_PAD_PROBE_REMOVE;
+}
+
+static gboolean
+fresh_timed_out (gpointer data)
+{
+  FreshWait *w = data;
+  g_autofree gchar *why = NULL;
+  GTask *task;
+  CgError *e;
+
+  if (!g_atomic_int_compare_and_exchange (&w->fired, 0, 1))
+    return G_SOURCE_REMOVE;
+  gst_pad_remove_probe (w->pad, w->probe);
+  why = g_strdup_printf ("No new frame within %u ms", w->timeout_ms);
+  e = gw_camera_ops_snapshot_error (w->camera, why);
+  gst_structure_set (cg_error_get_details_writable (e), "mode",
+      G_TYPE_STRING, "fresh", "timeout_ms", G_TYPE_UINT, w->timeout_ms, NULL);
+  task = snapshot_task_new (w->camera, w->metrics, w->cancellable,
+      w->callback, w->user_data);
+  fail_task (task, e);
+  g_object_unref (task);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * gw_camera_ops_snapshot_fresh_async:
+ * @camera: a camera
+ * @width: largest width, 0 for the camera's default
+ * @height: largest height, 0 for the default
+ * @quality: JPEG quality 1..100, 0 for the default
+ * @metrics: (nullable): where snapshots are counted
+ * @timeout_ms: how long to wait for the next frame
+ * @cancellable: (nullable): a #GCancellable, for the encode
+ * @callback: called on the thread-default main context; finish with
+ *   gw_camera_ops_snapshot_finish()
+ * @user_data: its data
+ *
+ * Like gw_camera_ops_snapshot_async(), but of a frame that reaches the
+ * camera's snapshottap after this call (a pad probe on its source pad
+ * waits for the next buffer), for clients that must not get a frame older
+ * than their request. No frame within @timeout_ms: SNAPSHOT_FAILED (details
+ * mode=fresh, timeout_ms). A camera that is not running fails at once.
+ */
+void
+gw_camera_ops_snapshot_fresh_async (GwCamera * camera, guint width,
+    guint height, guint quality, GwMetrics * metrics, guint timeout_ms,
+    GCancellable * cancellable, GAsyncReadyCallback callback,
+    gpointer user_data)
+{
+  const GwPipeline *pipe = gw_camera_get_pipeline (camera);
+  FreshWait *w;
+
+  if (pipe == NULL || gw_camera_get_state (camera) != GW_CAMERA_STATE_RUNNING) {
+    gw_camera_ops_snapshot_async (camera, width, height, quality, metrics,
+        cancellable, callback, user_data);
+    return;
+  }
+  w = g_new0 (FreshWait, 1);
+  w->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
+  g_atomic_ref_count_init (&w->ref);
+  w->camera = g_object_ref (camera);
+  w->width = width;
+  w->height = height;
+  w->quality = quality;
+  w->timeout_ms = timeout_ms;
+  w->metrics = metrics;
+  w->callback = callback;
+  w->user_data = user_data;
+  w->context = g_main_context_ref_thread_default ();
+  w->pad = gst_element_get_static_pad (pipe->snapshot, "src");
+  w->timeout = g_timeout_source_new (timeout_ms);
+  g_source_set_callback (w->timeout, fresh_timed_out, fresh_ref (w),
+      fresh_unref);
+  g_source_attach (w->timeout, w->context);
+  w->probe = gst_pad_add_probe (w->pad, GST_PAD_PROBE_TYPE_BUFFER,
+      fresh_probe, w, fresh_unref);
 }
 
 /**
@@ -441,6 +602,23 @@ parse_dimension (GwParams * params, const gchar * name, const gchar * text,
     return;
   }
   *value = (guint) v;
+}
+
+/**
+ * gw_camera_ops_snapshot_mode:
+ * @params: where a bad mode is listed (with the allowed values)
+ * @mode: (nullable): the `mode` parameter as given: `latest` (the default)
+ *   or `fresh`
+ *
+ * Returns: whether the snapshot must be of a frame that arrives after the
+ *   request (gw_camera_ops_snapshot_fresh_async())
+ */
+gboolean
+gw_camera_ops_snapshot_mode (GwParams * params, const gchar * mode)
+{
+  if (mode && !g_str_equal (mode, "latest") && !g_str_equal (mode, "fresh"))
+    gw_params_add_error (params, "mode", "expected one of: latest, fresh");
+  return g_strcmp0 (mode, "fresh") == 0;
 }
 
 /**

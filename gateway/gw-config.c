@@ -19,6 +19,7 @@
  * www-dir=DATADIR/camguard/www   # the dashboard's files (served at /)
  * metrics-keys=prometheus # API keys (by name) that may read /metrics
  *                         # whatever their role (else admin only)
+ * mjpeg-max-clients=16    # MJPEG stream clients per camera (1..1024)
  *
  * [camera door]
  * type=rtsp
@@ -49,7 +50,7 @@
 
 static const gchar *const gateway_keys[] = {
   "listen", "port", "rtsp-port", "data-dir", "auth", "allow-pipelines",
-  "ws-max-clients", "www-dir", "metrics-keys", NULL
+  "ws-max-clients", "www-dir", "metrics-keys", "mjpeg-max-clients", NULL
 };
 
 /**
@@ -68,6 +69,7 @@ gw_config_new (void)
   c->rtsp_port = 8554;
   c->ws_max_clients = 256;
   c->www_dir = g_strdup (CAMGUARD_WWW_DIR);
+  c->mjpeg_max_clients = 16;
   c->auth = TRUE;
   c->cameras = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gw_camera_spec_free);
@@ -197,7 +199,7 @@ read_gateway (GwConfig * c, GKeyFile * kf, GPtrArray * pr)
     if (!g_strv_contains (gateway_keys, keys[i]))
       gw_problems_add (pr, keys[i], "unknown key (listen, port, rtsp-port, "
           "data-dir, auth, allow-pipelines, ws-max-clients, www-dir, "
-          "metrics-keys)");
+          "metrics-keys, mjpeg-max-clients)");
   read_string (kf, "listen", &c->listen, pr);
   read_uint (kf, "port", 0, 65535, "a port number", &c->port, pr);
   read_uint (kf, "rtsp-port", 0, 65535, "a port number", &c->rtsp_port, pr);
@@ -208,6 +210,8 @@ read_gateway (GwConfig * c, GKeyFile * kf, GPtrArray * pr)
       pr);
   read_string (kf, "www-dir", &c->www_dir, pr);
   read_names (kf, "metrics-keys", &c->metrics_keys, pr);
+  read_uint (kf, "mjpeg-max-clients", 1, 1024, "a number",
+      &c->mjpeg_max_clients, pr);
 }
 
 static void

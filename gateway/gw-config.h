@@ -19,6 +19,7 @@ typedef struct
   guint ws_max_clients;         /* WebSocket clients at once */
   gchar *www_dir;               /* the dashboard's files */
   gchar **metrics_keys;         /* key names that may read /metrics */
+  guint mjpeg_max_clients;      /* MJPEG clients per camera */
   GPtrArray *cameras;           /* (element-type GwCameraSpec) */
 } GwConfig;
 

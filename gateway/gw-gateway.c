@@ -111,6 +111,8 @@ on_camera_state (GwCamera * camera, guint old_state, guint new_state,
   g_autoptr (GwEvent) event = NULL;
 
   sync_rtsp (gw, camera);
+  if (gw->mjpeg)
+    gw_mjpeg_sync_camera (gw->mjpeg, camera);
   if (new_state == GW_CAMERA_STATE_FAILED
       || new_state == GW_CAMERA_STATE_RETRYING)
     cause = gw_camera_get_last_error (camera);
@@ -135,6 +137,8 @@ unwatch_camera (GwGateway * gw, GwCamera * camera)
   if (g_object_get_data (G_OBJECT (camera), PUBLISHED_TEE) && gw->rtsp)
     gw_rtsp_remove_camera (gw->rtsp, gw_camera_get_id (camera), NULL);
   g_object_set_data (G_OBJECT (camera), PUBLISHED_TEE, NULL);
+  if (gw->mjpeg)
+    gw_mjpeg_remove_camera (gw->mjpeg, gw_camera_get_id (camera));
 }
 
 static void
@@ -317,6 +321,13 @@ register_metrics (GwGateway * gw)
       rpc_labels);
   gw->m_store_lost = gw_metrics_counter (gw->metrics,
       "event_store_lost_total", "Events the store could not write", NULL);
+  gw->m_mjpeg_clients = gw_metrics_gauge (gw->metrics, "mjpeg_clients",
+      "MJPEG live-stream clients connected", NULL);
+  gw->m_mjpeg_sent = gw_metrics_counter (gw->metrics,
+      "mjpeg_frames_sent_total", "JPEG frames written to MJPEG clients", NULL);
+  gw->m_mjpeg_dropped = gw_metrics_counter (gw->metrics,
+      "mjpeg_frames_dropped_total", "JPEG frames an MJPEG client did not "
+      "get because it had not read the previous ones", NULL);
 }
 
 static void
@@ -388,6 +399,16 @@ gw_gateway_update_gauges (GwGateway * gw)
     v = gw_ws_server_get_events_dropped (gw->ws);
     gw_metric_add (gw->m_ws_dropped, v - gw->ws_dropped_seen, NULL);
     gw->ws_dropped_seen = v;
+  }
+  if (gw->mjpeg) {
+    gw_metric_set (gw->m_mjpeg_clients, gw_mjpeg_get_n_clients (gw->mjpeg,
+            NULL), NULL);
+    v = gw_mjpeg_get_frames_sent (gw->mjpeg);
+    gw_metric_add (gw->m_mjpeg_sent, v - gw->mjpeg_sent_seen, NULL);
+    gw->mjpeg_sent_seen = v;
+    v = gw_mjpeg_get_frames_dropped (gw->mjpeg);
+    gw_metric_add (gw->m_mjpeg_dropped, v - gw->mjpeg_dropped_seen, NULL);
+    gw->mjpeg_dropped_seen = v;
   }
   v = gw_event_store_get_lost (gw->event_store);
   gw_metric_add (gw->m_store_lost, v - gw->store_lost_seen, NULL);
@@ -479,6 +500,8 @@ add_api (GwGateway * gw)
   gw_routes_cameras_add (gw->router, gw);
   gw_routes_ops_add (gw->router, gw);
   gw_routes_dashboard_add (gw->router, gw);
+  gw->mjpeg = gw_mjpeg_new (NULL, gw->config->mjpeg_max_clients);
+  gw_routes_mjpeg_add (gw->router, gw);
   gw->rpc = gw_rpc_registry_new ();
   gw_rpc_methods_add (gw->rpc, gw);
   gw_rpc_registry_set_observer (gw->rpc, observe_rpc, gw);
@@ -618,6 +641,7 @@ gw_gateway_stop_servers (GwGateway * gw)
       unwatch_camera (gw, g_ptr_array_index (cameras, i));
   }
   g_clear_object (&gw->rtsp);
+  g_clear_pointer (&gw->mjpeg, gw_mjpeg_free);
   g_clear_pointer (&gw->ws, gw_ws_server_free);
   g_clear_pointer (&gw->router, gw_router_unref);
   g_clear_pointer (&gw->rpc, gw_rpc_registry_unref);

@@ -13,6 +13,7 @@
 #include "gw-key-reload.h"
 #include "gw-log.h"
 #include "gw-metrics.h"
+#include "gw-mjpeg.h"
 #include "gw-registry.h"
 #include "gw-rpc-registry.h"
 #include "gw-rtsp.h"
@@ -42,6 +43,7 @@ typedef struct
   GwRpcRegistry *rpc;           /* JSON-RPC methods */
   GwWsServer *ws;               /* JSON-RPC over WebSocket at /ws */
   GwRtsp *rtsp;                 /* RTSP re-publish of every camera */
+  GwMjpeg *mjpeg;               /* MJPEG live streams */
   gulong camera_added;
   gulong camera_removed;
   guint http_port;              /* the port bound (config port 0: any) */
@@ -56,6 +58,11 @@ typedef struct
   GwMetric *m_ws_dropped;
   GwMetric *m_store_lost;
   GwMetric *m_rpc_calls;
+  GwMetric *m_mjpeg_clients;
+  GwMetric *m_mjpeg_sent;
+  GwMetric *m_mjpeg_dropped;
+  guint64 mjpeg_sent_seen;
+  guint64 mjpeg_dropped_seen;
   guint64 ws_dropped_seen;
   guint64 store_lost_seen;
 } GwGateway;

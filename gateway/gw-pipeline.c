@@ -15,7 +15,7 @@
  *   retrysrc name=source ! snapshottap name=snapshot ! tee name=outputs
  * raw (test, v4l2, http MJPEG, pipeline):
  *   retrysrc name=source ! videoconvert ! video/x-raw,format=I420
- *     ! snapshottap name=snapshot
+ *     ! snapshottap name=snapshot ! tee name=raw allow-not-linked=true
  *     ! qualityladder name=ladder ! video/x-h264,profile=constrained-baseline
  *     ! tee name=outputs
  * outputs. ! queue leaky=downstream ! fakesink async=false sync=false
@@ -146,20 +146,39 @@ gw_pipeline_source_uri (const GwCameraSpec * spec)
   }
 }
 
-static GstElement *
-make (GstBin * bin, const gchar * factory, const gchar * name, GError ** error)
+/**
+ * gw_pipeline_make_element:
+ * @factory: an element factory name
+ * @name: (nullable): the element's name
+ * @error: a set error (nothing is made), or where MISSING_COMPONENT goes
+ *
+ * Makes an element for a camera pipeline or one of its branches; chains of
+ * calls check @error once at the end.
+ *
+ * Returns: (transfer floating) (nullable): the element
+ */
+GstElement *
+gw_pipeline_make_element (const gchar * factory, const gchar * name,
+    GError ** error)
 {
   GstElement *e;
 
   if (*error)
     return NULL;
   e = gst_element_factory_make (factory, name);
-  if (e == NULL) {
+  if (e == NULL)
     g_set_error (error, CG_CODE_ERROR, CG_CODE_MISSING_COMPONENT,
         "the element %s is not installed", factory);
-    return NULL;
-  }
-  gst_bin_add (bin, e);
+  return e;
+}
+
+static GstElement *
+make (GstBin * bin, const gchar * factory, const gchar * name, GError ** error)
+{
+  GstElement *e = gw_pipeline_make_element (factory, name, error);
+
+  if (e)
+    gst_bin_add (bin, e);
   return e;
 }
 
@@ -194,8 +213,9 @@ configure_source (GstElement * src, const GwCameraSpec * spec)
       "timeout", spec->retry_timeout, NULL);
 }
 
-/* retrysrc ! videoconvert ! I420 ! snapshottap ! qualityladder ! H.264
- * caps: returns the last element. No scaler in front of qualityladder: the
+/* retrysrc ! videoconvert ! I420 ! snapshottap ! tee ! qualityladder !
+ * H.264 caps: returns the last element. The tee "raw" lets outputs that
+ * want raw frames (the MJPEG branch) take them before the encoder. No scaler in front of qualityladder: the
  * ladder scales by itself (its steps never renegotiate upstream). Sizes and
  * rates are asked of the source. */
 static GstElement *
@@ -207,15 +227,17 @@ build_raw (GwPipeline * p, const GwCameraSpec * spec, GError ** error)
   conv = make (bin, "videoconvert", "convert", error);
   in_caps = make_caps (bin, "video/x-raw,format=I420", error);
   p->snapshot = make (bin, "snapshottap", "snapshot", error);
+  p->raw_tee = make (bin, "tee", "raw", error);
   p->ladder = make (bin, "qualityladder", "ladder", error);
   out_caps = make_caps (bin, H264_OUT_CAPS, error);
   if (out_caps == NULL)
     return NULL;
+  g_object_set (p->raw_tee, "allow-not-linked", TRUE, NULL);
   if (spec->ladder)
     g_object_set (p->ladder, "ladder", spec->ladder, NULL);
   gst_util_set_object_arg (G_OBJECT (p->ladder), "mode", spec->ladder_mode);
   if (!gst_element_link_many (p->source, conv, in_caps,
-          p->snapshot, p->ladder, out_caps, NULL)) {
+          p->snapshot, p->raw_tee, p->ladder, out_caps, NULL)) {
     g_set_error_literal (error, CG_CODE_ERROR, CG_CODE_PIPELINE_ERROR,
         "cannot link the raw camera chain");
     return NULL;

@@ -189,8 +189,10 @@ static void
 snapshot (GwRequest * req, gpointer user_data)
 {
   GwCamera *camera = camera_of (req, user_data);
+  GwMetrics *metrics = ((GwGateway *) user_data)->metrics;
   g_autoptr (GwParams) params = NULL;
   g_autoptr (CgError) error = NULL;
+  gboolean fresh;
   guint w, h, q;
 
   if (camera == NULL)
@@ -199,14 +201,20 @@ snapshot (GwRequest * req, gpointer user_data)
   gw_camera_ops_snapshot_params (params, gw_request_get_query (req, "width"),
       gw_request_get_query (req, "height"), gw_request_get_query (req,
           "quality"), &w, &h, &q);
+  fresh = gw_camera_ops_snapshot_mode (params, gw_request_get_query (req,
+          "mode"));
   if (!gw_params_finish (params, &error)) {
     gw_request_reply_error (req, error);
     return;
   }
   gw_request_pause (req);
-  gw_camera_ops_snapshot_async (camera, w, h, q,
-      ((GwGateway *) user_data)->metrics, NULL, snapshot_ready,
-      gw_request_ref (req));
+  if (fresh)
+    gw_camera_ops_snapshot_fresh_async (camera, w, h, q, metrics,
+        GW_SNAPSHOT_FRESH_TIMEOUT_MS, NULL, snapshot_ready,
+        gw_request_ref (req));
+  else
+    gw_camera_ops_snapshot_async (camera, w, h, q, metrics, NULL,
+        snapshot_ready, gw_request_ref (req));
 }
 
 static void

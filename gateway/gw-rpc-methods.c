@@ -167,6 +167,9 @@ take_snapshot (GwRpcCall * call, JsonNode * params, gpointer user_data)
   g_autoptr (GwParams) p = NULL;
   CgError *error = NULL;
   gint64 w = 0, h = 0, q = 0;
+  GCancellable *cancellable;
+  GwMetrics *metrics = ((GwGateway *) user_data)->metrics;
+  gboolean fresh;
 
   if (camera == NULL)
     return;
@@ -177,15 +180,20 @@ take_snapshot (GwRpcCall * call, JsonNode * params, gpointer user_data)
   gw_params_get_int (p, "height", FALSE, CG_SNAPSHOT_MIN_SIZE,
       GW_SNAPSHOT_MAX_HEIGHT, &h);
   gw_params_get_int (p, "quality", FALSE, 1, 100, &q);
+  fresh = gw_camera_ops_snapshot_mode (p, gw_params_get_string (p, "mode",
+          FALSE));
   gw_params_reject_unknown (p);
   if (!gw_params_finish (p, &error)) {
     gw_rpc_call_return_error (call, error);
     return;
   }
-  gw_camera_ops_snapshot_async (camera, w, h, q,
-      ((GwGateway *) user_data)->metrics,
-      gw_jsonrpc_get_cancellable (gw_rpc_call_get_session (call)),
-      snapshot_ready, call);
+  cancellable = gw_jsonrpc_get_cancellable (gw_rpc_call_get_session (call));
+  if (fresh)
+    gw_camera_ops_snapshot_fresh_async (camera, w, h, q, metrics,
+        GW_SNAPSHOT_FRESH_TIMEOUT_MS, cancellable, snapshot_ready, call);
+  else
+    gw_camera_ops_snapshot_async (camera, w, h, q, metrics, cancellable,
+        snapshot_ready, call);
 }
 
 /**
