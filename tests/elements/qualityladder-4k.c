@@ -1,4 +1,5 @@
-/* camguard - qualityladder tests: a real 4K pipeline (x264enc, avdec_h264, appsink)
+/* camguard - qualityladder tests: a real 4K pipeline (x264enc, avdec_h264,
+ * appsink)
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 

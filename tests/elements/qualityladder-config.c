@@ -1,4 +1,5 @@
-/* camguard - qualityladder tests: configuration and validation (GstHarness + GstTestClock)
+/* camguard - qualityladder tests: configuration and validation (GstHarness +
+ * GstTestClock)
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 

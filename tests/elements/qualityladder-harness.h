@@ -1,4 +1,5 @@
-/* camguard - qualityladder tests: the shared harness (GstHarness + GstTestClock)
+/* camguard - qualityladder tests: the shared harness (GstHarness +
+ * GstTestClock)
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 

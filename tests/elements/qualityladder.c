@@ -1,4 +1,5 @@
-/* camguard - qualityladder tests: stepping under pressure (GstHarness + GstTestClock)
+/* camguard - qualityladder tests: stepping under pressure (GstHarness +
+ * GstTestClock)
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 

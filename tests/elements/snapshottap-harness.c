@@ -1,4 +1,5 @@
-/* camguard - snapshottap tests: the shared harness (frames, snapshots, statistics)
+/* camguard - snapshottap tests: the shared harness (frames, snapshots,
+ * statistics)
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 

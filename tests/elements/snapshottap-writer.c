@@ -1,4 +1,5 @@
-/* camguard - snapshottap tests: the periodic writer (location, snapshot-interval)
+/* camguard - snapshottap tests: the periodic writer (location, snapshot-
+ * interval)
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  *

@@ -1,4 +1,5 @@
-/* camguard - snapshottap tests: snapshots of raw frames, requests and properties (GstHarness)
+/* camguard - snapshottap tests: snapshots of raw frames, requests and
+ * properties (GstHarness)
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  *

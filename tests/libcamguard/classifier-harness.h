@@ -9,7 +9,8 @@
 
 G_BEGIN_DECLS
 
-/* The GStreamer error domain named "resource", "core", "library" or "stream". */
+/* The GStreamer error domain named "resource", "core", "library" or
+ * "stream". */
 GQuark domain_quark (const gchar * domain);
 
 /* An ERROR or WARNING from @src with a GError (@domain, @code), a debug
