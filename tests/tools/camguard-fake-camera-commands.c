@@ -64,10 +64,20 @@ split_words (const gchar * stripped, guint * argc)
   return argv;
 }
 
-/* One command: @cmd its name, @arg its argument or NULL, @line the whole
- * (stripped) command; returns the answer line. */
+/* One command's action, once its argument was checked: @cmd its name,
+ * @arg its argument or NULL, @line the whole (stripped) command; returns
+ * the answer line. */
 typedef gchar *(*CommandFunc) (FakeCamera * cam, const gchar * cmd,
     const gchar * arg, const gchar * line, gboolean * quit);
+
+/* What a command takes after its name. */
+typedef enum
+{
+  ARG_NONE,                     /* nothing */
+  ARG_ANY,                      /* anything, ignored */
+  ARG_SECONDS,                  /* optional seconds (parse_seconds()) */
+  ARG_ONE_OF                    /* one of the '|'-separated choices */
+} ArgKind;
 
 /* die [N], refuse */
 static gchar *
@@ -76,11 +86,8 @@ command_die (FakeCamera * cam, const gchar * cmd, const gchar * arg,
 {
   gdouble down = 0;
 
-  if (g_str_equal (cmd, "die") && arg && !parse_seconds (arg, &down))
-    return g_strdup_printf ("ERR bad seconds '%s'", arg);
-  if (g_str_equal (cmd, "refuse") && arg)
-    return g_strdup ("ERR refuse takes no argument");
-  g_printerr ("fake-camera: %s\n", line);
+  if (arg)
+    parse_seconds (arg, &down);
   camera_die (cam, down);
   return g_strdup_printf ("OK %s", line);
 }
@@ -91,9 +98,6 @@ command_revive (FakeCamera * cam, const gchar * cmd, const gchar * arg,
 {
   g_autoptr (GError) error = NULL;
 
-  if (arg)
-    return g_strdup ("ERR revive takes no argument");
-  g_printerr ("fake-camera: %s\n", line);
   if (!camera_revive (cam, &error))
     return g_strdup_printf ("ERR cannot listen: %s", error->message);
   return g_strdup_printf ("OK revive port=%d", cam->bound_port);
@@ -103,10 +107,6 @@ static gchar *
 command_auth (FakeCamera * cam, const gchar * cmd, const gchar * arg,
     const gchar * line, gboolean * quit)
 {
-  if (!arg || !(g_str_equal (arg, "none") || g_str_equal (arg, "basic")
-          || g_str_equal (arg, "digest")))
-    return g_strdup ("ERR usage: auth none|basic|digest");
-  g_printerr ("fake-camera: %s\n", line);
   camera_set_auth (cam, arg);
   return g_strdup_printf ("OK %s", line);
 }
@@ -115,13 +115,8 @@ static gchar *
 command_status (FakeCamera * cam, const gchar * cmd, const gchar * arg,
     const gchar * line, gboolean * quit)
 {
-  gint code;
+  gint code = atoi (arg);
 
-  if (!arg || !(g_str_equal (arg, "200") || g_str_equal (arg, "404")
-          || g_str_equal (arg, "503")))
-    return g_strdup ("ERR usage: status 200|404|503");
-  code = atoi (arg);
-  g_printerr ("fake-camera: %s\n", line);
   g_atomic_int_set (&cam->status, code);
   camera_set_mounted (cam, code != GST_RTSP_STS_NOT_FOUND);
   return g_strdup_printf ("OK %s", line);
@@ -134,9 +129,6 @@ command_stall (FakeCamera * cam, const gchar * cmd, const gchar * arg,
 {
   gboolean stall = g_str_equal (cmd, "stall");
 
-  if (arg)
-    return g_strdup_printf ("ERR %s takes no argument", cmd);
-  g_printerr ("fake-camera: %s\n", line);
   if (!stall && g_atomic_int_get (&cam->stalled))
     g_atomic_int_set (&cam->key_state, KEY_WANTED);
   g_atomic_int_set (&cam->stalled, stall);
@@ -147,9 +139,6 @@ static gchar *
 command_close (FakeCamera * cam, const gchar * cmd, const gchar * arg,
     const gchar * line, gboolean * quit)
 {
-  if (arg)
-    return g_strdup ("ERR close takes no argument");
-  g_printerr ("fake-camera: %s\n", line);
   camera_close_clients (cam);
   return g_strdup ("OK close");
 }
@@ -158,8 +147,6 @@ static gchar *
 command_clients (FakeCamera * cam, const gchar * cmd, const gchar * arg,
     const gchar * line, gboolean * quit)
 {
-  if (arg)
-    return g_strdup ("ERR clients takes no argument");
   return g_strdup_printf ("OK clients=%u", camera_n_clients (cam));
 }
 
@@ -167,27 +154,59 @@ static gchar *
 command_quit (FakeCamera * cam, const gchar * cmd, const gchar * arg,
     const gchar * line, gboolean * quit)
 {
-  g_printerr ("fake-camera: %s\n", line);
   *quit = TRUE;
   return g_strdup ("OK quit");
 }
 
-static const struct
+typedef struct
 {
   const gchar *name;
+  ArgKind arg;
+  const gchar *choices;         /* ARG_ONE_OF */
+  gboolean announce;            /* echo the command on stderr */
   CommandFunc func;
-} commands[] = {
-  {"die", command_die},
-  {"refuse", command_die},
-  {"revive", command_revive},
-  {"auth", command_auth},
-  {"status", command_status},
-  {"stall", command_stall},
-  {"resume", command_stall},
-  {"close", command_close},
-  {"clients", command_clients},
-  {"quit", command_quit},
+} Command;
+
+static const Command commands[] = {
+  {"die", ARG_SECONDS, NULL, TRUE, command_die},
+  {"refuse", ARG_NONE, NULL, TRUE, command_die},
+  {"revive", ARG_NONE, NULL, TRUE, command_revive},
+  {"auth", ARG_ONE_OF, "none|basic|digest", TRUE, command_auth},
+  {"status", ARG_ONE_OF, "200|404|503", TRUE, command_status},
+  {"stall", ARG_NONE, NULL, TRUE, command_stall},
+  {"resume", ARG_NONE, NULL, TRUE, command_stall},
+  {"close", ARG_NONE, NULL, TRUE, command_close},
+  {"clients", ARG_NONE, NULL, FALSE, command_clients},
+  {"quit", ARG_ANY, NULL, TRUE, command_quit},
 };
+
+/* Why @arg does not suit @command (the ERR answer), or NULL. */
+static gchar *
+check_argument (const Command * command, const gchar * arg)
+{
+  gdouble seconds;
+  g_auto (GStrv) choices = NULL;
+
+  switch (command->arg) {
+    case ARG_NONE:
+      if (arg)
+        return g_strdup_printf ("ERR %s takes no argument", command->name);
+      break;
+    case ARG_ANY:
+      break;
+    case ARG_SECONDS:
+      if (arg && !parse_seconds (arg, &seconds))
+        return g_strdup_printf ("ERR bad seconds '%s'", arg);
+      break;
+    case ARG_ONE_OF:
+      choices = g_strsplit (command->choices, "|", -1);
+      if (!arg || !g_strv_contains ((const gchar * const *) choices, arg))
+        return g_strdup_printf ("ERR usage: %s %s", command->name,
+            command->choices);
+      break;
+  }
+  return NULL;
+}
 
 /* Apply one command; returns the answer line (without newline). */
 gchar *
@@ -195,6 +214,8 @@ camera_command (FakeCamera * cam, const gchar * line, gboolean * quit)
 {
   g_autofree gchar *stripped = g_strstrip (g_strdup (line));
   g_auto (GStrv) argv = NULL;
+  const Command *command = NULL;
+  gchar *refused;
   guint argc;
 
   argv = split_words (stripped, &argc);
@@ -204,10 +225,17 @@ camera_command (FakeCamera * cam, const gchar * line, gboolean * quit)
     return g_strdup_printf ("ERR too many arguments for %s", argv[0]);
 
   GST_INFO ("command: %s", stripped);
-  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (commands) && !command; i++)
     if (g_str_equal (argv[0], commands[i].name))
-      return commands[i].func (cam, argv[0], argv[1], stripped, quit);
-  return g_strdup_printf ("ERR unknown command '%s'", argv[0]);
+      command = &commands[i];
+  if (command == NULL)
+    return g_strdup_printf ("ERR unknown command '%s'", argv[0]);
+  refused = check_argument (command, argv[1]);
+  if (refused)
+    return refused;
+  if (command->announce)
+    g_printerr ("fake-camera: %s\n", stripped);
+  return command->func (cam, argv[0], argv[1], stripped, quit);
 }
 
 
