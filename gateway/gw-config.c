@@ -16,6 +16,8 @@
  * auth=true               # false only when listen is a loopback address
  * allow-pipelines=false   # accept cameras of type pipeline
  * ws-max-clients=256      # WebSocket clients at once (1..65535)
+ * storage-low-mb=1024     # STORAGE_LOW below this much free space for
+ *                         # recordings (MiB; 0: never)
  *
  * [camera door]
  * type=rtsp
@@ -46,7 +48,7 @@
 
 static const gchar *const gateway_keys[] = {
   "listen", "port", "rtsp-port", "data-dir", "auth", "allow-pipelines",
-  "ws-max-clients", NULL
+  "ws-max-clients", "storage-low-mb", NULL
 };
 
 /**
@@ -64,6 +66,7 @@ gw_config_new (void)
   c->port = 8080;
   c->rtsp_port = 8554;
   c->ws_max_clients = 256;
+  c->storage_low_mb = 1024;
   c->auth = TRUE;
   c->cameras = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gw_camera_spec_free);
@@ -169,7 +172,7 @@ read_gateway (GwConfig * c, GKeyFile * kf, GPtrArray * pr)
   for (i = 0; keys && keys[i]; i++)
     if (!g_strv_contains (gateway_keys, keys[i]))
       gw_problems_add (pr, keys[i], "unknown key (listen, port, rtsp-port, "
-          "data-dir, auth, allow-pipelines, ws-max-clients)");
+          "data-dir, auth, allow-pipelines, ws-max-clients, storage-low-mb)");
   read_string (kf, "listen", &c->listen, pr);
   read_uint (kf, "port", 0, 65535, "a port number", &c->port, pr);
   read_uint (kf, "rtsp-port", 0, 65535, "a port number", &c->rtsp_port, pr);
@@ -178,6 +181,8 @@ read_gateway (GwConfig * c, GKeyFile * kf, GPtrArray * pr)
   read_bool (kf, "allow-pipelines", &c->allow_pipelines, pr);
   read_uint (kf, "ws-max-clients", 1, 65535, "a number", &c->ws_max_clients,
       pr);
+  read_uint (kf, "storage-low-mb", 0, G_MAXINT32, "a number",
+      &c->storage_low_mb, pr);
 }
 
 static void

@@ -17,6 +17,7 @@ typedef struct
   gboolean auth;
   gboolean allow_pipelines;
   guint ws_max_clients;         /* WebSocket clients at once */
+  guint storage_low_mb;         /* STORAGE_LOW below this (MiB), 0 never */
   GPtrArray *cameras;           /* (element-type GwCameraSpec) */
 } GwConfig;
 

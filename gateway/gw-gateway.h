@@ -12,6 +12,7 @@
 #include "gw-http.h"
 #include "gw-log.h"
 #include "gw-metrics.h"
+#include "gw-recording.h"
 #include "gw-registry.h"
 #include "gw-rpc-registry.h"
 #include "gw-rtsp.h"
@@ -40,6 +41,7 @@ typedef struct
   GwRpcRegistry *rpc;           /* JSON-RPC methods */
   GwWsServer *ws;               /* JSON-RPC over WebSocket at /ws */
   GwRtsp *rtsp;                 /* RTSP re-publish of every camera */
+  GwRecorder *recorder;         /* recordings of every camera */
   gulong camera_added;
   gulong camera_removed;
   guint http_port;              /* the port bound (config port 0: any) */

@@ -21,6 +21,10 @@
  * outputs. ! queue leaky=downstream ! fakesink async=false sync=false
  * ]|
  *
+ * The gateway's encoder makes a keyframe every second where the frame rate
+ * is known (qualityladder's `key-int-max`), so that a recording killed
+ * mid-file loses about a second and a new viewer starts at once.
+ *
  * H.264/H.265 cameras pass through untouched (snapshottap holds the GOP
  * and decodes on request); raw cameras are encoded once by qualityladder,
  * with the caps constrained on both sides (an unconstrained x264enc
@@ -213,6 +217,11 @@ build_raw (GwPipeline * p, const GwCameraSpec * spec, GError ** error)
     return NULL;
   if (spec->ladder)
     g_object_set (p->ladder, "ladder", spec->ladder, NULL);
+  /* a keyframe a second: a recording killed mid-file loses about one
+   * GOP (docs/gateway/recordings.md), and viewers join sooner */
+  if (spec->fps_n > 0 && spec->fps_d > 0)
+    g_object_set (p->ladder, "key-int-max", (guint) MAX (1,
+            (spec->fps_n + spec->fps_d - 1) / spec->fps_d), NULL);
   gst_util_set_object_arg (G_OBJECT (p->ladder), "mode", spec->ladder_mode);
   if (!gst_element_link_many (p->source, conv, in_caps,
           p->snapshot, p->ladder, out_caps, NULL)) {

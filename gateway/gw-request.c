@@ -133,8 +133,6 @@ apply_reply (gpointer data)
 {
   GwRequest *req = data;
   SoupMessageHeaders *h = soup_server_message_get_response_headers (req->msg);
-  gsize len;
-  gconstpointer body = g_bytes_get_data (req->reply, &len);
   guint i;
 
   if (req->timeout) {
@@ -147,8 +145,11 @@ apply_reply (gpointer data)
     soup_message_headers_replace (h, g_ptr_array_index (req->headers, i),
         g_ptr_array_index (req->headers, i + 1));
   g_mutex_unlock (&req->lock);
-  soup_server_message_set_response (req->msg, req->content_type,
-      SOUP_MEMORY_COPY, body, len);
+  /* the body is handed over, not copied (a download maps its file) */
+  soup_message_headers_replace (h, "Content-Type", req->content_type);
+  soup_message_body_truncate (soup_server_message_get_response_body (req->msg));
+  soup_message_body_append_bytes (soup_server_message_get_response_body
+      (req->msg), req->reply);
   soup_server_message_set_status (req->msg, req->status, NULL);
   if (req->paused)
     soup_server_message_unpause (req->msg);

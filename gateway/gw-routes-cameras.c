@@ -136,9 +136,13 @@ delete_camera (GwRequest * req, gpointer user_data)
 }
 
 static void
-reply_status (GwRequest * req, GwCamera * camera)
+reply_status (GwRequest * req, GwCamera * camera, GwGateway * gw)
 {
   g_autoptr (JsonNode) node = gw_camera_get_status (camera);
+
+  if (gw->recorder)
+    json_object_set_member (json_node_get_object (node), "recording",
+        gw_recorder_describe (gw->recorder, gw_camera_get_id (camera)));
 
   gw_request_reply_json (req, SOUP_STATUS_OK, node);
 }
@@ -155,7 +159,7 @@ control_camera (GwRequest * req, gpointer user_data)
   if (!gw_camera_ops_control (camera, what, &error))
     gw_request_reply_error (req, error);
   else
-    reply_status (req, camera);
+    reply_status (req, camera, user_data);
 }
 
 static void
@@ -164,7 +168,7 @@ camera_status (GwRequest * req, gpointer user_data)
   GwCamera *camera = camera_of (req, user_data);
 
   if (camera)
-    reply_status (req, camera);
+    reply_status (req, camera, user_data);
 }
 
 static void

@@ -61,10 +61,17 @@ get_camera_list (GwRpcCall * call, JsonNode * params, gpointer user_data)
 static void
 get_camera_status (GwRpcCall * call, JsonNode * params, gpointer user_data)
 {
-  GwCamera *camera = camera_param (call, user_data, params, TRUE);
+  GwGateway *gw = user_data;
+  GwCamera *camera = camera_param (call, gw, params, TRUE);
+  JsonNode *node;
 
-  if (camera)
-    gw_rpc_call_return (call, gw_camera_get_status (camera));
+  if (camera == NULL)
+    return;
+  node = gw_camera_get_status (camera);
+  if (gw->recorder)
+    json_object_set_member (json_node_get_object (node), "recording",
+        gw_recorder_describe (gw->recorder, gw_camera_get_id (camera)));
+  gw_rpc_call_return (call, node);
 }
 
 /* start_camera, stop_camera, restart_camera */
