@@ -154,7 +154,7 @@ on_camera_removed (GwRegistry * registry, GwCamera * camera, gpointer user_data)
   unwatch_camera (user_data, camera);
 }
 
- /* recordings -> events (storage failures, recoveries, STORAGE_LOW) */
+/* recordings -> events (storage failures, recoveries, STORAGE_LOW) */
 static void
 on_recording_event (const gchar * kind, const CgError * error,
     const gchar * camera_id, gpointer user_data)

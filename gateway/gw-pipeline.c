@@ -150,8 +150,22 @@ gw_pipeline_source_uri (const GwCameraSpec * spec)
   }
 }
 
-static GstElement *
-make (GstBin * bin, const gchar * factory, const gchar * name, GError ** error)
+/**
+ * gw_pipeline_make_element:
+ * @bin: where the element goes
+ * @factory: its factory name
+ * @name: (nullable): its name
+ * @error: return location; a call with an error already set does nothing
+ *   (so a chain of calls checks once, at the end)
+ *
+ * Makes an element by factory name and adds it to @bin.
+ *
+ * Returns: (transfer none) (nullable): the element, %NULL with
+ *   %CG_CODE_MISSING_COMPONENT when it is not installed
+ */
+GstElement *
+gw_pipeline_make_element (GstBin * bin, const gchar * factory,
+    const gchar * name, GError ** error)
 {
   GstElement *e;
 
@@ -165,6 +179,13 @@ make (GstBin * bin, const gchar * factory, const gchar * name, GError ** error)
   }
   gst_bin_add (bin, e);
   return e;
+}
+
+/* the short name the builders below use */
+static GstElement *
+make (GstBin * bin, const gchar * factory, const gchar * name, GError ** error)
+{
+  return gw_pipeline_make_element (bin, factory, name, error);
 }
 
 static GstElement *

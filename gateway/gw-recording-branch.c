@@ -56,6 +56,7 @@
 
 #include "gw-recording-branch.h"
 #include "gw-recording-files.h"
+#include "gw-pipeline.h"
 
 GST_DEBUG_CATEGORY_STATIC (gw_rec_branch_debug);
 #define GST_CAT_DEFAULT gw_rec_branch_debug
@@ -309,24 +310,25 @@ gw_rec_bin_init (GwRecBin * self)
 /* ------------------------------------------------------------------ */
 /* the sink pad: never an error to the tee; from a keyframe on          */
 
+/* Whatever happened behind the pad, the tee hears GST_FLOW_OK. */
 static GstFlowReturn
-masked_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
+masked (GstPad * pad, GstFlowReturn ret)
 {
-  GstFlowReturn ret = gst_proxy_pad_chain_default (pad, parent, buffer);
-
   if (ret != GST_FLOW_OK)
     GST_LOG_OBJECT (pad, "masked %s", gst_flow_get_name (ret));
   return GST_FLOW_OK;
 }
 
 static GstFlowReturn
+masked_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
+{
+  return masked (pad, gst_proxy_pad_chain_default (pad, parent, buffer));
+}
+
+static GstFlowReturn
 masked_chain_list (GstPad * pad, GstObject * parent, GstBufferList * list)
 {
-  GstFlowReturn ret = gst_proxy_pad_chain_list_default (pad, parent, list);
-
-  if (ret != GST_FLOW_OK)
-    GST_LOG_OBJECT (pad, "masked %s", gst_flow_get_name (ret));
-  return GST_FLOW_OK;
+  return masked (pad, gst_proxy_pad_chain_list_default (pad, parent, list));
 }
 
 static GstPadProbeReturn
@@ -382,23 +384,6 @@ format_location (GstElement * splitmux, guint fragment, gpointer user_data)
   return path;
 }
 
-static GstElement *
-make (GstBin * bin, const gchar * factory, GError ** error)
-{
-  GstElement *e;
-
-  if (*error)
-    return NULL;
-  e = gst_element_factory_make (factory, NULL);
-  if (e == NULL) {
-    g_set_error (error, CG_CODE_ERROR, CG_CODE_MISSING_COMPONENT,
-        "the element %s is not installed", factory);
-    return NULL;
-  }
-  gst_bin_add (bin, e);
-  return e;
-}
-
 static gboolean
 build_bin (GwRecBranch * b, guint64 segment_ns, GError ** error)
 {
@@ -410,9 +395,9 @@ build_bin (GwRecBranch * b, guint64 segment_ns, GError ** error)
   rb->dir = g_strdup (b->dir);
   rb->prefix = g_strdup (b->prefix);
   b->bin = gst_object_ref_sink (GST_ELEMENT (rb));
-  queue = make (GST_BIN (rb), "queue", error);
-  parse = make (GST_BIN (rb), "h264parse", error);
-  sink = make (GST_BIN (rb), "splitmuxsink", error);
+  queue = gw_pipeline_make_element (GST_BIN (rb), "queue", NULL, error);
+  parse = gw_pipeline_make_element (GST_BIN (rb), "h264parse", NULL, error);
+  sink = gw_pipeline_make_element (GST_BIN (rb), "splitmuxsink", NULL, error);
   mux = *error ? NULL : gst_element_factory_make ("mp4mux", NULL);
   if (mux == NULL) {
     if (*error == NULL)

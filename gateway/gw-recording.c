@@ -37,70 +37,17 @@
 #include "config.h"
 #endif
 
-#include <sys/statvfs.h>
-
-#include "gw-recording.h"
+#include "gw-recording-private.h"
 #include "gw-recording-branch.h"
 #include "gw-recording-files.h"
 
-#define HOUSEKEEPING_MS 5000
 #define RETRY_INITIAL_NS (500 * GST_MSECOND)
 #define RETRY_MAX_NS (5 * GST_SECOND)
 #define FAILED_FINALIZE_MS 1000
 /* manual recordings without a limit are split this often */
 #define MANUAL_SEGMENT_S 600
-#define MANUAL "manual"
-#define CONTINUOUS "continuous"
 
-typedef struct _CamRec CamRec;
 
-typedef struct
-{
-  CamRec *cam;
-  const gchar *kind;
-  gboolean wanted;
-  GwRecBranch *branch;
-  CgBackoff *backoff;
-  guint retry_id;
-  guint limit_id;
-  guint max_duration_s;
-  CgError *error;               /* the last failure, until a file opens */
-  gchar *current;               /* the file being written */
-  gchar *last_file;             /* the last file finalized */
-  gint64 started_us;
-  guint64 bytes;
-  guint files;
-  GwRecorderStopFunc stop_func; /* a stop waiting for its file */
-  gpointer stop_data;
-} Session;
-
-struct _CamRec
-{
-  gint refcount;
-  GwRecorder *rec;
-  GwCamera *camera;
-  gchar *id;
-  gchar *dir;
-  gulong stopping_id;
-  Session manual;
-  Session continuous;
-};
-
-struct _GwRecorder
-{
-  gchar *root;
-  guint64 low_space;
-  GwRecorderEventFunc func;
-  gpointer user_data;
-  GHashTable *cameras;          /* id -> CamRec */
-  guint pending;                /* branches being finalized */
-  guint housekeeping_id;
-  gboolean housekeeping_busy;
-  gboolean low_warned;
-  GwMetric *m_bytes;
-  GwMetric *m_files;
-  GwMetric *m_failures;
-};
 
 static void session_sync (Session * s);
 
@@ -121,19 +68,13 @@ session_init (Session * s, CamRec * cam, const gchar * kind)
   cg_backoff_set_policy (s->backoff, CG_CODE_PIPELINE_ERROR, CG_RETRY_NORMAL);
 }
 
-static void
-emit (GwRecorder * rec, const gchar * kind, const CgError * error,
+void
+gw_recorder_emit (GwRecorder * rec, const gchar * kind, const CgError * error,
     const gchar * camera_id)
 {
   if (rec->func)
     rec->func (kind, error, camera_id, rec->user_data);
 }
-
-typedef struct
-{
-  GwRecorder *rec;
-  Session *s;                   /* NULL: the session was freed */
-} Finalizing;
 
 static JsonNode *
 stop_result (Session * s, gboolean in_time)
@@ -218,7 +159,7 @@ session_fail (Session * s, const CgError * cause)
   /* one event per outage and code, not one per retry */
   if (s->error == NULL || cg_error_get_code (s->error) != cg_error_get_code (e)) {
     gw_metric_inc (rec->m_failures, labels[0], labels[1], NULL);
-    emit (rec, "error", e, s->cam->id);
+    gw_recorder_emit (rec, "error", e, s->cam->id);
   }
   g_clear_pointer (&s->error, cg_error_unref);
   s->error = g_steal_pointer (&e);
@@ -244,7 +185,7 @@ on_branch (GwRecBranch * branch, GwRecBranchEvent what, const gchar * path,
       s->current = g_strdup (path);
       cg_backoff_success (s->backoff);
       if (s->error) {
-        emit (rec, "recovery", s->error, s->cam->id);
+        gw_recorder_emit (rec, "recovery", s->error, s->cam->id);
         g_clear_pointer (&s->error, cg_error_unref);
       }
       break;
@@ -349,8 +290,8 @@ session_state (Session * s)
   return s->branch ? "starting" : "waiting";
 }
 
-static void
-session_describe (Session * s, JsonBuilder * b)
+void
+gw_rec_session_describe (Session * s, JsonBuilder * b)
 {
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "state");
@@ -492,8 +433,11 @@ cam_rec_get (GwRecorder * rec, GwCamera * camera)
 void
 gw_recorder_follow (GwRecorder * rec, GwCamera * camera)
 {
-  CamRec *cam = cam_rec_get (rec, camera);
+  CamRec *cam;
 
+  if (rec->closing)
+    return;
+  cam = cam_rec_get (rec, camera);
   if (gw_camera_get_spec (camera)->record && !cam->continuous.wanted) {
     cam->continuous.wanted = TRUE;
     cam->continuous.started_us = g_get_monotonic_time ();
@@ -547,10 +491,17 @@ gboolean
 gw_recorder_start (GwRecorder * rec, GwCamera * camera, guint max_duration_s,
     CgError ** error)
 {
-  CamRec *cam = cam_rec_get (rec, camera);
-  Session *s = &cam->manual;
+  CamRec *cam;
+  Session *s;
   GstElement *tee = camera_tee (camera);
 
+  if (rec->closing) {
+    *error = cg_error_new (CG_CODE_SERVICE_UNAVAILABLE, "The gateway is "
+        "stopping");
+    return FALSE;
+  }
+  cam = cam_rec_get (rec, camera);
+  s = &cam->manual;
   if (s->wanted && s->error) {
     *error = recording_failed (s->error);
     return FALSE;
@@ -618,127 +569,6 @@ gw_recorder_stop_async (GwRecorder * rec, GwCamera * camera,
 }
 
 /**
- * gw_recorder_describe:
- * @rec: the recorder
- * @camera_id: a camera id
- *
- * The camera's recordings now, for its status: `{manual, continuous}`,
- * each `{state (off, waiting, starting, recording, failed), file,
- * uptime, bytes_finalized, files_finalized, max_duration_s, error}`;
- * `error` is a RECORDING_FAILED body whose details name the `cause`.
- *
- * Returns: (transfer full): a JSON object node
- */
-JsonNode *
-gw_recorder_describe (GwRecorder * rec, const gchar * camera_id)
-{
-  CamRec *cam = g_hash_table_lookup (rec->cameras, camera_id);
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  Session off = { 0 };
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, MANUAL);
-  session_describe (cam ? &cam->manual : &off, b);
-  json_builder_set_member_name (b, CONTINUOUS);
-  session_describe (cam ? &cam->continuous : &off, b);
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
-}
-
-typedef struct
-{
-  gchar *dir;
-  gchar *camera_id;
-  JsonNode *now;
-  gchar *current[2];
-} ListJob;
-
-static void
-list_job_free (gpointer data)
-{
-  ListJob *job = data;
-
-  g_free (job->dir);
-  g_free (job->camera_id);
-  json_node_unref (job->now);
-  g_free (job->current[0]);
-  g_free (job->current[1]);
-  g_free (job);
-}
-
-static void
-list_thread (GTask * task, gpointer source, gpointer data,
-    GCancellable * cancellable)
-{
-  ListJob *job = data;
-  g_autoptr (GPtrArray) files = gw_rec_dir_scan (job->dir);
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  guint i;
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "camera");
-  json_builder_add_string_value (b, job->camera_id);
-  json_builder_set_member_name (b, "recording");
-  json_builder_add_value (b, json_node_ref (job->now));
-  json_builder_set_member_name (b, "files");
-  json_builder_begin_array (b);
-  for (i = 0; i < files->len; i++) {
-    GwRecFile *f = g_ptr_array_index (files, i);
-    gboolean current = g_strcmp0 (f->name, job->current[0]) == 0
-        || g_strcmp0 (f->name, job->current[1]) == 0;
-
-    json_builder_add_value (b, gw_rec_file_to_json (f, current));
-  }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  g_task_return_pointer (task, json_builder_get_root (b),
-      (GDestroyNotify) json_node_unref);
-}
-
-/**
- * gw_recorder_list_async:
- * @rec: the recorder
- * @camera: a camera
- * @callback: called on the caller's main context
- * @user_data: for @callback
- *
- * Lists the camera's recordings on a thread: `{camera, recording (as
- * gw_recorder_describe()), files: [{name, start, duration, size,
- * finalized, current}]}`, oldest first.
- */
-void
-gw_recorder_list_async (GwRecorder * rec, GwCamera * camera,
-    GAsyncReadyCallback callback, gpointer user_data)
-{
-  const gchar *id = gw_camera_get_id (camera);
-  CamRec *cam = g_hash_table_lookup (rec->cameras, id);
-  g_autoptr (GTask) task = g_task_new (NULL, NULL, callback, user_data);
-  ListJob *job = g_new0 (ListJob, 1);
-
-  job->dir = gw_recorder_camera_dir (rec, id);
-  job->camera_id = g_strdup (id);
-  job->now = gw_recorder_describe (rec, id);
-  if (cam && cam->manual.current)
-    job->current[0] = g_path_get_basename (cam->manual.current);
-  if (cam && cam->continuous.current)
-    job->current[1] = g_path_get_basename (cam->continuous.current);
-  g_task_set_task_data (task, job, list_job_free);
-  g_task_run_in_thread (task, list_thread);
-}
-
-/**
- * gw_recorder_list_finish:
- * @result: the result
- *
- * Returns: (transfer full): the listing
- */
-JsonNode *
-gw_recorder_list_finish (GAsyncResult * result)
-{
-  return g_task_propagate_pointer (G_TASK (result), NULL);
-}
-
-/**
  * gw_recorder_camera_dir:
  * @rec: the recorder
  * @camera_id: a (checked) camera id
@@ -749,143 +579,6 @@ gchar *
 gw_recorder_camera_dir (GwRecorder * rec, const gchar * camera_id)
 {
   return g_build_filename (rec->root, camera_id, NULL);
-}
-
-/* ------------------------------------------------------------------ */
-/* housekeeping                                                         */
-
-typedef struct
-{
-  gchar *dir;
-  gchar *keep;
-  gint64 max_age_s;
-  guint64 max_bytes;
-} Retention;
-
-typedef struct
-{
-  gchar *root;
-  GPtrArray *retention;         /* (element-type Retention) */
-  guint64 free_bytes;
-  gboolean have_free;
-} Housekeeping;
-
-static void
-retention_free (gpointer data)
-{
-  Retention *r = data;
-
-  g_free (r->dir);
-  g_free (r->keep);
-  g_free (r);
-}
-
-static void
-housekeeping_free (gpointer data)
-{
-  Housekeeping *h = data;
-
-  g_free (h->root);
-  g_ptr_array_unref (h->retention);
-  g_free (h);
-}
-
-static void
-housekeeping_thread (GTask * task, gpointer source, gpointer data,
-    GCancellable * cancellable)
-{
-  Housekeeping *h = data;
-  struct statvfs vfs;
-  guint i;
-
-  for (i = 0; i < h->retention->len; i++) {
-    Retention *r = g_ptr_array_index (h->retention, i);
-    guint n = gw_rec_apply_retention (r->dir, CONTINUOUS "-", r->keep,
-        r->max_age_s, r->max_bytes);
-
-    if (n)
-      g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "MESSAGE",
-          "retention deleted %u recordings in %s", n, r->dir);
-  }
-  if (g_mkdir_with_parents (h->root, 0755) == 0 && statvfs (h->root, &vfs) == 0) {
-    h->free_bytes = (guint64) vfs.f_bavail * vfs.f_frsize;
-    h->have_free = TRUE;
-  }
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-housekeeping_done (GObject * source, GAsyncResult * result, gpointer data)
-{
-  GwRecorder *rec = data;
-  Housekeeping *h = g_task_get_task_data (G_TASK (result));
-  g_autoptr (CgError) e = NULL;
-
-  rec->housekeeping_busy = FALSE;
-  if (!h->have_free || rec->low_space == 0)
-    return;
-  if (h->free_bytes >= rec->low_space) {
-    rec->low_warned = FALSE;
-    return;
-  }
-  if (rec->low_warned)
-    return;
-  rec->low_warned = TRUE;
-  e = cg_error_new (CG_CODE_STORAGE_LOW, NULL);
-  gst_structure_set (cg_error_get_details_writable (e), "directory",
-      G_TYPE_STRING, rec->root, "free_bytes", G_TYPE_UINT64, h->free_bytes,
-      "threshold_bytes", G_TYPE_UINT64, rec->low_space, NULL);
-  emit (rec, "warning", e, NULL);
-}
-
-static gboolean
-housekeeping_cb (gpointer data)
-{
-  GwRecorder *rec = data;
-  Housekeeping *h;
-  GTask *task;
-  GHashTableIter it;
-  gpointer value;
-
-  if (rec->housekeeping_busy)
-    return G_SOURCE_CONTINUE;
-  h = g_new0 (Housekeeping, 1);
-  h->root = g_strdup (rec->root);
-  h->retention = g_ptr_array_new_with_free_func (retention_free);
-  g_hash_table_iter_init (&it, rec->cameras);
-  while (g_hash_table_iter_next (&it, NULL, &value)) {
-    CamRec *cam = value;
-    const GwCameraSpec *spec = gw_camera_get_spec (cam->camera);
-    Retention *r;
-
-    if (spec->record_max_age == 0 && spec->record_max_size == 0)
-      continue;
-    r = g_new0 (Retention, 1);
-    r->dir = g_strdup (cam->dir);
-    r->keep = cam->continuous.current ?
-        g_path_get_basename (cam->continuous.current) : NULL;
-    r->max_age_s = spec->record_max_age;
-    r->max_bytes = (guint64) spec->record_max_size * 1024 * 1024;
-    g_ptr_array_add (h->retention, r);
-  }
-  rec->housekeeping_busy = TRUE;
-  task = g_task_new (NULL, NULL, housekeeping_done, rec);
-  g_task_set_task_data (task, h, housekeeping_free);
-  g_task_run_in_thread (task, housekeeping_thread);
-  g_object_unref (task);
-  return G_SOURCE_CONTINUE;
-}
-
-/**
- * gw_recorder_set_housekeeping:
- * @rec: the recorder
- * @interval_ms: how often retention and the free space are checked
- */
-void
-gw_recorder_set_housekeeping (GwRecorder * rec, guint interval_ms)
-{
-  g_clear_handle_id (&rec->housekeeping_id, g_source_remove);
-  rec->housekeeping_id = g_timeout_add (interval_ms, housekeeping_cb, rec);
 }
 
 /* ------------------------------------------------------------------ */
@@ -905,7 +598,8 @@ finalize_timeout (gpointer data)
  *
  * Stops every recording and finalizes its file, iterating the
  * thread-default main context until all are done or @timeout_ms passed:
- * for the shutdown, before the camera pipelines go to NULL.
+ * for the shutdown, before the camera pipelines go to NULL. No recording
+ * starts afterwards.
  *
  * Returns: whether every file was finalized in time
  */
@@ -916,6 +610,7 @@ gw_recorder_finalize_all (GwRecorder * rec, guint timeout_ms)
   gboolean timed_out = FALSE;
   GSource *timer;
 
+  rec->closing = TRUE;
   g_hash_table_remove_all (rec->cameras);
   timer = g_timeout_source_new (timeout_ms);
   g_source_set_callback (timer, finalize_timeout, &timed_out, NULL);
@@ -952,6 +647,7 @@ gw_recorder_new (const gchar * data_dir, guint64 low_space_bytes,
   rec->user_data = user_data;
   rec->cameras = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
       cam_rec_retire);
+  rec->cancellable = g_cancellable_new ();
   if (metrics) {
     rec->m_bytes = gw_metrics_counter (metrics, "recording_bytes_total",
         "Bytes of recording files finalized", camera);
@@ -978,6 +674,8 @@ gw_recorder_free (GwRecorder * rec)
   if (rec == NULL)
     return;
   g_clear_handle_id (&rec->housekeeping_id, g_source_remove);
+  g_cancellable_cancel (rec->cancellable);
+  g_object_unref (rec->cancellable);
   g_hash_table_unref (rec->cameras);
   g_free (rec->root);
   g_free (rec);

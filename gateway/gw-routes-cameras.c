@@ -22,9 +22,16 @@
 #define CAMERAS "/api/v1/cameras"
 #define CAMERA CAMERAS "/{id}"
 
-/* The camera of the route's {id}, or NULL after answering 404. */
-static GwCamera *
-camera_of (GwRequest * req, GwGateway * gw)
+/**
+ * gw_routes_camera_of:
+ * @req: a request of a route with an {id}
+ * @gw: the gateway
+ *
+ * Returns: (transfer none) (nullable): the camera of the route's {id}, or
+ *   %NULL after answering CAMERA_NOT_FOUND
+ */
+GwCamera *
+gw_routes_camera_of (GwRequest * req, GwGateway * gw)
 {
   g_autoptr (CgError) error = NULL;
   GwCamera *camera = gw_camera_ops_lookup (gw->registry,
@@ -75,7 +82,7 @@ create_camera (GwRequest * req, gpointer user_data)
 static void
 get_camera (GwRequest * req, gpointer user_data)
 {
-  GwCamera *camera = camera_of (req, user_data);
+  GwCamera *camera = gw_routes_camera_of (req, user_data);
 
   if (camera)
     reply_camera (req, SOUP_STATUS_OK, camera, NULL);
@@ -89,7 +96,7 @@ replace_camera (GwRequest * req, gpointer user_data)
   g_autoptr (GwCameraSpec) spec = NULL;
   GwCamera *camera = NULL;
 
-  if (camera_of (req, gw) == NULL)
+  if (gw_routes_camera_of (req, gw) == NULL)
     return;
   spec = gw_camera_spec_from_json (json_node_get_object (gw_request_get_body
           (req)), gw_request_get_param (req, "id"),
@@ -150,7 +157,7 @@ reply_status (GwRequest * req, GwCamera * camera, GwGateway * gw)
 static void
 control_camera (GwRequest * req, gpointer user_data)
 {
-  GwCamera *camera = camera_of (req, user_data);
+  GwCamera *camera = gw_routes_camera_of (req, user_data);
   const gchar *what = strrchr (gw_request_get_path (req), '/') + 1;
   g_autoptr (CgError) error = NULL;
 
@@ -165,7 +172,7 @@ control_camera (GwRequest * req, gpointer user_data)
 static void
 camera_status (GwRequest * req, gpointer user_data)
 {
-  GwCamera *camera = camera_of (req, user_data);
+  GwCamera *camera = gw_routes_camera_of (req, user_data);
 
   if (camera)
     reply_status (req, camera, user_data);
@@ -192,7 +199,7 @@ snapshot_ready (GObject * source, GAsyncResult * result, gpointer user_data)
 static void
 snapshot (GwRequest * req, gpointer user_data)
 {
-  GwCamera *camera = camera_of (req, user_data);
+  GwCamera *camera = gw_routes_camera_of (req, user_data);
   g_autoptr (GwParams) params = NULL;
   g_autoptr (CgError) error = NULL;
   guint w, h, q;
@@ -216,7 +223,7 @@ snapshot (GwRequest * req, gpointer user_data)
 static void
 get_quality (GwRequest * req, gpointer user_data)
 {
-  GwCamera *camera = camera_of (req, user_data);
+  GwCamera *camera = gw_routes_camera_of (req, user_data);
   g_autoptr (CgError) error = NULL;
   g_autoptr (JsonNode) node = NULL;
 
@@ -232,7 +239,7 @@ get_quality (GwRequest * req, gpointer user_data)
 static void
 put_quality (GwRequest * req, gpointer user_data)
 {
-  GwCamera *camera = camera_of (req, user_data);
+  GwCamera *camera = gw_routes_camera_of (req, user_data);
   g_autoptr (CgError) error = NULL;
 
   if (camera == NULL)
@@ -246,7 +253,7 @@ put_quality (GwRequest * req, gpointer user_data)
 static void
 camera_events (GwRequest * req, gpointer user_data)
 {
-  GwCamera *camera = camera_of (req, user_data);
+  GwCamera *camera = gw_routes_camera_of (req, user_data);
 
   if (camera)
     gw_routes_reply_events (req, user_data, gw_camera_get_id (camera));

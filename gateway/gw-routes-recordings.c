@@ -25,6 +25,8 @@
 #include "gw-jsonrpc.h"
 #include "gw-params.h"
 #include "gw-recording-files.h"
+#include "gw-routes.h"
+#include "gw-rpc-methods.h"
 #include "gw-routes-recordings.h"
 
 #define RECORDINGS "/api/v1/cameras/{id}/recordings"
@@ -32,18 +34,6 @@
 
 /* ------------------------------------------------------------------ */
 /* REST                                                                 */
-
-static GwCamera *
-camera_of (GwRequest * req, GwGateway * gw)
-{
-  g_autoptr (CgError) error = NULL;
-  GwCamera *camera = gw_camera_ops_lookup (gw->registry,
-      gw_request_get_param (req, "id"), &error);
-
-  if (camera == NULL)
-    gw_request_reply_error (req, error);
-  return camera;
-}
 
 /* {max_duration_s} of a start: the value, or FALSE with @error set. */
 static gboolean
@@ -71,7 +61,7 @@ static void
 start_recording (GwRequest * req, gpointer user_data)
 {
   GwGateway *gw = user_data;
-  GwCamera *camera = camera_of (req, gw);
+  GwCamera *camera = gw_routes_camera_of (req, gw);
   g_autoptr (CgError) error = NULL;
   g_autoptr (JsonNode) node = NULL;
   guint max_s = 0;
@@ -102,7 +92,7 @@ static void
 stop_recording (GwRequest * req, gpointer user_data)
 {
   GwGateway *gw = user_data;
-  GwCamera *camera = camera_of (req, gw);
+  GwCamera *camera = gw_routes_camera_of (req, gw);
 
   if (camera == NULL)
     return;
@@ -123,7 +113,7 @@ static void
 list_recordings (GwRequest * req, gpointer user_data)
 {
   GwGateway *gw = user_data;
-  GwCamera *camera = camera_of (req, gw);
+  GwCamera *camera = gw_routes_camera_of (req, gw);
 
   if (camera == NULL)
     return;
@@ -210,7 +200,7 @@ static void
 download (GwRequest * req, gpointer user_data)
 {
   GwGateway *gw = user_data;
-  GwCamera *camera = camera_of (req, gw);
+  GwCamera *camera = gw_routes_camera_of (req, gw);
   const gchar *name = gw_request_get_param (req, "name");
   g_autoptr (CgError) error = NULL;
   g_autoptr (GMappedFile) map = NULL;
@@ -276,26 +266,6 @@ gw_routes_recordings_add (GwRouter * router, GwGateway * gw)
 /* ------------------------------------------------------------------ */
 /* JSON-RPC                                                             */
 
-/* The camera of params {camera}, or NULL after answering the call. */
-static GwCamera *
-rpc_camera (GwRpcCall * call, GwGateway * gw, JsonNode * params)
-{
-  g_autoptr (GwParams) p = gw_params_new (params);
-  CgError *error = NULL;
-  const gchar *id = gw_params_get_string (p, "camera", TRUE);
-  GwCamera *camera;
-
-  gw_params_reject_unknown (p);
-  if (!gw_params_finish (p, &error)) {
-    gw_rpc_call_return_error (call, error);
-    return NULL;
-  }
-  camera = gw_camera_ops_lookup (gw->registry, id, &error);
-  if (camera == NULL)
-    gw_rpc_call_return_error (call, error);
-  return camera;
-}
-
 static void
 rpc_start (GwRpcCall * call, JsonNode * params, gpointer user_data)
 {
@@ -328,7 +298,7 @@ static void
 rpc_stop (GwRpcCall * call, JsonNode * params, gpointer user_data)
 {
   GwGateway *gw = user_data;
-  GwCamera *camera = rpc_camera (call, gw, params);
+  GwCamera *camera = gw_rpc_camera_param (call, gw, params, TRUE);
 
   if (camera)
     gw_recorder_stop_async (gw->recorder, camera, rpc_stopped, call);
@@ -344,7 +314,7 @@ static void
 rpc_list (GwRpcCall * call, JsonNode * params, gpointer user_data)
 {
   GwGateway *gw = user_data;
-  GwCamera *camera = rpc_camera (call, gw, params);
+  GwCamera *camera = gw_rpc_camera_param (call, gw, params, TRUE);
 
   if (camera)
     gw_recorder_list_async (gw->recorder, camera, rpc_listed, call);
