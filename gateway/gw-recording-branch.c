@@ -257,9 +257,13 @@ gw_rec_bin_handle_message (GstBin * bin, GstMessage * msg)
         notify (b, GW_REC_BRANCH_OPENED, gst_structure_get_string (s,
                 "location"), 0, NULL);
       } else if (gst_structure_has_name (s, "splitmuxsink-fragment-closed")) {
-        fragment_closed (b, gst_structure_get_string (s, "location"));
+        const gchar *location = gst_structure_get_string (s, "location");
+
+        fragment_closed (b, location);
+        /* done once the file open at the EOS is closed (a split just
+         * before the EOS closes the one before it first) */
         g_mutex_lock (&b->lock);
-        if (b->unlinked)
+        if (b->unlinked && g_strcmp0 (location, b->opened) == 0)
           b->closed = TRUE;
         g_cond_broadcast (&b->cond);
         g_mutex_unlock (&b->lock);
@@ -539,20 +543,27 @@ unlink_idle (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   return GST_PAD_PROBE_REMOVE;
 }
 
-/* A file opened at the very end (splitmuxsink may open the next fragment
- * just before the EOS) that got no data is removed. */
+/* A file still being written after the end (splitmuxsink may open the
+ * next fragment just before the EOS) that holds no frame is removed. */
 static void
 drop_empty (GwRecBranch * b)
 {
   g_autofree gchar *opened = NULL;
+  gdouble duration = -1;
   GStatBuf st;
+  gint fd;
 
   g_mutex_lock (&b->lock);
   opened = g_steal_pointer (&b->opened);
   g_mutex_unlock (&b->lock);
-  if (opened && g_str_has_suffix (opened, GW_REC_PARTIAL_SUFFIX)
-      && g_stat (opened, &st) == 0 && st.st_size == 0) {
-    GST_INFO ("removing the empty %s", opened);
+  if (opened == NULL || g_stat (opened, &st) != 0)
+    return;                     /* renamed: finalized */
+  if (st.st_size > 0 && (fd = g_open (opened, O_RDONLY | O_CLOEXEC, 0)) >= 0) {
+    duration = gw_rec_mp4_duration (fd);
+    g_close (fd, NULL);
+  }
+  if (duration <= 0) {
+    GST_INFO ("removing %s: no frame in it", opened);
     g_unlink (opened);
   }
 }
