@@ -6,8 +6,9 @@
  * What the recorder reads from the disk, always on a thread: the listing
  * of a camera's files (gw_recorder_list_async()), and every 5 s the
  * housekeeping: retention of the continuous files (record-max-age,
- * record-max-size) and the free space of the recordings directory
- * (STORAGE_LOW below the [gateway] storage-low-mb threshold).
+ * record-max-size) and, while any camera records, the free space of the
+ * recordings directory (STORAGE_LOW below the [gateway] storage-low-mb
+ * threshold).
  */
 
 #ifdef HAVE_CONFIG_H
@@ -155,6 +156,7 @@ typedef struct
 {
   gchar *root;
   GPtrArray *retention;         /* (element-type Retention) */
+  gboolean check_space;         /* something records (or is meant to) */
   guint64 free_bytes;
   gboolean have_free;
 } Housekeeping;
@@ -196,7 +198,8 @@ housekeeping_thread (GTask * task, gpointer source, gpointer data,
       g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "MESSAGE",
           "retention deleted %u recordings in %s", n, r->dir);
   }
-  if (g_mkdir_with_parents (h->root, 0755) == 0 && statvfs (h->root, &vfs) == 0) {
+  if (h->check_space && g_mkdir_with_parents (h->root, 0755) == 0
+      && statvfs (h->root, &vfs) == 0) {
     h->free_bytes = (guint64) vfs.f_bavail * vfs.f_frsize;
     h->have_free = TRUE;
   }
@@ -249,6 +252,7 @@ housekeeping_cb (gpointer data)
     const GwCameraSpec *spec = gw_camera_get_spec (cam->camera);
     Retention *r;
 
+    h->check_space |= cam->manual.wanted || cam->continuous.wanted;
     if (spec->record_max_age == 0 && spec->record_max_size == 0)
       continue;
     r = g_new0 (Retention, 1);

@@ -278,7 +278,9 @@ test_rpc (Fixture * f, gconstpointer data)
 }
 
 /* A restart of the camera mid-recording: the first file is finalized
- * before the old pipeline goes, the recording follows the new one. */
+ * before the old pipeline goes, the recording follows the new one; a stop
+ * of the camera finalizes the file, the recording waits and goes on when
+ * the camera starts again. */
 static void
 test_follows_restart (Fixture * f, gconstpointer data)
 {
@@ -304,8 +306,19 @@ test_follows_restart (Fixture * f, gconstpointer data)
   }
   g_assert_cmpstr (json_object_get_string_member (m2, "file"), !=, first);
   g_assert_cmpint (json_object_get_int_member (m2, "files_finalized"), ==, 1);
-  b = call (f, "DELETE", RECS "/current", NULL, 200);
+  /* the camera stopped: its file finalized, the recording waits for it */
+  g_clear_pointer (&r, gw_reply_free);
+  r = call (f, "POST", CAM "/stop", NULL, 200);
+  g_clear_pointer (&m2, json_object_unref);
+  m2 = wait_manual (f, "waiting", 0);
+  g_assert_cmpint (json_object_get_int_member (m2, "files_finalized"), ==, 2);
   g_assert_cmpuint (decode_all (f, ".mp4"), ==, 2);
+  g_clear_pointer (&r, gw_reply_free);
+  r = call (f, "POST", CAM "/start", NULL, 200);
+  g_clear_pointer (&m2, json_object_unref);
+  m2 = wait_manual (f, "recording", 0.5);
+  b = call (f, "DELETE", RECS "/current", NULL, 200);
+  g_assert_cmpuint (decode_all (f, ".mp4"), ==, 3);
 }
 
 /* viewer lists and downloads, operator starts and stops; the counters. */
