@@ -665,18 +665,26 @@ gw_recorder_new (const gchar * data_dir, guint64 low_space_bytes,
  * gw_recorder_free:
  * @rec: (transfer full) (nullable): the recorder
  *
- * Stops every recording (gw_recorder_finalize_all() first to wait for the
- * files) and frees @rec.
+ * Stops every recording, waiting for the files (gw_recorder_finalize_all(),
+ * bounded, unless it was called already), and frees @rec.
  */
 void
 gw_recorder_free (GwRecorder * rec)
 {
   if (rec == NULL)
     return;
+  if (!rec->closing)
+    gw_recorder_finalize_all (rec, GW_REC_FINALIZE_TIMEOUT_MS);
   g_clear_handle_id (&rec->housekeeping_id, g_source_remove);
   g_cancellable_cancel (rec->cancellable);
   g_object_unref (rec->cancellable);
   g_hash_table_unref (rec->cameras);
+  if (rec->pending > 0) {
+    /* a finalize thread still runs and will report here: left alive */
+    g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "MESSAGE",
+        "%u recordings were still being finalized", rec->pending);
+    return;
+  }
   g_free (rec->root);
   g_free (rec);
 }
