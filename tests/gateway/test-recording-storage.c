@@ -51,6 +51,14 @@ test_full (Fixture * f, gconstpointer data)
   wait_event (f, "STORAGE_FULL");
   again = call (f, "POST", RECS, NULL, 500);
   g_assert_cmpstr (gw_reply_error_code (again), ==, "RECORDING_FAILED");
+  {
+    g_autoptr (GwReply) m = call (f, "GET", "/metrics", NULL, 200);
+    g_autofree gchar *text = g_strndup (g_bytes_get_data (m->body, NULL),
+        g_bytes_get_size (m->body));
+
+    g_assert_nonnull (strstr (text, "camguard_recording_failures_total{"
+            "camera=\"demo\",code=\"STORAGE_FULL\"} 1\n"));
+  }
   g_assert_cmpint (camera_sources_started (f, NULL), ==, started0);
 
   rm_rf (f->recdir);            /* space back: it resumes by itself */
