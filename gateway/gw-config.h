@@ -19,6 +19,7 @@ typedef struct
   guint ws_max_clients;         /* WebSocket clients at once */
   gchar **metrics_keys;         /* key names that may read /metrics */
   guint mjpeg_max_clients;      /* MJPEG clients per camera */
+  guint storage_low_mb;         /* STORAGE_LOW below this (MiB), 0 never */
   GPtrArray *cameras;           /* (element-type GwCameraSpec) */
 } GwConfig;
 
