@@ -120,8 +120,10 @@ static const ActionRole action_table[] = {
   {"quality.read", GW_ROLE_VIEWER},
   {"openapi.read", GW_ROLE_VIEWER},
   {"session.read", GW_ROLE_VIEWER},
+  {"recordings.read", GW_ROLE_VIEWER},
   {"cameras.control", GW_ROLE_OPERATOR},
   {"quality.write", GW_ROLE_OPERATOR},
+  {"recordings.write", GW_ROLE_OPERATOR},
   {"cameras.write", GW_ROLE_ADMIN},
   {"pipelines.write", GW_ROLE_ADMIN},
   {"metrics.read", GW_ROLE_ADMIN},
@@ -146,6 +148,9 @@ static const MethodAction method_table[] = {
   {"stop_camera", "cameras.control"},
   {"restart_camera", "cameras.control"},
   {"set_quality", "quality.write"},
+  {"start_recording", "recordings.write"},
+  {"stop_recording", "recordings.write"},
+  {"list_recordings", "recordings.read"},
 };
 
 /**

@@ -20,6 +20,8 @@
  * metrics-keys=prometheus # API keys (by name) that may read /metrics
  *                         # whatever their role (else admin only)
  * mjpeg-max-clients=16    # MJPEG stream clients per camera (1..1024)
+ * storage-low-mb=1024     # STORAGE_LOW below this much free space for
+ *                         # recordings (MiB; 0: never)
  *
  * [camera door]
  * type=rtsp
@@ -50,7 +52,8 @@
 
 static const gchar *const gateway_keys[] = {
   "listen", "port", "rtsp-port", "data-dir", "auth", "allow-pipelines",
-  "ws-max-clients", "www-dir", "metrics-keys", "mjpeg-max-clients", NULL
+  "ws-max-clients", "www-dir", "metrics-keys", "mjpeg-max-clients",
+  "storage-low-mb", NULL
 };
 
 /**
@@ -70,6 +73,7 @@ gw_config_new (void)
   c->ws_max_clients = 256;
   c->www_dir = g_strdup (CAMGUARD_WWW_DIR);
   c->mjpeg_max_clients = 16;
+  c->storage_low_mb = 1024;
   c->auth = TRUE;
   c->cameras = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gw_camera_spec_free);
@@ -199,7 +203,7 @@ read_gateway (GwConfig * c, GKeyFile * kf, GPtrArray * pr)
     if (!g_strv_contains (gateway_keys, keys[i]))
       gw_problems_add (pr, keys[i], "unknown key (listen, port, rtsp-port, "
           "data-dir, auth, allow-pipelines, ws-max-clients, www-dir, "
-          "metrics-keys, mjpeg-max-clients)");
+          "metrics-keys, mjpeg-max-clients, storage-low-mb)");
   read_string (kf, "listen", &c->listen, pr);
   read_uint (kf, "port", 0, 65535, "a port number", &c->port, pr);
   read_uint (kf, "rtsp-port", 0, 65535, "a port number", &c->rtsp_port, pr);
@@ -212,6 +216,8 @@ read_gateway (GwConfig * c, GKeyFile * kf, GPtrArray * pr)
   read_names (kf, "metrics-keys", &c->metrics_keys, pr);
   read_uint (kf, "mjpeg-max-clients", 1, 1024, "a number",
       &c->mjpeg_max_clients, pr);
+  read_uint (kf, "storage-low-mb", 0, G_MAXINT32, "a number",
+      &c->storage_low_mb, pr);
 }
 
 static void

@@ -20,6 +20,7 @@ typedef struct
   gchar *www_dir;               /* the dashboard's files */
   gchar **metrics_keys;         /* key names that may read /metrics */
   guint mjpeg_max_clients;      /* MJPEG clients per camera */
+  guint storage_low_mb;         /* STORAGE_LOW below this (MiB), 0 never */
   GPtrArray *cameras;           /* (element-type GwCameraSpec) */
 } GwConfig;
 

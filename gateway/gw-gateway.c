@@ -21,6 +21,7 @@
 #include "gw-event.h"
 #include "gw-routes.h"
 #include "gw-routes-dashboard.h"
+#include "gw-routes-recordings.h"
 #include "gw-rpc-methods.h"
 
 GST_DEBUG_CATEGORY_STATIC (gw_gateway_debug);
@@ -113,6 +114,8 @@ on_camera_state (GwCamera * camera, guint old_state, guint new_state,
   sync_rtsp (gw, camera);
   if (gw->mjpeg)
     gw_mjpeg_sync_camera (gw->mjpeg, camera);
+  if (gw->recorder)
+    gw_recorder_follow (gw->recorder, camera);
   if (new_state == GW_CAMERA_STATE_FAILED
       || new_state == GW_CAMERA_STATE_RETRYING)
     cause = gw_camera_get_last_error (camera);
@@ -128,12 +131,16 @@ watch_camera (GwGateway * gw, GwCamera * camera)
   g_signal_connect (camera, "event", G_CALLBACK (on_camera_event), gw);
   g_signal_connect (camera, "state-changed", G_CALLBACK (on_camera_state), gw);
   sync_rtsp (gw, camera);
+  if (gw->recorder)
+    gw_recorder_follow (gw->recorder, camera);
 }
 
 static void
 unwatch_camera (GwGateway * gw, GwCamera * camera)
 {
   g_signal_handlers_disconnect_by_data (camera, gw);
+  if (gw->recorder)
+    gw_recorder_forget (gw->recorder, camera);
   if (g_object_get_data (G_OBJECT (camera), PUBLISHED_TEE) && gw->rtsp)
     gw_rtsp_remove_camera (gw->rtsp, gw_camera_get_id (camera), NULL);
   g_object_set_data (G_OBJECT (camera), PUBLISHED_TEE, NULL);
@@ -151,6 +158,16 @@ static void
 on_camera_removed (GwRegistry * registry, GwCamera * camera, gpointer user_data)
 {
   unwatch_camera (user_data, camera);
+}
+
+/* recordings -> events (storage failures, recoveries, STORAGE_LOW) */
+static void
+on_recording_event (const gchar * kind, const CgError * error,
+    const gchar * camera_id, gpointer user_data)
+{
+  g_autoptr (GwEvent) event = gw_event_new_from_camera (kind, error, camera_id);
+
+  publish (user_data, event);
 }
 
 /* ------------------------------------------------------------------ */
@@ -502,8 +519,10 @@ add_api (GwGateway * gw)
   gw_routes_dashboard_add (gw->router, gw);
   gw->mjpeg = gw_mjpeg_new (NULL, gw->config->mjpeg_max_clients);
   gw_routes_mjpeg_add (gw->router, gw);
+  gw_routes_recordings_add (gw->router, gw);
   gw->rpc = gw_rpc_registry_new ();
   gw_rpc_methods_add (gw->rpc, gw);
+  gw_rpc_recordings_add (gw->rpc, gw);
   gw_rpc_registry_set_observer (gw->rpc, observe_rpc, gw);
   if (gw->keys)
     gw_rpc_registry_set_auth (gw->rpc, rpc_authenticate, rpc_authorize,
@@ -585,6 +604,9 @@ gw_gateway_start_servers (GwGateway * gw, GError ** error)
   register_metrics (gw);
   if (!start_events (gw, error))
     return FALSE;
+  gw->recorder = gw_recorder_new (gw->config->data_dir,
+      (guint64) gw->config->storage_low_mb * 1024 * 1024, gw->metrics,
+      on_recording_event, gw);
   if (gw->config->auth) {
     gw->keys = gw_key_store_new (gw->config->data_dir, error);
     if (gw->keys == NULL)
@@ -662,6 +684,7 @@ gw_gateway_release (GwGateway * gw)
   if (gw->events && gw->ws_feed)
     gw_event_hub_unsubscribe (gw->events, gw->ws_feed);
   gw->ws_feed = NULL;
+  g_clear_pointer (&gw->recorder, gw_recorder_free);
   g_clear_pointer (&gw->events, gw_event_hub_free);
   g_clear_pointer (&gw->event_store, gw_event_store_close);
   g_clear_pointer (&gw->key_reload, gw_key_reload_free);

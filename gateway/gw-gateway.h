@@ -14,6 +14,7 @@
 #include "gw-log.h"
 #include "gw-metrics.h"
 #include "gw-mjpeg.h"
+#include "gw-recording.h"
 #include "gw-registry.h"
 #include "gw-rpc-registry.h"
 #include "gw-rtsp.h"
@@ -44,6 +45,7 @@ typedef struct
   GwWsServer *ws;               /* JSON-RPC over WebSocket at /ws */
   GwRtsp *rtsp;                 /* RTSP re-publish of every camera */
   GwMjpeg *mjpeg;               /* MJPEG live streams */
+  GwRecorder *recorder;         /* recordings of every camera */
   gulong camera_added;
   gulong camera_removed;
   guint http_port;              /* the port bound (config port 0: any) */

@@ -165,7 +165,7 @@ rate_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 static GstElement *
 add_element (GwMjpegBranch * b, const gchar * factory, GError ** error)
 {
-  GstElement *e = gw_pipeline_make_element (factory, NULL, error);
+  GstElement *e = gw_pipeline_make_element (NULL, factory, NULL, error);
 
   if (e)
     b->elements[b->n_elements++] = gst_object_ref_sink (e);

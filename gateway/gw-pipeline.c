@@ -21,6 +21,10 @@
  * outputs. ! queue leaky=downstream ! fakesink async=false sync=false
  * ]|
  *
+ * The gateway's encoder makes a keyframe every second where the frame rate
+ * is known (qualityladder's `key-int-max`), so that a recording killed
+ * mid-file loses about a second and a new viewer starts at once.
+ *
  * H.264/H.265 cameras pass through untouched (snapshottap holds the GOP
  * and decodes on request); raw cameras are encoded once by qualityladder,
  * with the caps constrained on both sides (an unconstrained x264enc
@@ -148,18 +152,21 @@ gw_pipeline_source_uri (const GwCameraSpec * spec)
 
 /**
  * gw_pipeline_make_element:
- * @factory: an element factory name
- * @name: (nullable): the element's name
- * @error: a set error (nothing is made), or where MISSING_COMPONENT goes
+ * @bin: (nullable): where the element goes, or %NULL to get it floating
+ * @factory: its factory name
+ * @name: (nullable): its name
+ * @error: return location; a call with an error already set does nothing
+ *   (so a chain of calls checks once, at the end)
  *
- * Makes an element for a camera pipeline or one of its branches; chains of
- * calls check @error once at the end.
+ * Makes an element by factory name for a camera pipeline or one of its
+ * branches, and adds it to @bin when given.
  *
- * Returns: (transfer floating) (nullable): the element
+ * Returns: (transfer none) (nullable): the element (floating without
+ *   @bin), %NULL with %CG_CODE_MISSING_COMPONENT when it is not installed
  */
 GstElement *
-gw_pipeline_make_element (const gchar * factory, const gchar * name,
-    GError ** error)
+gw_pipeline_make_element (GstBin * bin, const gchar * factory,
+    const gchar * name, GError ** error)
 {
   GstElement *e;
 
@@ -169,17 +176,16 @@ gw_pipeline_make_element (const gchar * factory, const gchar * name,
   if (e == NULL)
     g_set_error (error, CG_CODE_ERROR, CG_CODE_MISSING_COMPONENT,
         "the element %s is not installed", factory);
+  else if (bin)
+    gst_bin_add (bin, e);
   return e;
 }
 
+/* the short name the builders below use */
 static GstElement *
 make (GstBin * bin, const gchar * factory, const gchar * name, GError ** error)
 {
-  GstElement *e = gw_pipeline_make_element (factory, name, error);
-
-  if (e)
-    gst_bin_add (bin, e);
-  return e;
+  return gw_pipeline_make_element (bin, factory, name, error);
 }
 
 static GstElement *
@@ -235,6 +241,11 @@ build_raw (GwPipeline * p, const GwCameraSpec * spec, GError ** error)
   g_object_set (p->raw_tee, "allow-not-linked", TRUE, NULL);
   if (spec->ladder)
     g_object_set (p->ladder, "ladder", spec->ladder, NULL);
+  /* a keyframe a second: a recording killed mid-file loses about one
+   * GOP (docs/gateway/recordings.md), and viewers join sooner */
+  if (spec->fps_n > 0 && spec->fps_d > 0)
+    g_object_set (p->ladder, "key-int-max", (guint) MAX (1,
+            (spec->fps_n + spec->fps_d - 1) / spec->fps_d), NULL);
   gst_util_set_object_arg (G_OBJECT (p->ladder), "mode", spec->ladder_mode);
   if (!gst_element_link_many (p->source, conv, in_caps,
           p->snapshot, p->raw_tee, p->ladder, out_caps, NULL)) {

@@ -26,7 +26,7 @@ GwPipeline *gw_pipeline_build (const GwCameraSpec * spec, GError ** error);
 gchar *gw_pipeline_source_description (const GwCameraSpec * spec);
 gchar *gw_pipeline_source_uri (const GwCameraSpec * spec);
 void gw_pipeline_free (GwPipeline * pipeline);
-GstElement *gw_pipeline_make_element (const gchar * factory,
+GstElement *gw_pipeline_make_element (GstBin * bin, const gchar * factory,
     const gchar * name, GError ** error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GwPipeline, gw_pipeline_free)

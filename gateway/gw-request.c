@@ -152,17 +152,19 @@ apply_headers (GwRequest * req)
   g_mutex_unlock (&req->lock);
 }
 
-/* On the main context: hand the answer to libsoup. */
+/* On the main context: hand the answer to libsoup. The body is handed
+ * over, not copied (a download maps its file). */
 static gboolean
 apply_reply (gpointer data)
 {
   GwRequest *req = data;
-  gsize len;
-  gconstpointer body = g_bytes_get_data (req->reply, &len);
+  SoupMessageBody *body = soup_server_message_get_response_body (req->msg);
 
   apply_headers (req);
-  soup_server_message_set_response (req->msg, req->content_type,
-      SOUP_MEMORY_COPY, body, len);
+  soup_message_headers_replace (soup_server_message_get_response_headers
+      (req->msg), "Content-Type", req->content_type);
+  soup_message_body_truncate (body);
+  soup_message_body_append_bytes (body, req->reply);
   soup_server_message_set_status (req->msg, req->status, NULL);
   if (req->paused)
     soup_server_message_unpause (req->msg);

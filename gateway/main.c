@@ -12,7 +12,8 @@
  * overrides, checks the whole (exit 2 with every problem, each naming the
  * file, the group and the key), loads the cameras (gw-registry.c), starts
  * them and runs the main loop (gw-gateway.c wires the servers). SIGINT and
- * SIGTERM stop the servers, then every pipeline to NULL (each bounded by
+ * SIGTERM finalize the recordings (bounded by GW_REC_FINALIZE_TIMEOUT_MS),
+ * stop the servers, then every pipeline to NULL (each bounded by
  * GW_CAMERA_STOP_TIMEOUT_MS) and exit 0. SIGHUP reads keys.json again (it
  * is also reloaded whenever it changes).
  *
@@ -28,6 +29,7 @@
 #include <gst/gst.h>
 
 #include "gw-gateway.h"
+#include "gw-recording-branch.h"
 
 #define EXIT_CONFIG 2
 
@@ -206,6 +208,11 @@ run (GwGateway * gw)
   g_source_remove (sigint);
   g_source_remove (sigterm);
   g_source_remove (sighup);
+  /* recordings first, while the pipelines still play: files finalized */
+  if (gw->recorder && !gw_recorder_finalize_all (gw->recorder,
+          GW_REC_FINALIZE_TIMEOUT_MS))
+    g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "MESSAGE",
+        "a recording was not finalized in time");
   gw_gateway_stop_servers (gw);
   if (!gw_registry_stop_all (gw->registry))
     g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "MESSAGE",

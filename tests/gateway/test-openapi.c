@@ -10,6 +10,7 @@
 
 #include "gw-routes.h"
 #include "gw-routes-dashboard.h"
+#include "gw-routes-recordings.h"
 
 /* "METHOD /path" of every operation of the document */
 static GHashTable *
@@ -72,6 +73,7 @@ test_document_matches_routes (void)
   gw_routes_ops_add (router, &gw);
   gw_routes_dashboard_add (router, &gw);
   gw_routes_mjpeg_add (router, &gw);
+  gw_routes_recordings_add (router, &gw);
   routes = gw_router_list_routes (router);
   doc = gw_routes_openapi_document (&err);
   g_assert_no_error (err);
