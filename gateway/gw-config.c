@@ -16,6 +16,8 @@
  * auth=true               # false only when listen is a loopback address
  * allow-pipelines=false   # accept cameras of type pipeline
  * ws-max-clients=256      # WebSocket clients at once (1..65535)
+ * whep-max-viewers=16     # WHEP viewers per camera (1..1024)
+ * whep-reap-timeout=10000 # ms without a receiver report: viewer reaped
  *
  * [camera door]
  * type=rtsp
@@ -46,7 +48,7 @@
 
 static const gchar *const gateway_keys[] = {
   "listen", "port", "rtsp-port", "data-dir", "auth", "allow-pipelines",
-  "ws-max-clients", NULL
+  "ws-max-clients", "whep-max-viewers", "whep-reap-timeout", NULL
 };
 
 /**
@@ -64,6 +66,8 @@ gw_config_new (void)
   c->port = 8080;
   c->rtsp_port = 8554;
   c->ws_max_clients = 256;
+  c->whep_max_viewers = 16;
+  c->whep_reap_timeout_ms = 10000;
   c->auth = TRUE;
   c->cameras = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gw_camera_spec_free);
@@ -169,7 +173,8 @@ read_gateway (GwConfig * c, GKeyFile * kf, GPtrArray * pr)
   for (i = 0; keys && keys[i]; i++)
     if (!g_strv_contains (gateway_keys, keys[i]))
       gw_problems_add (pr, keys[i], "unknown key (listen, port, rtsp-port, "
-          "data-dir, auth, allow-pipelines, ws-max-clients)");
+          "data-dir, auth, allow-pipelines, ws-max-clients, "
+          "whep-max-viewers, whep-reap-timeout)");
   read_string (kf, "listen", &c->listen, pr);
   read_uint (kf, "port", 0, 65535, "a port number", &c->port, pr);
   read_uint (kf, "rtsp-port", 0, 65535, "a port number", &c->rtsp_port, pr);
@@ -178,6 +183,10 @@ read_gateway (GwConfig * c, GKeyFile * kf, GPtrArray * pr)
   read_bool (kf, "allow-pipelines", &c->allow_pipelines, pr);
   read_uint (kf, "ws-max-clients", 1, 65535, "a number", &c->ws_max_clients,
       pr);
+  read_uint (kf, "whep-max-viewers", 1, 1024, "a number",
+      &c->whep_max_viewers, pr);
+  read_uint (kf, "whep-reap-timeout", 1000, 600000, "milliseconds",
+      &c->whep_reap_timeout_ms, pr);
 }
 
 static void

@@ -17,6 +17,8 @@ typedef struct
   gboolean auth;
   gboolean allow_pipelines;
   guint ws_max_clients;         /* WebSocket clients at once */
+  guint whep_max_viewers;       /* WHEP viewers per camera */
+  guint whep_reap_timeout_ms;   /* no receiver report for this long: reaped */
   GPtrArray *cameras;           /* (element-type GwCameraSpec) */
 } GwConfig;
 

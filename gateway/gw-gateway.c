@@ -6,8 +6,9 @@
  * Wires the modules together: metrics; the event store (events.db in the
  * data directory) and the hub; the key store (auth on); one SoupServer on
  * listen:port with the GwRouter (REST) and the GwWsServer (/ws, JSON-RPC);
- * GwRtsp on rtsp-port. Every camera of the registry, now and later, is
- * published over RTSP from its running pipeline's tee, and its `event` and
+ * GwRtsp on rtsp-port; GwWhep (WebRTC viewers, /api/v1/cameras/{id}/whep).
+ * Every camera of the registry, now and later, is published over RTSP and
+ * WHEP from its running pipeline's tee (one fan-out), and its `event` and
  * `state-changed` signals become GwEvents published to the hub, which
  * stores them and feeds the WebSocket subscribers.
  */
@@ -65,6 +66,48 @@ sync_rtsp (GwGateway * gw, GwCamera * camera)
 }
 
 /* ------------------------------------------------------------------ */
+/* cameras -> WHEP viewers                                              */
+
+/* The WHEP viewers follow the camera's current pipeline (its tee and, for
+ * raw cameras, its qualityladder). */
+static void
+sync_whep (GwGateway * gw, GwCamera * camera)
+{
+  const GwPipeline *pipe = gw_camera_get_pipeline (camera);
+
+  if (gw->whep)
+    gw_whep_set_camera (gw->whep, gw_camera_get_id (camera),
+        pipe ? pipe->tee : NULL, pipe ? pipe->ladder : NULL);
+}
+
+static void
+on_camera_status (GwCamera * camera, JsonBuilder * b, gpointer user_data)
+{
+  GwGateway *gw = user_data;
+
+  if (gw->whep == NULL)
+    return;
+  json_builder_set_member_name (b, "live");
+  json_builder_add_value (b, gw_whep_describe (gw->whep,
+          gw_camera_get_id (camera)));
+}
+
+/* The one local address WebRTC viewers get candidates on: the listen
+ * address when it is one (a loopback-only machine gathers nothing by
+ * itself, gateway-platform.md §3), else every interface. */
+static gchar *
+whep_ice_address (const gchar * listen)
+{
+  g_autoptr (GInetAddress) a = g_inet_address_new_from_string (listen);
+
+  if (g_strcmp0 (listen, "localhost") == 0)
+    return g_strdup ("127.0.0.1");
+  if (a == NULL || g_inet_address_get_is_any (a))
+    return NULL;
+  return g_inet_address_to_string (a);
+}
+
+/* ------------------------------------------------------------------ */
 /* cameras -> events                                                    */
 
 static void
@@ -109,6 +152,7 @@ on_camera_state (GwCamera * camera, guint old_state, guint new_state,
   g_autoptr (GwEvent) event = NULL;
 
   sync_rtsp (gw, camera);
+  sync_whep (gw, camera);
   if (new_state == GW_CAMERA_STATE_FAILED
       || new_state == GW_CAMERA_STATE_RETRYING)
     cause = gw_camera_get_last_error (camera);
@@ -123,7 +167,9 @@ watch_camera (GwGateway * gw, GwCamera * camera)
 {
   g_signal_connect (camera, "event", G_CALLBACK (on_camera_event), gw);
   g_signal_connect (camera, "state-changed", G_CALLBACK (on_camera_state), gw);
+  g_signal_connect (camera, "status", G_CALLBACK (on_camera_status), gw);
   sync_rtsp (gw, camera);
+  sync_whep (gw, camera);
 }
 
 static void
@@ -133,6 +179,8 @@ unwatch_camera (GwGateway * gw, GwCamera * camera)
   if (g_object_get_data (G_OBJECT (camera), PUBLISHED_TEE) && gw->rtsp)
     gw_rtsp_remove_camera (gw->rtsp, gw_camera_get_id (camera), NULL);
   g_object_set_data (G_OBJECT (camera), PUBLISHED_TEE, NULL);
+  if (gw->whep)
+    gw_whep_remove_camera (gw->whep, gw_camera_get_id (camera));
 }
 
 static void
@@ -257,6 +305,12 @@ register_metrics (GwGateway * gw)
       rpc_labels);
   gw->m_store_lost = gw_metrics_counter (gw->metrics,
       "event_store_lost_total", "Events the store could not write", NULL);
+  gw->m_whep_viewers = gw_metrics_gauge (gw->metrics, "whep_viewers",
+      "WebRTC (WHEP) viewers by camera, negotiating or watching",
+      camera_labels);
+  gw->m_whep_reaped = gw_metrics_counter (gw->metrics,
+      "whep_viewers_reaped_total", "WHEP viewers ended without a DELETE "
+      "(receiver reports stopped, ICE failed)", NULL);
 }
 
 static void
@@ -326,6 +380,18 @@ gw_gateway_update_gauges (GwGateway * gw)
     gw_metric_add (gw->m_ws_dropped, v - gw->ws_dropped_seen, NULL);
     gw->ws_dropped_seen = v;
   }
+  for (i = 0; gw->whep && i < cameras->len; i++) {
+    const gchar *id = gw_camera_get_id (g_ptr_array_index (cameras, i));
+    const gchar *labels[] = { id, NULL };
+
+    gw_metric_set (gw->m_whep_viewers, gw_whep_count_viewers (gw->whep, id),
+        labels);
+  }
+  if (gw->whep) {
+    v = gw_whep_get_reaped (gw->whep);
+    gw_metric_add (gw->m_whep_reaped, v - gw->whep_reaped_seen, NULL);
+    gw->whep_reaped_seen = v;
+  }
   v = gw_event_store_get_lost (gw->event_store);
   gw_metric_add (gw->m_store_lost, v - gw->store_lost_seen, NULL);
   gw->store_lost_seen = v;
@@ -379,6 +445,7 @@ start_http (GwGateway * gw, GError ** error)
   gw_router_set_log_func (gw->router, log_access, gw);
   gw_routes_cameras_add (gw->router, gw);
   gw_routes_ops_add (gw->router, gw);
+  gw_routes_whep_add (gw->router, gw);
   gw->rpc = gw_rpc_registry_new ();
   gw_rpc_methods_add (gw->rpc, gw);
   gw_rpc_registry_set_observer (gw->rpc, observe_rpc, gw);
@@ -389,6 +456,19 @@ start_http (GwGateway * gw, GError ** error)
   limits.max_clients = gw->config->ws_max_clients;
   gw->ws = gw_ws_server_new (gw->server, "/ws", gw->rpc, &limits);
   return TRUE;
+}
+
+static void
+start_whep (GwGateway * gw)
+{
+  g_autofree gchar *ice = whep_ice_address (gw->config->listen);
+  GwWhepLimits limits;
+
+  gw_whep_limits_init (&limits);
+  limits.max_viewers = gw->config->whep_max_viewers;
+  limits.reap_timeout_ms = gw->config->whep_reap_timeout_ms;
+  limits.ice_address = ice;
+  gw->whep = gw_whep_new (&limits);
 }
 
 /**
@@ -423,6 +503,7 @@ gw_gateway_start_servers (GwGateway * gw, GError ** error)
         "auth is off: anyone who reaches %s can use the API",
         gw->config->listen);
   }
+  start_whep (gw);
   if (!start_http (gw, error))
     return FALSE;
   gw->rtsp = gw_rtsp_new (gw->config->listen, gw->config->rtsp_port, NULL,
@@ -462,6 +543,7 @@ gw_gateway_stop_servers (GwGateway * gw)
     for (i = 0; i < cameras->len; i++)
       unwatch_camera (gw, g_ptr_array_index (cameras, i));
   }
+  g_clear_pointer (&gw->whep, gw_whep_free);
   g_clear_object (&gw->rtsp);
   g_clear_pointer (&gw->ws, gw_ws_server_free);
   g_clear_pointer (&gw->router, gw_router_unref);

@@ -16,6 +16,7 @@
 #include "gw-rpc-registry.h"
 #include "gw-rtsp.h"
 #include "gw-ws.h"
+#include "gw-whep.h"
 
 G_BEGIN_DECLS
 
@@ -40,6 +41,7 @@ typedef struct
   GwRpcRegistry *rpc;           /* JSON-RPC methods */
   GwWsServer *ws;               /* JSON-RPC over WebSocket at /ws */
   GwRtsp *rtsp;                 /* RTSP re-publish of every camera */
+  GwWhep *whep;                 /* WebRTC (WHEP) viewers of every camera */
   gulong camera_added;
   gulong camera_removed;
   guint http_port;              /* the port bound (config port 0: any) */
@@ -54,6 +56,9 @@ typedef struct
   GwMetric *m_ws_dropped;
   GwMetric *m_store_lost;
   GwMetric *m_rpc_calls;
+  GwMetric *m_whep_viewers;
+  GwMetric *m_whep_reaped;
+  guint64 whep_reaped_seen;
   guint64 ws_dropped_seen;
   guint64 store_lost_seen;
 } GwGateway;

@@ -1,0 +1,52 @@
+/* camguard-gateway tests - a WHEP viewer built on webrtcbin, and a UDP
+ * relay that makes its link lossy
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gst/gst.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+typedef struct _WhepClient WhepClient;
+
+WhepClient *whep_client_new (guint timeout_ms);
+const gchar *whep_client_get_offer (WhepClient * c);
+gboolean whep_client_set_answer (WhepClient * c, const gchar * sdp);
+guint whep_client_get_frames (WhepClient * c);
+void whep_client_get_size (WhepClient * c, gint * width, gint * height);
+void whep_client_free (WhepClient * c);
+
+typedef struct
+{
+  guint status;
+  gchar *location;
+  gchar *content_type;
+  gchar *body;
+  gchar *error_code;            /* of a JSON error body */
+} WhepReply;
+
+WhepReply *whep_request (SoupSession * session, const gchar * method,
+    const gchar * url, const gchar * key, const gchar * content_type,
+    const gchar * body);
+void whep_reply_free (WhepReply * r);
+
+guint whep_sdp_candidate_port (const gchar * sdp);
+gchar *whep_sdp_rewrite_candidates (const gchar * sdp, guint port);
+
+typedef struct _WhepRelay WhepRelay;
+
+WhepRelay *whep_relay_new (void);
+guint whep_relay_get_port_for_gateway (WhepRelay * r);
+guint whep_relay_get_port_for_client (WhepRelay * r);
+void whep_relay_set_ends (WhepRelay * r, guint client_port,
+    guint gateway_port);
+void whep_relay_set_loss (WhepRelay * r, guint percent);
+guint64 whep_relay_get_dropped (WhepRelay * r);
+guint64 whep_relay_get_forwarded (WhepRelay * r);
+void whep_relay_free (WhepRelay * r);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WhepReply, whep_reply_free)
+
+G_END_DECLS
