@@ -219,6 +219,8 @@ watch (Fixture * f, WhepClient ** out, WhepRelay * relay)
   g_assert_cmpstr (r->content_type, ==, "application/sdp");
   g_assert_true (g_str_has_prefix (r->location, "/api/v1/cameras/demo/whep/"));
   g_assert_nonnull (strstr (r->body, "a=sendonly"));
+  /* the offer's payload type (whep-client.c offers H.264 as 102) */
+  g_assert_nonnull (strstr (r->body, "a=rtpmap:102 H264/90000"));
   g_assert_nonnull (strstr (r->body, "a=candidate:"));
   if (relay) {
     whep_relay_set_ends (relay,
