@@ -318,10 +318,16 @@ on_bus_message (GstBus * bus, GstMessage * msg, gpointer user_data)
 /* ------------------------------------------------------------------ */
 /* statistics                                                           */
 
-static gboolean
-find_remote_inbound (GQuark field, const GValue * value, gpointer user_data)
+typedef struct
 {
-  const GstStructure **found = user_data;
+  GstWebRTCStatsType type;
+  const GstStructure *found;
+} StatsLookup;
+
+static gboolean
+find_stats (GQuark field, const GValue * value, gpointer user_data)
+{
+  StatsLookup *lookup = user_data;
   const GstStructure *s;
   GstWebRTCStatsType type;
 
@@ -329,27 +335,21 @@ find_remote_inbound (GQuark field, const GValue * value, gpointer user_data)
     return TRUE;
   s = gst_value_get_structure (value);
   if (gst_structure_get (s, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, NULL)
-      && type == GST_WEBRTC_STATS_REMOTE_INBOUND_RTP) {
-    *found = s;
+      && type == lookup->type) {
+    lookup->found = s;
     return FALSE;
   }
   return TRUE;
 }
 
-static gboolean
-find_outbound (GQuark field, const GValue * value, gpointer user_data)
+/* The first statistics of @type (one video stream: the only one). */
+static const GstStructure *
+stats_of_type (const GstStructure * stats, GstWebRTCStatsType type)
 {
-  guint64 *sent = user_data;
-  const GstStructure *s;
-  GstWebRTCStatsType type;
+  StatsLookup lookup = { type, NULL };
 
-  if (!GST_VALUE_HOLDS_STRUCTURE (value))
-    return TRUE;
-  s = gst_value_get_structure (value);
-  if (gst_structure_get (s, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, NULL)
-      && type == GST_WEBRTC_STATS_OUTBOUND_RTP)
-    gst_structure_get_uint64 (s, "packets-sent", sent);
-  return TRUE;
+  gst_structure_foreach (stats, find_stats, &lookup);
+  return lookup.found;
 }
 
 /* remote-inbound-rtp is the last receiver report: its extended highest
@@ -358,13 +358,16 @@ find_outbound (GQuark field, const GValue * value, gpointer user_data)
 static void
 viewer_take_stats (GwWhepViewer * v, const GstStructure * stats)
 {
-  const GstStructure *rin = NULL;
+  const GstStructure *rin = stats_of_type (stats,
+      GST_WEBRTC_STATS_REMOTE_INBOUND_RTP);
+  const GstStructure *out = stats_of_type (stats,
+      GST_WEBRTC_STATS_OUTBOUND_RTP);
   const GstStructure *raw = NULL;
   guint ext_seq = 0;
   guint64 sent = 0;
 
-  gst_structure_foreach (stats, find_remote_inbound, &rin);
-  gst_structure_foreach (stats, find_outbound, &sent);
+  if (out)
+    gst_structure_get_uint64 (out, "packets-sent", &sent);
   if (rin) {
     const GValue *value = gst_structure_get_value (rin, "gst-rtpsource-stats");
 

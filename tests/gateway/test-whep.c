@@ -37,27 +37,18 @@ typedef struct
   GwProcess gw;
 } Fixture;
 
-static const gchar *const roles[] = { "viewer", "operator", "admin" };
-
 static void
 fixture_setup (Fixture * f, gconstpointer data)
 {
   g_autoptr (GError) err = NULL;
   g_autofree gchar *text = NULL;
-  guint i;
 
   f->tmpdir = g_dir_make_tmp ("gw-whep-XXXXXX", &err);
   g_assert_no_error (err);
   text = g_strdup_printf (CONFIG, f->tmpdir);
   f->config = g_build_filename (f->tmpdir, "gw.conf", NULL);
   g_assert_true (g_file_set_contents (f->config, text, -1, NULL));
-  for (i = 0; i < G_N_ELEMENTS (roles); i++) {
-    gint status = -1;
-
-    f->keys[i] = gw_process_create_key (gateway_path, f->config, roles[i],
-        &status);
-    g_assert_cmpint (status, ==, 0);
-  }
+  gw_process_create_role_keys (gateway_path, f->config, f->keys);
   gw_process_start (&f->gw, gateway_path, f->config);
   g_assert_true (gw_process_wait_log (&f->gw,
           "camera demo: starting -> running", GW_TEST_WAIT_MS));
@@ -116,21 +107,21 @@ wait_until (Condition cond, gpointer data, guint timeout_ms)
   return w.met;
 }
 
-static gchar *
-url (Fixture * f, const gchar * path)
-{
-  return g_strconcat (f->gw.base, path, NULL);
-}
-
-static WhepReply *
+static GwReply *
 post_offer (Fixture * f, const gchar * camera, const gchar * key,
     const gchar * content_type, const gchar * sdp)
 {
   g_autofree gchar *path = g_strdup_printf ("/api/v1/cameras/%s/whep",
       camera);
-  g_autofree gchar *u = url (f, path);
 
-  return whep_request (f->gw.session, "POST", u, key, content_type, sdp);
+  return gw_process_send (&f->gw, "POST", path, key, content_type, sdp);
+}
+
+static gchar *
+text_of (GwReply * r)
+{
+  return g_strndup (g_bytes_get_data (r->body, NULL),
+      g_bytes_get_size (r->body));
 }
 
 static JsonObject *
@@ -145,13 +136,20 @@ live_status (Fixture * f)
   return json_object_ref (status);
 }
 
+/* A number of the camera's status, in one of its objects. */
 static gint64
-n_viewers (Fixture * f)
+status_int (Fixture * f, const gchar * object, const gchar * member)
 {
   g_autoptr (JsonObject) status = live_status (f);
 
   return json_object_get_int_member (json_object_get_object_member (status,
-          "live"), "viewers");
+          object), member);
+}
+
+static gint64
+n_viewers (Fixture * f)
+{
+  return status_int (f, "live", "viewers");
 }
 
 typedef struct
@@ -207,29 +205,31 @@ watch (Fixture * f, WhepClient ** out, WhepRelay * relay)
   WhepClient *client = whep_client_new (GW_TEST_WAIT_MS);
   g_autofree gchar *offer = NULL;
   g_autofree gchar *answer = NULL;
-  g_autoptr (WhepReply) r = NULL;
+  g_autofree gchar *body = NULL;
+  g_autoptr (GwReply) r = NULL;
 
   g_assert_nonnull (client);
   offer = relay ? whep_sdp_rewrite_candidates (whep_client_get_offer (client),
       whep_relay_get_port_for_gateway (relay)) :
       g_strdup (whep_client_get_offer (client));
   r = post_offer (f, "demo", f->keys[0], "application/sdp", offer);
+  body = text_of (r);
   if (r->status != 201)
-    g_error ("POST whep: %u %s\n%s", r->status, r->body, f->gw.log->str);
+    g_error ("POST whep: %u %s\n%s", r->status, body, f->gw.log->str);
   g_assert_cmpstr (r->content_type, ==, "application/sdp");
   g_assert_true (g_str_has_prefix (r->location, "/api/v1/cameras/demo/whep/"));
-  g_assert_nonnull (strstr (r->body, "a=sendonly"));
+  g_assert_nonnull (strstr (body, "a=sendonly"));
   /* the offer's payload type (whep-client.c offers H.264 as 102) */
-  g_assert_nonnull (strstr (r->body, "a=rtpmap:102 H264/90000"));
-  g_assert_nonnull (strstr (r->body, "a=candidate:"));
+  g_assert_nonnull (strstr (body, "a=rtpmap:102 H264/90000"));
+  g_assert_nonnull (strstr (body, "a=candidate:"));
   if (relay) {
     whep_relay_set_ends (relay,
         whep_sdp_candidate_port (whep_client_get_offer (client)),
-        whep_sdp_candidate_port (r->body));
-    answer = whep_sdp_rewrite_candidates (r->body,
+        whep_sdp_candidate_port (body));
+    answer = whep_sdp_rewrite_candidates (body,
         whep_relay_get_port_for_client (relay));
   } else {
-    answer = g_strdup (r->body);
+    answer = g_strdup (body);
   }
   g_assert_true (whep_client_set_answer (client, answer));
   *out = client;
@@ -264,9 +264,8 @@ test_watch (Fixture * f, gconstpointer data)
 {
   WhepClient *client = NULL;
   g_autofree gchar *location = watch (f, &client, NULL);
-  g_autofree gchar *u = url (f, location);
-  g_autoptr (WhepReply) del = NULL;
-  g_autoptr (WhepReply) again = NULL;
+  g_autoptr (GwReply) del = NULL;
+  g_autoptr (GwReply) again = NULL;
   g_autoptr (JsonObject) status = NULL;
   JsonObject *live;
   gint w = 0, h = 0;
@@ -285,16 +284,16 @@ test_watch (Fixture * f, gconstpointer data)
   g_assert_cmpint (metric_value (f,
           "camguard_whep_viewers{camera=\"demo\"} "), ==, 1);
 
-  del = whep_request (f->gw.session, "DELETE", u, f->keys[0], NULL, NULL);
+  del = gw_process_send (&f->gw, "DELETE", location, f->keys[0], NULL, NULL);
   g_assert_cmpuint (del->status, ==, 200);
   g_assert_cmpint (n_viewers (f), ==, 0);
   g_assert_true (gw_process_wait_log (&f->gw, "viewer ended the session",
           GW_TEST_WAIT_MS));
   g_assert_cmpint (metric_value (f,
           "camguard_whep_viewers{camera=\"demo\"} "), ==, 0);
-  again = whep_request (f->gw.session, "DELETE", u, f->keys[0], NULL, NULL);
+  again = gw_process_send (&f->gw, "DELETE", location, f->keys[0], NULL, NULL);
   g_assert_cmpuint (again->status, ==, 404);
-  g_assert_cmpstr (again->error_code, ==, "RESOURCE_NOT_FOUND");
+  g_assert_cmpstr (gw_reply_error_code (again), ==, "RESOURCE_NOT_FOUND");
   whep_client_free (client);
 }
 
@@ -307,11 +306,12 @@ expect_offer (Fixture * f, const gchar * camera, const gchar * key,
     const gchar * content_type, const gchar * sdp, guint status,
     const gchar * code)
 {
-  g_autoptr (WhepReply) r = post_offer (f, camera, key, content_type, sdp);
+  g_autoptr (GwReply) r = post_offer (f, camera, key, content_type, sdp);
+  g_autofree gchar *body = text_of (r);
 
-  if (r->status != status || g_strcmp0 (r->error_code, code) != 0)
+  if (r->status != status || g_strcmp0 (gw_reply_error_code (r), code) != 0)
     g_error ("POST whep %s (%s): %u %s, expected %u %s", camera,
-        content_type, r->status, r->body, status, code);
+        content_type, r->status, body, status, code);
 }
 
 /* Every refusal with its catalogue code; PATCH (trickle) is 405. */
@@ -322,8 +322,7 @@ test_errors (Fixture * f, gconstpointer data)
   const gchar *offer = whep_client_get_offer (client);
   WhepClient *watching = NULL;
   g_autofree gchar *location = NULL;
-  g_autofree gchar *u = NULL;
-  g_autoptr (WhepReply) patch = NULL;
+  g_autoptr (GwReply) patch = NULL;
 
   expect_offer (f, "demo", NULL, "application/sdp", offer, 401,
       "AUTHENTICATION_REQUIRED");
@@ -338,11 +337,10 @@ test_errors (Fixture * f, gconstpointer data)
   g_assert_cmpint (n_viewers (f), ==, 0);
 
   location = watch (f, &watching, NULL);
-  u = url (f, location);
-  patch = whep_request (f->gw.session, "PATCH", u, f->keys[0],
+  patch = gw_process_send (&f->gw, "PATCH", location, f->keys[0],
       "application/trickle-ice-sdpfrag", "a=end-of-candidates\r\n");
   g_assert_cmpuint (patch->status, ==, 405);
-  g_assert_cmpstr (patch->error_code, ==, "METHOD_NOT_ALLOWED");
+  g_assert_cmpstr (gw_reply_error_code (patch), ==, "METHOD_NOT_ALLOWED");
   /* whep-max-viewers=1 */
   expect_offer (f, "demo", f->keys[0], "application/sdp", offer, 503,
       "TOO_MANY_CONNECTIONS");
@@ -402,10 +400,7 @@ test_restart (Fixture * f, gconstpointer data)
 static gint64
 quality_step (Fixture * f)
 {
-  g_autoptr (JsonObject) status = live_status (f);
-
-  return json_object_get_int_member (json_object_get_object_member (status,
-          "quality"), "step");
+  return status_int (f, "quality", "step");
 }
 
 static gboolean
@@ -423,16 +418,7 @@ step_is_up (gpointer data)
 static gboolean
 is_degraded (JsonObject * o, gpointer data)
 {
-  JsonObject *params;
-
-  if (g_strcmp0 (json_object_get_string_member_with_default (o, "method",
-              NULL), "event") != 0)
-    return FALSE;
-  params = json_object_get_object_member (o, "params");
-  return g_strcmp0 (json_object_get_string_member_with_default (params,
-          "cameraId", NULL), "demo") == 0
-      && g_strcmp0 (json_object_get_string_member_with_default (params,
-          "code", NULL), "QUALITY_DEGRADED") == 0;
+  return gw_ws_is_camera_event (o, "demo", "code", "QUALITY_DEGRADED");
 }
 
 /* The link between gateway and viewer loses 30% of the RTP packets (a
@@ -449,6 +435,7 @@ test_lossy_link (Fixture * f, gconstpointer data)
   g_autofree gchar *auth = g_strdup_printf ("{\"token\":\"%s\"}", f->keys[0]);
   JsonObject *r;
   gint w = 0, h = 0;
+  guint64 dropped = 0, forwarded = 0;
 
   r = gw_ws_call (ws, "authenticate", auth, 1);
   g_assert_false (json_object_has_member (r, "error"));
@@ -467,7 +454,9 @@ test_lossy_link (Fixture * f, gconstpointer data)
     g_error ("no QUALITY_DEGRADED event:\n%s", f->gw.log->str);
   json_object_unref (r);
   g_assert_true (wait_until (step_is_down, f, GW_TEST_WAIT_MS));
-  g_assert_cmpuint (whep_relay_get_dropped (relay), >, 0);
+  whep_relay_get_counts (relay, &dropped, &forwarded);
+  g_assert_cmpuint (dropped, >, 0);
+  g_assert_cmpuint (forwarded, >, 2 * dropped);
   g_assert_true (wait_frames (client, 10));
   whep_client_get_size (client, &w, &h);
   g_assert_cmpint (w, ==, 80);

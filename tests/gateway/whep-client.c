@@ -26,7 +26,6 @@
 #define GST_USE_UNSTABLE_API
 #include <gio/gio.h>
 #include <gst/app/gstappsink.h>
-#include <json-glib/json-glib.h>
 #include <gst/webrtc/webrtc.h>
 
 #include "whep-client.h"
@@ -284,74 +283,6 @@ whep_client_free (WhepClient * c)
 }
 
 /* ------------------------------------------------------------------ */
-/* HTTP                                                                 */
-
-/**
- * whep_request:
- * @session: a libsoup session
- * @method: POST, DELETE, PATCH...
- * @url: the whole URL
- * @key: (nullable): an API key (Authorization: Bearer)
- * @content_type: (nullable): the body's type
- * @body: (nullable): the body
- *
- * Returns: the status, Location, type and body of the answer
- */
-WhepReply *
-whep_request (SoupSession * session, const gchar * method, const gchar * url,
-    const gchar * key, const gchar * content_type, const gchar * body)
-{
-  g_autoptr (SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) answer = NULL;
-  WhepReply *r = g_new0 (WhepReply, 1);
-  SoupMessageHeaders *h;
-  const gchar *ct;
-
-  g_assert_nonnull (msg);
-  if (key) {
-    g_autofree gchar *auth = g_strconcat ("Bearer ", key, NULL);
-
-    soup_message_headers_replace (soup_message_get_request_headers (msg),
-        "Authorization", auth);
-  }
-  if (body) {
-    g_autoptr (GBytes) b = g_bytes_new (body, strlen (body));
-
-    soup_message_set_request_body_from_bytes (msg, content_type, b);
-  }
-  answer = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  r->status = soup_message_get_status (msg);
-  h = soup_message_get_response_headers (msg);
-  ct = soup_message_headers_get_content_type (h, NULL);
-  r->content_type = g_strdup (ct);
-  r->location = g_strdup (soup_message_headers_get_one (h, "Location"));
-  r->body = g_strndup (g_bytes_get_data (answer, NULL),
-      g_bytes_get_size (answer));
-  if (ct && g_str_has_suffix (ct, "json")) {
-    g_autoptr (JsonParser) parser = json_parser_new ();
-
-    if (json_parser_load_from_data (parser, r->body, -1, NULL)
-        && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-      r->error_code = g_strdup (json_object_get_string_member_with_default
-          (json_node_get_object (json_parser_get_root (parser)),
-              "error_code", NULL));
-  }
-  return r;
-}
-
-void
-whep_reply_free (WhepReply * r)
-{
-  g_free (r->location);
-  g_free (r->content_type);
-  g_free (r->body);
-  g_free (r->error_code);
-  g_free (r);
-}
-
-/* ------------------------------------------------------------------ */
 /* candidates                                                           */
 
 /* a=candidate:FOUNDATION COMPONENT TRANSPORT PRIORITY ADDRESS PORT typ ... */
@@ -586,26 +517,14 @@ whep_relay_set_loss (WhepRelay * r, guint percent)
   g_mutex_unlock (&r->lock);
 }
 
-guint64
-whep_relay_get_dropped (WhepRelay * r)
+/* RTP packets from the gateway dropped and forwarded so far. */
+void
+whep_relay_get_counts (WhepRelay * r, guint64 * dropped, guint64 * forwarded)
 {
-  guint64 v;
-
   g_mutex_lock (&r->lock);
-  v = r->dropped;
+  *dropped = r->dropped;
+  *forwarded = r->forwarded;
   g_mutex_unlock (&r->lock);
-  return v;
-}
-
-guint64
-whep_relay_get_forwarded (WhepRelay * r)
-{
-  guint64 v;
-
-  g_mutex_lock (&r->lock);
-  v = r->forwarded;
-  g_mutex_unlock (&r->lock);
-  return v;
 }
 
 void

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <gst/gst.h>
-#include <libsoup/soup.h>
 
 G_BEGIN_DECLS
 
@@ -18,20 +17,6 @@ guint whep_client_get_frames (WhepClient * c);
 void whep_client_get_size (WhepClient * c, gint * width, gint * height);
 void whep_client_free (WhepClient * c);
 
-typedef struct
-{
-  guint status;
-  gchar *location;
-  gchar *content_type;
-  gchar *body;
-  gchar *error_code;            /* of a JSON error body */
-} WhepReply;
-
-WhepReply *whep_request (SoupSession * session, const gchar * method,
-    const gchar * url, const gchar * key, const gchar * content_type,
-    const gchar * body);
-void whep_reply_free (WhepReply * r);
-
 guint whep_sdp_candidate_port (const gchar * sdp);
 gchar *whep_sdp_rewrite_candidates (const gchar * sdp, guint port);
 
@@ -43,10 +28,8 @@ guint whep_relay_get_port_for_client (WhepRelay * r);
 void whep_relay_set_ends (WhepRelay * r, guint client_port,
     guint gateway_port);
 void whep_relay_set_loss (WhepRelay * r, guint percent);
-guint64 whep_relay_get_dropped (WhepRelay * r);
-guint64 whep_relay_get_forwarded (WhepRelay * r);
+void whep_relay_get_counts (WhepRelay * r, guint64 * dropped,
+    guint64 * forwarded);
 void whep_relay_free (WhepRelay * r);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (WhepReply, whep_reply_free)
 
 G_END_DECLS
