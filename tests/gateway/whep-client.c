@@ -39,6 +39,7 @@ struct _WhepClient
 {
   GstElement *pipeline;
   GstElement *webrtc;
+  gboolean decode;
   GMutex lock;
   GCond cond;
   gchar *offer;
@@ -124,9 +125,11 @@ on_pad_added (GstElement * webrtc, GstPad * pad, gpointer user_data)
 
   if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
     return;
-  bin = gst_parse_bin_from_description ("rtph264depay ! h264parse ! "
-      "avdec_h264 ! videoconvert ! appsink name=frames sync=false "
-      "caps=video/x-raw,format=I420", TRUE, &err);
+  /* without decoding (benchmarks), each access unit counts as a frame */
+  bin = gst_parse_bin_from_description (c->decode ? "rtph264depay ! "
+      "h264parse ! avdec_h264 ! videoconvert ! appsink name=frames "
+      "sync=false caps=video/x-raw,format=I420" : "rtph264depay ! "
+      "appsink name=frames sync=false", TRUE, &err);
   g_assert_no_error (err);
   sink = gst_bin_get_by_name (GST_BIN (bin), "frames");
   gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, c, NULL);
@@ -191,12 +194,38 @@ client_restrict_ice (WhepClient * c)
 WhepClient *
 whep_client_new (guint timeout_ms)
 {
+  return whep_client_new_full (timeout_ms, TRUE);
+}
+
+/**
+ * whep_client_get_webrtcbin:
+ * @c: a viewer
+ *
+ * Returns: (transfer none): its webrtcbin (for benchmarks' probes)
+ */
+GstElement *
+whep_client_get_webrtcbin (WhepClient * c)
+{
+  return c->webrtc;
+}
+
+/**
+ * whep_client_new_full:
+ * @timeout_ms: bound on making the offer and gathering (a hang detector)
+ * @decode: decode what arrives (else only depayload it)
+ *
+ * Returns: a receive-only viewer with its complete offer, or NULL
+ */
+WhepClient *
+whep_client_new_full (guint timeout_ms, gboolean decode)
+{
   WhepClient *c = g_new0 (WhepClient, 1);
   GstWebRTCRTPTransceiver *trans = NULL;
   GstCaps *caps = gst_caps_from_string (OFFER_CAPS);
 
   g_mutex_init (&c->lock);
   g_cond_init (&c->cond);
+  c->decode = decode;
   c->pipeline = gst_pipeline_new ("whep-client");
   c->webrtc = gst_element_factory_make ("webrtcbin", "recv");
   g_assert_nonnull (c->webrtc);
