@@ -168,15 +168,21 @@ wait_for (WhepClient * c, gboolean * flag, guint timeout_ms)
   return ok;
 }
 
-/* Only 127.0.0.1, only UDP: the relay test rewrites UDP host candidates. */
+/* Only 127.0.0.1, only UDP (the relay test rewrites UDP host candidates),
+ * no UPnP (no SSDP to the LAN; gupnp's warning when its port is taken
+ * would be fatal in a test). */
 static void
 client_restrict_ice (WhepClient * c)
 {
-  GObject *ice = NULL;
+  GObject *ice = NULL, *agent = NULL;
   gboolean added = FALSE;
 
   g_object_get (c->webrtc, "ice-agent", &ice, NULL);
   g_assert_nonnull (ice);
+  g_object_get (ice, "agent", &agent, NULL);
+  g_assert_nonnull (agent);
+  g_object_set (agent, "upnp", FALSE, NULL);
+  g_object_unref (agent);
   g_signal_emit_by_name (ice, "add-local-ip-address", "127.0.0.1", &added);
   g_assert_true (added);
   if (g_object_class_find_property (G_OBJECT_GET_CLASS (ice), "ice-tcp"))
