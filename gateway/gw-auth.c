@@ -115,6 +115,7 @@ static const ActionRole action_table[] = {
   {"session.authenticate", GW_ROLE_ANONYMOUS},
   {"cameras.read", GW_ROLE_VIEWER},
   {"snapshots.read", GW_ROLE_VIEWER},
+  {"live.watch", GW_ROLE_VIEWER},
   {"events.read", GW_ROLE_VIEWER},
   {"errors.read", GW_ROLE_VIEWER},
   {"quality.read", GW_ROLE_VIEWER},

@@ -76,6 +76,7 @@ enum
   SIGNAL_EVENT,
   SIGNAL_STATE_CHANGED,
   SIGNAL_PIPELINE_STOPPING,
+  SIGNAL_STATUS,
   N_SIGNALS
 };
 
@@ -553,7 +554,8 @@ add_quality (GwCamera * self, JsonBuilder * b)
  * cameras), `last_error` (the last error as an event, with `code`,
  * `message`, `details`, `timestamp`, `severity`; or null),
  * `fps` (frames into the outputs over the last second) and `uptime`
- * (seconds since the camera was started, 0 when stopped).
+ * (seconds since the camera was started, 0 when stopped), then what the
+ * #GwCamera::status handlers add (the gateway's outputs: `live`).
  *
  * Returns: (transfer full): a JSON object node
  */
@@ -583,6 +585,7 @@ gw_camera_get_status (GwCamera * camera)
   json_builder_add_double_value (b, camera->started_at ?
       (g_get_monotonic_time () - camera->started_at) /
       (gdouble) G_USEC_PER_SEC : 0.0);
+  g_signal_emit (camera, signals[SIGNAL_STATUS], 0, b);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -741,6 +744,19 @@ gw_camera_class_init (GwCameraClass * klass)
   signals[SIGNAL_PIPELINE_STOPPING] = g_signal_new ("pipeline-stopping",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 0);
+
+  /**
+   * GwCamera::status:
+   * @camera: the camera
+   * @builder: the #JsonBuilder of gw_camera_get_status(), inside its object
+   *
+   * Emitted on the main context while the status is built, so that the
+   * outputs fed from the camera (live viewers...) add their members
+   * (json_builder_set_member_name() then a value).
+   */
+  signals[SIGNAL_STATUS] = g_signal_new ("status",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 1, JSON_TYPE_BUILDER);
 }
 
 static void

@@ -22,6 +22,8 @@
  * mjpeg-max-clients=16    # MJPEG stream clients per camera (1..1024)
  * storage-low-mb=1024     # STORAGE_LOW below this much free space for
  *                         # recordings (MiB; 0: never)
+ * whep-max-viewers=16     # WHEP viewers per camera (1..1024)
+ * whep-reap-timeout=10000 # ms without a receiver report: viewer reaped
  *
  * [camera door]
  * type=rtsp
@@ -53,7 +55,7 @@
 static const gchar *const gateway_keys[] = {
   "listen", "port", "rtsp-port", "data-dir", "auth", "allow-pipelines",
   "ws-max-clients", "www-dir", "metrics-keys", "mjpeg-max-clients",
-  "storage-low-mb", NULL
+  "storage-low-mb", "whep-max-viewers", "whep-reap-timeout", NULL
 };
 
 /**
@@ -74,6 +76,8 @@ gw_config_new (void)
   c->www_dir = g_strdup (CAMGUARD_WWW_DIR);
   c->mjpeg_max_clients = 16;
   c->storage_low_mb = 1024;
+  c->whep_max_viewers = 16;
+  c->whep_reap_timeout_ms = 10000;
   c->auth = TRUE;
   c->cameras = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gw_camera_spec_free);
@@ -203,7 +207,8 @@ read_gateway (GwConfig * c, GKeyFile * kf, GPtrArray * pr)
     if (!g_strv_contains (gateway_keys, keys[i]))
       gw_problems_add (pr, keys[i], "unknown key (listen, port, rtsp-port, "
           "data-dir, auth, allow-pipelines, ws-max-clients, www-dir, "
-          "metrics-keys, mjpeg-max-clients, storage-low-mb)");
+          "metrics-keys, mjpeg-max-clients, storage-low-mb, whep-max-viewers, "
+          "whep-reap-timeout)");
   read_string (kf, "listen", &c->listen, pr);
   read_uint (kf, "port", 0, 65535, "a port number", &c->port, pr);
   read_uint (kf, "rtsp-port", 0, 65535, "a port number", &c->rtsp_port, pr);
@@ -218,6 +223,10 @@ read_gateway (GwConfig * c, GKeyFile * kf, GPtrArray * pr)
       &c->mjpeg_max_clients, pr);
   read_uint (kf, "storage-low-mb", 0, G_MAXINT32, "a number",
       &c->storage_low_mb, pr);
+  read_uint (kf, "whep-max-viewers", 1, 1024, "a number",
+      &c->whep_max_viewers, pr);
+  read_uint (kf, "whep-reap-timeout", 1000, 600000, "milliseconds",
+      &c->whep_reap_timeout_ms, pr);
 }
 
 static void

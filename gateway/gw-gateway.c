@@ -6,8 +6,9 @@
  * Wires the modules together: metrics; the event store (events.db in the
  * data directory) and the hub; the key store (auth on); one SoupServer on
  * listen:port with the GwRouter (REST) and the GwWsServer (/ws, JSON-RPC);
- * GwRtsp on rtsp-port. Every camera of the registry, now and later, is
- * published over RTSP from its running pipeline's tee, and its `event` and
+ * GwRtsp on rtsp-port; GwWhep (WebRTC viewers, /api/v1/cameras/{id}/whep).
+ * Every camera of the registry, now and later, is published over RTSP and
+ * WHEP from its running pipeline's tee (one fan-out), and its `event` and
  * `state-changed` signals become GwEvents published to the hub, which
  * stores them and feeds the WebSocket subscribers.
  */
@@ -68,6 +69,48 @@ sync_rtsp (GwGateway * gw, GwCamera * camera)
 }
 
 /* ------------------------------------------------------------------ */
+/* cameras -> WHEP viewers                                              */
+
+/* The WHEP viewers follow the camera's current pipeline (its tee and, for
+ * raw cameras, its qualityladder). */
+static void
+sync_whep (GwGateway * gw, GwCamera * camera)
+{
+  const GwPipeline *pipe = gw_camera_get_pipeline (camera);
+
+  if (gw->whep)
+    gw_whep_set_camera (gw->whep, gw_camera_get_id (camera),
+        pipe ? pipe->tee : NULL, pipe ? pipe->ladder : NULL);
+}
+
+static void
+on_camera_status (GwCamera * camera, JsonBuilder * b, gpointer user_data)
+{
+  GwGateway *gw = user_data;
+
+  if (gw->whep == NULL)
+    return;
+  json_builder_set_member_name (b, "live");
+  json_builder_add_value (b, gw_whep_describe (gw->whep,
+          gw_camera_get_id (camera)));
+}
+
+/* The one local address WebRTC viewers get candidates on: the listen
+ * address when it is one (a loopback-only machine gathers nothing by
+ * itself, gateway-platform.md §3), else every interface. */
+static gchar *
+whep_ice_address (const gchar * listen)
+{
+  g_autoptr (GInetAddress) a = g_inet_address_new_from_string (listen);
+
+  if (g_strcmp0 (listen, "localhost") == 0)
+    return g_strdup ("127.0.0.1");
+  if (a == NULL || g_inet_address_get_is_any (a))
+    return NULL;
+  return g_inet_address_to_string (a);
+}
+
+/* ------------------------------------------------------------------ */
 /* cameras -> events                                                    */
 
 static void
@@ -116,6 +159,7 @@ on_camera_state (GwCamera * camera, guint old_state, guint new_state,
     gw_mjpeg_sync_camera (gw->mjpeg, camera);
   if (gw->recorder)
     gw_recorder_follow (gw->recorder, camera);
+  sync_whep (gw, camera);
   if (new_state == GW_CAMERA_STATE_FAILED
       || new_state == GW_CAMERA_STATE_RETRYING)
     cause = gw_camera_get_last_error (camera);
@@ -130,9 +174,11 @@ watch_camera (GwGateway * gw, GwCamera * camera)
 {
   g_signal_connect (camera, "event", G_CALLBACK (on_camera_event), gw);
   g_signal_connect (camera, "state-changed", G_CALLBACK (on_camera_state), gw);
+  g_signal_connect (camera, "status", G_CALLBACK (on_camera_status), gw);
   sync_rtsp (gw, camera);
   if (gw->recorder)
     gw_recorder_follow (gw->recorder, camera);
+  sync_whep (gw, camera);
 }
 
 static void
@@ -146,6 +192,8 @@ unwatch_camera (GwGateway * gw, GwCamera * camera)
   g_object_set_data (G_OBJECT (camera), PUBLISHED_TEE, NULL);
   if (gw->mjpeg)
     gw_mjpeg_remove_camera (gw->mjpeg, gw_camera_get_id (camera));
+  if (gw->whep)
+    gw_whep_remove_camera (gw->whep, gw_camera_get_id (camera));
 }
 
 static void
@@ -345,6 +393,12 @@ register_metrics (GwGateway * gw)
   gw->m_mjpeg_dropped = gw_metrics_counter (gw->metrics,
       "mjpeg_frames_dropped_total", "JPEG frames an MJPEG client did not "
       "get because it had not read the previous ones", NULL);
+  gw->m_whep_viewers = gw_metrics_gauge (gw->metrics, "whep_viewers",
+      "WebRTC (WHEP) viewers by camera, negotiating or watching",
+      camera_labels);
+  gw->m_whep_reaped = gw_metrics_counter (gw->metrics,
+      "whep_viewers_reaped_total", "WHEP viewers ended without a DELETE "
+      "(receiver reports stopped, ICE failed)", NULL);
 }
 
 static void
@@ -426,6 +480,18 @@ gw_gateway_update_gauges (GwGateway * gw)
     v = gw_mjpeg_get_frames_dropped (gw->mjpeg);
     gw_metric_add (gw->m_mjpeg_dropped, v - gw->mjpeg_dropped_seen, NULL);
     gw->mjpeg_dropped_seen = v;
+  }
+  for (i = 0; gw->whep && i < cameras->len; i++) {
+    const gchar *id = gw_camera_get_id (g_ptr_array_index (cameras, i));
+    const gchar *labels[] = { id, NULL };
+
+    gw_metric_set (gw->m_whep_viewers, gw_whep_count_viewers (gw->whep, id),
+        labels);
+  }
+  if (gw->whep) {
+    v = gw_whep_get_reaped (gw->whep);
+    gw_metric_add (gw->m_whep_reaped, v - gw->whep_reaped_seen, NULL);
+    gw->whep_reaped_seen = v;
   }
   v = gw_event_store_get_lost (gw->event_store);
   gw_metric_add (gw->m_store_lost, v - gw->store_lost_seen, NULL);
@@ -520,6 +586,7 @@ add_api (GwGateway * gw)
   gw->mjpeg = gw_mjpeg_new (NULL, gw->config->mjpeg_max_clients);
   gw_routes_mjpeg_add (gw->router, gw);
   gw_routes_recordings_add (gw->router, gw);
+  gw_routes_whep_add (gw->router, gw);
   gw->rpc = gw_rpc_registry_new ();
   gw_rpc_methods_add (gw->rpc, gw);
   gw_rpc_recordings_add (gw->rpc, gw);
@@ -581,6 +648,19 @@ gw_gateway_describe_api (GwGateway * gw)
   return g_string_free (out, FALSE);
 }
 
+static void
+start_whep (GwGateway * gw)
+{
+  g_autofree gchar *ice = whep_ice_address (gw->config->listen);
+  GwWhepLimits limits;
+
+  gw_whep_limits_init (&limits);
+  limits.max_viewers = gw->config->whep_max_viewers;
+  limits.reap_timeout_ms = gw->config->whep_reap_timeout_ms;
+  limits.ice_address = ice;
+  gw->whep = gw_whep_new (&limits);
+}
+
 /**
  * gw_gateway_start_servers:
  * @gw: the gateway, with its configuration and registry
@@ -622,6 +702,7 @@ gw_gateway_start_servers (GwGateway * gw, GError ** error)
         "auth is off: anyone who reaches %s can use the API",
         gw->config->listen);
   }
+  start_whep (gw);
   if (!start_http (gw, error))
     return FALSE;
   add_api (gw);
@@ -662,6 +743,7 @@ gw_gateway_stop_servers (GwGateway * gw)
     for (i = 0; i < cameras->len; i++)
       unwatch_camera (gw, g_ptr_array_index (cameras, i));
   }
+  g_clear_pointer (&gw->whep, gw_whep_free);
   g_clear_object (&gw->rtsp);
   g_clear_pointer (&gw->mjpeg, gw_mjpeg_free);
   g_clear_pointer (&gw->ws, gw_ws_server_free);

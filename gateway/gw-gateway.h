@@ -19,6 +19,7 @@
 #include "gw-rpc-registry.h"
 #include "gw-rtsp.h"
 #include "gw-ws.h"
+#include "gw-whep.h"
 
 G_BEGIN_DECLS
 
@@ -46,6 +47,7 @@ typedef struct
   GwRtsp *rtsp;                 /* RTSP re-publish of every camera */
   GwMjpeg *mjpeg;               /* MJPEG live streams */
   GwRecorder *recorder;         /* recordings of every camera */
+  GwWhep *whep;                 /* WebRTC (WHEP) viewers of every camera */
   gulong camera_added;
   gulong camera_removed;
   guint http_port;              /* the port bound (config port 0: any) */
@@ -65,6 +67,9 @@ typedef struct
   GwMetric *m_mjpeg_dropped;
   guint64 mjpeg_sent_seen;
   guint64 mjpeg_dropped_seen;
+  GwMetric *m_whep_viewers;
+  GwMetric *m_whep_reaped;
+  guint64 whep_reaped_seen;
   guint64 ws_dropped_seen;
   guint64 store_lost_seen;
 } GwGateway;

@@ -428,7 +428,7 @@ parse_body (GwRequest * req, GwRouteFlags flags, CgError ** error)
   g_autoptr (JsonParser) parser = NULL;
   g_autoptr (GError) err = NULL;
 
-  if (mb->length > 0) {
+  if (mb->length > 0 && !(flags & GW_ROUTE_BODY_RAW)) {
     parser = json_parser_new ();
     bytes = soup_message_body_flatten (mb);
     if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),

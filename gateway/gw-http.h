@@ -24,6 +24,8 @@ typedef struct _GwRouter GwRouter;
  * @GW_ROUTE_NONE: nothing special
  * @GW_ROUTE_BODY_OBJECT: the route needs a JSON object body (else 400
  *   INVALID_REQUEST)
+ * @GW_ROUTE_BODY_RAW: the body is not JSON: the handler reads it from the
+ *   message (gw_request_get_message()); gw_request_get_body() is %NULL
  *
  * What a route expects of its request.
  */
@@ -31,6 +33,7 @@ typedef enum
 {
   GW_ROUTE_NONE = 0,
   GW_ROUTE_BODY_OBJECT = 1 << 0,
+  GW_ROUTE_BODY_RAW = 1 << 1,
 } GwRouteFlags;
 
 

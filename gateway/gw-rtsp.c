@@ -5,34 +5,32 @@
  * SECTION:gw-rtsp
  * @short_description: serve every running camera over RTSP
  *
- * Each camera gets a branch on a tee request pad of its own pipeline
- * (`queue leaky=downstream ! appsink sync=false async=false drop=true`) and a
- * shared #GstRTSPMediaFactory mounted at `/<camera-id>` whose media is
+ * Each camera is served from its pipeline's fan-out (gw-fanout.c: one
+ * `queue ! appsink` branch on a tee request pad, shared with the other
+ * outputs such as the WHEP viewers) by a shared #GstRTSPMediaFactory
+ * mounted at `/<camera-id>` whose media is
  * `( appsrc name=src ... ! h264parse ! rtph264pay name=pay0 ... )`.
  *
- * When a media is configured its appsrc becomes a *feed* of the camera: the
- * appsink callback pushes a shallow copy of every access unit (PTS and DTS
- * cleared, the appsrc timestamps them in the media's own clock) into every
- * feed, dropping delta units until a feed has seen a keyframe, and an
- * upstream force-key-unit event asks the camera's encoder for one (so does
- * every client's PLAY: a client that joins the running shared media gets a
- * keyframe within a few frames). The feed
- * goes away when the media is unprepared (its last client left), so clients
- * come and go while the camera pipeline never changes state and never gets a
- * second encoder (gateway-platform.md §2: proxysink/proxysrc and media inside
- * the camera pipeline crash or hang; they are not used).
+ * When a media is configured its appsrc becomes a consumer of the fan-out
+ * (owned by the camera): it gets access units from the next keyframe on,
+ * which is asked of the camera's encoder (so does every client's PLAY: a
+ * client that joins the running shared media gets a keyframe within a few
+ * frames). The consumer goes away when the media is unprepared (its last
+ * client left), so clients come and go while the camera pipeline never
+ * changes state and never gets a second encoder (gateway-platform.md §2:
+ * proxysink/proxysrc and media inside the camera pipeline crash or hang;
+ * they are not used).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include "gw-rtsp.h"
+#include "gw-fanout.h"
 
 #include <camguard.h>
-#include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
 #include <gst/rtsp-server/rtsp-server.h>
-#include <gst/video/video.h>
 
 GST_DEBUG_CATEGORY_STATIC (gw_rtsp_debug);
 #define GST_CAT_DEFAULT gw_rtsp_debug
@@ -41,41 +39,21 @@ GST_DEBUG_CATEGORY_STATIC (gw_rtsp_debug);
   "do-timestamp=true ! h264parse ! rtph264pay name=pay0 pt=96 " \
   "config-interval=-1 )"
 
-/* A branch holds a few access units at most: a slow RTSP side never backs
- * up into the camera pipeline. */
-#define GW_RTSP_QUEUE_BUFFERS 30
-#define GW_RTSP_APPSINK_BUFFERS 5
-/* A feed whose appsrc holds more than this is not consuming: drop until the
- * next keyframe instead of growing without bound. */
-#define GW_RTSP_FEED_MAX_BYTES (4 * 1024 * 1024)
 /* Client connections run on their own threads (preparing a media waits for
  * the first keyframe): never on the gateway's main context. */
 #define GW_RTSP_CLIENT_THREADS 4
 
-/* One appsrc of one prepared media of a camera. */
-typedef struct
-{
-  GstRTSPMedia *media;          /* identity only, not a reference */
-  GstElement *appsrc;
-  GstCaps *caps;
-  gboolean need_keyframe;
-} GwRtspFeed;
-
-/* One published camera; shared (reference-counted) between the registry,
- * the appsink callbacks and the media signal handlers. */
+/* One published camera; shared (reference-counted) between the registry
+ * and the media signal handlers. Its prepared medias' appsrcs are consumers
+ * of the camera's fan-out, owned by it. */
 typedef struct
 {
   gatomicrefcount ref;
   gchar *id;
   gchar *path;
   GMutex lock;
-  GList *feeds;                 /* GwRtspFeed *, under lock */
-  gboolean removed;             /* under lock */
-  GstElement *bin;
-  GstElement *tee;
-  GstPad *tee_pad;
-  GstElement *queue;
-  GstElement *appsink;
+  gboolean removed;             /* under lock; fanout is NULL once set */
+  GwFanout *fanout;
   GstRTSPMediaFactory *factory;
 } GwRtspCamera;
 
@@ -106,27 +84,13 @@ camera_ref (GwRtspCamera * cam)
 }
 
 static void
-feed_free (GwRtspFeed * feed)
-{
-  gst_clear_object (&feed->appsrc);
-  gst_clear_caps (&feed->caps);
-  g_free (feed);
-}
-
-static void
 camera_unref (gpointer data)
 {
   GwRtspCamera *cam = data;
 
   if (!g_atomic_ref_count_dec (&cam->ref))
     return;
-  g_list_free_full (cam->feeds, (GDestroyNotify) feed_free);
   g_mutex_clear (&cam->lock);
-  gst_clear_object (&cam->tee_pad);
-  gst_clear_object (&cam->queue);
-  gst_clear_object (&cam->appsink);
-  gst_clear_object (&cam->tee);
-  gst_clear_object (&cam->bin);
   g_clear_object (&cam->factory);
   g_free (cam->path);
   g_free (cam->id);
@@ -142,103 +106,29 @@ camera_closure_unref (gpointer data, GClosure * closure)
 static void
 camera_request_keyframe (GwRtspCamera * cam)
 {
-  GstPad *pad = gst_element_get_static_pad (cam->appsink, "sink");
-
-  GST_DEBUG ("camera %s: asking upstream for a keyframe", cam->id);
-  gst_pad_push_event (pad,
-      gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE, TRUE,
-          0));
-  gst_object_unref (pad);
-}
-
-/* Push one access unit into one feed. Returns TRUE when the feed has just
- * started waiting for a keyframe (the caller asks upstream for one). */
-static gboolean
-feed_push (GwRtspFeed * feed, GstBuffer * buffer, GstCaps * caps)
-{
-  GstAppSrc *src = GST_APP_SRC (feed->appsrc);
-  GstBuffer *copy;
-
-  if (feed->need_keyframe
-      && GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DELTA_UNIT))
-    return FALSE;
-
-  if (gst_app_src_get_current_level_bytes (src) > GW_RTSP_FEED_MAX_BYTES) {
-    gboolean was_waiting = feed->need_keyframe;
-
-    feed->need_keyframe = TRUE;
-    return !was_waiting;
-  }
-  feed->need_keyframe = FALSE;
-
-  if (caps && (feed->caps == NULL || !gst_caps_is_equal (caps, feed->caps))) {
-    gst_caps_replace (&feed->caps, caps);
-    gst_app_src_set_caps (src, caps);
-  }
-
-  copy = gst_buffer_copy (buffer);
-  GST_BUFFER_PTS (copy) = GST_CLOCK_TIME_NONE;
-  GST_BUFFER_DTS (copy) = GST_CLOCK_TIME_NONE;
-  gst_app_src_push_buffer (src, copy);
-  return FALSE;
-}
-
-static GstFlowReturn
-on_new_sample (GstAppSink * sink, gpointer user_data)
-{
-  GwRtspCamera *cam = user_data;
-  GstSample *sample = gst_app_sink_pull_sample (sink);
-  gboolean want_keyframe = FALSE;
-  GstBuffer *buffer;
-  GList *l;
-
-  if (sample == NULL)
-    return GST_FLOW_EOS;
-
-  buffer = gst_sample_get_buffer (sample);
-  if (buffer) {
-    g_mutex_lock (&cam->lock);
-    for (l = cam->feeds; l; l = l->next)
-      want_keyframe |=
-          feed_push (l->data, buffer, gst_sample_get_caps (sample));
-    g_mutex_unlock (&cam->lock);
-  }
-  gst_sample_unref (sample);
-
-  if (want_keyframe)
-    camera_request_keyframe (cam);
-  return GST_FLOW_OK;
-}
-
-static GwRtspFeed *
-camera_take_feed (GwRtspCamera * cam, GstRTSPMedia * media)
-{
-  GwRtspFeed *found = NULL;
-  GList *l;
-
   g_mutex_lock (&cam->lock);
-  for (l = cam->feeds; l; l = l->next) {
-    GwRtspFeed *feed = l->data;
-
-    if (feed->media == media) {
-      found = feed;
-      cam->feeds = g_list_delete_link (cam->feeds, l);
-      break;
-    }
-  }
+  if (!cam->removed)
+    gw_fanout_request_keyframe (cam->fanout);
   g_mutex_unlock (&cam->lock);
-  return found;
 }
 
 static void
 on_media_unprepared (GstRTSPMedia * media, gpointer user_data)
 {
   GwRtspCamera *cam = user_data;
-  GwRtspFeed *feed = camera_take_feed (cam, media);
+  GstElement *element = gst_rtsp_media_get_element (media);
+  GstElement *appsrc;
 
-  GST_DEBUG ("camera %s: media %p unprepared (feed %p)", cam->id, media, feed);
-  if (feed)
-    feed_free (feed);
+  appsrc = gst_bin_get_by_name_recurse_up (GST_BIN (element), "src");
+  gst_object_unref (element);
+  GST_DEBUG ("camera %s: media %p unprepared", cam->id, media);
+  if (appsrc == NULL)
+    return;
+  g_mutex_lock (&cam->lock);
+  if (!cam->removed)
+    gw_fanout_remove_consumer (cam->fanout, appsrc);
+  g_mutex_unlock (&cam->lock);
+  gst_object_unref (appsrc);
 }
 
 static void
@@ -248,8 +138,6 @@ on_media_configure (GstRTSPMediaFactory * factory, GstRTSPMedia * media,
   GwRtspCamera *cam = user_data;
   GstElement *element = gst_rtsp_media_get_element (media);
   GstElement *appsrc;
-  GstPad *pad;
-  GwRtspFeed *feed;
 
   appsrc = gst_bin_get_by_name_recurse_up (GST_BIN (element), "src");
   gst_object_unref (element);
@@ -257,16 +145,6 @@ on_media_configure (GstRTSPMediaFactory * factory, GstRTSPMedia * media,
     GST_ERROR ("camera %s: media has no appsrc named src", cam->id);
     return;
   }
-
-  feed = g_new0 (GwRtspFeed, 1);
-  feed->media = media;
-  feed->appsrc = appsrc;
-  feed->need_keyframe = TRUE;
-  pad = gst_element_get_static_pad (cam->appsink, "sink");
-  feed->caps = gst_pad_get_current_caps (pad);
-  gst_object_unref (pad);
-  if (feed->caps)
-    gst_app_src_set_caps (GST_APP_SRC (appsrc), feed->caps);
 
   g_signal_connect_data (media, "unprepared", G_CALLBACK (on_media_unprepared),
       camera_ref (cam), camera_closure_unref, 0);
@@ -277,14 +155,13 @@ on_media_configure (GstRTSPMediaFactory * factory, GstRTSPMedia * media,
   if (cam->removed) {
     g_mutex_unlock (&cam->lock);
     gst_app_src_end_of_stream (GST_APP_SRC (appsrc));
-    feed_free (feed);
+    gst_object_unref (appsrc);
     return;
   }
-  cam->feeds = g_list_prepend (cam->feeds, feed);
+  gw_fanout_add_consumer (cam->fanout, appsrc, cam, 0);
   g_mutex_unlock (&cam->lock);
-
+  gst_object_unref (appsrc);
   GST_INFO ("camera %s: new media %p", cam->id, media);
-  camera_request_keyframe (cam);
 }
 
 /* A client started playing a camera's media: when the media is shared and
@@ -325,99 +202,6 @@ camera_id_is_valid (const gchar * id)
   return strcmp (id, ".") != 0 && strcmp (id, "..") != 0;
 }
 
-/* The tee branch: queue ! appsink in the tee's bin, linked to a new tee
- * request pad and brought to the bin's state. */
-static gboolean
-camera_add_branch (GwRtspCamera * cam, GError ** error)
-{
-  GstAppSinkCallbacks callbacks = {.new_sample = on_new_sample };
-  g_autofree gchar *qname = g_strdup_printf ("gw-rtsp-queue-%s", cam->id);
-  g_autofree gchar *sname = g_strdup_printf ("gw-rtsp-sink-%s", cam->id);
-  GstPad *sinkpad;
-  GstPadLinkReturn ret;
-
-  cam->queue = gst_element_factory_make ("queue", qname);
-  cam->appsink = gst_element_factory_make ("appsink", sname);
-  if (cam->queue == NULL || cam->appsink == NULL) {
-    g_set_error (error, CG_CODE_ERROR, CG_CODE_MISSING_COMPONENT,
-        "GStreamer elements queue and appsink are needed for RTSP");
-    return FALSE;
-  }
-  gst_object_ref_sink (cam->queue);
-  gst_object_ref_sink (cam->appsink);
-  g_object_set (cam->queue, "max-size-buffers", GW_RTSP_QUEUE_BUFFERS,
-      "max-size-bytes", 0, "max-size-time", (guint64) 0, NULL);
-  gst_util_set_object_arg (G_OBJECT (cam->queue), "leaky", "downstream");
-  g_object_set (cam->appsink, "sync", FALSE, "async", FALSE, "drop", TRUE,
-      "max-buffers", GW_RTSP_APPSINK_BUFFERS, "enable-last-sample", FALSE,
-      "qos", FALSE, NULL);
-  gst_app_sink_set_callbacks (GST_APP_SINK (cam->appsink), &callbacks,
-      camera_ref (cam), camera_unref);
-
-  if (!gst_bin_add (GST_BIN (cam->bin), cam->queue)
-      || !gst_bin_add (GST_BIN (cam->bin), cam->appsink)
-      || !gst_element_link (cam->queue, cam->appsink)) {
-    g_set_error (error, CG_CODE_ERROR, CG_CODE_PIPELINE_ERROR,
-        "Cannot add the RTSP branch to camera %s's pipeline", cam->id);
-    return FALSE;
-  }
-  gst_element_sync_state_with_parent (cam->appsink);
-  gst_element_sync_state_with_parent (cam->queue);
-
-  cam->tee_pad = gst_element_request_pad_simple (cam->tee, "src_%u");
-  if (cam->tee_pad == NULL) {
-    g_set_error (error, CG_CODE_ERROR, CG_CODE_PIPELINE_ERROR,
-        "Camera %s's tee gave no request pad", cam->id);
-    return FALSE;
-  }
-  sinkpad = gst_element_get_static_pad (cam->queue, "sink");
-  ret = gst_pad_link (cam->tee_pad, sinkpad);
-  gst_object_unref (sinkpad);
-  if (GST_PAD_LINK_FAILED (ret)) {
-    g_set_error (error, CG_CODE_ERROR, CG_CODE_PIPELINE_ERROR,
-        "Cannot link camera %s's tee to the RTSP branch: %s", cam->id,
-        gst_pad_link_get_name (ret));
-    return FALSE;
-  }
-  return TRUE;
-}
-
-/* Undo camera_add_branch(), whatever part of it was done; the rest of the
- * camera pipeline keeps running. */
-static void
-camera_remove_branch (GwRtspCamera * cam)
-{
-  GstAppSinkCallbacks none = { NULL };
-
-  if (cam->tee_pad) {
-    GstPad *peer = gst_pad_get_peer (cam->tee_pad);
-
-    if (peer) {
-      gst_pad_unlink (cam->tee_pad, peer);
-      gst_object_unref (peer);
-    }
-    gst_element_release_request_pad (cam->tee, cam->tee_pad);
-    gst_clear_object (&cam->tee_pad);
-  }
-  if (cam->appsink)
-    gst_app_sink_set_callbacks (GST_APP_SINK (cam->appsink), &none, NULL, NULL);
-  /* locked first: a camera pipeline still changing state (an rtspsrc
-   * prerolling asynchronously) would set the branch back to PLAYING between
-   * its NULL and its removal */
-  if (cam->queue) {
-    gst_element_set_locked_state (cam->queue, TRUE);
-    gst_element_set_state (cam->queue, GST_STATE_NULL);
-    if (GST_OBJECT_PARENT (cam->queue) == GST_OBJECT (cam->bin))
-      gst_bin_remove (GST_BIN (cam->bin), cam->queue);
-  }
-  if (cam->appsink) {
-    gst_element_set_locked_state (cam->appsink, TRUE);
-    gst_element_set_state (cam->appsink, GST_STATE_NULL);
-    if (GST_OBJECT_PARENT (cam->appsink) == GST_OBJECT (cam->bin))
-      gst_bin_remove (GST_BIN (cam->bin), cam->appsink);
-  }
-}
-
 static GstRTSPFilterResult
 session_media_is_camera (GstRTSPSession * sess, GstRTSPSessionMedia * sm,
     gpointer user_data)
@@ -444,30 +228,30 @@ session_uses_camera (GstRTSPSessionPool * pool, GstRTSPSession * sess,
   return res;
 }
 
-/* End the streams of a camera's clients and drop their sessions. */
+/* End the streams of a camera's clients, drop their sessions and release
+ * the camera's fan-out. */
 static void
 gw_rtsp_end_camera_sessions (GwRtsp * self, GwRtspCamera * cam)
 {
   GstRTSPSessionPool *pool;
+  GwFanout *fanout;
   GList *feeds, *l;
 
   g_mutex_lock (&cam->lock);
   cam->removed = TRUE;
-  feeds = cam->feeds;
-  cam->feeds = NULL;
+  fanout = g_steal_pointer (&cam->fanout);
+  feeds = gw_fanout_take_consumers (fanout, cam);
   g_mutex_unlock (&cam->lock);
 
-  for (l = feeds; l; l = l->next) {
-    GwRtspFeed *feed = l->data;
-
-    gst_app_src_end_of_stream (GST_APP_SRC (feed->appsrc));
-  }
-  g_list_free_full (feeds, (GDestroyNotify) feed_free);
+  for (l = feeds; l; l = l->next)
+    gst_app_src_end_of_stream (GST_APP_SRC (l->data));
+  g_list_free_full (feeds, gst_object_unref);
 
   pool = gst_rtsp_server_get_session_pool (self->server);
   g_list_free_full (gst_rtsp_session_pool_filter (pool, session_uses_camera,
           cam->path), g_object_unref);
   g_object_unref (pool);
+  gw_fanout_release (fanout);
 }
 
 static void
@@ -479,7 +263,6 @@ gw_rtsp_unpublish (GwRtsp * self, GwRtspCamera * cam)
   g_object_unref (mounts);
   g_signal_handlers_disconnect_by_data (cam->factory, cam);
   gw_rtsp_end_camera_sessions (self, cam);
-  camera_remove_branch (cam);
   GST_INFO ("camera %s no longer published", cam->id);
 }
 
@@ -634,9 +417,10 @@ gw_rtsp_get_address (GwRtsp * self)
  *   %CG_CODE_CAMERA_ALREADY_EXISTS, %CG_CODE_MISSING_COMPONENT or
  *   %CG_CODE_PIPELINE_ERROR
  *
- * Publishes a camera: adds a `queue ! appsink` branch on a new request pad of
- * @tee (in whatever state its pipeline is; the pipeline's state does not
- * change) and mounts a shared media factory at `/<camera-id>`.
+ * Publishes a camera: acquires the fan-out of @tee (gw_fanout_acquire(): a
+ * `queue ! appsink` branch on a new request pad, made on first use, in
+ * whatever state its pipeline is) and mounts a shared media factory at
+ * `/<camera-id>`.
  *
  * Returns: %TRUE when the camera is published
  */
@@ -645,7 +429,7 @@ gw_rtsp_add_camera (GwRtsp * self, const gchar * camera_id, GstElement * tee,
     GError ** error)
 {
   GwRtspCamera *cam;
-  GstObject *parent;
+  GwFanout *fanout;
   GstRTSPMountPoints *mounts;
 
   g_return_val_if_fail (GW_IS_RTSP (self), FALSE);
@@ -662,26 +446,16 @@ gw_rtsp_add_camera (GwRtsp * self, const gchar * camera_id, GstElement * tee,
         "Camera %s is already published over RTSP", camera_id);
     return FALSE;
   }
-  parent = gst_element_get_parent (tee);
-  if (parent == NULL || !GST_IS_BIN (parent)) {
-    g_clear_pointer (&parent, gst_object_unref);
-    g_set_error (error, CG_CODE_ERROR, CG_CODE_PIPELINE_ERROR,
-        "Camera %s's tee is not inside a pipeline", camera_id);
+  fanout = gw_fanout_acquire (tee, error);
+  if (fanout == NULL)
     return FALSE;
-  }
 
   cam = g_new0 (GwRtspCamera, 1);
   g_atomic_ref_count_init (&cam->ref);
   g_mutex_init (&cam->lock);
   cam->id = g_strdup (camera_id);
   cam->path = g_strconcat ("/", camera_id, NULL);
-  cam->bin = GST_ELEMENT (parent);
-  cam->tee = gst_object_ref (tee);
-  if (!camera_add_branch (cam, error)) {
-    camera_remove_branch (cam);
-    camera_unref (cam);
-    return FALSE;
-  }
+  cam->fanout = fanout;
 
   cam->factory = gst_rtsp_media_factory_new ();
   gst_rtsp_media_factory_set_launch (cam->factory, GW_RTSP_LAUNCH);
@@ -766,7 +540,7 @@ gw_rtsp_get_n_medias (GwRtsp * self, const gchar * camera_id)
   if (cam == NULL)
     return 0;
   g_mutex_lock (&cam->lock);
-  n = g_list_length (cam->feeds);
+  n = cam->removed ? 0 : gw_fanout_count_consumers (cam->fanout, cam);
   g_mutex_unlock (&cam->lock);
   return n;
 }

@@ -39,6 +39,24 @@ gw_process_create_key (const gchar * gateway, const gchar * config,
   return n ? g_strdup (lines[n - 1]) : NULL;
 }
 
+/* One key per role (viewer, operator, admin, in that order) into @keys,
+ * each checked. */
+void
+gw_process_create_role_keys (const gchar * gateway, const gchar * config,
+    gchar * keys[3])
+{
+  static const gchar *const roles[] = { "viewer", "operator", "admin" };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (roles); i++) {
+    gint status = -1;
+
+    keys[i] = gw_process_create_key (gateway, config, roles[i], &status);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_true (g_str_has_prefix (keys[i], "cgk_"));
+  }
+}
+
 static void read_next (GwProcess * p);
 
 static void
@@ -188,6 +206,14 @@ GwReply *
 gw_process_request (GwProcess * p, const gchar * method, const gchar * path,
     const gchar * key, const gchar * json_body)
 {
+  return gw_process_send (p, method, path, key, "application/json", json_body);
+}
+
+/* A request with a body of any type (@body NULL: none). */
+GwReply *
+gw_process_send (GwProcess * p, const gchar * method, const gchar * path,
+    const gchar * key, const gchar * content_type, const gchar * body)
+{
   g_autofree gchar *url = g_strconcat (p->base, path, NULL);
   g_autoptr (SoupMessage) msg = soup_message_new (method, url);
   g_autoptr (GError) error = NULL;
@@ -202,10 +228,10 @@ gw_process_request (GwProcess * p, const gchar * method, const gchar * path,
     soup_message_headers_replace (soup_message_get_request_headers (msg),
         "Authorization", auth);
   }
-  if (json_body) {
-    g_autoptr (GBytes) b = g_bytes_new (json_body, strlen (json_body));
+  if (body) {
+    g_autoptr (GBytes) b = g_bytes_new (body, strlen (body));
 
-    soup_message_set_request_body_from_bytes (msg, "application/json", b);
+    soup_message_set_request_body_from_bytes (msg, content_type, b);
   }
   r->body = soup_session_send_and_read (p->session, msg, NULL, &error);
   g_assert_no_error (error);
@@ -214,6 +240,7 @@ gw_process_request (GwProcess * p, const gchar * method, const gchar * path,
   ct = soup_message_headers_get_content_type (h, NULL);
   r->content_type = g_strdup (ct);
   r->frame_age = g_strdup (soup_message_headers_get_one (h, "X-Frame-Age-Ms"));
+  r->location = g_strdup (soup_message_headers_get_one (h, "Location"));
   if (ct && g_str_has_suffix (ct, "json")) {
     g_autoptr (JsonParser) parser = json_parser_new ();
     gsize len;
@@ -230,6 +257,7 @@ gw_reply_free (GwReply * r)
 {
   g_free (r->content_type);
   g_free (r->frame_age);
+  g_free (r->location);
   g_bytes_unref (r->body);
   if (r->json)
     json_node_unref (r->json);
@@ -247,6 +275,24 @@ gw_reply_error_code (GwReply * r)
 
 /* ------------------------------------------------------------------ */
 /* WebSocket                                                            */
+
+/* Whether @o is an event notification of @camera whose params' @member is
+ * @value. */
+gboolean
+gw_ws_is_camera_event (JsonObject * o, const gchar * camera,
+    const gchar * member, const gchar * value)
+{
+  JsonObject *params;
+
+  if (g_strcmp0 (json_object_get_string_member_with_default (o, "method",
+              NULL), "event") != 0)
+    return FALSE;
+  params = json_object_get_object_member (o, "params");
+  return g_strcmp0 (json_object_get_string_member_with_default (params,
+          "cameraId", NULL), camera) == 0
+      && g_strcmp0 (json_object_get_string_member_with_default (params,
+          member, NULL), value) == 0;
+}
 
 #define INBOX "gw-test-inbox"
 

@@ -30,12 +30,15 @@ typedef struct
   guint status;
   gchar *content_type;
   gchar *frame_age;             /* X-Frame-Age-Ms */
+  gchar *location;              /* Location */
   GBytes *body;
   JsonNode *json;               /* the body parsed, when it is JSON */
 } GwReply;
 
 gchar *gw_process_create_key (const gchar * gateway, const gchar * config,
     const gchar * role, gint * exit_status);
+void gw_process_create_role_keys (const gchar * gateway,
+    const gchar * config, gchar * keys[3]);
 void gw_process_start (GwProcess * p, const gchar * gateway,
     const gchar * config);
 gboolean gw_process_wait_log (GwProcess * p, const gchar * text,
@@ -47,6 +50,9 @@ void gw_process_clear (GwProcess * p);
 
 GwReply *gw_process_request (GwProcess * p, const gchar * method,
     const gchar * path, const gchar * key, const gchar * json_body);
+GwReply *gw_process_send (GwProcess * p, const gchar * method,
+    const gchar * path, const gchar * key, const gchar * content_type,
+    const gchar * body);
 void gw_reply_free (GwReply * r);
 const gchar *gw_reply_error_code (GwReply * r);
 
@@ -55,6 +61,8 @@ JsonNode *gw_ws_parse (GBytes * message);
 JsonObject *gw_ws_next (SoupWebsocketConnection * ws,
     gboolean (*match) (JsonObject *, gpointer), gpointer data,
     guint timeout_ms);
+gboolean gw_ws_is_camera_event (JsonObject * o, const gchar * camera,
+    const gchar * member, const gchar * value);
 JsonObject *gw_ws_call (SoupWebsocketConnection * ws, const gchar * method,
     const gchar * params_json, gint id);
 

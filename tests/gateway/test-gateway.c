@@ -29,8 +29,6 @@ typedef struct
   GwProcess gw;
 } Fixture;
 
-static const gchar *const roles[] = { "viewer", "operator", "admin" };
-
 static void
 fake_command (CgFakeCamera * cam, const gchar * cmd)
 {
@@ -49,7 +47,6 @@ fixture_setup (Fixture * f, gconstpointer data)
 {
   g_autoptr (GError) err = NULL;
   g_autofree gchar *text = NULL;
-  guint i;
 
   f->tmpdir = g_dir_make_tmp ("gw-gateway-XXXXXX", &err);
   g_assert_no_error (err);
@@ -68,14 +65,7 @@ fixture_setup (Fixture * f, gconstpointer data)
         "retry-max-delay=300\nretry-timeout=1500\n", f->tmpdir, f->door.url);
   f->config = g_build_filename (f->tmpdir, "gw.conf", NULL);
   g_assert_true (g_file_set_contents (f->config, text, -1, NULL));
-  for (i = 0; i < G_N_ELEMENTS (roles); i++) {
-    gint status = -1;
-
-    f->keys[i] = gw_process_create_key (gateway_path, f->config, roles[i],
-        &status);
-    g_assert_cmpint (status, ==, 0);
-    g_assert_true (g_str_has_prefix (f->keys[i], "cgk_"));
-  }
+  gw_process_create_role_keys (gateway_path, f->config, f->keys);
   gw_process_start (&f->gw, gateway_path, f->config);
 }
 
@@ -242,17 +232,9 @@ test_health_starting (Fixture * f, gconstpointer data)
 static gboolean
 is_error_with_code (JsonObject * o, gpointer data)
 {
-  JsonObject *params;
-
-  if (g_strcmp0 (json_object_get_string_member_with_default (o, "method",
-              NULL), "event") != 0)
-    return FALSE;
-  params = json_object_get_object_member (o, "params");
-  return g_strcmp0 (json_object_get_string_member_with_default (params,
-          "cameraId", NULL), "door") == 0
-      && json_object_has_member (params, "code")
-      && g_strcmp0 (json_object_get_string_member_with_default (params,
-          "kind", NULL), data) == 0;
+  return gw_ws_is_camera_event (o, "door", "kind", data)
+      && json_object_has_member (json_object_get_object_member (o, "params"),
+      "code");
 }
 
 static gint64

@@ -67,6 +67,8 @@ test_defaults (void)
   g_assert_false (c->allow_pipelines);
   g_assert_cmpuint (c->ws_max_clients, ==, 256);
   g_assert_null (c->metrics_keys);
+  g_assert_cmpuint (c->whep_max_viewers, ==, 16);
+  g_assert_cmpuint (c->whep_reap_timeout_ms, ==, 10000);
   g_assert_cmpuint (c->cameras->len, ==, 1);
   g_assert_true (gw_config_check (c, NULL));
   gw_config_free (c);
@@ -92,6 +94,8 @@ test_all_errors_reported (void)
 {
   g_autofree gchar *msg = load_error ("[gateway]\nport=http\nauth=maybe\n"
       "colour=blue\nws-max-clients=0\nmetrics-keys=prom;;\n"
+      "whep-max-viewers=0\n"
+      "whep-reap-timeout=10\n"
       "[camera door]\ntype=rtsp\nuri=http://user:hunter2@10.0.0.1/x\n"
       "width=640\n"
       "[camera desk]\ntype=v4l2\ndevice=/etc/passwd\nframerate=fast\n"
@@ -109,6 +113,9 @@ test_all_errors_reported (void)
   assert_line (msg, "[gateway] colour: unknown key");
   assert_line (msg, "[gateway] ws-max-clients: '0' is not a number 1..65535");
   assert_line (msg, "[gateway] metrics-keys: an empty key name");
+  assert_line (msg, "[gateway] whep-max-viewers: '0' is not a number 1..1024");
+  assert_line (msg, "[gateway] whep-reap-timeout: '10' is not milliseconds "
+      "1000..600000");
   assert_line (msg, "[camera door] uri: a rtsp camera needs a rtsp://");
   assert_line (msg, "[camera door] width: does not apply to a rtsp camera");
   assert_line (msg, "[camera desk] device: must be a device under /dev/");

@@ -74,6 +74,7 @@ test_document_matches_routes (void)
   gw_routes_dashboard_add (router, &gw);
   gw_routes_mjpeg_add (router, &gw);
   gw_routes_recordings_add (router, &gw);
+  gw_routes_whep_add (router, &gw);
   routes = gw_router_list_routes (router);
   doc = gw_routes_openapi_document (&err);
   g_assert_no_error (err);
