@@ -150,19 +150,26 @@ ladder_of (GwCamera * camera, CgError ** error)
   return NULL;
 }
 
+/* The ladder the element runs (its `ladder` property), or NULL */
+static CgLadder *
+ladder_rungs (GstElement * ladder)
+{
+  g_autofree gchar *text = NULL;
+
+  g_object_get (ladder, "ladder", &text, NULL);
+  return text ? cg_ladder_parse (text, NULL) : NULL;
+}
+
 /* The highest step of the ladder the element runs: its `step` property
  * takes any int, and the element itself refuses a step past its ladder by
  * keeping the old one (a warning on the bus), which would answer 200. */
 static gint
 top_step (GstElement * ladder)
 {
-  g_autofree gchar *text = NULL;
-  g_autoptr (CgLadder) parsed = NULL;
+  g_autoptr (CgLadder) parsed = ladder_rungs (ladder);
   GParamSpecInt *ps = G_PARAM_SPEC_INT (g_object_class_find_property
       (G_OBJECT_GET_CLASS (ladder), "step"));
 
-  g_object_get (ladder, "ladder", &text, NULL);
-  parsed = text ? cg_ladder_parse (text, NULL) : NULL;
   if (parsed == NULL || cg_ladder_get_n_rungs (parsed) == 0)
     return ps->maximum;
   return MIN ((gint) cg_ladder_get_n_rungs (parsed) - 1, ps->maximum);
@@ -174,8 +181,9 @@ top_step (GstElement * ladder)
  * @error: (out): CAMERA_BUSY when the camera is stopped or not encoded by
  *   the gateway
  *
- * Returns: (transfer full) (nullable): `{mode, step, current_step}` of
- *   the camera's qualityladder
+ * Returns: (transfer full) (nullable): `{mode, step, current_step,
+ *   steps}` of the camera's qualityladder, `steps` being the names of its
+ *   ladder's rungs, best first (the steps PUT accepts are their indexes)
  */
 JsonNode *
 gw_camera_ops_get_quality (GwCamera * camera, CgError ** error)
@@ -183,9 +191,11 @@ gw_camera_ops_get_quality (GwCamera * camera, CgError ** error)
   GstElement *ladder = ladder_of (camera, error);
   g_autoptr (JsonBuilder) b = NULL;
   g_autoptr (GEnumClass) modes = NULL;
+  g_autoptr (CgLadder) rungs = NULL;
   GParamSpec *mode_spec;
   GEnumValue *mode;
   gint step, current, mode_value;
+  guint i;
 
   if (ladder == NULL)
     return NULL;
@@ -203,6 +213,12 @@ gw_camera_ops_get_quality (GwCamera * camera, CgError ** error)
   json_builder_add_int_value (b, step);
   json_builder_set_member_name (b, "current_step");
   json_builder_add_int_value (b, current);
+  json_builder_set_member_name (b, "steps");
+  json_builder_begin_array (b);
+  rungs = ladder_rungs (ladder);
+  for (i = 0; rungs && i < cg_ladder_get_n_rungs (rungs); i++)
+    json_builder_add_string_value (b, cg_ladder_get_rung_name (rungs, i));
+  json_builder_end_array (b);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }

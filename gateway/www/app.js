@@ -179,7 +179,7 @@ class Card {
       box.hidden = true;  // stopped, or passed through without a ladder
       return;
     }
-    const steps = this.stepNames();
+    const steps = q.steps && q.steps.length ? q.steps : this.stepNames();
     const sel = $('.quality-step', this.root);
     if (sel.options.length !== steps.length) {
       sel.replaceChildren(...steps.map((name, i) => new Option(`${i}: ${name}`, String(i))));
@@ -189,9 +189,10 @@ class Card {
     box.hidden = false;
   }
 
-  /** The ladder's step names from the camera's configuration; without a
-   * configured ladder, three unnamed steps (the gateway answers a
-   * VALIDATION_ERROR naming the range for a step it does not have). */
+  /** Without `steps` in the quality answer (an older gateway): the step
+   * names from the camera's configured ladder, else three unnamed steps
+   * (the gateway answers a VALIDATION_ERROR naming the range for a step it
+   * does not have). */
   stepNames() {
     const ladder = this.camera.ladder && this.camera.ladder.steps;
     if (typeof ladder === 'string' && ladder)

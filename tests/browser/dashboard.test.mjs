@@ -255,6 +255,10 @@ test('start and stop from the page', opts, async () => {
 test('quality step control', opts, async () => {
   const c = card(adminPage, 'ball');
   await c.locator('.quality').waitFor({ state: 'visible', timeout: WAIT_MS });
+  // the steps the gateway's quality answer names (ball's ladder)
+  const q0 = (await gw.request('GET', '/api/v1/cameras/ball/quality', keys.admin)).json;
+  assert.deepEqual(q0.steps, ['full', 'small']);
+  assert.deepEqual(await c.locator('.quality-step option').allTextContents(), ['0: full', '1: small']);
   await c.locator('.quality-step').selectOption('1');
   let q;
   for (let i = 0; i < 100; i++) {

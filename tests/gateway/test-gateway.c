@@ -448,6 +448,15 @@ test_snapshot_quality (Fixture * f, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (body_of (q), "mode"), ==,
       "manual");
   g_assert_cmpint (json_object_get_int_member (body_of (q), "step"), ==, 1);
+  {
+    /* the ladder's rungs by name, best first (the dashboard lists them) */
+    JsonArray *steps = json_object_get_array_member (body_of (q), "steps");
+
+    g_assert_nonnull (steps);
+    g_assert_cmpuint (json_array_get_length (steps), ==, 2);
+    g_assert_cmpstr (json_array_get_string_element (steps, 0), ==, "small");
+    g_assert_cmpstr (json_array_get_string_element (steps, 1), ==, "tiny");
+  }
   terminate_ok (f);
 }
 
