@@ -607,7 +607,8 @@ print_route (const gchar * method, const gchar * pattern,
 {
   g_string_append_printf (user_data, "%-7s %-36s %-16s %-9s%s\n", method,
       pattern, action, gw_role_to_nick (gw_auth_required_role (action)),
-      (flags & GW_ROUTE_BODY_OBJECT) ? " json-body" : "");
+      (flags & GW_ROUTE_BODY_OBJECT) ? " json-body" :
+      (flags & GW_ROUTE_BODY_RAW) ? " raw-body" : "");
 }
 
 /**
@@ -616,7 +617,8 @@ print_route (const gchar * method, const gchar * pattern,
  *
  * The API the gateway serves, from the tables it serves it with: one line
  * per REST route (`METHOD PATTERN ACTION ROLE`, then `json-body` for a
- * route that needs a JSON object body) and per JSON-RPC method
+ * route that needs a JSON object body, `raw-body` for one whose body is not
+ * JSON, e.g. an SDP offer) and per JSON-RPC method
  * (`JSONRPC METHOD ACTION ROLE`; action `-` for a method anybody may call),
  * ROLE being the least role the one role table lets in. What
  * `camguard-gateway --list-routes` prints; nothing listens.

@@ -113,6 +113,7 @@ mx_list_routes (const gchar * gateway, const gchar * config, gboolean jsonrpc)
         g_strdup (cols->pdata[2]);
     g_assert_true (gw_role_from_nick (cols->pdata[3], &r->role));
     r->json_body = cols->len > 4 && g_str_equal (cols->pdata[4], "json-body");
+    r->raw_body = cols->len > 4 && g_str_equal (cols->pdata[4], "raw-body");
     g_ptr_array_add (list, r);
   }
   g_assert_cmpuint (list->len, >, 0);

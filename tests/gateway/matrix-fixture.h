@@ -37,6 +37,7 @@ typedef struct
   gchar *action;                /* NULL for "-" */
   GwRole role;                  /* the least role it lists */
   gboolean json_body;
+  gboolean raw_body;            /* not JSON (an SDP offer): not parsed */
 } MxRoute;
 
 typedef struct
