@@ -46,6 +46,9 @@ struct _WhepClient
   gboolean failed;
   gint frames;                  /* atomic */
   gint width, height;           /* under lock */
+  gboolean no_decode;           /* count access units, do not decode */
+  WhepFrameFunc frame_func;
+  gpointer frame_data;
 };
 
 static void
@@ -109,6 +112,8 @@ on_frame (GstAppSink * sink, gpointer user_data)
     g_mutex_unlock (&c->lock);
   }
   g_atomic_int_inc (&c->frames);
+  if (c->frame_func)
+    c->frame_func (sample, c->frame_data);
   gst_sample_unref (sample);
   return GST_FLOW_OK;
 }
@@ -124,7 +129,9 @@ on_pad_added (GstElement * webrtc, GstPad * pad, gpointer user_data)
 
   if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
     return;
-  bin = gst_parse_bin_from_description ("rtph264depay ! h264parse ! "
+  bin = gst_parse_bin_from_description (c->no_decode ?
+      "rtph264depay ! h264parse ! video/x-h264,alignment=au ! "
+      "appsink name=frames sync=false" : "rtph264depay ! h264parse ! "
       "avdec_h264 ! videoconvert ! appsink name=frames sync=false "
       "caps=video/x-raw,format=I420", TRUE, &err);
   g_assert_no_error (err);
@@ -266,6 +273,34 @@ whep_client_get_size (WhepClient * c, gint * width, gint * height)
   *width = c->width;
   *height = c->height;
   g_mutex_unlock (&c->lock);
+}
+
+/**
+ * whep_client_set_frame_func:
+ * @c: a viewer, before its answer is set
+ * @func: called on the streaming thread with every frame (decoded I420, or
+ *   an H.264 access unit without decoding)
+ * @user_data: for @func
+ */
+void
+whep_client_set_frame_func (WhepClient * c, WhepFrameFunc func,
+    gpointer user_data)
+{
+  c->frame_func = func;
+  c->frame_data = user_data;
+}
+
+/**
+ * whep_client_set_decode:
+ * @c: a viewer, before its answer is set
+ * @decode: %FALSE to count access units without decoding them (many
+ *   viewers on one machine: what they cost the gateway is measured, not
+ *   the decoders)
+ */
+void
+whep_client_set_decode (WhepClient * c, gboolean decode)
+{
+  c->no_decode = !decode;
 }
 
 /* Stops the viewer without telling the gateway (a closed tab). */
