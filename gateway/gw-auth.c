@@ -15,6 +15,9 @@
  *   SHA-256 hash over a per-key random salt and the key, never the key
  *   itself. The keys are 32 random bytes, so one hash is enough: key
  *   stretching only helps against guessing low-entropy passwords;
+ * - gw_key_store_grant() lets named keys call one action above their role
+ *   (the configured `metrics-keys` may read /metrics: a Prometheus scrape
+ *   key need not be admin); nothing else bypasses the table;
  * - gw_auth_authorize() turns the credentials of one request into a role
  *   or a catalogue error (%CG_CODE_AUTHENTICATION_REQUIRED,
  *   %CG_CODE_INVALID_API_KEY, %CG_CODE_INSUFFICIENT_PERMISSIONS).
@@ -28,7 +31,10 @@
 
 #include <errno.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/random.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
@@ -113,8 +119,10 @@ static const ActionRole action_table[] = {
   {"errors.read", GW_ROLE_VIEWER},
   {"quality.read", GW_ROLE_VIEWER},
   {"openapi.read", GW_ROLE_VIEWER},
+  {"recordings.read", GW_ROLE_VIEWER},
   {"cameras.control", GW_ROLE_OPERATOR},
   {"quality.write", GW_ROLE_OPERATOR},
+  {"recordings.write", GW_ROLE_OPERATOR},
   {"cameras.write", GW_ROLE_ADMIN},
   {"pipelines.write", GW_ROLE_ADMIN},
   {"metrics.read", GW_ROLE_ADMIN},
@@ -139,6 +147,9 @@ static const MethodAction method_table[] = {
   {"stop_camera", "cameras.control"},
   {"restart_camera", "cameras.control"},
   {"set_quality", "quality.write"},
+  {"start_recording", "recordings.write"},
+  {"stop_recording", "recordings.write"},
+  {"list_recordings", "recordings.read"},
 };
 
 /**
@@ -206,6 +217,7 @@ struct _GwKeyStore
 {
   gchar *path;
   GPtrArray *entries;           /* KeyEntry */
+  GHashTable *grants;           /* action -> GStrv of key names */
 };
 
 static void
@@ -441,6 +453,8 @@ gw_key_store_new (const gchar * data_dir, GError ** error)
   store = g_new0 (GwKeyStore, 1);
   store->path = g_build_filename (data_dir, KEYS_FILE, NULL);
   store->entries = g_ptr_array_new_with_free_func (key_entry_free);
+  store->grants = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      (GDestroyNotify) g_strfreev);
   if (!store_load (store, error)) {
     gw_key_store_free (store);
     return NULL;
@@ -460,8 +474,41 @@ gw_key_store_free (GwKeyStore * store)
   if (store == NULL)
     return;
   g_ptr_array_unref (store->entries);
+  g_hash_table_unref (store->grants);
   g_free (store->path);
   g_free (store);
+}
+
+/**
+ * gw_key_store_grant:
+ * @store: a #GwKeyStore
+ * @action: one action of the role table, e.g. "metrics.read"
+ * @names: (array zero-terminated=1) (nullable): key names
+ *
+ * Lets the keys called @names call @action whatever their role (replacing
+ * an earlier grant of @action; %NULL or empty takes it back). The keys
+ * still need to exist and be valid; their role stays what it is for every
+ * other action.
+ */
+void
+gw_key_store_grant (GwKeyStore * store, const gchar * action,
+    const gchar * const *names)
+{
+  g_return_if_fail (store != NULL && action != NULL);
+
+  if (names == NULL || names[0] == NULL)
+    g_hash_table_remove (store->grants, action);
+  else
+    g_hash_table_replace (store->grants, g_strdup (action),
+        g_strdupv ((gchar **) names));
+}
+
+static gboolean
+granted (GwKeyStore * store, const gchar * action, const gchar * name)
+{
+  const gchar *const *names = g_hash_table_lookup (store->grants, action);
+
+  return names && name && g_strv_contains (names, name);
 }
 
 /**
@@ -488,6 +535,33 @@ gw_key_store_get_n_keys (GwKeyStore * store)
   return store->entries->len;
 }
 
+/* The read-modify-write of keys.json by --create-key and --revoke-key
+ * runs under an exclusive flock() of the data directory (no lock file to
+ * leave behind) and starts from the file as it is then, so two of them at
+ * the same moment both land (a crashed holder's lock goes with its
+ * process). Returns the lock's fd, or -1 with @error set. */
+static gint
+store_begin_change (GwKeyStore * store, GError ** error)
+{
+  g_autofree gchar *path = g_path_get_dirname (store->path);
+  gint fd = g_open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+
+  if (fd < 0 || flock (fd, LOCK_EX) != 0) {
+    gint e = errno;
+
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
+        "%s: %s", path, g_strerror (e));
+    if (fd >= 0)
+      close (fd);
+    return -1;
+  }
+  if (!gw_key_store_reload (store, NULL, NULL, error)) {
+    close (fd);
+    return -1;
+  }
+  return fd;
+}
+
 /**
  * gw_keys_create:
  * @store: a #GwKeyStore
@@ -510,6 +584,8 @@ gw_keys_create (GwKeyStore * store, GwRole role, const gchar * name,
   g_autofree gchar *key = NULL;
   g_autofree gchar *b64 = NULL;
   KeyEntry *e;
+  gboolean saved;
+  gint lock;
 
   g_return_val_if_fail (store != NULL && key_out != NULL, FALSE);
 
@@ -536,8 +612,15 @@ gw_keys_create (GwKeyStore * store, GwRole role, const gchar * name,
     return FALSE;
   }
   hash_key (e->salt, key, e->hash);
+  lock = store_begin_change (store, error);
+  if (lock < 0) {
+    key_entry_free (e);
+    return FALSE;
+  }
   g_ptr_array_add (store->entries, e);
-  if (!store_save (store, error)) {
+  saved = store_save (store, error);
+  close (lock);
+  if (!saved) {
     g_ptr_array_remove_index (store->entries, store->entries->len - 1);
     return FALSE;
   }
@@ -664,7 +747,7 @@ gw_auth_authorize (GwKeyStore * store, const gchar * key,
   } else if (!gw_keys_lookup (store, key, &role, &name, error)) {
     return FALSE;
   }
-  if (role < required) {
+  if (role < required && (store == NULL || !granted (store, action, name))) {
     if (error) {
       *error = cg_error_new (CG_CODE_INSUFFICIENT_PERMISSIONS, NULL);
       gst_structure_set (cg_error_get_details_writable (*error),
@@ -678,5 +761,148 @@ gw_auth_authorize (GwKeyStore * store, const gchar * key,
     *role_out = role;
   if (name_out)
     *name_out = g_steal_pointer (&name);
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Reload and revoke                                                      */
+/* ---------------------------------------------------------------------- */
+
+/* The entries of @path, or NULL with @error set (the store unchanged). */
+static GPtrArray *
+store_read (const gchar * path, GError ** error)
+{
+  GwKeyStore tmp = { (gchar *) path, NULL };
+
+  tmp.entries = g_ptr_array_new_with_free_func (key_entry_free);
+  if (!store_load (&tmp, error)) {
+    g_ptr_array_unref (tmp.entries);
+    return NULL;
+  }
+  return tmp.entries;
+}
+
+static gboolean
+has_entry (GPtrArray * entries, const KeyEntry * e)
+{
+  guint i;
+
+  for (i = 0; i < entries->len; i++) {
+    const KeyEntry *o = g_ptr_array_index (entries, i);
+
+    if (g_str_equal (o->id, e->id) && o->role == e->role
+        && memcmp (o->hash, e->hash, sizeof e->hash) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* Entries of @a that are not in @b */
+static guint
+count_missing (GPtrArray * a, GPtrArray * b)
+{
+  guint i, n = 0;
+
+  for (i = 0; i < a->len; i++)
+    n += !has_entry (b, g_ptr_array_index (a, i));
+  return n;
+}
+
+/**
+ * gw_key_store_reload:
+ * @store: a #GwKeyStore
+ * @added: (out) (optional): how many keys the file has that the store had
+ *   not
+ * @removed: (out) (optional): how many keys the store had that the file
+ *   no longer has (revoked)
+ * @error: return location for a #GError
+ *
+ * Reads `keys.json` again (a missing file is a store without keys, as at
+ * start). A file that cannot be read or parsed, or holds a malformed key,
+ * leaves the store as it was: the keys in force stay in force.
+ *
+ * Returns: %TRUE when the store now holds the file's keys
+ */
+gboolean
+gw_key_store_reload (GwKeyStore * store, guint * added, guint * removed,
+    GError ** error)
+{
+  GPtrArray *fresh;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+
+  fresh = store_read (store->path, error);
+  if (fresh == NULL)
+    return FALSE;
+  if (added)
+    *added = count_missing (fresh, store->entries);
+  if (removed)
+    *removed = count_missing (store->entries, fresh);
+  g_ptr_array_unref (store->entries);
+  store->entries = fresh;
+  return TRUE;
+}
+
+/**
+ * gw_keys_revoke:
+ * @store: a #GwKeyStore
+ * @name_or_id: a key's name (every key of that name goes) or its id
+ * @revoked: (out) (optional) (transfer full) (element-type utf8): one line
+ *   per key revoked, "ID NAME ROLE"
+ * @error: return location for a #GError (%G_FILE_ERROR_NOENT when no key
+ *   has that name or id)
+ *
+ * Removes keys and rewrites `keys.json` atomically (what
+ * `camguard-gateway --revoke-key` calls). A running gateway reloads the
+ * file and refuses them from then on.
+ *
+ * Returns: %TRUE on success; on failure the store is unchanged
+ */
+gboolean
+gw_keys_revoke (GwKeyStore * store, const gchar * name_or_id,
+    GPtrArray ** revoked, GError ** error)
+{
+  g_autoptr (GPtrArray) gone = g_ptr_array_new_with_free_func (key_entry_free);
+  GPtrArray *lines;
+  gboolean saved;
+  gint lock;
+  guint i;
+
+  g_return_val_if_fail (store != NULL && name_or_id != NULL, FALSE);
+
+  lock = store_begin_change (store, error);
+  if (lock < 0)
+    return FALSE;
+  for (i = store->entries->len; i-- > 0;) {
+    KeyEntry *e = g_ptr_array_index (store->entries, i);
+
+    if (g_str_equal (e->id, name_or_id) || g_str_equal (e->name, name_or_id))
+      g_ptr_array_add (gone, g_ptr_array_steal_index (store->entries, i));
+  }
+  saved = gone->len > 0 && store_save (store, error);
+  close (lock);
+  if (gone->len == 0) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+        "%s: no API key named '%s' or with that id", store->path, name_or_id);
+    return FALSE;
+  }
+  if (!saved) {
+    while (gone->len > 0)       /* back in the store, which stays as it was */
+      g_ptr_array_add (store->entries, g_ptr_array_steal_index (gone,
+              gone->len - 1));
+    return FALSE;
+  }
+  lines = g_ptr_array_new_with_free_func (g_free);
+  for (i = gone->len; i-- > 0;) {
+    const KeyEntry *e = g_ptr_array_index (gone, i);
+
+    g_ptr_array_add (lines, g_strdup_printf ("%s %s %s", e->id, e->name,
+            gw_role_to_nick (e->role)));
+    g_info ("revoked API key id=%s name=%s", e->id, e->name);
+  }
+  if (revoked)
+    *revoked = lines;
+  else
+    g_ptr_array_unref (lines);
   return TRUE;
 }

@@ -49,6 +49,12 @@ gboolean gw_keys_create (GwKeyStore * store, GwRole role, const gchar * name,
     gchar ** key_out, GError ** error);
 gboolean gw_keys_lookup (GwKeyStore * store, const gchar * key,
     GwRole * role_out, gchar ** name_out, CgError ** error);
+gboolean gw_key_store_reload (GwKeyStore * store, guint * added,
+    guint * removed, GError ** error);
+void gw_key_store_grant (GwKeyStore * store, const gchar * action,
+    const gchar * const *names);
+gboolean gw_keys_revoke (GwKeyStore * store, const gchar * name_or_id,
+    GPtrArray ** revoked, GError ** error);
 
 /* Credentials and the decision */
 const gchar *gw_auth_credential_from_headers (SoupMessageHeaders * headers);

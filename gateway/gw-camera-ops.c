@@ -150,6 +150,24 @@ ladder_of (GwCamera * camera, CgError ** error)
   return NULL;
 }
 
+/* The highest step of the ladder the element runs: its `step` property
+ * takes any int, and the element itself refuses a step past its ladder by
+ * keeping the old one (a warning on the bus), which would answer 200. */
+static gint
+top_step (GstElement * ladder)
+{
+  g_autofree gchar *text = NULL;
+  g_autoptr (CgLadder) parsed = NULL;
+  GParamSpecInt *ps = G_PARAM_SPEC_INT (g_object_class_find_property
+      (G_OBJECT_GET_CLASS (ladder), "step"));
+
+  g_object_get (ladder, "ladder", &text, NULL);
+  parsed = text ? cg_ladder_parse (text, NULL) : NULL;
+  if (parsed == NULL || cg_ladder_get_n_rungs (parsed) == 0)
+    return ps->maximum;
+  return MIN ((gint) cg_ladder_get_n_rungs (parsed) - 1, ps->maximum);
+}
+
 /**
  * gw_camera_ops_get_quality:
  * @camera: a camera
@@ -208,17 +226,14 @@ gw_camera_ops_set_quality (GwCamera * camera, JsonNode * params,
   g_auto (GStrv) unused = NULL;
   const gchar *mode;
   gint64 step = -1;
-  GParamSpecInt *ps;
 
   if (ladder == NULL)
     return FALSE;
-  ps = G_PARAM_SPEC_INT (g_object_class_find_property (G_OBJECT_GET_CLASS
-          (ladder), "step"));
   p = gw_params_new (params);
   mode = gw_params_get_string (p, "mode", FALSE);
   if (mode && !g_strv_contains (modes, mode))
     gw_params_add_error (p, "mode", "expected auto or manual");
-  gw_params_get_int (p, "step", FALSE, 0, ps->maximum, &step);
+  gw_params_get_int (p, "step", FALSE, 0, top_step (ladder), &step);
   gw_params_reject_unknown (p);
   if (!gw_params_finish (p, error))
     return FALSE;
@@ -245,9 +260,16 @@ gw_snapshot_free (GwSnapshot * snapshot)
   g_free (snapshot);
 }
 
-/* SNAPSHOT_FAILED with the camera's last error in details */
-static CgError *
-snapshot_failed (GwCamera * camera, const gchar * why)
+/**
+ * gw_camera_ops_snapshot_error:
+ * @camera: a camera
+ * @why: the message
+ *
+ * Returns: (transfer full): SNAPSHOT_FAILED with the camera, its state and
+ *   its last error (`last-error-code`, `last-error-message`) in details
+ */
+CgError *
+gw_camera_ops_snapshot_error (GwCamera * camera, const gchar * why)
 {
   CgError *e = cg_error_new (CG_CODE_SNAPSHOT_FAILED, why);
   g_autoptr (CgError) last = gw_camera_get_last_error (camera);
@@ -325,7 +347,7 @@ snapshot_done (GObject * source, GAsyncResult * result, gpointer user_data)
   guint64 age = 0;
 
   if (sample == NULL) {
-    CgError *e = snapshot_failed (camera, err->message);
+    CgError *e = gw_camera_ops_snapshot_error (camera, err->message);
 
     if (err->domain == CG_CODE_ERROR)
       gst_structure_set (cg_error_get_details_writable (e), "cause",
@@ -344,6 +366,20 @@ snapshot_done (GObject * source, GAsyncResult * result, gpointer user_data)
   gst_buffer_unmap (buf, &map);
   count_snapshot (g_task_get_task_data (task), "served");
   g_task_return_pointer (task, snap, (GDestroyNotify) gw_snapshot_free);
+}
+
+static GTask *
+snapshot_task_new (GwCamera * camera, GwMetrics * metrics,
+    GCancellable * cancellable, GAsyncReadyCallback callback,
+    gpointer user_data)
+{
+  GTask *task = g_task_new (camera, cancellable, callback, user_data);
+  SnapshotJob *job = g_new0 (SnapshotJob, 1);
+
+  job->started = g_get_monotonic_time ();
+  job->metrics = metrics;
+  g_task_set_task_data (task, job, (GDestroyNotify) snapshot_job_free);
+  return task;
 }
 
 /**
@@ -367,21 +403,161 @@ gw_camera_ops_snapshot_async (GwCamera * camera, guint width, guint height,
     guint quality, GwMetrics * metrics, GCancellable * cancellable,
     GAsyncReadyCallback callback, gpointer user_data)
 {
-  GTask *task = g_task_new (camera, cancellable, callback, user_data);
+  GTask *task = snapshot_task_new (camera, metrics, cancellable, callback,
+      user_data);
   const GwPipeline *pipe = gw_camera_get_pipeline (camera);
-  SnapshotJob *job = g_new0 (SnapshotJob, 1);
-
-  job->started = g_get_monotonic_time ();
-  job->metrics = metrics;
-  g_task_set_task_data (task, job, (GDestroyNotify) snapshot_job_free);
 
   if (pipe == NULL || gw_camera_get_state (camera) != GW_CAMERA_STATE_RUNNING) {
-    fail_task (task, snapshot_failed (camera, "The camera is not running"));
+    fail_task (task, gw_camera_ops_snapshot_error (camera,
+            "The camera is not running"));
     g_object_unref (task);
     return;
   }
   cg_snapshot_request_async (pipe->snapshot, "image/jpeg", width, height,
       quality, cancellable, snapshot_done, task);
+}
+
+/* A `fresh` snapshot waiting for the next frame through snapshottap. */
+typedef struct
+{
+  gatomicrefcount ref;
+  GwCamera *camera;
+  guint width, height, quality, timeout_ms;
+  GwMetrics *metrics;
+  GCancellable *cancellable;
+  GAsyncReadyCallback callback;
+  gpointer user_data;
+  GMainContext *context;
+  GstPad *pad;
+  gulong probe;
+  GSource *timeout;
+  gint fired;                   /* atomic: frame or timeout, once */
+} FreshWait;
+
+static FreshWait *
+fresh_ref (FreshWait * w)
+{
+  g_atomic_ref_count_inc (&w->ref);
+  return w;
+}
+
+static void
+fresh_unref (gpointer data)
+{
+  FreshWait *w = data;
+
+  if (!g_atomic_ref_count_dec (&w->ref))
+    return;
+  g_clear_pointer (&w->timeout, g_source_unref);
+  gst_clear_object (&w->pad);
+  g_clear_object (&w->cancellable);
+  g_main_context_unref (w->context);
+  g_object_unref (w->camera);
+  g_free (w);
+}
+
+/* Main context: a frame newer than the request went through the tap. */
+static gboolean
+fresh_frame_arrived (gpointer data)
+{
+  FreshWait *w = data;
+
+  g_source_destroy (w->timeout);
+  gw_camera_ops_snapshot_async (w->camera, w->width, w->height, w->quality,
+      w->metrics, w->cancellable, w->callback, w->user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Streaming thread: snapshottap holds the buffer once it leaves the tap. */
+static GstPadProbeReturn
+fresh_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  FreshWait *w = data;
+  GSource *idle;
+
+  if (!g_atomic_int_compare_and_exchange (&w->fired, 0, 1))
+    return GST_PAD_PROBE_REMOVE;
+  idle = g_idle_source_new ();
+  g_source_set_callback (idle, fresh_frame_arrived, fresh_ref (w), fresh_unref);
+  g_source_attach (idle, w->context);
+  g_source_unref (idle);
+  return GST_PAD_PROBE_REMOVE;
+}
+
+static gboolean
+fresh_timed_out (gpointer data)
+{
+  FreshWait *w = data;
+  g_autofree gchar *why = NULL;
+  GTask *task;
+  CgError *e;
+
+  if (!g_atomic_int_compare_and_exchange (&w->fired, 0, 1))
+    return G_SOURCE_REMOVE;
+  gst_pad_remove_probe (w->pad, w->probe);
+  why = g_strdup_printf ("No new frame within %u ms", w->timeout_ms);
+  e = gw_camera_ops_snapshot_error (w->camera, why);
+  gst_structure_set (cg_error_get_details_writable (e), "mode",
+      G_TYPE_STRING, "fresh", "timeout_ms", G_TYPE_UINT, w->timeout_ms, NULL);
+  task = snapshot_task_new (w->camera, w->metrics, w->cancellable,
+      w->callback, w->user_data);
+  fail_task (task, e);
+  g_object_unref (task);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * gw_camera_ops_snapshot_fresh_async:
+ * @camera: a camera
+ * @width: largest width, 0 for the camera's default
+ * @height: largest height, 0 for the default
+ * @quality: JPEG quality 1..100, 0 for the default
+ * @metrics: (nullable): where snapshots are counted
+ * @timeout_ms: how long to wait for the next frame
+ * @cancellable: (nullable): a #GCancellable, for the encode
+ * @callback: called on the thread-default main context; finish with
+ *   gw_camera_ops_snapshot_finish()
+ * @user_data: its data
+ *
+ * Like gw_camera_ops_snapshot_async(), but of a frame that reaches the
+ * camera's snapshottap after this call (a pad probe on its source pad
+ * waits for the next buffer), for clients that must not get a frame older
+ * than their request. No frame within @timeout_ms: SNAPSHOT_FAILED (details
+ * mode=fresh, timeout_ms). A camera that is not running fails at once.
+ */
+void
+gw_camera_ops_snapshot_fresh_async (GwCamera * camera, guint width,
+    guint height, guint quality, GwMetrics * metrics, guint timeout_ms,
+    GCancellable * cancellable, GAsyncReadyCallback callback,
+    gpointer user_data)
+{
+  const GwPipeline *pipe = gw_camera_get_pipeline (camera);
+  FreshWait *w;
+
+  if (pipe == NULL || gw_camera_get_state (camera) != GW_CAMERA_STATE_RUNNING) {
+    gw_camera_ops_snapshot_async (camera, width, height, quality, metrics,
+        cancellable, callback, user_data);
+    return;
+  }
+  w = g_new0 (FreshWait, 1);
+  w->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
+  g_atomic_ref_count_init (&w->ref);
+  w->camera = g_object_ref (camera);
+  w->width = width;
+  w->height = height;
+  w->quality = quality;
+  w->timeout_ms = timeout_ms;
+  w->metrics = metrics;
+  w->callback = callback;
+  w->user_data = user_data;
+  w->context = g_main_context_ref_thread_default ();
+  w->pad = gst_element_get_static_pad (pipe->snapshot, "src");
+  w->timeout = g_timeout_source_new (timeout_ms);
+  g_source_set_callback (w->timeout, fresh_timed_out, fresh_ref (w),
+      fresh_unref);
+  g_source_attach (w->timeout, w->context);
+  w->probe = gst_pad_add_probe (w->pad, GST_PAD_PROBE_TYPE_BUFFER,
+      fresh_probe, w, fresh_unref);
 }
 
 /**
@@ -411,16 +587,16 @@ gw_camera_ops_snapshot_finish (GwCamera * camera, GAsyncResult * result,
 
 static void
 parse_dimension (GwParams * params, const gchar * name, const gchar * text,
-    guint64 max, guint * value)
+    guint64 min, guint64 max, guint * value)
 {
   guint64 v = 0;
 
   *value = 0;
   if (text == NULL)
     return;
-  if (!g_ascii_string_to_unsigned (text, 10, 1, max, &v, NULL)) {
+  if (!g_ascii_string_to_unsigned (text, 10, min, max, &v, NULL)) {
     g_autofree gchar *reason = g_strdup_printf ("expected an integer in "
-        "[1, %" G_GUINT64_FORMAT "]", max);
+        "[%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT "]", min, max);
 
     gw_params_add_error (params, name, reason);
     return;
@@ -429,10 +605,29 @@ parse_dimension (GwParams * params, const gchar * name, const gchar * text,
 }
 
 /**
+ * gw_camera_ops_snapshot_mode:
+ * @params: where a bad mode is listed (with the allowed values)
+ * @mode: (nullable): the `mode` parameter as given: `latest` (the default)
+ *   or `fresh`
+ *
+ * Returns: whether the snapshot must be of a frame that arrives after the
+ *   request (gw_camera_ops_snapshot_fresh_async())
+ */
+gboolean
+gw_camera_ops_snapshot_mode (GwParams * params, const gchar * mode)
+{
+  if (mode && !g_str_equal (mode, "latest") && !g_str_equal (mode, "fresh"))
+    gw_params_add_error (params, "mode", "expected one of: latest, fresh");
+  return g_strcmp0 (mode, "fresh") == 0;
+}
+
+/**
  * gw_camera_ops_snapshot_params:
  * @params: where bad fields are listed
  * @width: (nullable): the `width` parameter as given
+ *   (%CG_SNAPSHOT_MIN_SIZE..%GW_SNAPSHOT_MAX_WIDTH)
  * @height: (nullable): the `height` parameter
+ *   (%CG_SNAPSHOT_MIN_SIZE..%GW_SNAPSHOT_MAX_HEIGHT)
  * @quality: (nullable): the `quality` parameter (1..100)
  * @w: (out): the width, 0 when absent or bad
  * @h: (out): the height
@@ -446,7 +641,9 @@ gw_camera_ops_snapshot_params (GwParams * params, const gchar * width,
     const gchar * height, const gchar * quality, guint * w, guint * h,
     guint * q)
 {
-  parse_dimension (params, "width", width, 7680, w);
-  parse_dimension (params, "height", height, 4320, h);
-  parse_dimension (params, "quality", quality, 100, q);
+  parse_dimension (params, "width", width, CG_SNAPSHOT_MIN_SIZE,
+      GW_SNAPSHOT_MAX_WIDTH, w);
+  parse_dimension (params, "height", height, CG_SNAPSHOT_MIN_SIZE,
+      GW_SNAPSHOT_MAX_HEIGHT, h);
+  parse_dimension (params, "quality", quality, 1, 100, q);
 }

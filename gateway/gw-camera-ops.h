@@ -12,6 +12,11 @@
 
 G_BEGIN_DECLS
 
+/* The largest snapshot a caller may ask for (8K UHD); the smallest is
+ * libcamguard's CG_SNAPSHOT_MIN_SIZE. REST and JSON-RPC check the same. */
+#define GW_SNAPSHOT_MAX_WIDTH 7680
+#define GW_SNAPSHOT_MAX_HEIGHT 4320
+
 /**
  * GwSnapshot:
  * @jpeg: the picture
@@ -45,6 +50,15 @@ void gw_camera_ops_snapshot_async (GwCamera * camera, guint width,
     GAsyncReadyCallback callback, gpointer user_data);
 GwSnapshot *gw_camera_ops_snapshot_finish (GwCamera * camera,
     GAsyncResult * result, CgError ** error);
+CgError *gw_camera_ops_snapshot_error (GwCamera * camera, const gchar * why);
+/* How long a `fresh` snapshot waits for the next frame. */
+#define GW_SNAPSHOT_FRESH_TIMEOUT_MS 5000
+
+void gw_camera_ops_snapshot_fresh_async (GwCamera * camera, guint width,
+    guint height, guint quality, GwMetrics * metrics, guint timeout_ms,
+    GCancellable * cancellable, GAsyncReadyCallback callback,
+    gpointer user_data);
+gboolean gw_camera_ops_snapshot_mode (GwParams * params, const gchar * mode);
 void gw_camera_ops_snapshot_params (GwParams * params, const gchar * width,
     const gchar * height, const gchar * quality, guint * w, guint * h,
     guint * q);

@@ -32,6 +32,10 @@
  * | snapshot-quality     | snapshot.quality     | all          | 85 |
  * | ladder               | ladder.steps         | raw cameras  | qualityladder's |
  * | ladder-mode          | ladder.mode          | raw cameras  | auto (manual) |
+ * | record               | record.continuous    | all          | false |
+ * | record-segment       | record.segment       | all          | 300 s (1..86400) |
+ * | record-max-age       | record.max-age       | all          | 0 s: kept |
+ * | record-max-size      | record.max-size      | all          | 0 MiB: no limit |
  *
  * Ids match `[a-z0-9_-]{1,64}`. Every problem is collected, not only the
  * first: an unknown key, a key that does not apply to the type, a value of
@@ -122,6 +126,13 @@ static const Field fields[] = {
       gw_spec_check_ladder},
   {"ladder-mode", "ladder", "mode", K_STRING, RAW, O (ladder_mode), 0, 0,
       gw_spec_check_mode},
+  {"record", "record", "continuous", K_BOOL, ALL, O (record), 0, 0},
+  {"record-segment", "record", "segment", K_UINT, ALL, O (record_segment), 1,
+      86400},
+  {"record-max-age", "record", "max-age", K_UINT, ALL, O (record_max_age), 0,
+      G_MAXINT32},
+  {"record-max-size", "record", "max-size", K_UINT, ALL, O (record_max_size),
+      0, G_MAXINT32},
 };
 
 #undef O
@@ -226,6 +237,7 @@ gw_camera_spec_new (const gchar * id, GwCameraType type)
   s->snapshot_max_age = 5000;
   s->snapshot_quality = 85;
   s->ladder_mode = g_strdup ("auto");
+  s->record_segment = 300;
   return s;
 }
 
@@ -507,7 +519,10 @@ static void
 json_members (GwCameraSpec * spec, JsonObject * object,
     const GwSpecPolicy * policy, GPtrArray * problems)
 {
-  static const gchar *const groups[] = { "retry", "snapshot", "ladder", NULL };
+  static const gchar *const groups[] =
+      { "retry", "snapshot", "ladder", "record",
+    NULL
+  };
   g_autoptr (GList) names = json_object_get_members (object);
   GList *l;
 
@@ -665,7 +680,9 @@ field_is_set (const GwCameraSpec * spec, const Field * f)
 JsonNode *
 gw_camera_spec_to_json (const GwCameraSpec * spec, gboolean stored_form)
 {
-  static const gchar *const groups[] = { NULL, "retry", "snapshot", "ladder" };
+  static const gchar *const groups[] = { NULL, "retry", "snapshot", "ladder",
+    "record"
+  };
   g_autoptr (JsonBuilder) b = json_builder_new ();
   guint g, i;
 

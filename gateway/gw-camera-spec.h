@@ -48,6 +48,10 @@ typedef struct
 
   gchar *ladder;                /* NULL: the element's default */
   gchar *ladder_mode;           /* auto, manual */
+  gboolean record;              /* continuous recording */
+  guint record_segment;         /* seconds per file */
+  guint record_max_age;         /* seconds; 0: kept */
+  guint record_max_size;        /* MiB of continuous files; 0: no limit */
 } GwCameraSpec;
 
 /* What a spec is checked against. */

@@ -75,6 +75,7 @@ enum
 {
   SIGNAL_EVENT,
   SIGNAL_STATE_CHANGED,
+  SIGNAL_PIPELINE_STOPPING,
   SIGNAL_STATUS,
   N_SIGNALS
 };
@@ -376,6 +377,7 @@ teardown (GwCamera * self)
 
   if (self->pipe == NULL)
     return TRUE;
+  g_signal_emit (self, signals[SIGNAL_PIPELINE_STOPPING], 0);
   g_signal_handlers_disconnect_by_func (self->pipe->source, on_status_notify,
       self);
   pad = gst_element_get_static_pad (self->pipe->tee, "sink");
@@ -730,6 +732,18 @@ gw_camera_class_init (GwCameraClass * klass)
   signals[SIGNAL_STATE_CHANGED] = g_signal_new ("state-changed",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+
+  /**
+   * GwCamera::pipeline-stopping:
+   * @camera: the camera
+   *
+   * Emitted on the main context just before the running pipeline is set to
+   * NULL (stop, restart, dispose), while it still plays: outputs that
+   * must finish something (a recording's file) do it now, bounded.
+   */
+  signals[SIGNAL_PIPELINE_STOPPING] = g_signal_new ("pipeline-stopping",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 0);
 
   /**
    * GwCamera::status:

@@ -16,6 +16,11 @@
  * auth=true               # false only when listen is a loopback address
  * allow-pipelines=false   # accept cameras of type pipeline
  * ws-max-clients=256      # WebSocket clients at once (1..65535)
+ * metrics-keys=prometheus # API keys (by name) that may read /metrics
+ *                         # whatever their role (else admin only)
+ * mjpeg-max-clients=16    # MJPEG stream clients per camera (1..1024)
+ * storage-low-mb=1024     # STORAGE_LOW below this much free space for
+ *                         # recordings (MiB; 0: never)
  * whep-max-viewers=16     # WHEP viewers per camera (1..1024)
  * whep-reap-timeout=10000 # ms without a receiver report: viewer reaped
  *
@@ -48,7 +53,8 @@
 
 static const gchar *const gateway_keys[] = {
   "listen", "port", "rtsp-port", "data-dir", "auth", "allow-pipelines",
-  "ws-max-clients", "whep-max-viewers", "whep-reap-timeout", NULL
+  "ws-max-clients", "metrics-keys", "mjpeg-max-clients", "storage-low-mb",
+  "whep-max-viewers", "whep-reap-timeout", NULL
 };
 
 /**
@@ -66,6 +72,8 @@ gw_config_new (void)
   c->port = 8080;
   c->rtsp_port = 8554;
   c->ws_max_clients = 256;
+  c->mjpeg_max_clients = 16;
+  c->storage_low_mb = 1024;
   c->whep_max_viewers = 16;
   c->whep_reap_timeout_ms = 10000;
   c->auth = TRUE;
@@ -88,6 +96,7 @@ gw_config_free (GwConfig * config)
   g_free (config->path);
   g_free (config->listen);
   g_free (config->data_dir);
+  g_strfreev (config->metrics_keys);
   g_ptr_array_unref (config->cameras);
   g_free (config);
 }
@@ -164,6 +173,27 @@ read_string (GKeyFile * kf, const gchar * key, gchar ** out, GPtrArray * pr)
   *out = g_steal_pointer (&v);
 }
 
+/* A list of API key names (as --create-key --name gives them). */
+static void
+read_names (GKeyFile * kf, const gchar * key, gchar *** out, GPtrArray * pr)
+{
+  g_auto (GStrv) v = g_key_file_get_string_list (kf, GATEWAY_GROUP, key,
+      NULL, NULL);
+  guint i;
+
+  if (v == NULL)
+    return;
+  for (i = 0; v[i]; i++) {
+    g_strstrip (v[i]);
+    if (*v[i] == '\0') {
+      gw_problems_add (pr, key, "an empty key name");
+      return;
+    }
+  }
+  g_strfreev (*out);
+  *out = g_steal_pointer (&v);
+}
+
 static void
 read_gateway (GwConfig * c, GKeyFile * kf, GPtrArray * pr)
 {
@@ -173,8 +203,9 @@ read_gateway (GwConfig * c, GKeyFile * kf, GPtrArray * pr)
   for (i = 0; keys && keys[i]; i++)
     if (!g_strv_contains (gateway_keys, keys[i]))
       gw_problems_add (pr, keys[i], "unknown key (listen, port, rtsp-port, "
-          "data-dir, auth, allow-pipelines, ws-max-clients, "
-          "whep-max-viewers, whep-reap-timeout)");
+          "data-dir, auth, allow-pipelines, ws-max-clients, metrics-keys, "
+          "mjpeg-max-clients, storage-low-mb, whep-max-viewers, "
+          "whep-reap-timeout)");
   read_string (kf, "listen", &c->listen, pr);
   read_uint (kf, "port", 0, 65535, "a port number", &c->port, pr);
   read_uint (kf, "rtsp-port", 0, 65535, "a port number", &c->rtsp_port, pr);
@@ -183,6 +214,11 @@ read_gateway (GwConfig * c, GKeyFile * kf, GPtrArray * pr)
   read_bool (kf, "allow-pipelines", &c->allow_pipelines, pr);
   read_uint (kf, "ws-max-clients", 1, 65535, "a number", &c->ws_max_clients,
       pr);
+  read_names (kf, "metrics-keys", &c->metrics_keys, pr);
+  read_uint (kf, "mjpeg-max-clients", 1, 1024, "a number",
+      &c->mjpeg_max_clients, pr);
+  read_uint (kf, "storage-low-mb", 0, G_MAXINT32, "a number",
+      &c->storage_low_mb, pr);
   read_uint (kf, "whep-max-viewers", 1, 1024, "a number",
       &c->whep_max_viewers, pr);
   read_uint (kf, "whep-reap-timeout", 1000, 600000, "milliseconds",

@@ -17,6 +17,9 @@ typedef struct
   gboolean auth;
   gboolean allow_pipelines;
   guint ws_max_clients;         /* WebSocket clients at once */
+  gchar **metrics_keys;         /* key names that may read /metrics */
+  guint mjpeg_max_clients;      /* MJPEG clients per camera */
+  guint storage_low_mb;         /* STORAGE_LOW below this (MiB), 0 never */
   guint whep_max_viewers;       /* WHEP viewers per camera */
   guint whep_reap_timeout_ms;   /* no receiver report for this long: reaped */
   GPtrArray *cameras;           /* (element-type GwCameraSpec) */

@@ -18,8 +18,10 @@
 #endif
 
 #include "gw-gateway.h"
+#include "gw-camera-ops.h"
 #include "gw-event.h"
 #include "gw-routes.h"
+#include "gw-routes-recordings.h"
 #include "gw-rpc-methods.h"
 
 GST_DEBUG_CATEGORY_STATIC (gw_gateway_debug);
@@ -152,6 +154,10 @@ on_camera_state (GwCamera * camera, guint old_state, guint new_state,
   g_autoptr (GwEvent) event = NULL;
 
   sync_rtsp (gw, camera);
+  if (gw->mjpeg)
+    gw_mjpeg_sync_camera (gw->mjpeg, camera);
+  if (gw->recorder)
+    gw_recorder_follow (gw->recorder, camera);
   sync_whep (gw, camera);
   if (new_state == GW_CAMERA_STATE_FAILED
       || new_state == GW_CAMERA_STATE_RETRYING)
@@ -169,6 +175,8 @@ watch_camera (GwGateway * gw, GwCamera * camera)
   g_signal_connect (camera, "state-changed", G_CALLBACK (on_camera_state), gw);
   g_signal_connect (camera, "status", G_CALLBACK (on_camera_status), gw);
   sync_rtsp (gw, camera);
+  if (gw->recorder)
+    gw_recorder_follow (gw->recorder, camera);
   sync_whep (gw, camera);
 }
 
@@ -176,9 +184,13 @@ static void
 unwatch_camera (GwGateway * gw, GwCamera * camera)
 {
   g_signal_handlers_disconnect_by_data (camera, gw);
+  if (gw->recorder)
+    gw_recorder_forget (gw->recorder, camera);
   if (g_object_get_data (G_OBJECT (camera), PUBLISHED_TEE) && gw->rtsp)
     gw_rtsp_remove_camera (gw->rtsp, gw_camera_get_id (camera), NULL);
   g_object_set_data (G_OBJECT (camera), PUBLISHED_TEE, NULL);
+  if (gw->mjpeg)
+    gw_mjpeg_remove_camera (gw->mjpeg, gw_camera_get_id (camera));
   if (gw->whep)
     gw_whep_remove_camera (gw->whep, gw_camera_get_id (camera));
 }
@@ -193,6 +205,16 @@ static void
 on_camera_removed (GwRegistry * registry, GwCamera * camera, gpointer user_data)
 {
   unwatch_camera (user_data, camera);
+}
+
+/* recordings -> events (storage failures, recoveries, STORAGE_LOW) */
+static void
+on_recording_event (const gchar * kind, const CgError * error,
+    const gchar * camera_id, gpointer user_data)
+{
+  g_autoptr (GwEvent) event = gw_event_new_from_camera (kind, error, camera_id);
+
+  publish (user_data, event);
 }
 
 /* ------------------------------------------------------------------ */
@@ -268,6 +290,64 @@ rpc_authorize (const gchar * action, gpointer principal, CgError ** error)
   return gw_auth_authorize (p->keys, p->key, action, NULL, NULL, error);
 }
 
+/* A session authenticated with a key the store no longer holds */
+static gboolean
+session_key_revoked (GwJsonRpc * rpc, gpointer user_data)
+{
+  RpcPrincipal *p = gw_jsonrpc_get_principal (rpc);
+
+  return p && !gw_keys_lookup (p->keys, p->key, NULL, NULL, NULL);
+}
+
+/* After a reload that removed keys: the WebSocket sessions of those keys
+ * are closed (1008), so that a subscriber stops receiving events too; a
+ * call that races the close is refused (INVALID_API_KEY), as every call
+ * looks its key up again. */
+static void
+keys_reloaded (GwKeyStore * store, guint removed, gpointer user_data)
+{
+  GwGateway *gw = user_data;
+  guint n;
+
+  if (removed == 0 || gw->ws == NULL)
+    return;
+  n = gw_ws_server_close_sessions (gw->ws, session_key_revoked, NULL,
+      SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "API key revoked");
+  if (n)
+    g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "CODE",
+        "INVALID_API_KEY", "MESSAGE", "closed %u WebSocket sessions of "
+        "revoked API keys", n);
+}
+
+/**
+ * gw_gateway_reload_keys:
+ * @gw: the gateway
+ * @why: what asked for it, for the log ("SIGHUP")
+ *
+ * Reads keys.json again now (it is also reloaded whenever it changes).
+ */
+void
+gw_gateway_reload_keys (GwGateway * gw, const gchar * why)
+{
+  if (gw->key_reload)
+    gw_key_reload_now (gw->key_reload, why);
+}
+
+/* Requests under /ws that are no handshake take the one request path:
+ * the path itself answers 400 INVALID_REQUEST, any other 404. */
+static void
+ws_fallback (SoupServerMessage * msg, const gchar * path, GHashTable * query,
+    gboolean on_path, gpointer user_data)
+{
+  GwGateway *gw = user_data;
+  g_autoptr (CgError) error = NULL;
+
+  if (on_path)
+    error = cg_error_new (CG_CODE_INVALID_REQUEST, "/ws takes WebSocket "
+        "handshakes only (GET with Upgrade: websocket)");
+  gw_router_handle (gw->router, msg, path, query, error);
+}
+
 /* ------------------------------------------------------------------ */
 /* metrics                                                              */
 
@@ -305,6 +385,13 @@ register_metrics (GwGateway * gw)
       rpc_labels);
   gw->m_store_lost = gw_metrics_counter (gw->metrics,
       "event_store_lost_total", "Events the store could not write", NULL);
+  gw->m_mjpeg_clients = gw_metrics_gauge (gw->metrics, "mjpeg_clients",
+      "MJPEG live-stream clients connected", NULL);
+  gw->m_mjpeg_sent = gw_metrics_counter (gw->metrics,
+      "mjpeg_frames_sent_total", "JPEG frames written to MJPEG clients", NULL);
+  gw->m_mjpeg_dropped = gw_metrics_counter (gw->metrics,
+      "mjpeg_frames_dropped_total", "JPEG frames an MJPEG client did not "
+      "get because it had not read the previous ones", NULL);
   gw->m_whep_viewers = gw_metrics_gauge (gw->metrics, "whep_viewers",
       "WebRTC (WHEP) viewers by camera, negotiating or watching",
       camera_labels);
@@ -318,8 +405,10 @@ http_metrics (const gchar * route, const gchar * method, guint status,
     gdouble duration_ms, gpointer user_data)
 {
   GwGateway *gw = user_data;
-  g_autofree gchar *code = g_strdup_printf ("%u", status);
+  gchar code[16];
   const gchar *labels[] = { route ? route : "(none)", method, code, NULL };
+
+  g_snprintf (code, sizeof code, "%u", status);
 
   gw_metric_inc (gw->m_http_requests, labels[0], method, code, NULL);
   gw_metric_observe (gw->m_http_duration, duration_ms / 1000.0, labels);
@@ -330,12 +419,13 @@ http_metrics (const gchar * route, const gchar * method, guint status,
 static void
 log_access (const GwAccessRecord * r, gpointer user_data)
 {
-  g_autofree gchar *status = g_strdup_printf ("%u", r->status);
+  gchar message[512];
 
-  g_log_structured (G_LOG_DOMAIN, r->status >= 500 ? G_LOG_LEVEL_WARNING :
-      G_LOG_LEVEL_MESSAGE, "REQUEST_ID", r->request_id, "MESSAGE",
-      "%s %s %s %.1f ms%s%s", r->method, r->path, status, r->duration_ms,
-      r->key_name ? " key " : "", r->key_name ? r->key_name : "");
+  g_snprintf (message, sizeof message, "%s %s %u %.1f ms%s%s", r->method,
+      r->path, r->status, r->duration_ms, r->key_name ? " key " : "",
+      r->key_name ? r->key_name : "");
+  gw_log_request (r->status >= 500 ? G_LOG_LEVEL_WARNING :
+      G_LOG_LEVEL_MESSAGE, r->request_id, message);
 }
 
 /* One log line and one count per answered JSON-RPC call. */
@@ -380,6 +470,16 @@ gw_gateway_update_gauges (GwGateway * gw)
     gw_metric_add (gw->m_ws_dropped, v - gw->ws_dropped_seen, NULL);
     gw->ws_dropped_seen = v;
   }
+  if (gw->mjpeg) {
+    gw_metric_set (gw->m_mjpeg_clients, gw_mjpeg_get_n_clients (gw->mjpeg,
+            NULL), NULL);
+    v = gw_mjpeg_get_frames_sent (gw->mjpeg);
+    gw_metric_add (gw->m_mjpeg_sent, v - gw->mjpeg_sent_seen, NULL);
+    gw->mjpeg_sent_seen = v;
+    v = gw_mjpeg_get_frames_dropped (gw->mjpeg);
+    gw_metric_add (gw->m_mjpeg_dropped, v - gw->mjpeg_dropped_seen, NULL);
+    gw->mjpeg_dropped_seen = v;
+  }
   for (i = 0; gw->whep && i < cameras->len; i++) {
     const gchar *id = gw_camera_get_id (g_ptr_array_index (cameras, i));
     const gchar *labels[] = { id, NULL };
@@ -419,35 +519,75 @@ start_events (GwGateway * gw, GError ** error)
   return TRUE;
 }
 
+#define GW_HTTP_LISTEN_BACKLOG 256
+
+/* The HTTP socket, listening with a backlog for bursts of connections: a
+ * GSocketListener's default of 10 makes the 11th simultaneous connect wait
+ * for the client's SYN retry, a whole second. */
+static GSocket *
+http_socket (const gchar * listen, guint port, GError ** error)
+{
+  g_autoptr (GInetAddress) address = g_inet_address_new_from_string (listen);
+  g_autoptr (GSocketAddress) sa = NULL;
+  g_autoptr (GSocket) sock = NULL;
+
+  if (address == NULL)          /* "localhost", the one name config accepts */
+    address = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  sa = g_inet_socket_address_new (address, port);
+  sock = g_socket_new (g_inet_address_get_family (address),
+      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (sock == NULL)
+    return NULL;
+  g_socket_set_listen_backlog (sock, GW_HTTP_LISTEN_BACKLOG);
+  if (!g_socket_bind (sock, sa, TRUE, error) || !g_socket_listen (sock, error))
+    return NULL;
+  return g_steal_pointer (&sock);
+}
+
 static gboolean
 start_http (GwGateway * gw, GError ** error)
 {
-  g_autoptr (GInetAddress) address = g_inet_address_new_from_string
-      (gw->config->listen);
-  g_autoptr (GSocketAddress) sa = NULL;
-  GwWsLimits limits;
+  g_autoptr (GSocket) sock = NULL;
   GSList *uris;
 
   gw->server = soup_server_new ("server-header", "camguard-gateway ", NULL);
-  if (address) {
-    sa = g_inet_socket_address_new (address, gw->config->port);
-    if (!soup_server_listen (gw->server, sa, 0, error))
-      return FALSE;
-  } else if (!soup_server_listen_local (gw->server, gw->config->port,
-          SOUP_SERVER_LISTEN_IPV4_ONLY, error)) {
-    return FALSE;               /* "localhost", the one name config accepts */
-  }
+  sock = http_socket (gw->config->listen, gw->config->port, error);
+  if (sock == NULL || !soup_server_listen_socket (gw->server, sock, 0, error))
+    return FALSE;
   uris = soup_server_get_uris (gw->server);
   gw->http_port = uris ? (guint) g_uri_get_port (uris->data) : gw->config->port;
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return TRUE;
+}
+
+/* subscribe to one camera: as every camera method, -32004 when unknown */
+static gboolean
+ws_camera_exists (const gchar * camera_id, CgError ** error, gpointer user_data)
+{
+  GwGateway *gw = user_data;
+
+  return gw_camera_ops_lookup (gw->registry, camera_id, error) != NULL;
+}
+
+/* Every REST route and JSON-RPC method on gw->server (also an unlistened
+ * one, for --list-routes). */
+static void
+add_api (GwGateway * gw)
+{
+  GwWsLimits limits;
+
   gw->router = gw_router_new (gw->server, gw->keys);
   gw_router_set_metrics_func (gw->router, http_metrics, gw);
   gw_router_set_log_func (gw->router, log_access, gw);
   gw_routes_cameras_add (gw->router, gw);
   gw_routes_ops_add (gw->router, gw);
+  gw->mjpeg = gw_mjpeg_new (NULL, gw->config->mjpeg_max_clients);
+  gw_routes_mjpeg_add (gw->router, gw);
+  gw_routes_recordings_add (gw->router, gw);
   gw_routes_whep_add (gw->router, gw);
   gw->rpc = gw_rpc_registry_new ();
   gw_rpc_methods_add (gw->rpc, gw);
+  gw_rpc_recordings_add (gw->rpc, gw);
   gw_rpc_registry_set_observer (gw->rpc, observe_rpc, gw);
   if (gw->keys)
     gw_rpc_registry_set_auth (gw->rpc, rpc_authenticate, rpc_authorize,
@@ -455,7 +595,57 @@ start_http (GwGateway * gw, GError ** error)
   gw_ws_limits_init (&limits);
   limits.max_clients = gw->config->ws_max_clients;
   gw->ws = gw_ws_server_new (gw->server, "/ws", gw->rpc, &limits);
-  return TRUE;
+  gw_ws_server_set_fallback (gw->ws, ws_fallback, gw);
+  gw_ws_server_set_camera_check (gw->ws, ws_camera_exists, gw);
+}
+
+static void
+print_route (const gchar * method, const gchar * pattern,
+    const gchar * action, GwRouteFlags flags, gpointer user_data)
+{
+  g_string_append_printf (user_data, "%-7s %-36s %-16s %-9s%s\n", method,
+      pattern, action, gw_role_to_nick (gw_auth_required_role (action)),
+      (flags & GW_ROUTE_BODY_OBJECT) ? " json-body" :
+      (flags & GW_ROUTE_BODY_RAW) ? " raw-body" : "");
+}
+
+/**
+ * gw_gateway_describe_api:
+ * @gw: the gateway, with its configuration (nothing started)
+ *
+ * The API the gateway serves, from the tables it serves it with: one line
+ * per REST route (`METHOD PATTERN ACTION ROLE`, then `json-body` for a
+ * route that needs a JSON object body, `raw-body` for one whose body is not
+ * JSON, e.g. an SDP offer) and per JSON-RPC method
+ * (`JSONRPC METHOD ACTION ROLE`; action `-` for a method anybody may call),
+ * ROLE being the least role the one role table lets in. What
+ * `camguard-gateway --list-routes` prints; nothing listens.
+ *
+ * Returns: (transfer full): the lines
+ */
+gchar *
+gw_gateway_describe_api (GwGateway * gw)
+{
+  GString *out = g_string_new (NULL);
+  g_autoptr (GPtrArray) methods = NULL;
+  guint i;
+
+  gw->server = soup_server_new (NULL, NULL);
+  add_api (gw);
+  gw_router_foreach_route (gw->router, print_route, out);
+  methods = gw_rpc_registry_list_methods (gw->rpc);
+  for (i = 0; i < methods->len; i++) {
+    const gchar *name = g_ptr_array_index (methods, i);
+    const gchar *action = g_str_equal (name, GW_RPC_AUTHENTICATE_METHOD) ?
+        gw_auth_action_for_method (name) :
+        gw_rpc_registry_get_action (gw->rpc, name);
+
+    g_string_append_printf (out, "%-7s %-36s %-16s %s\n", "JSONRPC", name,
+        action ? action : "-", action ?
+        gw_role_to_nick (gw_auth_required_role (action)) : "anonymous");
+  }
+  gw_gateway_stop_servers (gw);
+  return g_string_free (out, FALSE);
 }
 
 static void
@@ -494,9 +684,18 @@ gw_gateway_start_servers (GwGateway * gw, GError ** error)
   register_metrics (gw);
   if (!start_events (gw, error))
     return FALSE;
+  gw->recorder = gw_recorder_new (gw->config->data_dir,
+      (guint64) gw->config->storage_low_mb * 1024 * 1024, gw->metrics,
+      on_recording_event, gw);
   if (gw->config->auth) {
     gw->keys = gw_key_store_new (gw->config->data_dir, error);
     if (gw->keys == NULL)
+      return FALSE;
+    gw_key_store_grant (gw->keys, "metrics.read",
+        (const gchar * const *) gw->config->metrics_keys);
+    gw->key_reload = gw_key_reload_new (gw->keys, gw->config->data_dir,
+        keys_reloaded, gw, error);
+    if (gw->key_reload == NULL)
       return FALSE;
   } else {
     g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "MESSAGE",
@@ -506,6 +705,7 @@ gw_gateway_start_servers (GwGateway * gw, GError ** error)
   start_whep (gw);
   if (!start_http (gw, error))
     return FALSE;
+  add_api (gw);
   gw->rtsp = gw_rtsp_new (gw->config->listen, gw->config->rtsp_port, NULL,
       error);
   if (gw->rtsp == NULL)
@@ -545,6 +745,7 @@ gw_gateway_stop_servers (GwGateway * gw)
   }
   g_clear_pointer (&gw->whep, gw_whep_free);
   g_clear_object (&gw->rtsp);
+  g_clear_pointer (&gw->mjpeg, gw_mjpeg_free);
   g_clear_pointer (&gw->ws, gw_ws_server_free);
   g_clear_pointer (&gw->router, gw_router_unref);
   g_clear_pointer (&gw->rpc, gw_rpc_registry_unref);
@@ -565,8 +766,10 @@ gw_gateway_release (GwGateway * gw)
   if (gw->events && gw->ws_feed)
     gw_event_hub_unsubscribe (gw->events, gw->ws_feed);
   gw->ws_feed = NULL;
+  g_clear_pointer (&gw->recorder, gw_recorder_free);
   g_clear_pointer (&gw->events, gw_event_hub_free);
   g_clear_pointer (&gw->event_store, gw_event_store_close);
+  g_clear_pointer (&gw->key_reload, gw_key_reload_free);
   g_clear_pointer (&gw->keys, gw_key_store_free);
   g_clear_pointer (&gw->metrics, gw_metrics_free);
 }

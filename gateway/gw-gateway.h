@@ -10,8 +10,11 @@
 #include "gw-event-hub.h"
 #include "gw-event-store.h"
 #include "gw-http.h"
+#include "gw-key-reload.h"
 #include "gw-log.h"
 #include "gw-metrics.h"
+#include "gw-mjpeg.h"
+#include "gw-recording.h"
 #include "gw-registry.h"
 #include "gw-rpc-registry.h"
 #include "gw-rtsp.h"
@@ -36,11 +39,14 @@ typedef struct
   GwEventHub *events;           /* event hub: store + subscribers */
   GwEventSubscription *ws_feed; /* the hub's feed of the WebSocket */
   GwKeyStore *keys;             /* API keys; NULL with auth off */
+  GwKeyReload *key_reload;      /* keys.json watched; NULL with auth off */
   SoupServer *server;           /* HTTP and WebSocket */
   GwRouter *router;             /* REST under /api/v1 */
   GwRpcRegistry *rpc;           /* JSON-RPC methods */
   GwWsServer *ws;               /* JSON-RPC over WebSocket at /ws */
   GwRtsp *rtsp;                 /* RTSP re-publish of every camera */
+  GwMjpeg *mjpeg;               /* MJPEG live streams */
+  GwRecorder *recorder;         /* recordings of every camera */
   GwWhep *whep;                 /* WebRTC (WHEP) viewers of every camera */
   gulong camera_added;
   gulong camera_removed;
@@ -56,6 +62,11 @@ typedef struct
   GwMetric *m_ws_dropped;
   GwMetric *m_store_lost;
   GwMetric *m_rpc_calls;
+  GwMetric *m_mjpeg_clients;
+  GwMetric *m_mjpeg_sent;
+  GwMetric *m_mjpeg_dropped;
+  guint64 mjpeg_sent_seen;
+  guint64 mjpeg_dropped_seen;
   GwMetric *m_whep_viewers;
   GwMetric *m_whep_reaped;
   guint64 whep_reaped_seen;
@@ -67,5 +78,7 @@ gboolean gw_gateway_start_servers (GwGateway * gw, GError ** error);
 void gw_gateway_stop_servers (GwGateway * gw);
 void gw_gateway_release (GwGateway * gw);
 void gw_gateway_update_gauges (GwGateway * gw);
+gchar *gw_gateway_describe_api (GwGateway * gw);
+void gw_gateway_reload_keys (GwGateway * gw, const gchar * why);
 
 G_END_DECLS

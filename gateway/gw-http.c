@@ -11,12 +11,13 @@
  * through the same steps, in this order:
  *
  * 1. request id: the client's `X-Request-Id` if it is sane, else a new one;
- *    every response carries it;
+ *    every response carries it (also libsoup's own 400/417/501 to a request
+ *    it could not parse: the new one is set when the request starts);
  * 2. body limit: `Content-Length` is checked when the headers arrive and
  *    the running total on every chunk; over the limit the request is
  *    answered 413 %CG_CODE_PAYLOAD_TOO_LARGE without keeping the body
  *    (`Connection: close`); a client that goes on sending more than
- *    MAX (limit, 256 KiB) after that has its connection closed;
+ *    MAX (limit, 256 KiB) beyond the limit has its connection closed;
  * 3. routing: unknown path -> 404 %CG_CODE_METHOD_NOT_FOUND, known path
  *    with another method -> 405 %CG_CODE_METHOD_NOT_ALLOWED with `Allow`;
  * 4. auth: gw_auth_authorize() for the route's action;
@@ -42,8 +43,10 @@
 
 #define STATE_KEY "gw-http-state"
 #define REQUEST_ID_MAX 128
-/* A rejected body is drained (so that the client reads its 413) for up to
- * MAX (limit, this) more bytes; then the connection is closed. */
+/* A rejected body is drained (so that the client reads its 413) up to
+ * MAX (limit, this) bytes beyond the limit, counted from the first byte
+ * (a body refused on its Content-Length is refused before any byte came,
+ * and must still be drained); then the connection is closed. */
 #define GW_HTTP_MIN_DRAIN (256 * 1024)
 
 typedef struct
@@ -67,6 +70,8 @@ struct _GwRouter
   gsize body_limit;
   guint reply_timeout_ms;
   gulong started_id;
+  gulong finished_id;
+  gulong aborted_id;
   gchar id_prefix[17];          /* random, per router */
   gint id_counter;              /* atomic */
   GwLogFunc log_func;
@@ -83,8 +88,8 @@ typedef struct
   gint64 start_us;
   goffset received;
   gboolean rejected;
-  goffset rejected_at;          /* bytes received when rejected */
   gboolean logged;
+  gboolean got_headers;
   const gchar *route;           /* owned by the router */
   gchar *key_name;
 } MsgState;
@@ -135,7 +140,6 @@ reject_too_large (MsgState * s, SoupServerMessage * msg, goffset size)
   gconstpointer data;
 
   s->rejected = TRUE;
-  s->rejected_at = s->received;
   gst_structure_set (cg_error_get_details_writable (error),
       "limit_bytes", G_TYPE_UINT64, (guint64) s->router->body_limit,
       "received_bytes", G_TYPE_UINT64, (guint64) size, NULL);
@@ -153,6 +157,9 @@ reject_too_large (MsgState * s, SoupServerMessage * msg, goffset size)
   soup_message_body_truncate (req_body);
 }
 
+static void got_chunk_cb (SoupServerMessage * msg, GBytes * chunk,
+    MsgState * s);
+
 static void
 got_headers_cb (SoupServerMessage * msg, MsgState * s)
 {
@@ -160,18 +167,27 @@ got_headers_cb (SoupServerMessage * msg, MsgState * s)
   const gchar *id = soup_message_headers_get_one (h, "X-Request-Id");
   goffset length;
 
-  if (request_id_is_sane (id))
+  s->got_headers = TRUE;
+  if (request_id_is_sane (id)) {
+    g_free (s->request_id);
     s->request_id = g_strdup (id);
-  else
-    s->request_id = g_strdup_printf ("%s-%08x", s->router->id_prefix,
-        (guint) g_atomic_int_add (&s->router->id_counter, 1));
-  gw_request_set_id_header (msg, s->request_id);
-
-  if (soup_message_headers_get_encoding (h) == SOUP_ENCODING_CONTENT_LENGTH) {
-    length = soup_message_headers_get_content_length (h);
-    if (length > 0 && (guint64) length > s->router->body_limit)
-      reject_too_large (s, msg, length);
+    gw_request_set_id_header (msg, s->request_id);
   }
+
+  switch (soup_message_headers_get_encoding (h)) {
+    case SOUP_ENCODING_NONE:
+      return;
+    case SOUP_ENCODING_CONTENT_LENGTH:
+      length = soup_message_headers_get_content_length (h);
+      if (length == 0)
+        return;
+      if ((guint64) length > s->router->body_limit)
+        reject_too_large (s, msg, length);
+      break;
+    default:
+      break;
+  }
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), s);
 }
 
 /**
@@ -228,12 +244,15 @@ finished_cb (SoupServerMessage * msg, MsgState * s)
   g_autofree gchar *path = NULL;
   GwAccessRecord rec = { 0 };
 
-  if (s->request_id == NULL || s->logged)
+  if (!s->got_headers || s->logged)
     return;                     /* never got its headers, or done */
   s->logged = TRUE;
   path = cg_redact (g_uri_get_path (soup_server_message_get_uri (msg)));
   rec.time_us = g_get_real_time ();
-  rec.status = soup_server_message_get_status (msg);
+  /* a stream the client left: the status it was sent, not libsoup's 500 */
+  rec.status = g_object_get_data (G_OBJECT (msg), GW_REQUEST_STREAM_STATUS) ?
+      GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (msg),
+          GW_REQUEST_STREAM_STATUS)) : soup_server_message_get_status (msg);
   rec.level = rec.status >= 500 ? "warning" : "info";
   rec.request_id = s->request_id;
   rec.method = soup_server_message_get_method (msg);
@@ -279,8 +298,7 @@ got_chunk_cb (SoupServerMessage * msg, GBytes * chunk, MsgState * s)
   s->received += g_bytes_get_size (chunk);
   if (s->rejected) {
     soup_message_body_truncate (soup_server_message_get_request_body (msg));
-    if ((guint64) (s->received - s->rejected_at) >
-        MAX (limit, GW_HTTP_MIN_DRAIN))
+    if ((guint64) s->received > limit + MAX (limit, GW_HTTP_MIN_DRAIN))
       cut_connection (s, msg);
     return;
   }
@@ -295,10 +313,25 @@ request_started_cb (SoupServer * server, SoupServerMessage * msg, GwRouter * r)
 
   s->router = gw_router_ref (r);
   s->start_us = g_get_monotonic_time ();
+  /* from the start: requests libsoup itself refuses before their headers
+   * are read (a bad request line, no Host...) carry it too */
+  s->request_id = g_strdup_printf ("%s-%08x", r->id_prefix,
+      (guint) g_atomic_int_add (&r->id_counter, 1));
+  gw_request_set_id_header (msg, s->request_id);
   g_object_set_data_full (G_OBJECT (msg), STATE_KEY, s, msg_state_free);
+  /* got-chunk only for a request with a body (got_headers_cb), and the end
+   * through the server's request-finished and request-aborted: fewer
+   * closures per request. */
   g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), s);
-  g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), s);
-  g_signal_connect (msg, "finished", G_CALLBACK (finished_cb), s);
+}
+
+static void
+request_ended_cb (SoupServer * server, SoupServerMessage * msg, GwRouter * r)
+{
+  MsgState *s = g_object_get_data (G_OBJECT (msg), STATE_KEY);
+
+  if (s)
+    finished_cb (msg, s);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -451,23 +484,40 @@ request_prepare (GwRouter * r, MsgState * s, GwRequest * req, CgError ** error)
   return parse_body (req, route->flags, error) ? route : NULL;
 }
 
-static void
-server_cb (SoupServer * server, SoupServerMessage * msg, const char *path,
-    GHashTable * query, gpointer user_data)
+/**
+ * gw_router_handle:
+ * @router: a #GwRouter
+ * @msg: a message of the router's server
+ * @path: its path
+ * @query: (nullable): its query
+ * @refusal: (nullable): an error to answer instead of routing it
+ *
+ * Takes a message another handler of the server was given (such as the
+ * WebSocket endpoint, for a path under it that is no handshake) through
+ * the one request path: routed as usual, or answered @refusal with its
+ * request id, log line and metrics.
+ */
+void
+gw_router_handle (GwRouter * router, SoupServerMessage * msg,
+    const gchar * path, GHashTable * query, const CgError * refusal)
 {
-  GwRouter *r = user_data;
+  GwRouter *r = router;
   MsgState *s = g_object_get_data (G_OBJECT (msg), STATE_KEY);
   g_autoptr (GwRequest) req = NULL;
   g_autoptr (CgError) error = NULL;
   const Route *route;
 
-  if (s == NULL || s->request_id == NULL) {
+  if (s == NULL || !s->got_headers) {
     soup_server_message_set_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR,
         NULL);
     return;
   }
   req = gw_request_new (msg, s->request_id, path, query, r->context,
       r->reply_timeout_ms);
+  if (refusal) {
+    gw_request_reply_error (req, refusal);
+    return;
+  }
   route = request_prepare (r, s, req, &error);
   if (route == NULL) {
     gw_request_reply_error (req, error);
@@ -482,6 +532,13 @@ server_cb (SoupServer * server, SoupServerMessage * msg, const char *path,
         route->method, route->pattern);
     gw_request_reply_error (req, error);
   }
+}
+
+static void
+server_cb (SoupServer * server, SoupServerMessage * msg, const char *path,
+    GHashTable * query, gpointer user_data)
+{
+  gw_router_handle (user_data, msg, path, query, NULL);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -515,6 +572,10 @@ gw_router_new (SoupServer * server, GwKeyStore * keys)
       g_random_int ());
   r->started_id = g_signal_connect (server, "request-started",
       G_CALLBACK (request_started_cb), r);
+  r->finished_id = g_signal_connect (server, "request-finished",
+      G_CALLBACK (request_ended_cb), r);
+  r->aborted_id = g_signal_connect (server, "request-aborted",
+      G_CALLBACK (request_ended_cb), r);
   soup_server_add_handler (server, NULL, server_cb, r, NULL);
   return r;
 }
@@ -545,6 +606,8 @@ gw_router_unref (GwRouter * router)
   if (!g_atomic_int_dec_and_test (&router->refcount))
     return;
   g_signal_handler_disconnect (router->server, router->started_id);
+  g_signal_handler_disconnect (router->server, router->finished_id);
+  g_signal_handler_disconnect (router->server, router->aborted_id);
   soup_server_remove_handler (router->server, "/");
   g_ptr_array_unref (router->routes);
   g_main_context_unref (router->context);
@@ -603,6 +666,29 @@ gw_router_list_routes (GwRouter * router)
     g_ptr_array_add (list, g_strconcat (r->method, " ", r->pattern, NULL));
   }
   return list;
+}
+
+/**
+ * gw_router_foreach_route:
+ * @router: a #GwRouter
+ * @func: (scope call): called with each route's method, pattern, action
+ *   and flags, in the order they were added
+ * @user_data: data for @func
+ *
+ * Walks the route table (for `camguard-gateway --list-routes` and the
+ * role matrix test, so that no route escapes them).
+ */
+void
+gw_router_foreach_route (GwRouter * router, GwRouteFunc func,
+    gpointer user_data)
+{
+  guint i;
+
+  for (i = 0; i < router->routes->len; i++) {
+    const Route *r = g_ptr_array_index (router->routes, i);
+
+    func (r->method, r->pattern, r->action, r->flags, user_data);
+  }
 }
 
 /**

@@ -89,6 +89,19 @@ gchar *gw_access_record_to_json (const GwAccessRecord * record);
 typedef void (*GwMetricsFunc) (const gchar * route, const gchar * method,
     guint status, gdouble duration_ms, gpointer user_data);
 
+/**
+ * GwRouteFunc:
+ * @method: the route's HTTP method
+ * @pattern: its path pattern
+ * @action: its action of the role table
+ * @flags: its #GwRouteFlags
+ * @user_data: user data
+ *
+ * One route, for gw_router_foreach_route().
+ */
+typedef void (*GwRouteFunc) (const gchar * method, const gchar * pattern,
+    const gchar * action, GwRouteFlags flags, gpointer user_data);
+
 GwRouter *gw_router_new (SoupServer * server, GwKeyStore * keys);
 GwRouter *gw_router_ref (GwRouter * router);
 void gw_router_unref (GwRouter * router);
@@ -96,6 +109,10 @@ void gw_router_add_route (GwRouter * router, const gchar * method,
     const gchar * pattern, const gchar * action, GwRouteFlags flags,
     GwHandler handler, gpointer user_data);
 GPtrArray *gw_router_list_routes (GwRouter * router);
+void gw_router_foreach_route (GwRouter * router, GwRouteFunc func,
+    gpointer user_data);
+void gw_router_handle (GwRouter * router, SoupServerMessage * msg,
+    const gchar * path, GHashTable * query, const CgError * refusal);
 void gw_router_set_body_limit (GwRouter * router, gsize limit);
 gsize gw_router_get_body_limit (GwRouter * router);
 void gw_router_set_reply_timeout (GwRouter * router, guint timeout_ms);

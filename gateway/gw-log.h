@@ -17,5 +17,7 @@ gboolean gw_log_format_from_string (const gchar * name, GwLogFormat * format);
 void gw_log_init (GwLogFormat format, gint fd);
 gchar *gw_log_format_line (GwLogFormat format, GLogLevelFlags level,
     const GLogField * fields, gsize n_fields, gint64 time_us);
+void gw_log_request (GLogLevelFlags level, const gchar * request_id,
+    const gchar * message);
 
 G_END_DECLS

@@ -134,11 +134,23 @@ buckets_are_valid (const gdouble * buckets, guint n_buckets)
 static gchar *
 series_key (const gchar * const *values, guint n)
 {
-  GString *key = g_string_new (NULL);
+  GString *key = g_string_sized_new (64);
   guint i;
 
-  for (i = 0; i < n; i++)
-    g_string_append_printf (key, "%zu:%s", strlen (values[i]), values[i]);
+  /* each value prefixed with its length: no separator to escape */
+  for (i = 0; i < n; i++) {
+    gsize len = strlen (values[i]);
+    gchar digits[24];
+    guint d = G_N_ELEMENTS (digits);
+
+    do {
+      digits[--d] = '0' + len % 10;
+      len /= 10;
+    } while (len > 0);
+    g_string_append_len (key, digits + d, G_N_ELEMENTS (digits) - d);
+    g_string_append_c (key, ':');
+    g_string_append (key, values[i]);
+  }
   return g_string_free (key, FALSE);
 }
 

@@ -15,11 +15,15 @@
  *   retrysrc name=source ! snapshottap name=snapshot ! tee name=outputs
  * raw (test, v4l2, http MJPEG, pipeline):
  *   retrysrc name=source ! videoconvert ! video/x-raw,format=I420
- *     ! snapshottap name=snapshot
+ *     ! snapshottap name=snapshot ! tee name=raw allow-not-linked=true
  *     ! qualityladder name=ladder ! video/x-h264,profile=constrained-baseline
  *     ! tee name=outputs
  * outputs. ! queue leaky=downstream ! fakesink async=false sync=false
  * ]|
+ *
+ * The gateway's encoder makes a keyframe every second where the frame rate
+ * is known (qualityladder's `key-int-max`), so that a recording killed
+ * mid-file loses about a second and a new viewer starts at once.
  *
  * H.264/H.265 cameras pass through untouched (snapshottap holds the GOP
  * and decodes on request); raw cameras are encoded once by qualityladder,
@@ -146,21 +150,42 @@ gw_pipeline_source_uri (const GwCameraSpec * spec)
   }
 }
 
-static GstElement *
-make (GstBin * bin, const gchar * factory, const gchar * name, GError ** error)
+/**
+ * gw_pipeline_make_element:
+ * @bin: (nullable): where the element goes, or %NULL to get it floating
+ * @factory: its factory name
+ * @name: (nullable): its name
+ * @error: return location; a call with an error already set does nothing
+ *   (so a chain of calls checks once, at the end)
+ *
+ * Makes an element by factory name for a camera pipeline or one of its
+ * branches, and adds it to @bin when given.
+ *
+ * Returns: (transfer none) (nullable): the element (floating without
+ *   @bin), %NULL with %CG_CODE_MISSING_COMPONENT when it is not installed
+ */
+GstElement *
+gw_pipeline_make_element (GstBin * bin, const gchar * factory,
+    const gchar * name, GError ** error)
 {
   GstElement *e;
 
   if (*error)
     return NULL;
   e = gst_element_factory_make (factory, name);
-  if (e == NULL) {
+  if (e == NULL)
     g_set_error (error, CG_CODE_ERROR, CG_CODE_MISSING_COMPONENT,
         "the element %s is not installed", factory);
-    return NULL;
-  }
-  gst_bin_add (bin, e);
+  else if (bin)
+    gst_bin_add (bin, e);
   return e;
+}
+
+/* the short name the builders below use */
+static GstElement *
+make (GstBin * bin, const gchar * factory, const gchar * name, GError ** error)
+{
+  return gw_pipeline_make_element (bin, factory, name, error);
 }
 
 static GstElement *
@@ -194,8 +219,9 @@ configure_source (GstElement * src, const GwCameraSpec * spec)
       "timeout", spec->retry_timeout, NULL);
 }
 
-/* retrysrc ! videoconvert ! I420 ! snapshottap ! qualityladder ! H.264
- * caps: returns the last element. No scaler in front of qualityladder: the
+/* retrysrc ! videoconvert ! I420 ! snapshottap ! tee ! qualityladder !
+ * H.264 caps: returns the last element. The tee "raw" lets outputs that
+ * want raw frames (the MJPEG branch) take them before the encoder. No scaler in front of qualityladder: the
  * ladder scales by itself (its steps never renegotiate upstream). Sizes and
  * rates are asked of the source. */
 static GstElement *
@@ -207,15 +233,22 @@ build_raw (GwPipeline * p, const GwCameraSpec * spec, GError ** error)
   conv = make (bin, "videoconvert", "convert", error);
   in_caps = make_caps (bin, "video/x-raw,format=I420", error);
   p->snapshot = make (bin, "snapshottap", "snapshot", error);
+  p->raw_tee = make (bin, "tee", "raw", error);
   p->ladder = make (bin, "qualityladder", "ladder", error);
   out_caps = make_caps (bin, H264_OUT_CAPS, error);
   if (out_caps == NULL)
     return NULL;
+  g_object_set (p->raw_tee, "allow-not-linked", TRUE, NULL);
   if (spec->ladder)
     g_object_set (p->ladder, "ladder", spec->ladder, NULL);
+  /* a keyframe a second: a recording killed mid-file loses about one
+   * GOP (docs/gateway/recordings.md), and viewers join sooner */
+  if (spec->fps_n > 0 && spec->fps_d > 0)
+    g_object_set (p->ladder, "key-int-max", (guint) MAX (1,
+            (spec->fps_n + spec->fps_d - 1) / spec->fps_d), NULL);
   gst_util_set_object_arg (G_OBJECT (p->ladder), "mode", spec->ladder_mode);
   if (!gst_element_link_many (p->source, conv, in_caps,
-          p->snapshot, p->ladder, out_caps, NULL)) {
+          p->snapshot, p->raw_tee, p->ladder, out_caps, NULL)) {
     g_set_error_literal (error, CG_CODE_ERROR, CG_CODE_PIPELINE_ERROR,
         "cannot link the raw camera chain");
     return NULL;

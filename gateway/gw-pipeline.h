@@ -17,6 +17,8 @@ typedef struct
   GstElement *source;           /* retrysrc, named "source" */
   GstElement *snapshot;         /* snapshottap, named "snapshot" */
   GstElement *ladder;           /* qualityladder "ladder", raw cameras only */
+  GstElement *raw_tee;          /* tee "raw" before the ladder: raw frames,
+                                 * raw cameras only */
   GstElement *tee;              /* tee "outputs": request a pad per output */
 } GwPipeline;
 
@@ -24,6 +26,8 @@ GwPipeline *gw_pipeline_build (const GwCameraSpec * spec, GError ** error);
 gchar *gw_pipeline_source_description (const GwCameraSpec * spec);
 gchar *gw_pipeline_source_uri (const GwCameraSpec * spec);
 void gw_pipeline_free (GwPipeline * pipeline);
+GstElement *gw_pipeline_make_element (GstBin * bin, const gchar * factory,
+    const gchar * name, GError ** error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GwPipeline, gw_pipeline_free)
 

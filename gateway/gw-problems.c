@@ -72,7 +72,8 @@ gw_problems_add (GPtrArray * problems, const gchar * field,
  * @message: (nullable): the error's message, or %NULL for the catalogue's
  *
  * Returns: (transfer full): a VALIDATION_ERROR whose details hold `fields`,
- *   an array of `{field, problem}`, one per problem
+ *   an array of `{field, reason}` (the shape gw_params_finish() gives
+ *   too), one per problem
  */
 CgError *
 gw_problems_to_error (GPtrArray * problems, const gchar * message)
@@ -88,7 +89,7 @@ gw_problems_to_error (GPtrArray * problems, const gchar * message)
 
     g_value_init (&v, GST_TYPE_STRUCTURE);
     g_value_take_boxed (&v, gst_structure_new ("field", "field",
-            G_TYPE_STRING, p->field, "problem", G_TYPE_STRING, p->problem,
+            G_TYPE_STRING, p->field, "reason", G_TYPE_STRING, p->problem,
             NULL));
     gst_value_array_append_and_take_value (&array, &v);
   }

@@ -33,6 +33,10 @@ struct _GwRequest
   GBytes *reply;
 };
 
+/* Object data on a SoupServerMessage answered with a stream: the status
+ * sent (libsoup sets 500 when a later write finds the connection closed). */
+#define GW_REQUEST_STREAM_STATUS "gw-request-stream-status"
+
 GwRequest *gw_request_new (SoupServerMessage * msg, const gchar * request_id,
     const gchar * path, GHashTable * query, GMainContext * context,
     guint timeout_ms);

@@ -32,12 +32,17 @@
 static GBytes *
 node_to_bytes (JsonNode * node)
 {
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  /* one generator per thread, kept for the thread's life: every answer
+   * goes through here */
+  static _Thread_local JsonGenerator *gen;
   gsize len;
   gchar *data;
 
+  if (gen == NULL)
+    gen = json_generator_new ();
   json_generator_set_root (gen, node);
   data = json_generator_to_data (gen, &len);
+  json_generator_set_root (gen, NULL);
   return g_bytes_new_take (data, len);
 }
 
@@ -127,14 +132,12 @@ gw_request_unref (GwRequest * req)
   g_free (req);
 }
 
-/* On the main context: hand the answer to libsoup. */
-static gboolean
-apply_reply (gpointer data)
+/* On the main context: no more timeout; X-Request-Id and the staged
+ * headers onto the response. */
+static void
+apply_headers (GwRequest * req)
 {
-  GwRequest *req = data;
   SoupMessageHeaders *h = soup_server_message_get_response_headers (req->msg);
-  gsize len;
-  gconstpointer body = g_bytes_get_data (req->reply, &len);
   guint i;
 
   if (req->timeout) {
@@ -147,8 +150,21 @@ apply_reply (gpointer data)
     soup_message_headers_replace (h, g_ptr_array_index (req->headers, i),
         g_ptr_array_index (req->headers, i + 1));
   g_mutex_unlock (&req->lock);
-  soup_server_message_set_response (req->msg, req->content_type,
-      SOUP_MEMORY_COPY, body, len);
+}
+
+/* On the main context: hand the answer to libsoup. The body is handed
+ * over, not copied (a download maps its file). */
+static gboolean
+apply_reply (gpointer data)
+{
+  GwRequest *req = data;
+  SoupMessageBody *body = soup_server_message_get_response_body (req->msg);
+
+  apply_headers (req);
+  soup_message_headers_replace (soup_server_message_get_response_headers
+      (req->msg), "Content-Type", req->content_type);
+  soup_message_body_truncate (body);
+  soup_message_body_append_bytes (body, req->reply);
   soup_server_message_set_status (req->msg, req->status, NULL);
   if (req->paused)
     soup_server_message_unpause (req->msg);
@@ -279,6 +295,43 @@ reply_timeout_cb (gpointer data)
       G_TYPE_UINT, req->timeout_ms, NULL);
   reply_error (req, error, FALSE);
   return G_SOURCE_REMOVE;
+}
+
+/**
+ * gw_request_reply_stream:
+ * @req: a #GwRequest, not answered yet
+ * @status: the HTTP status
+ * @content_type: the Content-Type of the stream
+ *
+ * Answers with headers only and a chunked body that the caller writes
+ * afterwards on gw_request_get_message()'s response body
+ * (soup_message_body_append_bytes(), then soup_server_message_unpause()),
+ * until it completes the body or the client goes. The headers staged with
+ * gw_request_add_header() and X-Request-Id are sent; no reply timeout
+ * applies. Main context only (the message is written at once).
+ *
+ * Returns: %FALSE when @req was already answered (nothing was sent)
+ */
+gboolean
+gw_request_reply_stream (GwRequest * req, guint status,
+    const gchar * content_type)
+{
+  SoupMessageHeaders *h = soup_server_message_get_response_headers (req->msg);
+
+  g_return_val_if_fail (g_main_context_is_owner (req->context), FALSE);
+  if (!g_atomic_int_compare_and_exchange (&req->answered, 0, 1))
+    return FALSE;
+  apply_headers (req);
+  soup_message_headers_set_content_type (h, content_type, NULL);
+  soup_message_headers_set_encoding (h, SOUP_ENCODING_CHUNKED);
+  soup_message_body_set_accumulate (soup_server_message_get_response_body
+      (req->msg), FALSE);
+  soup_server_message_set_status (req->msg, status, NULL);
+  g_object_set_data (G_OBJECT (req->msg), GW_REQUEST_STREAM_STATUS,
+      GUINT_TO_POINTER (status));
+  if (req->paused)
+    soup_server_message_unpause (req->msg);
+  return TRUE;
 }
 
 /**

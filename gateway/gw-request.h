@@ -45,6 +45,8 @@ void gw_request_reply_json (GwRequest * req, guint status, JsonNode * node);
 void gw_request_reply_error (GwRequest * req, const CgError * error);
 void gw_request_reply_bytes (GwRequest * req, guint status,
     const gchar * content_type, GBytes * body);
+gboolean gw_request_reply_stream (GwRequest * req, guint status,
+    const gchar * content_type);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GwRequest, gw_request_unref)
 

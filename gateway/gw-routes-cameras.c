@@ -22,9 +22,16 @@
 #define CAMERAS "/api/v1/cameras"
 #define CAMERA CAMERAS "/{id}"
 
-/* The camera of the route's {id}, or NULL after answering 404. */
-static GwCamera *
-camera_of (GwRequest * req, GwGateway * gw)
+/**
+ * gw_routes_camera_of:
+ * @req: a request of a route with an {id}
+ * @gw: the gateway
+ *
+ * Returns: (transfer none) (nullable): the camera of the route's {id}, or
+ *   %NULL after answering CAMERA_NOT_FOUND
+ */
+GwCamera *
+gw_routes_camera_of (GwRequest * req, GwGateway * gw)
 {
   g_autoptr (CgError) error = NULL;
   GwCamera *camera = gw_camera_ops_lookup (gw->registry,
@@ -75,7 +82,7 @@ create_camera (GwRequest * req, gpointer user_data)
 static void
 get_camera (GwRequest * req, gpointer user_data)
 {
-  GwCamera *camera = camera_of (req, user_data);
+  GwCamera *camera = gw_routes_camera_of (req, user_data);
 
   if (camera)
     reply_camera (req, SOUP_STATUS_OK, camera, NULL);
@@ -89,7 +96,7 @@ replace_camera (GwRequest * req, gpointer user_data)
   g_autoptr (GwCameraSpec) spec = NULL;
   GwCamera *camera = NULL;
 
-  if (camera_of (req, gw) == NULL)
+  if (gw_routes_camera_of (req, gw) == NULL)
     return;
   spec = gw_camera_spec_from_json (json_node_get_object (gw_request_get_body
           (req)), gw_request_get_param (req, "id"),
@@ -136,9 +143,13 @@ delete_camera (GwRequest * req, gpointer user_data)
 }
 
 static void
-reply_status (GwRequest * req, GwCamera * camera)
+reply_status (GwRequest * req, GwCamera * camera, GwGateway * gw)
 {
   g_autoptr (JsonNode) node = gw_camera_get_status (camera);
+
+  if (gw->recorder)
+    json_object_set_member (json_node_get_object (node), "recording",
+        gw_recorder_describe (gw->recorder, gw_camera_get_id (camera)));
 
   gw_request_reply_json (req, SOUP_STATUS_OK, node);
 }
@@ -146,7 +157,7 @@ reply_status (GwRequest * req, GwCamera * camera)
 static void
 control_camera (GwRequest * req, gpointer user_data)
 {
-  GwCamera *camera = camera_of (req, user_data);
+  GwCamera *camera = gw_routes_camera_of (req, user_data);
   const gchar *what = strrchr (gw_request_get_path (req), '/') + 1;
   g_autoptr (CgError) error = NULL;
 
@@ -155,16 +166,16 @@ control_camera (GwRequest * req, gpointer user_data)
   if (!gw_camera_ops_control (camera, what, &error))
     gw_request_reply_error (req, error);
   else
-    reply_status (req, camera);
+    reply_status (req, camera, user_data);
 }
 
 static void
 camera_status (GwRequest * req, gpointer user_data)
 {
-  GwCamera *camera = camera_of (req, user_data);
+  GwCamera *camera = gw_routes_camera_of (req, user_data);
 
   if (camera)
-    reply_status (req, camera);
+    reply_status (req, camera, user_data);
 }
 
 static void
@@ -188,9 +199,11 @@ snapshot_ready (GObject * source, GAsyncResult * result, gpointer user_data)
 static void
 snapshot (GwRequest * req, gpointer user_data)
 {
-  GwCamera *camera = camera_of (req, user_data);
+  GwCamera *camera = gw_routes_camera_of (req, user_data);
+  GwMetrics *metrics = ((GwGateway *) user_data)->metrics;
   g_autoptr (GwParams) params = NULL;
   g_autoptr (CgError) error = NULL;
+  gboolean fresh;
   guint w, h, q;
 
   if (camera == NULL)
@@ -199,20 +212,26 @@ snapshot (GwRequest * req, gpointer user_data)
   gw_camera_ops_snapshot_params (params, gw_request_get_query (req, "width"),
       gw_request_get_query (req, "height"), gw_request_get_query (req,
           "quality"), &w, &h, &q);
+  fresh = gw_camera_ops_snapshot_mode (params, gw_request_get_query (req,
+          "mode"));
   if (!gw_params_finish (params, &error)) {
     gw_request_reply_error (req, error);
     return;
   }
   gw_request_pause (req);
-  gw_camera_ops_snapshot_async (camera, w, h, q,
-      ((GwGateway *) user_data)->metrics, NULL, snapshot_ready,
-      gw_request_ref (req));
+  if (fresh)
+    gw_camera_ops_snapshot_fresh_async (camera, w, h, q, metrics,
+        GW_SNAPSHOT_FRESH_TIMEOUT_MS, NULL, snapshot_ready,
+        gw_request_ref (req));
+  else
+    gw_camera_ops_snapshot_async (camera, w, h, q, metrics, NULL,
+        snapshot_ready, gw_request_ref (req));
 }
 
 static void
 get_quality (GwRequest * req, gpointer user_data)
 {
-  GwCamera *camera = camera_of (req, user_data);
+  GwCamera *camera = gw_routes_camera_of (req, user_data);
   g_autoptr (CgError) error = NULL;
   g_autoptr (JsonNode) node = NULL;
 
@@ -228,7 +247,7 @@ get_quality (GwRequest * req, gpointer user_data)
 static void
 put_quality (GwRequest * req, gpointer user_data)
 {
-  GwCamera *camera = camera_of (req, user_data);
+  GwCamera *camera = gw_routes_camera_of (req, user_data);
   g_autoptr (CgError) error = NULL;
 
   if (camera == NULL)
@@ -242,7 +261,7 @@ put_quality (GwRequest * req, gpointer user_data)
 static void
 camera_events (GwRequest * req, gpointer user_data)
 {
-  GwCamera *camera = camera_of (req, user_data);
+  GwCamera *camera = gw_routes_camera_of (req, user_data);
 
   if (camera)
     gw_routes_reply_events (req, user_data, gw_camera_get_id (camera));

@@ -91,6 +91,9 @@ whep_delete (GwRequest * req, gpointer user_data)
   g_autoptr (JsonBuilder) b = NULL;
   g_autoptr (JsonNode) node = NULL;
 
+  /* an unknown camera is CAMERA_NOT_FOUND, as on every camera route */
+  if (gw_routes_camera_of (req, gw) == NULL)
+    return;
   if (!gw_whep_end (gw->whep, gw_request_get_param (req, "id"),
           gw_request_get_param (req, "session"), &error)) {
     gw_request_reply_error (req, error);
@@ -110,9 +113,12 @@ whep_delete (GwRequest * req, gpointer user_data)
 static void
 whep_patch (GwRequest * req, gpointer user_data)
 {
-  g_autoptr (CgError) error = cg_error_new (CG_CODE_METHOD_NOT_ALLOWED,
-      "Trickle ICE is not supported: the answer carries every candidate");
+  g_autoptr (CgError) error = NULL;
 
+  if (gw_routes_camera_of (req, user_data) == NULL)
+    return;
+  error = cg_error_new (CG_CODE_METHOD_NOT_ALLOWED,
+      "Trickle ICE is not supported: the answer carries every candidate");
   gw_request_add_header (req, "Allow", "DELETE");
   gst_structure_set (cg_error_get_details_writable (error), "allow",
       G_TYPE_STRING, "DELETE", NULL);

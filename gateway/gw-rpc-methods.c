@@ -20,11 +20,21 @@
 #include "gw-jsonrpc.h"
 #include "gw-rpc-methods.h"
 
-/* The camera of params {camera: ID}, or NULL after answering the call (bad
- * params, or CAMERA_NOT_FOUND). With @only, any other member is a bad
- * field; else the method checks the others. */
-static GwCamera *
-camera_param (GwRpcCall * call, GwGateway * gw, JsonNode * params,
+/**
+ * gw_rpc_camera_param:
+ * @call: the call
+ * @gw: the gateway
+ * @params: the call's params
+ * @only: whether `camera` is the only member allowed
+ *
+ * The camera of params {camera: ID}. With @only, any other member is a bad
+ * field; else the method checks the others.
+ *
+ * Returns: (transfer none) (nullable): the camera, or %NULL after
+ *   answering the call (bad params, or CAMERA_NOT_FOUND)
+ */
+GwCamera *
+gw_rpc_camera_param (GwRpcCall * call, GwGateway * gw, JsonNode * params,
     gboolean only)
 {
   g_autoptr (GwParams) p = gw_params_new (params);
@@ -61,17 +71,24 @@ get_camera_list (GwRpcCall * call, JsonNode * params, gpointer user_data)
 static void
 get_camera_status (GwRpcCall * call, JsonNode * params, gpointer user_data)
 {
-  GwCamera *camera = camera_param (call, user_data, params, TRUE);
+  GwGateway *gw = user_data;
+  GwCamera *camera = gw_rpc_camera_param (call, gw, params, TRUE);
+  JsonNode *node;
 
-  if (camera)
-    gw_rpc_call_return (call, gw_camera_get_status (camera));
+  if (camera == NULL)
+    return;
+  node = gw_camera_get_status (camera);
+  if (gw->recorder)
+    json_object_set_member (json_node_get_object (node), "recording",
+        gw_recorder_describe (gw->recorder, gw_camera_get_id (camera)));
+  gw_rpc_call_return (call, node);
 }
 
 /* start_camera, stop_camera, restart_camera */
 static void
 control (GwRpcCall * call, JsonNode * params, gpointer user_data)
 {
-  GwCamera *camera = camera_param (call, user_data, params, TRUE);
+  GwCamera *camera = gw_rpc_camera_param (call, user_data, params, TRUE);
   g_autofree gchar *what = g_strdup (gw_rpc_call_get_method (call));
   CgError *error = NULL;
 
@@ -109,7 +126,7 @@ without_camera (JsonNode * params)
 static void
 set_quality (GwRpcCall * call, JsonNode * params, gpointer user_data)
 {
-  GwCamera *camera = camera_param (call, user_data, params, FALSE);
+  GwCamera *camera = gw_rpc_camera_param (call, user_data, params, FALSE);
   g_autoptr (JsonNode) rest = NULL;
   CgError *error = NULL;
   JsonNode *quality;
@@ -163,27 +180,37 @@ snapshot_ready (GObject * source, GAsyncResult * result, gpointer user_data)
 static void
 take_snapshot (GwRpcCall * call, JsonNode * params, gpointer user_data)
 {
-  GwCamera *camera = camera_param (call, user_data, params, FALSE);
+  GwCamera *camera = gw_rpc_camera_param (call, user_data, params, FALSE);
   g_autoptr (GwParams) p = NULL;
   CgError *error = NULL;
   gint64 w = 0, h = 0, q = 0;
+  GCancellable *cancellable;
+  GwMetrics *metrics = ((GwGateway *) user_data)->metrics;
+  gboolean fresh;
 
   if (camera == NULL)
     return;
   p = gw_params_new (params);
   gw_params_get_string (p, "camera", TRUE);
-  gw_params_get_int (p, "width", FALSE, 1, 7680, &w);
-  gw_params_get_int (p, "height", FALSE, 1, 4320, &h);
+  gw_params_get_int (p, "width", FALSE, CG_SNAPSHOT_MIN_SIZE,
+      GW_SNAPSHOT_MAX_WIDTH, &w);
+  gw_params_get_int (p, "height", FALSE, CG_SNAPSHOT_MIN_SIZE,
+      GW_SNAPSHOT_MAX_HEIGHT, &h);
   gw_params_get_int (p, "quality", FALSE, 1, 100, &q);
+  fresh = gw_camera_ops_snapshot_mode (p, gw_params_get_string (p, "mode",
+          FALSE));
   gw_params_reject_unknown (p);
   if (!gw_params_finish (p, &error)) {
     gw_rpc_call_return_error (call, error);
     return;
   }
-  gw_camera_ops_snapshot_async (camera, w, h, q,
-      ((GwGateway *) user_data)->metrics,
-      gw_jsonrpc_get_cancellable (gw_rpc_call_get_session (call)),
-      snapshot_ready, call);
+  cancellable = gw_jsonrpc_get_cancellable (gw_rpc_call_get_session (call));
+  if (fresh)
+    gw_camera_ops_snapshot_fresh_async (camera, w, h, q, metrics,
+        GW_SNAPSHOT_FRESH_TIMEOUT_MS, cancellable, snapshot_ready, call);
+  else
+    gw_camera_ops_snapshot_async (camera, w, h, q, metrics, cancellable,
+        snapshot_ready, call);
 }
 
 /**

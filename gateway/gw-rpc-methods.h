@@ -8,5 +8,7 @@
 G_BEGIN_DECLS
 
 void gw_rpc_methods_add (GwRpcRegistry * rpc, GwGateway * gw);
+GwCamera *gw_rpc_camera_param (GwRpcCall * call, GwGateway * gw,
+    JsonNode * params, gboolean only);
 
 G_END_DECLS

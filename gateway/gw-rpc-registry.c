@@ -40,6 +40,12 @@ struct _GwRpcRegistry
   gpointer observer_data;
 };
 
+static gint
+cmp_names (const gchar ** a, const gchar ** b)
+{
+  return g_strcmp0 (*a, *b);
+}
+
 static void
 method_free (gpointer p)
 {
@@ -155,6 +161,30 @@ gw_rpc_registry_get_action (GwRpcRegistry * registry, const gchar * method)
   Method *m = g_hash_table_lookup (registry->methods, method);
 
   return m ? m->action : NULL;
+}
+
+/**
+ * gw_rpc_registry_list_methods:
+ * @registry: a #GwRpcRegistry
+ *
+ * Every method of the table, `authenticate` included, sorted by name (for
+ * `camguard-gateway --list-routes` and the role matrix test).
+ *
+ * Returns: (transfer full) (element-type utf8): the method names
+ */
+GPtrArray *
+gw_rpc_registry_list_methods (GwRpcRegistry * registry)
+{
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer name;
+
+  g_ptr_array_add (names, g_strdup (GW_RPC_AUTHENTICATE_METHOD));
+  g_hash_table_iter_init (&iter, registry->methods);
+  while (g_hash_table_iter_next (&iter, &name, NULL))
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, (GCompareFunc) cmp_names);
+  return names;
 }
 
 /**

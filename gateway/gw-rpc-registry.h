@@ -36,6 +36,7 @@ gboolean gw_rpc_registry_lookup (GwRpcRegistry * registry,
     gpointer * user_data);
 const gchar *gw_rpc_registry_get_action (GwRpcRegistry * registry,
     const gchar * method);
+GPtrArray *gw_rpc_registry_list_methods (GwRpcRegistry * registry);
 void gw_rpc_registry_set_auth (GwRpcRegistry * registry,
     GwRpcAuthenticate authenticate, GwRpcAuthorize authorize,
     gpointer user_data, GDestroyNotify principal_free);

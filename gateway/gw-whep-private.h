@@ -19,7 +19,9 @@ typedef struct
 {
   gboolean have_rb;             /* a receiver report came at all */
   guint ext_seq;                /* its extended highest sequence number */
-  gint64 advanced_us;           /* monotonic time ext_seq last changed */
+  guint feedback;               /* PLI + NACK + FIR received from it */
+  gint64 advanced_us;           /* monotonic time ext_seq or feedback last
+                                 * changed: the receiver was there */
   gdouble fraction_lost;        /* 0..1, of the last report */
   gdouble loss;                 /* fraction lost, averaged over reports */
   gdouble jitter_s;

@@ -31,6 +31,8 @@ GST_DEBUG_CATEGORY_STATIC (gw_whep_viewer_debug);
 /* A viewer's appsrc holds at most this much before it waits for the next
  * keyframe (a few seconds of a camera's stream). */
 #define VIEWER_MAX_BYTES (2 * 1024 * 1024)
+/* Keyframes asked by one viewer's PLIs: one per second at most. */
+#define VIEWER_PLI_INTERVAL_US G_USEC_PER_SEC
 
 struct _GwWhepViewer
 {
@@ -50,6 +52,7 @@ struct _GwWhepViewer
   gboolean answered;
   gboolean closed;
   gint64 answered_us;
+  gint64 last_pli_us;
 
   GMutex lock;                  /* guards what follows */
   gboolean stats_pending;
@@ -191,6 +194,21 @@ keyframe_dispatch (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* A receiver's PLI/FIR: one keyframe a second at most per viewer, so that
+ * a lossy viewer asking after every lost packet does not make the camera
+ * encode keyframes only (for every viewer). */
+static gboolean
+pli_dispatch (gpointer data)
+{
+  GwWhepViewer *v = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (v->last_pli_us && now - v->last_pli_us < VIEWER_PLI_INTERVAL_US)
+    return G_SOURCE_REMOVE;
+  v->last_pli_us = now;
+  return keyframe_dispatch (data);
+}
+
 /* ------------------------------------------------------------------ */
 /* webrtcbin, on its own threads                                        */
 
@@ -295,7 +313,7 @@ on_upstream_event (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 
   if (gst_video_event_is_force_key_unit (GST_PAD_PROBE_INFO_EVENT (info)))
     g_main_context_invoke_full (v->context, G_PRIORITY_DEFAULT,
-        keyframe_dispatch, viewer_ref (v), viewer_unref);
+        pli_dispatch, viewer_ref (v), viewer_unref);
   return GST_PAD_PROBE_OK;
 }
 
@@ -354,7 +372,8 @@ stats_of_type (const GstStructure * stats, GstWebRTCStatsType type)
 
 /* remote-inbound-rtp is the last receiver report: its extended highest
  * sequence number (in the raw rtpsource statistics) advances with every
- * report of a receiver that is still there. */
+ * report of a receiver that is still there; so do the PLI, NACK and FIR
+ * counts of outbound-rtp when it sends feedback. */
 static void
 viewer_take_stats (GwWhepViewer * v, const GstStructure * stats)
 {
@@ -363,11 +382,13 @@ viewer_take_stats (GwWhepViewer * v, const GstStructure * stats)
   const GstStructure *out = stats_of_type (stats,
       GST_WEBRTC_STATS_OUTBOUND_RTP);
   const GstStructure *raw = NULL;
-  guint ext_seq = 0;
+  guint ext_seq = 0, pli = 0, nack = 0, fir = 0;
   guint64 sent = 0;
 
   if (out)
-    gst_structure_get_uint64 (out, "packets-sent", &sent);
+    gst_structure_get (out, "packets-sent", G_TYPE_UINT64, &sent,
+        "pli-count", G_TYPE_UINT, &pli, "nack-count", G_TYPE_UINT, &nack,
+        "fir-count", G_TYPE_UINT, &fir, NULL);
   if (rin) {
     const GValue *value = gst_structure_get_value (rin, "gst-rtpsource-stats");
 
@@ -379,6 +400,12 @@ viewer_take_stats (GwWhepViewer * v, const GstStructure * stats)
   g_mutex_lock (&v->lock);
   v->stats_pending = FALSE;
   v->link.packets_sent = sent;
+  /* a receiver that only sends feedback (a storm of PLIs can starve its
+   * regular reports) is there too */
+  if (pli + nack + fir != v->link.feedback) {
+    v->link.feedback = pli + nack + fir;
+    v->link.advanced_us = g_get_monotonic_time ();
+  }
   if (rin) {
     gboolean first = !v->link.have_rb;
     gboolean fresh = first || ext_seq != v->link.ext_seq;
@@ -458,6 +485,31 @@ gw_whep_viewer_get_link (GwWhepViewer * viewer, GwWhepLink * link)
 /* ------------------------------------------------------------------ */
 /* start, feed, close                                                   */
 
+/* Host candidates on @address only (a loopback-only machine gathers none
+ * by itself), and no UPnP: libnice would otherwise send SSDP discovery to
+ * the LAN's multicast group and ask routers for port mappings. */
+static void
+viewer_setup_ice (GwWhepViewer * v, const gchar * address)
+{
+  GObject *ice = NULL, *agent = NULL;
+  gboolean added = FALSE;
+
+  g_object_get (v->webrtc, "ice-agent", &ice, NULL);
+  if (ice == NULL)
+    return;
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (ice), "agent"))
+    g_object_get (ice, "agent", &agent, NULL);
+  if (agent && g_object_class_find_property (G_OBJECT_GET_CLASS (agent),
+          "upnp"))
+    g_object_set (agent, "upnp", FALSE, NULL);
+  if (address)
+    g_signal_emit_by_name (ice, "add-local-ip-address", address, &added);
+  GST_DEBUG ("viewer %s: ICE on %s: %d", v->id, address ? address : "all",
+      added);
+  g_clear_object (&agent);
+  g_object_unref (ice);
+}
+
 static gboolean
 viewer_build (GwWhepViewer * v, const GwWhepOffer * offer,
     const gchar * ice_address, CgError ** error)
@@ -468,7 +520,6 @@ viewer_build (GwWhepViewer * v, const GwWhepOffer * offer,
       "name=webrtc bundle-policy=max-bundle", VIEWER_MAX_BYTES, offer->pt);
   g_autoptr (GError) err = NULL;
   GstWebRTCRTPTransceiver *trans = NULL;
-  GstObject *ice = NULL;
   GstPad *pad;
 
   v->pipeline = gst_parse_launch (launch, &err);
@@ -490,15 +541,7 @@ viewer_build (GwWhepViewer * v, const GwWhepOffer * offer,
       GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY, "codec-preferences",
       offer->caps, NULL);
   gst_object_unref (trans);
-  if (ice_address) {
-    gboolean added = FALSE;
-
-    g_object_get (v->webrtc, "ice-agent", &ice, NULL);
-    if (ice)
-      g_signal_emit_by_name (ice, "add-local-ip-address", ice_address, &added);
-    gst_clear_object (&ice);
-    GST_DEBUG ("viewer %s: ICE on %s: %d", v->id, ice_address, added);
-  }
+  viewer_setup_ice (v, ice_address);
   g_signal_connect (v->webrtc, "notify::ice-gathering-state",
       G_CALLBACK (on_gathering_state), v);
   g_signal_connect (v->webrtc, "notify::connection-state",

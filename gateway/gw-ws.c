@@ -61,6 +61,10 @@ struct _GwWsServer
   GwWsLimits limits;
   GwWsSessionSetup setup;
   gpointer setup_data;
+  GwWsFallback fallback;
+  gpointer fallback_data;
+  GwWsCameraCheck camera_check;
+  gpointer camera_check_data;
   GList *clients;               /* Client *, accepted and open */
   guint n_clients;
   guint64 dropped;
@@ -167,18 +171,24 @@ note_high_water (Client * c)
  * down, so that libsoup reports the connection closed even though the peer
  * never reads (and never sees the close frame). */
 static void
+client_close (Client * c, gushort code, const gchar * reason)
+{
+  c->gone = TRUE;
+  client_forget (c);
+  client_clear_queue (c);
+  if (soup_websocket_connection_get_state (c->conn) ==
+      SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (c->conn, code, reason);
+}
+
+static void
 client_abort (Client * c, gushort code, gboolean hard)
 {
   GSocket *socket;
 
   if (c->gone)
     return;
-  c->gone = TRUE;
-  client_forget (c);
-  client_clear_queue (c);
-  if (soup_websocket_connection_get_state (c->conn) ==
-      SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_close (c->conn, code, NULL);
+  client_close (c, code, NULL);
   socket = g_object_get_data (G_OBJECT (c->conn), "gw-ws-socket");
   if (hard && socket)
     g_socket_shutdown (socket, TRUE, TRUE, NULL);
@@ -532,6 +542,11 @@ handle_filter (GwRpcCall * call, JsonNode * params, gpointer user_data)
     gw_rpc_call_return_error (call, error);
     return;
   }
+  if (subscribe && *camera && c->ws && c->ws->camera_check
+      && !c->ws->camera_check (camera, &error, c->ws->camera_check_data)) {
+    gw_rpc_call_return_error (call, error);
+    return;
+  }
   if (subscribe || *camera) {
     update_filter (c, camera, mask, subscribe);
   } else {
@@ -662,6 +677,95 @@ gw_ws_server_set_session_setup (GwWsServer * ws, GwWsSessionSetup setup,
 {
   ws->setup = setup;
   ws->setup_data = user_data;
+}
+
+/* Every request under the path comes here first: a handshake on the path
+ * itself goes on to on_connection (the status stays unset), anything else
+ * to the fallback, which answers it (else libsoup answers its own 400). */
+static void
+plain_request (SoupServer * server, SoupServerMessage * msg, const char *path,
+    GHashTable * query, gpointer user_data)
+{
+  GwWsServer *ws = user_data;
+  gboolean exact = g_str_equal (path, ws->path);
+
+  if (exact && soup_websocket_server_check_handshake (msg, NULL, NULL, NULL,
+          NULL))
+    return;
+  ws->fallback (msg, path, query, exact, ws->fallback_data);
+}
+
+/**
+ * gw_ws_server_set_fallback:
+ * @ws: a #GwWsServer
+ * @fallback: answers the requests under the endpoint's path that are no
+ *   WebSocket handshake on the path itself (e.g. `GET /ws` without
+ *   `Upgrade`, or `/ws/other`); it must set the message's status
+ * @user_data: for @fallback
+ *
+ * Without a fallback libsoup answers such requests itself (400, HTML).
+ */
+void
+gw_ws_server_set_fallback (GwWsServer * ws, GwWsFallback fallback,
+    gpointer user_data)
+{
+  g_return_if_fail (ws->fallback == NULL && fallback != NULL);
+
+  ws->fallback = fallback;
+  ws->fallback_data = user_data;
+  soup_server_add_handler (ws->server, ws->path, plain_request, ws, NULL);
+}
+
+/**
+ * gw_ws_server_set_camera_check:
+ * @ws: a #GwWsServer
+ * @check: whether a camera id names a camera (else its error, e.g. from
+ *   gw_camera_ops_lookup())
+ * @user_data: for @check
+ *
+ * Makes `subscribe` to one camera answer %CG_CODE_CAMERA_NOT_FOUND
+ * (-32004) for an id @check does not know, like every other camera
+ * method. `unsubscribe` is never refused.
+ */
+void
+gw_ws_server_set_camera_check (GwWsServer * ws, GwWsCameraCheck check,
+    gpointer user_data)
+{
+  ws->camera_check = check;
+  ws->camera_check_data = user_data;
+}
+
+/**
+ * gw_ws_server_close_sessions:
+ * @ws: a #GwWsServer
+ * @filter: (scope call): says which sessions to close
+ * @user_data: for @filter
+ * @code: the close code
+ * @reason: (nullable): the close reason
+ *
+ * Closes every open connection whose session @filter picks (e.g. those
+ * authenticated with an API key that has been revoked); their queues go at
+ * once.
+ *
+ * Returns: how many were closed
+ */
+guint
+gw_ws_server_close_sessions (GwWsServer * ws, GwWsSessionFilter filter,
+    gpointer user_data, gushort code, const gchar * reason)
+{
+  GList *l, *copy = g_list_copy (ws->clients);
+  guint n = 0;
+
+  for (l = copy; l; l = l->next) {
+    Client *c = l->data;
+
+    if (c->gone || !filter (c->rpc, user_data))
+      continue;
+    client_close (c, code, reason);
+    n++;
+  }
+  g_list_free (copy);
+  return n;
 }
 
 /**

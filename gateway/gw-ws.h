@@ -39,6 +39,11 @@ typedef struct _GwWsServer GwWsServer;
 typedef void (*GwWsSessionSetup) (GwJsonRpc * rpc, SoupServerMessage * msg,
     gpointer user_data);
 
+typedef void (*GwWsFallback) (SoupServerMessage * msg, const gchar * path,
+    GHashTable * query, gboolean on_path, gpointer user_data);
+
+typedef gboolean (*GwWsSessionFilter) (GwJsonRpc * rpc, gpointer user_data);
+
 /**
  * GwWsLimits:
  * @max_clients: connections accepted at once (0: no cap)
@@ -69,6 +74,14 @@ GwWsServer *gw_ws_server_new (SoupServer * server, const gchar * path,
 void gw_ws_server_free (GwWsServer * ws);
 void gw_ws_server_set_session_setup (GwWsServer * ws, GwWsSessionSetup setup,
     gpointer user_data);
+typedef gboolean (*GwWsCameraCheck) (const gchar * camera_id,
+    CgError ** error, gpointer user_data);
+void gw_ws_server_set_camera_check (GwWsServer * ws, GwWsCameraCheck check,
+    gpointer user_data);
+void gw_ws_server_set_fallback (GwWsServer * ws, GwWsFallback fallback,
+    gpointer user_data);
+guint gw_ws_server_close_sessions (GwWsServer * ws, GwWsSessionFilter filter,
+    gpointer user_data, gushort code, const gchar * reason);
 guint gw_ws_server_offer_event (GwWsServer * ws, GwWsTopic topic,
     JsonNode * event);
 guint gw_ws_server_get_n_clients (GwWsServer * ws);

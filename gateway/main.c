@@ -5,13 +5,17 @@
 /*
  * camguard-gateway --config FILE [--listen ADDR] [--port N] [--rtsp-port N]
  *     [--data-dir DIR] [--check-config] [--log-format json|text]
- *     [--create-key ROLE [--name NAME]]
+ *     [--create-key ROLE [--name NAME]] [--revoke-key NAME|ID]
+ *     [--list-routes]
  *
  * Reads the configuration (gw-config.c), applies the command-line
  * overrides, checks the whole (exit 2 with every problem, each naming the
  * file, the group and the key), loads the cameras (gw-registry.c), starts
  * them and runs the main loop (gw-gateway.c wires the servers). SIGINT and
- * SIGTERM stop the servers, then every pipeline to NULL (each bounded by GW_CAMERA_STOP_TIMEOUT_MS) and exit 0.
+ * SIGTERM finalize the recordings (bounded by GW_REC_FINALIZE_TIMEOUT_MS),
+ * stop the servers, then every pipeline to NULL (each bounded by
+ * GW_CAMERA_STOP_TIMEOUT_MS) and exit 0. SIGHUP reads keys.json again (it
+ * is also reloaded whenever it changes).
  *
  * Exit codes: 0 stopped by a signal or --check-config passed; 2 bad
  * configuration or command line; 1 anything else.
@@ -25,6 +29,7 @@
 #include <gst/gst.h>
 
 #include "gw-gateway.h"
+#include "gw-recording-branch.h"
 
 #define EXIT_CONFIG 2
 
@@ -39,6 +44,8 @@ typedef struct
   gchar *log_format;
   gchar *create_key;
   gchar *key_name;
+  gboolean list_routes;
+  gchar *revoke_key;
 } Options;
 
 static void
@@ -76,6 +83,12 @@ parse_options (Options * o, gint * argc, gchar *** argv)
           "directory, print it on the last line and exit", "ROLE"},
     {"name", 0, 0, G_OPTION_ARG_STRING, &o->key_name,
         "The name of the key --create-key creates (for logs)", "NAME"},
+    {"revoke-key", 0, 0, G_OPTION_ARG_STRING, &o->revoke_key,
+        "Revoke the API keys of that name, or the key of that id; a running "
+          "gateway refuses them from then on", "NAME|ID"},
+    {"list-routes", 0, 0, G_OPTION_ARG_NONE, &o->list_routes,
+        "Print every REST route and JSON-RPC method with its action and "
+          "the least role allowed, and exit", NULL},
     {NULL}
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("- camguard "
@@ -139,6 +152,13 @@ load_config (const Options * o)
 }
 
 static gboolean
+on_hangup (gpointer user_data)
+{
+  gw_gateway_reload_keys (user_data, "SIGHUP");
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
 on_signal (gpointer user_data)
 {
   GwGateway *gw = user_data;
@@ -155,7 +175,7 @@ run (GwGateway * gw)
   g_autoptr (GError) err = NULL;
   GwSpecPolicy policy = gw_config_get_policy (gw->config);
   g_autoptr (GPtrArray) cameras = NULL;
-  guint sigint, sigterm;
+  guint sigint, sigterm, sighup;
 
   gw->registry = gw_registry_new (gw->config->data_dir, &policy, TRUE);
   gw->loop = g_main_loop_new (NULL, FALSE);
@@ -172,6 +192,7 @@ run (GwGateway * gw)
   cameras = gw_registry_list (gw->registry);
   sigint = g_unix_signal_add (SIGINT, on_signal, gw);
   sigterm = g_unix_signal_add (SIGTERM, on_signal, gw);
+  sighup = g_unix_signal_add (SIGHUP, on_hangup, gw);
   g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "MESSAGE",
       "camguard-gateway %s running: %u cameras, listen %s:%u, rtsp port %u",
       VERSION, cameras->len, gw->config->listen,
@@ -179,6 +200,12 @@ run (GwGateway * gw)
   g_main_loop_run (gw->loop);
   g_source_remove (sigint);
   g_source_remove (sigterm);
+  g_source_remove (sighup);
+  /* recordings first, while the pipelines still play: files finalized */
+  if (gw->recorder && !gw_recorder_finalize_all (gw->recorder,
+          GW_REC_FINALIZE_TIMEOUT_MS))
+    g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "MESSAGE",
+        "a recording was not finalized in time");
   gw_gateway_stop_servers (gw);
   if (!gw_registry_stop_all (gw->registry))
     g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "MESSAGE",
@@ -217,6 +244,43 @@ create_key (GwConfig * config, const gchar * role_nick, const gchar * name)
   return 0;
 }
 
+/* --revoke-key NAME|ID: the keys go from keys.json; a running gateway
+ * reloads it. One line per key revoked on stdout. */
+static gint
+revoke_key (GwConfig * config, const gchar * name_or_id)
+{
+  g_autoptr (GwKeyStore) keys = NULL;
+  g_autoptr (GError) err = NULL;
+  g_autoptr (GPtrArray) revoked = NULL;
+  guint i;
+
+  keys = gw_key_store_new (config->data_dir, &err);
+  if (keys == NULL) {
+    log_problems ("STORAGE_IO", err->message);
+    return 1;
+  }
+  if (!gw_keys_revoke (keys, name_or_id, &revoked, &err)) {
+    gboolean unknown = g_error_matches (err, G_FILE_ERROR,
+        G_FILE_ERROR_NOENT);
+
+    log_problems (unknown ? "RESOURCE_NOT_FOUND" : "STORAGE_IO", err->message);
+    return unknown ? EXIT_CONFIG : 1;
+  }
+  for (i = 0; i < revoked->len; i++)
+    g_print ("revoked %s\n", (const gchar *) g_ptr_array_index (revoked, i));
+  return 0;
+}
+
+/* --list-routes: the route table and the JSON-RPC methods, as served */
+static gint
+list_routes (GwGateway * gw)
+{
+  g_autofree gchar *text = gw_gateway_describe_api (gw);
+
+  g_print ("%s", text);
+  return 0;
+}
+
 static gint
 check_only (GwConfig * config)
 {
@@ -236,7 +300,9 @@ check_only (GwConfig * config)
 int
 main (int argc, char **argv)
 {
-  Options o = { NULL, NULL, -1, -1, NULL, FALSE, NULL, NULL, NULL };
+  Options o = { NULL, NULL, -1, -1, NULL, FALSE, NULL, NULL, NULL, FALSE,
+    NULL
+  };
   GwGateway gw = { 0 };
   GwLogFormat format = GW_LOG_JSON;
   gint code;
@@ -257,6 +323,10 @@ main (int argc, char **argv)
     code = check_only (gw.config);
   else if (o.create_key)
     code = create_key (gw.config, o.create_key, o.key_name);
+  else if (o.revoke_key)
+    code = revoke_key (gw.config, o.revoke_key);
+  else if (o.list_routes)
+    code = list_routes (&gw);
   else
     code = run (&gw);
   g_clear_object (&gw.registry);
@@ -268,5 +338,6 @@ main (int argc, char **argv)
   g_free (o.log_format);
   g_free (o.create_key);
   g_free (o.key_name);
+  g_free (o.revoke_key);
   return code;
 }

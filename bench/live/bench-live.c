@@ -3,7 +3,6 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  *   bench-live latency GATEWAY [TOGGLES]
- *   bench-live viewers GATEWAY [SECONDS]
  *
  * latency: this program serves a camera itself over RTSP (gst-rtsp-server,
  * videotestsrc → x264enc zerolatency, 640x360@30, H.264) and runs the real
@@ -21,13 +20,7 @@
  * display: the same camera encode is in every path, so the difference to
  * `direct` is what the gateway adds.
  *
- * viewers: the gateway with one raw test camera (640x360@30, encoded once
- * by qualityladder) and N = 0, 1, 4, 16 webrtcbin viewers in this process
- * (counting access units without decoding them: what they cost the
- * gateway is measured, not decoders); for each N the gateway's CPU time
- * (utime + stime of /proc/PID/stat, the gateway process alone) over
- * SECONDS, its RSS, and the frames each viewer received per second.
- * bench/live/run.sh sets the plugin path and runs either mode.
+ * What each WebRTC viewer costs is bench/whep (viewers.sh).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -35,7 +28,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 #include <gst/app/gstappsink.h>
@@ -241,8 +233,8 @@ wait_running (GwProcess * gw, const gchar * id)
 
 /* A WHEP viewer of @camera with its answer set; NULL on failure. */
 static WhepClient *
-whep_watch (GwProcess * gw, const gchar * camera, gboolean decode,
-    WhepFrameFunc func, gpointer data)
+whep_watch (GwProcess * gw, const gchar * camera, WhepFrameFunc func,
+    gpointer data)
 {
   WhepClient *c = whep_client_new (WAIT_MS);
   g_autofree gchar *path = g_strdup_printf ("/api/v1/cameras/%s/whep",
@@ -252,7 +244,6 @@ whep_watch (GwProcess * gw, const gchar * camera, gboolean decode,
 
   if (c == NULL)
     g_error ("the WHEP viewer made no offer");
-  whep_client_set_decode (c, decode);
   if (func)
     whep_client_set_frame_func (c, func, data);
   r = gw_process_send (gw, "POST", path, NULL, "application/sdp",
@@ -379,7 +370,7 @@ run_latency (const gchar * gateway, guint toggles)
       "location=%s/api/v1/cameras/lat/mjpeg ! multipartdemux ! jpegdec",
       gw.base);
   mjpeg = receiver (head, &paths[PATH_MJPEG]);
-  whep = whep_watch (&gw, "lat", TRUE, on_whep_frame, &paths[PATH_WHEP]);
+  whep = whep_watch (&gw, "lat", on_whep_frame, &paths[PATH_WHEP]);
   iterate_for (3000);           /* every path playing */
   for (i = 0; i < N_PATHS; i++)
     if (paths[i].frames == 0)
@@ -399,98 +390,12 @@ run_latency (const gchar * gateway, guint toggles)
   return 0;
 }
 
-/* ------------------------------------------------------------------ */
-/* viewers                                                              */
-
-/* utime + stime of @pid, in seconds */
-static gdouble
-cpu_seconds (GPid pid)
-{
-  g_autofree gchar *path = g_strdup_printf ("/proc/%d/stat", pid);
-  g_autofree gchar *text = NULL;
-  g_auto (GStrv) f = NULL;
-  const gchar *p;
-
-  if (!g_file_get_contents (path, &text, NULL, NULL))
-    return -1;
-  p = strrchr (text, ')');      /* after the command name */
-  f = g_strsplit (p + 2, " ", -1);
-  /* fields 14 and 15 of stat; f[0] is field 3 */
-  return (g_ascii_strtod (f[11], NULL) + g_ascii_strtod (f[12], NULL))
-      / sysconf (_SC_CLK_TCK);
-}
-
-static guint64
-rss_kib (GPid pid)
-{
-  g_autofree gchar *path = g_strdup_printf ("/proc/%d/status", pid);
-  g_autofree gchar *text = NULL;
-  const gchar *p;
-
-  if (!g_file_get_contents (path, &text, NULL, NULL)
-      || (p = strstr (text, "VmRSS:")) == NULL)
-    return 0;
-  return g_ascii_strtoull (p + 6, NULL, 10);
-}
-
-static int
-run_viewers (const gchar * gateway, guint seconds)
-{
-  static const guint counts[] = { 0, 1, 4, 16 };
-  g_autofree gchar *dir = g_dir_make_tmp ("bench-live-XXXXXX", NULL);
-  g_autofree gchar *config = write_config (dir, "[camera cost]\ntype=test\n"
-      "pattern=ball\nwidth=640\nheight=360\nframerate=30/1\n");
-  GwProcess gw = { 0 };
-  GPtrArray *viewers = g_ptr_array_new ();
-  gdouble idle = 0;
-  GPid pid;
-  guint i;
-
-  gw_process_start (&gw, gateway, config);
-  wait_running (&gw, "cost");
-  pid = atoi (g_subprocess_get_identifier (gw.proc));
-  g_print ("| viewers | gateway CPU (%% of a core) | per viewer (%% of a "
-      "core) | RSS (MiB) | frames per viewer per s |\n|---|---|---|---|---|\n");
-  for (i = 0; i < G_N_ELEMENTS (counts); i++) {
-    gdouble c0, c1, cpu;
-    guint64 frames0 = 0, frames1 = 0;
-    guint v;
-
-    while (viewers->len < counts[i])
-      g_ptr_array_add (viewers, whep_watch (&gw, "cost", FALSE, NULL, NULL));
-    iterate_for (3000);         /* settle: ICE, DTLS, first keyframe */
-    for (v = 0; v < viewers->len; v++)
-      frames0 += whep_client_get_frames (viewers->pdata[v]);
-    c0 = cpu_seconds (pid);
-    iterate_for (seconds * 1000);
-    c1 = cpu_seconds (pid);
-    for (v = 0; v < viewers->len; v++)
-      frames1 += whep_client_get_frames (viewers->pdata[v]);
-    cpu = 100.0 * (c1 - c0) / seconds;
-    if (counts[i] == 0)
-      idle = cpu;
-    g_print ("| %u | %.1f | %s%.2f | %.1f | %.1f |\n", counts[i], cpu,
-        counts[i] ? "" : "(baseline) ", counts[i] ? (cpu - idle) / counts[i]
-        : 0.0, rss_kib (pid) / 1024.0, viewers->len ?
-        (frames1 - frames0) / (gdouble) viewers->len / seconds : 0.0);
-  }
-  for (i = 0; i < viewers->len; i++)
-    whep_client_free (viewers->pdata[i]);
-  g_ptr_array_unref (viewers);
-  gw_process_terminate (&gw, WAIT_MS);
-  gw_process_clear (&gw);
-  return 0;
-}
-
 int
 main (int argc, char **argv)
 {
   gst_init (&argc, &argv);
   if (argc >= 3 && g_str_equal (argv[1], "latency"))
     return run_latency (argv[2], argc > 3 ? atoi (argv[3]) : 20);
-  if (argc >= 3 && g_str_equal (argv[1], "viewers"))
-    return run_viewers (argv[2], argc > 3 ? atoi (argv[3]) : 10);
-  g_printerr ("usage: %s latency GATEWAY [TOGGLES] | viewers GATEWAY "
-      "[SECONDS]\n", argv[0]);
+  g_printerr ("usage: %s latency GATEWAY [TOGGLES]\n", argv[0]);
   return 2;
 }

@@ -1,10 +1,10 @@
 #!/bin/sh
-# bench/live/run.sh latency|viewers BUILD_DIR [TOGGLES|SECONDS]
+# bench/live/run.sh latency BUILD_DIR [TOGGLES]
 # Runs build/bench/bench-live against the gateway and plugins of BUILD_DIR
-# (see bench/live/bench-live.c for what each mode measures).
+# (bench/live/bench-live.c says what it measures).
 set -eu
-mode=${1:?usage: run.sh latency|viewers BUILD_DIR [N]}
-build=$(cd "${2:?usage: run.sh latency|viewers BUILD_DIR [N]}" && pwd)
+mode=${1:?usage: run.sh latency BUILD_DIR [TOGGLES]}
+build=$(cd "${2:?usage: run.sh latency BUILD_DIR [TOGGLES]}" && pwd)
 GST_PLUGIN_PATH=$build/plugins/camguard
 export GST_PLUGIN_PATH
 if [ $# -ge 3 ]; then

@@ -133,6 +133,13 @@ typedef struct
   guint key_int_max;
 } Effects;
 
+/* cgqualityladder-properties.c */
+void cg_quality_ladder_install_properties (GObjectClass * gobject_class);
+void cg_quality_ladder_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec);
+void cg_quality_ladder_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec);
+
 /* cgqualityladder-settings.c */
 gboolean cg_quality_ladder_check_ready_locked (CgQualityLadder * self,
     Effects * fx, const gchar * prop, const GValue * value);

@@ -118,10 +118,13 @@ typedef struct
   gboolean push_eos;            /* ended: EOS must be sent on */
 } Event;
 
+/* cgretrysrc-machine.c: the state machine */
 gboolean cg_retry_src_transition (CgRetrySrc * self, CgRetrySrcStatus to,
     const Event * ev);
 void cg_retry_src_failure (CgRetrySrc * self, CgRetrySrcSource * source,
     CgError * error, const GError * gerror);
+
+/* cgretrysrc.c */
 GstClockTime cg_retry_src_running_time (CgRetrySrc * self);
 void cg_retry_src_notify_status (CgRetrySrc * self);
 GstClock *cg_retry_src_get_clock (CgRetrySrc * self);

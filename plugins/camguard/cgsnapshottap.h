@@ -5,6 +5,7 @@
 
 #include <gst/gst.h>
 #include <gst/base/gstbasetransform.h>
+#include <camguard.h>               /* CG_SNAPSHOT_MIN_SIZE */
 
 G_BEGIN_DECLS
 
@@ -57,14 +58,6 @@ GType cg_snapshot_decoder_mode_get_type (void);
 #define CG_TYPE_SNAPSHOT_DECODER_MODE (cg_snapshot_decoder_mode_get_type ())
 GType cg_snapshot_stale_policy_get_type (void);
 #define CG_TYPE_SNAPSHOT_STALE_POLICY (cg_snapshot_stale_policy_get_type ())
-
-/**
- * CG_SNAPSHOT_MIN_SIZE:
- *
- * The smallest maximum width or height a snapshot may ask for (0 asks for
- * no limit); smaller ones are a VALIDATION_ERROR.
- */
-#define CG_SNAPSHOT_MIN_SIZE 16
 
 #define CG_TYPE_SNAPSHOT_TAP (cg_snapshot_tap_get_type ())
 G_DECLARE_FINAL_TYPE (CgSnapshotTap, cg_snapshot_tap, CG, SNAPSHOT_TAP,

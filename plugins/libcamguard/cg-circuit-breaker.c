@@ -32,6 +32,7 @@
 #endif
 
 #include "cg-circuit-breaker.h"
+#include "cg-clock-slot.h"
 #include "cg-enumtypes.h"
 
 GST_DEBUG_CATEGORY_STATIC (cg_breaker_debug);
@@ -281,20 +282,10 @@ cg_circuit_breaker_new (void)
 void
 cg_circuit_breaker_set_clock (CgCircuitBreaker * breaker, GstClock * clock)
 {
-  GstClock *old;
-
   g_return_if_fail (CG_IS_CIRCUIT_BREAKER (breaker));
   g_return_if_fail (clock == NULL || GST_IS_CLOCK (clock));
 
-  if (clock)
-    gst_object_ref (clock);
-  else
-    clock = gst_system_clock_obtain ();
-  g_mutex_lock (&breaker->lock);
-  old = breaker->clock;
-  breaker->clock = clock;
-  g_mutex_unlock (&breaker->lock);
-  gst_object_unref (old);
+  cg_clock_slot_set (&breaker->lock, &breaker->clock, clock);
   g_object_notify_by_pspec (G_OBJECT (breaker), properties[PROP_CLOCK]);
 }
 
@@ -311,13 +302,8 @@ cg_circuit_breaker_set_clock (CgCircuitBreaker * breaker, GstClock * clock)
 GstClock *
 cg_circuit_breaker_get_clock (CgCircuitBreaker * breaker)
 {
-  GstClock *clock;
-
   g_return_val_if_fail (CG_IS_CIRCUIT_BREAKER (breaker), NULL);
-  g_mutex_lock (&breaker->lock);
-  clock = gst_object_ref (breaker->clock);
-  g_mutex_unlock (&breaker->lock);
-  return clock;
+  return cg_clock_slot_get (&breaker->lock, &breaker->clock);
 }
 
 /* Returns TRUE when the state changed (the caller notifies after unlock). */

@@ -43,6 +43,9 @@ ends_authority (gchar c)
   return c == '\0' || g_ascii_isspace (c) || strchr ("/?#\"'<>", c);
 }
 
+/* How many names cg_redact_is_secret_name() remembers. */
+#define SECRET_VERDICTS_MAX 1024
+
 /* Names are compared lowercased with '_' read as '-'. */
 static const gchar *const secret_names[] = {
   "password", "passwd", "pass", "pwd", "pw", "token", "access-token",
@@ -59,25 +62,44 @@ static const gchar *const secret_substrings[] = {
   "credential", NULL
 };
 
+/* @a and @b compared lowercased with '_' read as '-'. */
+static inline gchar
+fold (gchar c)
+{
+  return c == '_' ? '-' : g_ascii_tolower (c);
+}
+
+/* Whether @name (@len bytes), folded, starts at @off with @word. */
+static gboolean
+folded_at (const gchar * name, gsize len, gsize off, const gchar * word)
+{
+  gsize i;
+
+  for (i = 0; word[i]; i++)
+    if (off + i >= len || fold (name[off + i]) != word[i])
+      return FALSE;
+  return TRUE;
+}
+
 /* Whether a field, parameter, property or header called @name (@len bytes)
- * holds a secret. */
+ * holds a secret. No allocation: this runs for every field of every
+ * structure a renderer writes. */
 static gboolean
 is_secret_name (const gchar * name, gsize len)
 {
-  gchar *lower = g_ascii_strdown (name, len);
-  gboolean secret = FALSE;
   guint i;
+  gsize off;
 
-  g_strdelimit (lower, "_", '-');
-  for (i = 0; !secret && secret_names[i]; i++)
-    secret = strcmp (lower, secret_names[i]) == 0;
-  for (i = 0; !secret && secret_substrings[i]; i++)
-    secret = strstr (lower, secret_substrings[i]) != NULL;
+  for (i = 0; secret_names[i]; i++)
+    if (strlen (secret_names[i]) == len && folded_at (name, len, 0,
+            secret_names[i]))
+      return TRUE;
+  for (i = 0; secret_substrings[i]; i++)
+    for (off = 0; off + strlen (secret_substrings[i]) <= len; off++)
+      if (folded_at (name, len, off, secret_substrings[i]))
+        return TRUE;
   /* user-pw, proxy-pw and the like */
-  if (!secret && len > 3)
-    secret = g_str_has_suffix (lower, "-pw");
-  g_free (lower);
-  return secret;
+  return len > 3 && folded_at (name, len, len - 3, "-pw");
 }
 
 /**
@@ -93,8 +115,29 @@ is_secret_name (const gchar * name, gsize len)
 gboolean
 cg_redact_is_secret_name (const gchar * name)
 {
+  /* The verdicts on names already seen: renderers ask about the same few
+   * field names for every structure they write. Bounded, since names may
+   * come from clients. */
+  static GMutex lock;
+  static GHashTable *verdicts;
+  gpointer found;
+  gboolean secret;
+
   g_return_val_if_fail (name != NULL, FALSE);
-  return is_secret_name (name, strlen (name));
+  g_mutex_lock (&lock);
+  if (verdicts == NULL)
+    verdicts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  found = g_hash_table_lookup (verdicts, name);
+  g_mutex_unlock (&lock);
+  if (found)
+    return GPOINTER_TO_INT (found) == 2;
+  secret = is_secret_name (name, strlen (name));
+  g_mutex_lock (&lock);
+  if (g_hash_table_size (verdicts) < SECRET_VERDICTS_MAX)
+    g_hash_table_insert (verdicts, g_strdup (name),
+        GINT_TO_POINTER (secret ? 2 : 1));
+  g_mutex_unlock (&lock);
+  return secret;
 }
 
 static gboolean

@@ -127,6 +127,11 @@ add_value (JsonBuilder * b, const GValue * v)
       json_builder_add_int_value (b, g_value_get_int64 (v));
       return;
     case G_TYPE_UINT64:
+      /* GStreamer's "none" (GST_CLOCK_TIME_NONE, -1 as guint64) */
+      if (g_value_get_uint64 (v) == G_MAXUINT64) {
+        json_builder_add_null_value (b);
+        return;
+      }
       if (g_value_get_uint64 (v) <= G_MAXINT64) {
         json_builder_add_int_value (b, (gint64) g_value_get_uint64 (v));
         return;
@@ -233,9 +238,10 @@ cg_error_details_to_json_node (const CgError * error)
  * @structure: a #GstStructure, such as an element's `statistics`
  *
  * Renders @structure as a JSON object the way error details are rendered:
- * numbers and booleans as such, nested structures as objects, lists and
- * arrays as arrays, strings redacted with cg_redact() and fields whose name
- * looks secret masked whole.
+ * numbers and booleans as such (a guint64 of %G_MAXUINT64, which is
+ * GStreamer's %GST_CLOCK_TIME_NONE, as null), nested structures as objects,
+ * lists and arrays as arrays, strings redacted with cg_redact() and fields
+ * whose name looks secret masked whole.
  *
  * Returns: (transfer full): a JSON object node
  */

@@ -7,6 +7,16 @@
 #include <gst/gst.h>
 
 G_BEGIN_DECLS
+
+/**
+ * CG_SNAPSHOT_MIN_SIZE:
+ *
+ * The smallest maximum width or height a snapshot may ask for (0 asks for
+ * no limit); smaller ones are a VALIDATION_ERROR (snapshottap's rule, here
+ * so that callers such as the gateway check requests the same way).
+ */
+#define CG_SNAPSHOT_MIN_SIZE 16
+
     void cg_snapshot_request_async (GstElement * tap, const gchar * format,
     gint max_width, gint max_height, gint quality, GCancellable * cancellable,
     GAsyncReadyCallback callback, gpointer user_data);

@@ -1,4 +1,5 @@
-/* camguard - faultinject element tests (GstHarness, GstTestClock)
+/* camguard - faultinject tests: what each fault does (error, warning,
+ * drop, delay, stall, corrupt, eos)
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
@@ -7,136 +8,9 @@
 #endif
 
 #include <string.h>
-#include <gst/gst.h>
-#include <gst/check/gstcheck.h>
-#include <gst/check/gstharness.h>
 #include <gst/check/gsttestclock.h>
 
-#include <camguard.h>
-
-#include "cgfaultinject.h"
-
-#define FRAME (40 * GST_MSECOND)
-#define BUFSIZE 64
-
-
-static GstBuffer *
-make_buffer (guint64 i)
-{
-  GstBuffer *buf = gst_buffer_new_allocate (NULL, BUFSIZE, NULL);
-  GstMapInfo map;
-
-  gst_buffer_map (buf, &map, GST_MAP_WRITE);
-  for (gsize j = 0; j < map.size; j++)
-    map.data[j] = (guint8) (i * 7 + j);
-  gst_buffer_unmap (buf, &map);
-  GST_BUFFER_OFFSET (buf) = i;
-  GST_BUFFER_PTS (buf) = i * FRAME;
-  GST_BUFFER_DURATION (buf) = FRAME;
-  return buf;
-}
-
-static GstHarness *
-new_harness (const gchar * launch)
-{
-  GstHarness *h = gst_harness_new_parse (launch);
-
-  gst_harness_set_src_caps_str (h, "application/x-camguard-test");
-  return h;
-}
-
-static GstElement *
-fault_element (GstHarness * h)
-{
-  GstElement *e = gst_harness_find_element (h, "faultinject");
-
-  fail_unless (e != NULL);
-  /* the harness keeps its own reference */
-  gst_object_unref (e);
-  return e;
-}
-
-static guint64
-stat (GstElement * e, const gchar * field)
-{
-  GstStructure *s;
-  guint64 v = G_MAXUINT64;
-
-  g_object_get (e, "statistics", &s, NULL);
-  fail_unless (gst_structure_has_name (s, "camguard-faultinject-stats"));
-  fail_unless (gst_structure_get_uint64 (s, field, &v), "no field %s", field);
-  gst_structure_free (s);
-  return v;
-}
-
-/* Pull every buffer in the harness output queue; return their offsets as
- * "a,b,c". */
-static gchar *
-pulled_offsets (GstHarness * h)
-{
-  GString *s = g_string_new (NULL);
-  GstBuffer *buf;
-
-  while ((buf = gst_harness_try_pull (h))) {
-    g_string_append_printf (s, "%s%" G_GUINT64_FORMAT, s->len ? "," : "",
-        GST_BUFFER_OFFSET (buf));
-    gst_buffer_unref (buf);
-  }
-  return g_string_free (s, FALSE);
-}
-
-typedef struct
-{
-  GMutex lock;
-  GCond cond;
-  guint count;
-  gint last_fault;
-  guint64 last_buffer;
-} FiredLog;
-
-static void
-on_fired (GstElement * e, gint fault, guint64 buffer, FiredLog * log)
-{
-  g_mutex_lock (&log->lock);
-  log->count++;
-  log->last_fault = fault;
-  log->last_buffer = buffer;
-  g_cond_broadcast (&log->cond);
-  g_mutex_unlock (&log->lock);
-}
-
-static void
-fired_log_init (FiredLog * log, GstElement * e)
-{
-  memset (log, 0, sizeof (*log));
-  g_mutex_init (&log->lock);
-  g_cond_init (&log->cond);
-  log->last_fault = -1;
-  g_signal_connect (e, "fired", G_CALLBACK (on_fired), log);
-}
-
-/* Bounded wait until the fault fired @count times (no sleeps). */
-static gboolean
-fired_log_wait (FiredLog * log, guint count)
-{
-  gint64 end = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
-  gboolean ok = TRUE;
-
-  g_mutex_lock (&log->lock);
-  while (log->count < count && ok)
-    ok = g_cond_wait_until (&log->cond, &log->lock, end);
-  ok = log->count >= count;
-  g_mutex_unlock (&log->lock);
-  return ok;
-}
-
-static void
-fired_log_clear (FiredLog * log, GstElement * e)
-{
-  g_signal_handlers_disconnect_by_data (e, log);
-  g_mutex_clear (&log->lock);
-  g_cond_clear (&log->cond);
-}
+#include "faultinject-harness.h"
 
 GST_START_TEST (test_error_after_buffers)
 {
@@ -182,8 +56,8 @@ GST_START_TEST (test_error_after_buffers)
   fail_unless (gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR) == NULL);
 
   fail_unless_equals_int (gst_harness_buffers_in_queue (h), 3);
-  fail_unless_equals_uint64 (stat (e, "faults-fired"), 1);
-  fail_unless_equals_uint64 (stat (e, "buffers-seen"), 4);
+  fail_unless_equals_uint64 (stat_u64 (e, "faults-fired"), 1);
+  fail_unless_equals_uint64 (stat_u64 (e, "buffers-seen"), 4);
 
   gst_element_set_bus (e, NULL);
   gst_object_unref (bus);
@@ -283,8 +157,8 @@ GST_START_TEST (test_drop_duration)
   out = pulled_offsets (h);
   fail_unless_equals_string (out, "0,1,5,6,7");
   g_free (out);
-  fail_unless_equals_uint64 (stat (e, "buffers-dropped"), 3);
-  fail_unless_equals_uint64 (stat (e, "faults-fired"), 1);
+  fail_unless_equals_uint64 (stat_u64 (e, "buffers-dropped"), 3);
+  fail_unless_equals_uint64 (stat_u64 (e, "faults-fired"), 1);
 
   msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT);
   fail_unless (msg != NULL);
@@ -316,11 +190,11 @@ GST_START_TEST (test_drop_repeat_statistics)
   out = pulled_offsets (h);
   fail_unless_equals_string (out, "0,3,6,7,8,9");
   g_free (out);
-  fail_unless_equals_uint64 (stat (e, "buffers-seen"), 10);
-  fail_unless_equals_uint64 (stat (e, "faults-fired"), 2);
-  fail_unless_equals_uint64 (stat (e, "buffers-dropped"), 4);
-  fail_unless_equals_uint64 (stat (e, "buffers-corrupted"), 0);
-  fail_unless_equals_uint64 (stat (e, "stalls"), 0);
+  fail_unless_equals_uint64 (stat_u64 (e, "buffers-seen"), 10);
+  fail_unless_equals_uint64 (stat_u64 (e, "faults-fired"), 2);
+  fail_unless_equals_uint64 (stat_u64 (e, "buffers-dropped"), 4);
+  fail_unless_equals_uint64 (stat_u64 (e, "buffers-corrupted"), 0);
+  fail_unless_equals_uint64 (stat_u64 (e, "stalls"), 0);
 
   gst_harness_teardown (h);
 }
@@ -357,14 +231,14 @@ GST_START_TEST (test_delay_on_test_clock)
   buf = gst_harness_pull (h);
   fail_unless_equals_uint64 (GST_BUFFER_OFFSET (buf), 1);
   gst_buffer_unref (buf);
-  fail_unless_equals_uint64 (stat (e, "buffers-delayed"), 1);
+  fail_unless_equals_uint64 (stat_u64 (e, "buffers-delayed"), 1);
 
   /* duration=1: buffer 2 is not delayed (no new clock wait needed) */
   fail_unless_equals_int (gst_harness_push (h, make_buffer (2)), GST_FLOW_OK);
   buf = gst_harness_pull (h);
   fail_unless_equals_uint64 (GST_BUFFER_OFFSET (buf), 2);
   gst_buffer_unref (buf);
-  fail_unless_equals_uint64 (stat (e, "buffers-delayed"), 1);
+  fail_unless_equals_uint64 (stat_u64 (e, "buffers-delayed"), 1);
 
   gst_object_unref (clock);
   gst_harness_teardown (h);
@@ -390,7 +264,7 @@ GST_START_TEST (test_delay_unblocked_by_flush)
   gst_segment_init (&segment, GST_FORMAT_TIME);
   fail_unless (gst_harness_push_event (h, gst_event_new_segment (&segment)));
   fail_unless_equals_int (gst_harness_buffers_in_queue (h), 0);
-  fail_unless_equals_uint64 (stat (e, "buffers-delayed"), 0);
+  fail_unless_equals_uint64 (stat_u64 (e, "buffers-delayed"), 0);
 
   /* fault=none: the stream flows without waiting */
   gst_util_set_object_arg (G_OBJECT (e), "fault", "none");
@@ -423,7 +297,7 @@ GST_START_TEST (test_stall_until_flush)
   fail_unless_equals_int (gst_harness_push (h, make_buffer (2)), GST_FLOW_OK);
   fail_unless (fired_log_wait (&log, 1));
   fail_unless_equals_int (log.last_buffer, 1);
-  fail_unless_equals_uint64 (stat (e, "stalls"), 1);
+  fail_unless_equals_uint64 (stat_u64 (e, "stalls"), 1);
   /* stalled: nothing comes out */
   fail_unless (gst_harness_try_pull (h) == NULL);
 
@@ -571,7 +445,7 @@ corrupt_run (guint seed)
     gst_buffer_unref (in);
     gst_buffer_unref (orig);
   }
-  fail_unless_equals_uint64 (stat (e, "buffers-corrupted"), 2);
+  fail_unless_equals_uint64 (stat_u64 (e, "buffers-corrupted"), 2);
   gst_harness_teardown (h);
   return g_byte_array_free_to_bytes (out);
 }
@@ -614,200 +488,9 @@ GST_START_TEST (test_eos)
     gst_event_unref (ev);
   }
   fail_unless_equals_int (n_eos, 1);
-  fail_unless_equals_uint64 (stat (e, "buffers-dropped"), 3);
+  fail_unless_equals_uint64 (stat_u64 (e, "buffers-dropped"), 3);
 
   gst_harness_teardown (h);
-}
-
-GST_END_TEST;
-
-static gchar *
-probability_run (guint seed)
-{
-  GstHarness *h = new_harness ("faultinject fault=drop probability=0.3 "
-      "repeat=-1 duration=1");
-  GstElement *e = fault_element (h);
-  gchar *out;
-
-  g_object_set (e, "seed", seed, NULL);
-  for (guint64 i = 0; i < 100; i++)
-    fail_unless_equals_int (gst_harness_push (h, make_buffer (i)), GST_FLOW_OK);
-  out = pulled_offsets (h);
-  /* a sane fraction was hit, and the counter agrees with the output */
-  fail_unless (stat (e, "buffers-dropped") > 5);
-  fail_unless (stat (e, "buffers-dropped") < 60);
-  fail_unless_equals_uint64 (stat (e, "buffers-dropped"),
-      stat (e, "faults-fired"));
-  gst_harness_teardown (h);
-  return out;
-}
-
-GST_START_TEST (test_probability_reproducible)
-{
-  gchar *a = probability_run (42);
-  gchar *b = probability_run (42);
-  gchar *c = probability_run (43);
-
-  fail_unless_equals_string (a, b);
-  fail_if (g_str_equal (a, c), "seeds 42 and 43 hit the same buffers");
-
-  g_free (a);
-  g_free (b);
-  g_free (c);
-}
-
-GST_END_TEST;
-
-GST_START_TEST (test_probability_zero)
-{
-  GstHarness *h = new_harness ("faultinject fault=drop probability=0 "
-      "repeat=-1");
-  GstElement *e = fault_element (h);
-
-  for (guint64 i = 0; i < 20; i++)
-    fail_unless_equals_int (gst_harness_push (h, make_buffer (i)), GST_FLOW_OK);
-  fail_unless_equals_int (gst_harness_buffers_in_queue (h), 20);
-  fail_unless_equals_uint64 (stat (e, "faults-fired"), 0);
-  gst_harness_teardown (h);
-}
-
-GST_END_TEST;
-
-GST_START_TEST (test_at_running_time)
-{
-  /* 40 ms buffers; drop from running time 100 ms for 100 ms */
-  GstHarness *h = new_harness ("faultinject fault=drop "
-      "at-running-time=100000000 duration-format=time duration=100000000");
-  GstElement *e = fault_element (h);
-  FiredLog log;
-  gchar *out;
-
-  fired_log_init (&log, e);
-  for (guint64 i = 0; i < 8; i++)
-    fail_unless_equals_int (gst_harness_push (h, make_buffer (i)), GST_FLOW_OK);
-  /* 120 ms fires; 160 and 200 ms are inside the window; 240 ms is not */
-  out = pulled_offsets (h);
-  fail_unless_equals_string (out, "0,1,2,6,7");
-  g_free (out);
-  fail_unless_equals_int (log.count, 1);
-  fail_unless_equals_uint64 (log.last_buffer, 3);
-
-  fired_log_clear (&log, e);
-  gst_harness_teardown (h);
-}
-
-GST_END_TEST;
-
-GST_START_TEST (test_at_running_time_segment)
-{
-  /* the running time follows the segment, not the raw PTS */
-  GstHarness *h = new_harness ("faultinject fault=drop "
-      "at-running-time=100000000");
-  GstSegment segment;
-  gchar *out;
-
-  gst_segment_init (&segment, GST_FORMAT_TIME);
-  segment.start = 10 * FRAME;
-  segment.time = 10 * FRAME;
-  fail_unless (gst_harness_push_event (h, gst_event_new_segment (&segment)));
-  for (guint64 i = 10; i < 16; i++)
-    fail_unless_equals_int (gst_harness_push (h, make_buffer (i)), GST_FLOW_OK);
-  /* running times 0, 40, 80, 120 (dropped), 160, 200 */
-  out = pulled_offsets (h);
-  fail_unless_equals_string (out, "10,11,12,14,15");
-  g_free (out);
-
-  gst_harness_teardown (h);
-}
-
-GST_END_TEST;
-
-GST_START_TEST (test_trigger_action)
-{
-  GstHarness *h = new_harness ("faultinject fault=flow-error "
-      "flow-return=not-negotiated after-buffers=1000");
-  GstElement *e = fault_element (h);
-  GstBus *bus = gst_bus_new ();
-  FiredLog log;
-
-  gst_element_set_bus (e, bus);
-  fired_log_init (&log, e);
-  for (guint64 i = 0; i < 3; i++)
-    fail_unless_equals_int (gst_harness_push (h, make_buffer (i)), GST_FLOW_OK);
-  fail_unless_equals_int (log.count, 0);
-
-  g_signal_emit_by_name (e, "trigger");
-  fail_unless_equals_int (gst_harness_push (h, make_buffer (3)),
-      GST_FLOW_NOT_NEGOTIATED);
-  fail_unless_equals_int (log.count, 1);
-  fail_unless_equals_int (log.last_fault, CG_FAULT_FLOW_ERROR);
-  fail_unless_equals_uint64 (log.last_buffer, 3);
-  /* a flow-error fault posts nothing itself */
-  fail_unless (gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR) == NULL);
-
-  /* one trigger, one firing */
-  fail_unless_equals_int (gst_harness_push (h, make_buffer (4)), GST_FLOW_OK);
-  fail_unless_equals_int (log.count, 1);
-  fail_unless_equals_int (gst_harness_buffers_in_queue (h), 4);
-
-  /* a disarmed element ignores the trigger */
-  gst_util_set_object_arg (G_OBJECT (e), "fault", "none");
-  g_signal_emit_by_name (e, "trigger");
-  fail_unless_equals_int (gst_harness_push (h, make_buffer (5)), GST_FLOW_OK);
-  fail_unless_equals_int (log.count, 1);
-
-  fired_log_clear (&log, e);
-  gst_element_set_bus (e, NULL);
-  gst_object_unref (bus);
-  gst_harness_teardown (h);
-}
-
-GST_END_TEST;
-
-GST_START_TEST (test_properties_roundtrip)
-{
-  GstElement *e = gst_element_factory_make ("faultinject", NULL);
-  gchar *details = NULL;
-  gint fault = -1;
-
-  fail_unless (e != NULL);
-  g_object_set (e, "error-details", "details, rtsp-status-code=(uint)401",
-      NULL);
-  g_object_get (e, "error-details", &details, "fault", &fault, NULL);
-  fail_unless (details != NULL);
-  fail_unless (strstr (details, "rtsp-status-code=(uint)401") != NULL,
-      "%s", details);
-  fail_unless_equals_int (fault, CG_FAULT_NONE);
-  g_free (details);
-
-  g_object_set (e, "error-details", "", NULL);
-  g_object_get (e, "error-details", &details, NULL);
-  fail_unless (details == NULL);
-
-  /* not a structure: cleared, and a VALIDATION_ERROR that names it */
-  {
-    GstBus *bus = gst_bus_new ();
-    GstMessage *msg;
-    GError *err = NULL;
-    CgCode code = 0;
-
-    gst_element_set_bus (e, bus);
-    g_object_set (e, "error-details", "details, x=1", NULL);
-    g_object_set (e, "error-details", "=not a structure", NULL);
-    g_object_get (e, "error-details", &details, NULL);
-    fail_unless (details == NULL);
-    msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
-    fail_unless (msg != NULL);
-    fail_unless (cg_message_get_code (msg, &code));
-    fail_unless_equals_int (code, CG_CODE_VALIDATION_ERROR);
-    gst_message_parse_warning (msg, &err, NULL);
-    fail_unless (strstr (err->message, "error-details") != NULL);
-    g_clear_error (&err);
-    gst_message_unref (msg);
-    gst_element_set_bus (e, NULL);
-    gst_object_unref (bus);
-  }
-  gst_object_unref (e);
 }
 
 GST_END_TEST;
@@ -816,7 +499,7 @@ static Suite *
 faultinject_suite (void)
 {
   Suite *s = suite_create ("faultinject");
-  TCase *tc = tcase_create ("general");
+  TCase *tc = tcase_create ("faults");
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_error_after_buffers);
@@ -833,12 +516,6 @@ faultinject_suite (void)
   tcase_add_test (tc, test_corrupt_deterministic);
   tcase_add_test (tc, test_corrupt_every_byte);
   tcase_add_test (tc, test_eos);
-  tcase_add_test (tc, test_probability_reproducible);
-  tcase_add_test (tc, test_probability_zero);
-  tcase_add_test (tc, test_at_running_time);
-  tcase_add_test (tc, test_at_running_time_segment);
-  tcase_add_test (tc, test_trigger_action);
-  tcase_add_test (tc, test_properties_roundtrip);
   return s;
 }
 

@@ -296,19 +296,26 @@ gw_ws_is_camera_event (JsonObject * o, const gchar * camera,
 
 #define INBOX "gw-test-inbox"
 
+/* One message from /ws, parsed (transfer full); not JSON is an error. */
+JsonNode *
+gw_ws_parse (GBytes * message)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  gsize len;
+  const gchar *data = g_bytes_get_data (message, &len);
+
+  if (!json_parser_load_from_data (parser, data, len, NULL))
+    g_error ("not JSON from /ws: %.*s", (gint) len, data);
+  return json_parser_steal_root (parser);
+}
+
 static void
 on_ws_message (SoupWebsocketConnection * ws, gint type, GBytes * message,
     gpointer user_data)
 {
   GQueue *inbox = g_object_get_data (G_OBJECT (ws), INBOX);
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  gsize len;
-  const gchar *data = g_bytes_get_data (message, &len);
-  JsonNode *root;
+  g_autoptr (JsonNode) root = gw_ws_parse (message);
 
-  if (!json_parser_load_from_data (parser, data, len, NULL))
-    g_error ("not JSON from /ws: %.*s", (gint) len, data);
-  root = json_parser_get_root (parser);
   if (JSON_NODE_HOLDS_OBJECT (root))
     g_queue_push_tail (inbox, json_node_dup_object (root));
 }

@@ -57,6 +57,7 @@ void gw_reply_free (GwReply * r);
 const gchar *gw_reply_error_code (GwReply * r);
 
 SoupWebsocketConnection *gw_process_ws_connect (GwProcess * p);
+JsonNode *gw_ws_parse (GBytes * message);
 JsonObject *gw_ws_next (SoupWebsocketConnection * ws,
     gboolean (*match) (JsonObject *, gpointer), gpointer data,
     guint timeout_ms);

@@ -165,7 +165,9 @@ static void
 watch_request (SoupServer * server, SoupServerMessage * msg, Fixture * f)
 {
   g_signal_connect (msg, "got-headers", G_CALLBACK (watch_headers), f);
-  g_signal_connect (msg, "got-chunk", G_CALLBACK (watch_chunk), f);
+  /* after the router's own handler (connected once the headers are read):
+   * what is kept once the router has seen the chunk */
+  g_signal_connect_after (msg, "got-chunk", G_CALLBACK (watch_chunk), f);
 }
 
 static void

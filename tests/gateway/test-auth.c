@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <glib/gstdio.h>
 
+#include <json-glib/json-glib.h>
+
 #include "gw-auth.h"
 
 typedef struct
@@ -316,6 +318,179 @@ test_credentials_from_headers (void)
   g_assert_null (gw_auth_credential_from_headers (h));
 }
 
+/* Another store on the same directory (a second process's view) sees
+ * created and revoked keys after a reload, and only then. */
+static void
+test_reload (Fixture * f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GwKeyStore) other = gw_key_store_new (f->dir, &error);
+  g_autofree gchar *key = create_key (f->store, GW_ROLE_OPERATOR, "late");
+  g_autoptr (GPtrArray) revoked = NULL;
+  guint added = 9, removed = 9;
+  GwRole role = GW_ROLE_ANONYMOUS;
+
+  g_assert_no_error (error);
+  g_assert_false (gw_keys_lookup (other, key, NULL, NULL, NULL));
+  g_assert_true (gw_key_store_reload (other, &added, &removed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (added, ==, 1);
+  g_assert_cmpuint (removed, ==, 0);
+  g_assert_true (gw_keys_lookup (other, key, &role, NULL, NULL));
+  g_assert_cmpint (role, ==, GW_ROLE_OPERATOR);
+
+  g_assert_true (gw_keys_revoke (f->store, "late", &revoked, &error));
+  g_assert_cmpuint (revoked->len, ==, 1);
+  g_assert_true (gw_keys_lookup (other, key, NULL, NULL, NULL));
+  g_assert_true (gw_key_store_reload (other, &added, &removed, &error));
+  g_assert_cmpuint (added, ==, 0);
+  g_assert_cmpuint (removed, ==, 1);
+  g_assert_false (gw_keys_lookup (other, key, NULL, NULL, NULL));
+}
+
+/* A file that is not JSON, or holds a malformed key, keeps the keys in
+ * force; a missing one is a store without keys. */
+static void
+test_reload_keeps_keys (Fixture * f, gconstpointer data)
+{
+  g_autofree gchar *key = create_key (f->store, GW_ROLE_VIEWER, "v");
+  const gchar *path = gw_key_store_get_path (f->store);
+  g_autoptr (GError) e1 = NULL, e2 = NULL, e3 = NULL;
+  guint removed = 0;
+
+  g_assert_true (g_file_set_contents (path, "{not json", -1, NULL));
+  g_assert_false (gw_key_store_reload (f->store, NULL, NULL, &e1));
+  g_assert_true (e1->domain == JSON_PARSER_ERROR);
+  g_assert_true (gw_keys_lookup (f->store, key, NULL, NULL, NULL));
+
+  g_assert_true (g_file_set_contents (path, "{\"keys\":[{\"id\":\"x\"}]}",
+          -1, NULL));
+  g_assert_false (gw_key_store_reload (f->store, NULL, NULL, &e2));
+  g_assert_error (e2, G_FILE_ERROR, G_FILE_ERROR_INVAL);
+  g_assert_true (gw_keys_lookup (f->store, key, NULL, NULL, NULL));
+
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_true (gw_key_store_reload (f->store, NULL, &removed, &e3));
+  g_assert_no_error (e3);
+  g_assert_cmpuint (removed, ==, 1);
+  g_assert_cmpuint (gw_key_store_get_n_keys (f->store), ==, 0);
+}
+
+/* --revoke-key: every key of a name, or one by id; nothing matched is
+ * NOENT and changes nothing. */
+static void
+test_revoke (Fixture * f, gconstpointer data)
+{
+  g_autofree gchar *a = create_key (f->store, GW_ROLE_VIEWER, "dup");
+  g_autofree gchar *b = create_key (f->store, GW_ROLE_ADMIN, "dup");
+  g_autofree gchar *c = create_key (f->store, GW_ROLE_OPERATOR, "solo");
+  g_autoptr (GPtrArray) gone = NULL, gone2 = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GwKeyStore) reread = NULL;
+  g_auto (GStrv) parts = NULL;
+
+  g_assert_false (gw_keys_revoke (f->store, "nobody", NULL, &error));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  g_clear_error (&error);
+  g_assert_cmpuint (gw_key_store_get_n_keys (f->store), ==, 3);
+
+  g_assert_true (gw_keys_revoke (f->store, "dup", &gone, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (gone->len, ==, 2);
+  g_assert_false (gw_keys_lookup (f->store, a, NULL, NULL, NULL));
+  g_assert_false (gw_keys_lookup (f->store, b, NULL, NULL, NULL));
+  g_assert_true (gw_keys_lookup (f->store, c, NULL, NULL, NULL));
+
+  /* by id: the first word of a revoked line is an id; find solo's */
+  reread = gw_key_store_new (f->dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (gw_key_store_get_n_keys (reread), ==, 1);
+  {
+    g_autofree gchar *text = NULL;
+    const gchar *at;
+
+    g_assert_true (g_file_get_contents (gw_key_store_get_path (f->store),
+            &text, NULL, NULL));
+    at = strstr (text, "\"id\" : \"");
+    g_assert_nonnull (at);
+    parts = g_strsplit (at + strlen ("\"id\" : \""), "\"", 2);
+  }
+  g_assert_true (gw_keys_revoke (f->store, parts[0], &gone2, &error));
+  g_assert_cmpuint (gone2->len, ==, 1);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (gone2, 0), parts[0]));
+  g_assert_false (gw_keys_lookup (f->store, c, NULL, NULL, NULL));
+  g_assert_cmpuint (gw_key_store_get_n_keys (f->store), ==, 0);
+}
+
+/* Two key stores on one directory (two --create-key / --revoke-key runs
+ * at the same time): each change starts from the file as it is, so none
+ * is lost. */
+static void
+test_concurrent_changes (Fixture * f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GwKeyStore) other = gw_key_store_new (f->dir, &error);
+  g_autoptr (GwKeyStore) reread = NULL;
+  g_autofree gchar *a = NULL, *b = NULL, *c = NULL;
+
+  g_assert_no_error (error);
+  a = create_key (f->store, GW_ROLE_VIEWER, "a");
+  b = create_key (other, GW_ROLE_VIEWER, "b");  /* other had not seen a */
+  c = create_key (f->store, GW_ROLE_ADMIN, "c");        /* nor had f->store b */
+  g_assert_true (gw_keys_revoke (other, "c", NULL, &error));
+  g_assert_no_error (error);
+  reread = gw_key_store_new (f->dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (gw_key_store_get_n_keys (reread), ==, 2);
+  g_assert_true (gw_keys_lookup (reread, a, NULL, NULL, NULL));
+  g_assert_true (gw_keys_lookup (reread, b, NULL, NULL, NULL));
+  g_assert_false (gw_keys_lookup (reread, c, NULL, NULL, NULL));
+}
+
+/* A grant lets named keys call one action above their role, and nothing
+ * else: the Prometheus key of `metrics-keys` may scrape, not write. */
+static void
+test_grant (Fixture * f, gconstpointer data)
+{
+  g_autofree gchar *prom = create_key (f->store, GW_ROLE_VIEWER, "prom");
+  g_autofree gchar *other = create_key (f->store, GW_ROLE_VIEWER, "other");
+  const gchar *names[] = { "prom", NULL };
+  g_autoptr (CgError) error = NULL;
+  g_autofree gchar *name = NULL;
+  GwRole role = GW_ROLE_ANONYMOUS;
+
+  g_assert_false (gw_auth_authorize (f->store, prom, "metrics.read", NULL,
+          NULL, NULL));
+  gw_key_store_grant (f->store, "metrics.read", names);
+  g_assert_true (gw_auth_authorize (f->store, prom, "metrics.read", &role,
+          &name, NULL));
+  g_assert_cmpint (role, ==, GW_ROLE_VIEWER);
+  g_assert_cmpstr (name, ==, "prom");
+  /* only that action, only that key, still a valid key */
+  g_assert_false (gw_auth_authorize (f->store, prom, "cameras.write", NULL,
+          NULL, &error));
+  g_assert_cmpint (cg_error_get_code (error), ==,
+      CG_CODE_INSUFFICIENT_PERMISSIONS);
+  g_clear_pointer (&error, cg_error_unref);
+  g_assert_false (gw_auth_authorize (f->store, other, "metrics.read", NULL,
+          NULL, &error));
+  g_assert_cmpint (cg_error_get_code (error), ==,
+      CG_CODE_INSUFFICIENT_PERMISSIONS);
+  g_clear_pointer (&error, cg_error_unref);
+  g_assert_false (gw_auth_authorize (f->store, NULL, "metrics.read", NULL,
+          NULL, &error));
+  g_assert_cmpint (cg_error_get_code (error), ==,
+      CG_CODE_AUTHENTICATION_REQUIRED);
+  g_clear_pointer (&error, cg_error_unref);
+  /* revoked: the grant names a key that no longer is */
+  g_assert_true (gw_keys_revoke (f->store, "prom", NULL, NULL));
+  g_assert_false (gw_auth_authorize (f->store, prom, "metrics.read", NULL,
+          NULL, &error));
+  g_assert_cmpint (cg_error_get_code (error), ==, CG_CODE_INVALID_API_KEY);
+  /* taken back */
+  gw_key_store_grant (f->store, "metrics.read", NULL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -335,6 +510,11 @@ main (int argc, char **argv)
   ADD ("create-bad-role", test_create_bad_role);
   ADD ("role-table", test_role_table);
   ADD ("authorize-outcomes", test_authorize_outcomes);
+  ADD ("reload", test_reload);
+  ADD ("reload-keeps-keys", test_reload_keeps_keys);
+  ADD ("revoke", test_revoke);
+  ADD ("grant", test_grant);
+  ADD ("concurrent-changes", test_concurrent_changes);
 #undef ADD
   return g_test_run ();
 }

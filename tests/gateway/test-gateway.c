@@ -58,7 +58,7 @@ fixture_setup (Fixture * f, gconstpointer data)
         f->tmpdir, (const gchar *) data);
   else
     text = g_strdup_printf ("[gateway]\nlisten=127.0.0.1\nport=0\n"
-        "rtsp-port=0\ndata-dir=%s/data\n\n"
+        "rtsp-port=0\ndata-dir=%s/data\nmetrics-keys=viewer\n\n"
         "[camera demo]\ntype=test\npattern=ball\nwidth=160\nheight=120\n"
         "framerate=15/1\nladder=small:160x120@300,tiny:80x60@100\n\n"
         "[camera door]\ntype=rtsp\nuri=%s\nretry-initial-delay=100\n"
@@ -393,6 +393,10 @@ test_rest_roles (Fixture * f, gconstpointer data)
   EXPECT ("DELETE", "/api/v1/cameras/demo", operator, NULL, 403,
       "INSUFFICIENT_PERMISSIONS");
   EXPECT ("GET", "/metrics", operator, NULL, 403, "INSUFFICIENT_PERMISSIONS");
+  /* metrics-keys=viewer: the key named viewer may scrape, nothing more */
+  EXPECT ("GET", "/metrics", viewer, NULL, 200, NULL);
+  EXPECT ("DELETE", "/api/v1/cameras/demo", viewer, NULL, 403,
+      "INSUFFICIENT_PERMISSIONS");
   metrics = expect (f, "GET", "/metrics", admin, NULL, 200, NULL);
   g_assert_nonnull (strstr (g_bytes_get_data (metrics->body, NULL),
           "camguard_http_requests_total{route=\"/api/v1/cameras\","));

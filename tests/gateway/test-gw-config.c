@@ -66,6 +66,7 @@ test_defaults (void)
   g_assert_true (c->auth);
   g_assert_false (c->allow_pipelines);
   g_assert_cmpuint (c->ws_max_clients, ==, 256);
+  g_assert_null (c->metrics_keys);
   g_assert_cmpuint (c->whep_max_viewers, ==, 16);
   g_assert_cmpuint (c->whep_reap_timeout_ms, ==, 10000);
   g_assert_cmpuint (c->cameras->len, ==, 1);
@@ -76,10 +77,24 @@ test_defaults (void)
 /* Every kind of problem, all reported at once, each with file, group and
  * key. */
 static void
+test_metrics_keys (void)
+{
+  g_autoptr (GwConfig) c = NULL;
+  g_autofree gchar *msg = load_error ("[gateway]\ndata-dir=/tmp/x\n"
+      "metrics-keys=prom; grafana\n", &c);
+
+  g_assert_null (msg);
+  g_assert_cmpuint (g_strv_length (c->metrics_keys), ==, 2);
+  g_assert_cmpstr (c->metrics_keys[0], ==, "prom");
+  g_assert_cmpstr (c->metrics_keys[1], ==, "grafana");
+}
+
+static void
 test_all_errors_reported (void)
 {
   g_autofree gchar *msg = load_error ("[gateway]\nport=http\nauth=maybe\n"
-      "colour=blue\nws-max-clients=0\nwhep-max-viewers=0\n"
+      "colour=blue\nws-max-clients=0\nmetrics-keys=prom;;\n"
+      "whep-max-viewers=0\n"
       "whep-reap-timeout=10\n"
       "[camera door]\ntype=rtsp\nuri=http://user:hunter2@10.0.0.1/x\n"
       "width=640\n"
@@ -97,6 +112,7 @@ test_all_errors_reported (void)
   assert_line (msg, "[gateway] auth: 'maybe' is not true or false");
   assert_line (msg, "[gateway] colour: unknown key");
   assert_line (msg, "[gateway] ws-max-clients: '0' is not a number 1..65535");
+  assert_line (msg, "[gateway] metrics-keys: an empty key name");
   assert_line (msg, "[gateway] whep-max-viewers: '0' is not a number 1..1024");
   assert_line (msg, "[gateway] whep-reap-timeout: '10' is not milliseconds "
       "1000..600000");
@@ -367,6 +383,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   tmpdir = g_dir_make_tmp ("gw-config-XXXXXX", NULL);
   g_test_add_func ("/gw/config/defaults", test_defaults);
+  g_test_add_func ("/gw/config/metrics-keys", test_metrics_keys);
   g_test_add_func ("/gw/config/all-errors-reported", test_all_errors_reported);
   g_test_add_func ("/gw/config/unreadable", test_unreadable);
   g_test_add_func ("/gw/config/check", test_check);

@@ -9,6 +9,7 @@
 #include <gst/gst.h>
 
 #include "gw-routes.h"
+#include "gw-routes-recordings.h"
 
 /* "METHOD /path" of every operation of the document */
 static GHashTable *
@@ -69,6 +70,8 @@ test_document_matches_routes (void)
 
   gw_routes_cameras_add (router, &gw);
   gw_routes_ops_add (router, &gw);
+  gw_routes_mjpeg_add (router, &gw);
+  gw_routes_recordings_add (router, &gw);
   gw_routes_whep_add (router, &gw);
   routes = gw_router_list_routes (router);
   doc = gw_routes_openapi_document (&err);

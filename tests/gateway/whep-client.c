@@ -39,6 +39,7 @@ struct _WhepClient
 {
   GstElement *pipeline;
   GstElement *webrtc;
+  gboolean decode;
   GMutex lock;
   GCond cond;
   gchar *offer;
@@ -46,7 +47,6 @@ struct _WhepClient
   gboolean failed;
   gint frames;                  /* atomic */
   gint width, height;           /* under lock */
-  gboolean no_decode;           /* count access units, do not decode */
   WhepFrameFunc frame_func;
   gpointer frame_data;
 };
@@ -129,11 +129,11 @@ on_pad_added (GstElement * webrtc, GstPad * pad, gpointer user_data)
 
   if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
     return;
-  bin = gst_parse_bin_from_description (c->no_decode ?
-      "rtph264depay ! h264parse ! video/x-h264,alignment=au ! "
-      "appsink name=frames sync=false" : "rtph264depay ! h264parse ! "
-      "avdec_h264 ! videoconvert ! appsink name=frames sync=false "
-      "caps=video/x-raw,format=I420", TRUE, &err);
+  /* without decoding (benchmarks), each access unit counts as a frame */
+  bin = gst_parse_bin_from_description (c->decode ? "rtph264depay ! "
+      "h264parse ! avdec_h264 ! videoconvert ! appsink name=frames "
+      "sync=false caps=video/x-raw,format=I420" : "rtph264depay ! "
+      "appsink name=frames sync=false", TRUE, &err);
   g_assert_no_error (err);
   sink = gst_bin_get_by_name (GST_BIN (bin), "frames");
   gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, c, NULL);
@@ -172,15 +172,21 @@ wait_for (WhepClient * c, gboolean * flag, guint timeout_ms)
   return ok;
 }
 
-/* Only 127.0.0.1, only UDP: the relay test rewrites UDP host candidates. */
+/* Only 127.0.0.1, only UDP (the relay test rewrites UDP host candidates),
+ * no UPnP (no SSDP to the LAN; gupnp's warning when its port is taken
+ * would be fatal in a test). */
 static void
 client_restrict_ice (WhepClient * c)
 {
-  GObject *ice = NULL;
+  GObject *ice = NULL, *agent = NULL;
   gboolean added = FALSE;
 
   g_object_get (c->webrtc, "ice-agent", &ice, NULL);
   g_assert_nonnull (ice);
+  g_object_get (ice, "agent", &agent, NULL);
+  g_assert_nonnull (agent);
+  g_object_set (agent, "upnp", FALSE, NULL);
+  g_object_unref (agent);
   g_signal_emit_by_name (ice, "add-local-ip-address", "127.0.0.1", &added);
   g_assert_true (added);
   if (g_object_class_find_property (G_OBJECT_GET_CLASS (ice), "ice-tcp"))
@@ -198,12 +204,38 @@ client_restrict_ice (WhepClient * c)
 WhepClient *
 whep_client_new (guint timeout_ms)
 {
+  return whep_client_new_full (timeout_ms, TRUE);
+}
+
+/**
+ * whep_client_get_webrtcbin:
+ * @c: a viewer
+ *
+ * Returns: (transfer none): its webrtcbin (for benchmarks' probes)
+ */
+GstElement *
+whep_client_get_webrtcbin (WhepClient * c)
+{
+  return c->webrtc;
+}
+
+/**
+ * whep_client_new_full:
+ * @timeout_ms: bound on making the offer and gathering (a hang detector)
+ * @decode: decode what arrives (else only depayload it)
+ *
+ * Returns: a receive-only viewer with its complete offer, or NULL
+ */
+WhepClient *
+whep_client_new_full (guint timeout_ms, gboolean decode)
+{
   WhepClient *c = g_new0 (WhepClient, 1);
   GstWebRTCRTPTransceiver *trans = NULL;
   GstCaps *caps = gst_caps_from_string (OFFER_CAPS);
 
   g_mutex_init (&c->lock);
   g_cond_init (&c->cond);
+  c->decode = decode;
   c->pipeline = gst_pipeline_new ("whep-client");
   c->webrtc = gst_element_factory_make ("webrtcbin", "recv");
   g_assert_nonnull (c->webrtc);
@@ -288,19 +320,6 @@ whep_client_set_frame_func (WhepClient * c, WhepFrameFunc func,
 {
   c->frame_func = func;
   c->frame_data = user_data;
-}
-
-/**
- * whep_client_set_decode:
- * @c: a viewer, before its answer is set
- * @decode: %FALSE to count access units without decoding them (many
- *   viewers on one machine: what they cost the gateway is measured, not
- *   the decoders)
- */
-void
-whep_client_set_decode (WhepClient * c, gboolean decode)
-{
-  c->no_decode = !decode;
 }
 
 /* Stops the viewer without telling the gateway (a closed tab). */

@@ -11,6 +11,8 @@ G_BEGIN_DECLS
 typedef struct _WhepClient WhepClient;
 
 WhepClient *whep_client_new (guint timeout_ms);
+WhepClient *whep_client_new_full (guint timeout_ms, gboolean decode);
+GstElement *whep_client_get_webrtcbin (WhepClient * c);
 const gchar *whep_client_get_offer (WhepClient * c);
 gboolean whep_client_set_answer (WhepClient * c, const gchar * sdp);
 guint whep_client_get_frames (WhepClient * c);
@@ -21,7 +23,6 @@ void whep_client_free (WhepClient * c);
 typedef void (*WhepFrameFunc) (GstSample * sample, gpointer user_data);
 void whep_client_set_frame_func (WhepClient * c, WhepFrameFunc func,
     gpointer user_data);
-void whep_client_set_decode (WhepClient * c, gboolean decode);
 
 guint whep_sdp_candidate_port (const gchar * sdp);
 gchar *whep_sdp_rewrite_candidates (const gchar * sdp, guint port);

@@ -664,6 +664,8 @@ test_structure_to_json (void)
       "last-error-code", G_TYPE_STRING, "CAMERA_UNREACHABLE",
       "uri", G_TYPE_STRING, "rtsp://admin:secret@127.0.0.1/cam",
       "password", G_TYPE_STRING, "hunter2",
+      "last-opened", G_TYPE_UINT64, GST_CLOCK_TIME_NONE,
+      "huge", G_TYPE_UINT64, G_MAXUINT64 - 1,
       "backoff", GST_TYPE_STRUCTURE, inner, NULL);
   JsonNode *node = cg_structure_to_json_node (s);
   gchar *text = json_to_string (node, FALSE);
@@ -674,6 +676,10 @@ test_structure_to_json (void)
       "CAMERA_UNREACHABLE");
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member
           (o, "backoff"), "attempts"), ==, 3);
+  /* GStreamer's "none" is null; other numbers past gint64 stay exact */
+  g_assert_true (json_object_get_null_member (o, "last-opened"));
+  g_assert_cmpstr (json_object_get_string_member (o, "huge"), ==,
+      "18446744073709551614");
   g_assert_null (strstr (text, "secret"));
   g_assert_null (strstr (text, "hunter2"));
   g_free (text);

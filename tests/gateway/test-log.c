@@ -1,0 +1,122 @@
+/* camguard-gateway tests - the log line formatter (gw-log.c)
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <json-glib/json-glib.h>
+
+#include "gw-log.h"
+
+/* 2026-12-02T01:02:03.456Z */
+#define TIME_US (G_GINT64_CONSTANT (1796173323) * G_USEC_PER_SEC + 456789)
+
+static JsonObject *
+parse_line (const gchar * line)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+
+  g_assert_null (strchr (line, '\n'));
+  json_parser_load_from_data (parser, line, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static gchar *
+format (const gchar * request, const gchar * camera, const gchar * code,
+    const gchar * message)
+{
+  GLogField fields[] = {
+    {"MESSAGE", message, -1},
+    {"REQUEST_ID", request, -1},
+    {"CAMERA", camera, -1},
+    {"CODE", code, -1},
+  };
+
+  return gw_log_format_line (GW_LOG_JSON, G_LOG_LEVEL_WARNING, fields,
+      G_N_ELEMENTS (fields), TIME_US);
+}
+
+static void
+test_members (void)
+{
+  g_autofree gchar *line = format ("r-1", "door", "CAMERA_UNREACHABLE",
+      "gone");
+  g_autoptr (JsonObject) o = parse_line (line);
+
+  g_assert_cmpstr (line, ==, "{\"time\":\"2026-12-02T01:02:03.456Z\","
+      "\"level\":\"warning\",\"request_id\":\"r-1\",\"camera\":\"door\","
+      "\"code\":\"CAMERA_UNREACHABLE\",\"message\":\"gone\"}");
+  g_assert_cmpstr (json_object_get_string_member (o, "message"), ==, "gone");
+}
+
+static void
+test_empty_fields_left_out (void)
+{
+  g_autofree gchar *line = format ("", "", "", "");
+  g_autoptr (JsonObject) o = parse_line (line);
+
+  g_assert_false (json_object_has_member (o, "request_id"));
+  g_assert_false (json_object_has_member (o, "camera"));
+  g_assert_false (json_object_has_member (o, "code"));
+  g_assert_cmpstr (json_object_get_string_member (o, "message"), ==, "");
+}
+
+/* Quotes, backslashes, control characters, DEL and invalid UTF-8 in any
+ * field still give one line of valid JSON with the text read back. */
+static void
+test_escapes (void)
+{
+  const gchar *nasty = "a\"b\\c\nd\te\r\x01\x1f\x7f \xc3\xa9";
+  g_autofree gchar *line = format (nasty, nasty, nasty, nasty);
+  g_autoptr (JsonObject) o = parse_line (line);
+
+  g_assert_cmpstr (json_object_get_string_member (o, "message"), ==, nasty);
+  g_assert_cmpstr (json_object_get_string_member (o, "camera"), ==, nasty);
+  g_free (g_steal_pointer (&line));
+  line = format ("r", "cam\xff", NULL, "bad \xfe\xff utf-8");
+  {
+    g_autoptr (JsonObject) o2 = parse_line (line);
+
+    g_assert_true (g_str_has_prefix (json_object_get_string_member (o2,
+                "message"), "bad "));
+    g_assert_true (g_str_has_prefix (json_object_get_string_member (o2,
+                "camera"), "cam"));
+  }
+}
+
+static void
+test_secrets_redacted (void)
+{
+  g_autofree gchar *line = format ("r", NULL, NULL,
+      "opening rtsp://admin:hunter2@192.0.2.1/s user-pw=hunter2");
+
+  g_assert_null (strstr (line, "hunter2"));
+  json_object_unref (parse_line (line));
+}
+
+static void
+test_text (void)
+{
+  GLogField fields[] = {
+    {"MESSAGE", "gone", -1},
+    {"CAMERA", "door", -1},
+    {"CODE", "CAMERA_UNREACHABLE", -1},
+  };
+  g_autofree gchar *line = gw_log_format_line (GW_LOG_TEXT,
+      G_LOG_LEVEL_WARNING, fields, G_N_ELEMENTS (fields), TIME_US);
+
+  g_assert_cmpstr (line, ==, "2026-12-02T01:02:03.456Z warning [door] "
+      "CAMERA_UNREACHABLE: gone");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/log/members", test_members);
+  g_test_add_func ("/log/empty-fields-left-out", test_empty_fields_left_out);
+  g_test_add_func ("/log/escapes", test_escapes);
+  g_test_add_func ("/log/secrets-redacted", test_secrets_redacted);
+  g_test_add_func ("/log/text", test_text);
+  return g_test_run ();
+}
