@@ -47,6 +47,8 @@ struct _WhepClient
   gboolean failed;
   gint frames;                  /* atomic */
   gint width, height;           /* under lock */
+  WhepFrameFunc frame_func;
+  gpointer frame_data;
 };
 
 static void
@@ -110,6 +112,8 @@ on_frame (GstAppSink * sink, gpointer user_data)
     g_mutex_unlock (&c->lock);
   }
   g_atomic_int_inc (&c->frames);
+  if (c->frame_func)
+    c->frame_func (sample, c->frame_data);
   gst_sample_unref (sample);
   return GST_FLOW_OK;
 }
@@ -301,6 +305,21 @@ whep_client_get_size (WhepClient * c, gint * width, gint * height)
   *width = c->width;
   *height = c->height;
   g_mutex_unlock (&c->lock);
+}
+
+/**
+ * whep_client_set_frame_func:
+ * @c: a viewer, before its answer is set
+ * @func: called on the streaming thread with every frame (decoded I420, or
+ *   an H.264 access unit without decoding)
+ * @user_data: for @func
+ */
+void
+whep_client_set_frame_func (WhepClient * c, WhepFrameFunc func,
+    gpointer user_data)
+{
+  c->frame_func = func;
+  c->frame_data = user_data;
 }
 
 /* Stops the viewer without telling the gateway (a closed tab). */

@@ -19,6 +19,11 @@ guint whep_client_get_frames (WhepClient * c);
 void whep_client_get_size (WhepClient * c, gint * width, gint * height);
 void whep_client_free (WhepClient * c);
 
+/* For benchmarks: called on the streaming thread with every frame. */
+typedef void (*WhepFrameFunc) (GstSample * sample, gpointer user_data);
+void whep_client_set_frame_func (WhepClient * c, WhepFrameFunc func,
+    gpointer user_data);
+
 guint whep_sdp_candidate_port (const gchar * sdp);
 gchar *whep_sdp_rewrite_candidates (const gchar * sdp, guint port);
 
