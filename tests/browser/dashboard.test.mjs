@@ -174,8 +174,10 @@ test('live video plays over WebRTC (WHEP)', opts, async (t) => {
   const before = await viewers();
   assert.ok(before >= 1, `viewers ${before}`);
   const other = await newPage();
+  const t0 = Date.now();
   await login(other, keys.admin);
   await other.locator('.card[data-camera="ball"][data-frames-decoded]').waitFor({ timeout: WAIT_MS });
+  t.diagnostic(`login to the first WebRTC frame decoded: ${Date.now() - t0} ms`);
   assert.equal(await viewers(), before + 1);
   await other.locator('#logout').click();
   for (let i = 0; i < 100 && (await viewers()) !== before; i++)
