@@ -44,6 +44,29 @@ wait_log (MxGateway * g, const gchar * text)
     g_error ("'%s' not in the gateway's log:\n%s", text, g->gw.log->str);
 }
 
+static gboolean
+wake (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* @text in the log written after byte @from (the same line may be there
+ * already, from an earlier reload) */
+static void
+wait_log_after (MxGateway * g, gsize from, const gchar * text)
+{
+  gint64 end = g_get_monotonic_time () + GW_TEST_WAIT_MS * (gint64) 1000;
+  guint tick = g_timeout_add (100, wake, NULL); /* so the deadline is seen */
+
+  while (g->gw.log->len < from || strstr (g->gw.log->str + from, text) == NULL) {
+    if (g_get_monotonic_time () > end)
+      g_error ("'%s' not in the gateway's log after byte %" G_GSIZE_FORMAT
+          ":\n%s", text, from, g->gw.log->str);
+    g_main_context_iteration (NULL, TRUE);      /* the log is read there */
+  }
+  g_source_remove (tick);
+}
+
 /* status and error code of one request with @key (Bearer) */
 static guint
 status_with (MxGateway * g, const gchar * method, const gchar * path,
@@ -152,6 +175,7 @@ test_revoke (MxGateway * g, gconstpointer data)
   Closed closed = { FALSE };
   const gchar *code = NULL;
   gint status = -1;
+  gsize mark;
 
   wait_log (g, "4 keys, 1 added, 0 removed");
   revoked = ws_as (g, late);
@@ -179,19 +203,21 @@ test_revoke (MxGateway * g, gconstpointer data)
   still = gw_ws_call (kept, "get_camera_list", "{}", 3);
   g_assert_true (json_object_has_member (still, "result"));
 
-  /* by id */
+  /* by id (the same reload lines as for "late": wait for new ones) */
+  mark = g->gw.log->len;
   byid = create_key (g, "admin", "byid");
-  wait_log (g, "4 keys, 1 added, 0 removed");
+  wait_log_after (g, mark, "4 keys, 1 added, 0 removed");
   g_free (id);
   id = key_id (g, "byid");
+  mark = g->gw.log->len;
   out2 = mx_gateway_run_tool (g, gateway_path, &status, "--revoke-key", id,
       NULL);
   g_assert_cmpint (status, ==, 0);
   g_assert_true (g_str_has_prefix (out2, "revoked "));
   g_assert_cmpuint (status_with (g, "GET", "/metrics", g->keys[MX_CRED_ADMIN],
           NULL), ==, 200);
-  wait_log (g, "API keys reloaded (file changed): 3 keys, 0 added, "
-      "1 removed");
+  wait_log_after (g, mark, "API keys reloaded (file changed): 3 keys, "
+      "0 added, 1 removed");
   g_assert_cmpuint (status_with (g, "GET", "/metrics", byid, &code), ==, 401);
 
   none = mx_gateway_run_tool (g, gateway_path, &status, "--revoke-key",
