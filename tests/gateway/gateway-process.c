@@ -12,6 +12,8 @@
 #include <gst/gst.h>
 #include <gst/app/gstappsink.h>
 
+#include <sys/prctl.h>
+
 #include "gateway-process.h"
 #include "fake-camera-client.h"
 
@@ -136,15 +138,26 @@ gw_process_watch (GwProcess * p, GSubprocess * proc)
   read_next (p);
 }
 
+/* The gateway goes with the test: a test that fails (g_error, a crash)
+ * never tears down, and its gateway must not outlive it. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 void
 gw_process_start (GwProcess * p, const gchar * gateway, const gchar * config)
 {
   g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+      G_SUBPROCESS_FLAGS_STDERR_PIPE);
   GSubprocess *proc;
 
-  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-      G_SUBPROCESS_FLAGS_STDERR_PIPE, &error, gateway, "--config", config,
-      NULL);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  proc = g_subprocess_launcher_spawn (launcher, &error, gateway, "--config",
+      config, NULL);
   g_assert_no_error (error);
   gw_process_watch (p, proc);
   if (!gw_process_wait_log (p, " running: ", GW_TEST_WAIT_MS))
