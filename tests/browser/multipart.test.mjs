@@ -5,11 +5,21 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+// The page's modules are plain .js files for the browser; Node 18 (Debian
+// 12's) reads a .js as CommonJS unless a package.json says "module", so they
+// are imported from a copy beside one (never added to gateway/www itself,
+// which is served and installed as is).
 const here = dirname(fileURLToPath(import.meta.url));
-const { MultipartReader } = await import(pathToFileURL(join(here, '..', '..', 'gateway', 'www', 'live.js')));
+const copy = mkdtempSync(join(tmpdir(), 'camguard-www-'));
+cpSync(join(here, '..', '..', 'gateway', 'www'), copy, { recursive: true });
+writeFileSync(join(copy, 'package.json'), '{"type":"module"}\n');
+const { MultipartReader } = await import(pathToFileURL(join(copy, 'live.js')));
+rmSync(copy, { recursive: true, force: true });
 
 const enc = new TextEncoder();
 
