@@ -47,6 +47,8 @@ struct _GwEventStore
   gint64 written;
   CgError *error;
   gboolean unavailable;
+  GCond writer_done_cond;
+  gboolean writer_done;         /* the writer thread has returned */
 };
 
 GwEventStore *gw_event_store_ref_internal (GwEventStore * store);

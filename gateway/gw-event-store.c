@@ -146,6 +146,7 @@ gw_event_store_unref_internal (GwEventStore * store)
   g_clear_pointer (&store->error, cg_error_unref);
   g_main_context_unref (store->context);
   g_async_queue_unref (store->queue);
+  g_cond_clear (&store->writer_done_cond);
   g_mutex_clear (&store->lock);
   g_mutex_clear (&store->read_lock);
   g_free (store->path);
@@ -357,6 +358,7 @@ gw_event_store_new (const gchar * data_dir, const GwEventStoreConfig * config,
   store->error_func = error_func;
   store->error_data = user_data;
   g_mutex_init (&store->lock);
+  g_cond_init (&store->writer_done_cond);
   g_mutex_init (&store->read_lock);
   store->queue = g_async_queue_new ();
 
@@ -618,6 +620,10 @@ writer_thread (gpointer data)
       g_free (marker);
     }
   }
+  g_mutex_lock (&store->lock);
+  store->writer_done = TRUE;
+  g_cond_broadcast (&store->writer_done_cond);
+  g_mutex_unlock (&store->lock);
   return NULL;
 }
 
@@ -626,19 +632,36 @@ writer_thread (gpointer data)
  * @store: (transfer full): the store
  *
  * Writes what is queued, stops the writer thread and closes the database
- * (at shutdown: this waits for the last batch). No error is reported after
- * this returns.
+ * (at shutdown: this waits for the last batch, at most
+ * %GW_EVENT_STORE_CLOSE_TIMEOUT_MS; a writer stuck on its disk longer is
+ * left behind with the store, and the events it holds are lost). No error
+ * is reported after this returns.
  */
 void
 gw_event_store_close (GwEventStore * store)
 {
+  gint64 end = g_get_monotonic_time () +
+      GW_EVENT_STORE_CLOSE_TIMEOUT_MS * (gint64) 1000;
+  gboolean done;
+
   g_return_if_fail (store != NULL);
 
   push_marker (store, ITEM_STOP, NULL);
-  g_thread_join (store->writer);
   g_mutex_lock (&store->lock);
+  while (!store->writer_done)
+    if (!g_cond_wait_until (&store->writer_done_cond, &store->lock, end))
+      break;
+  done = store->writer_done;
   store->error_func = NULL;
   g_mutex_unlock (&store->lock);
+  if (!done) {
+    g_warning ("event store: the writer did not finish within %u ms; "
+        "left behind, %d events not written", GW_EVENT_STORE_CLOSE_TIMEOUT_MS,
+        g_atomic_int_get (&store->queued));
+    g_thread_unref (store->writer);
+    return;
+  }
+  g_thread_join (store->writer);
   sqlite3_finalize (store->insert);
   sqlite3_finalize (store->set_last_id);
   sqlite3_finalize (store->delete_old);

@@ -85,6 +85,8 @@ typedef struct
 } GwEventQuery;
 
 #define GW_EVENT_QUERY_MAX_LIMIT 1000
+/* How long gw_event_store_close() waits for the last batch. */
+#define GW_EVENT_STORE_CLOSE_TIMEOUT_MS 5000
 
 void gw_event_store_config_init (GwEventStoreConfig * config);
 void gw_event_query_init (GwEventQuery * query);
