@@ -55,6 +55,8 @@ gboolean gw_key_store_reload (GwKeyStore * store, guint * added,
     guint * removed, GError ** error);
 void gw_key_store_grant (GwKeyStore * store, const gchar * action,
     const gchar * const *names);
+gboolean gw_key_store_is_granted (GwKeyStore * store, const gchar * action,
+    const gchar * name);
 gboolean gw_keys_revoke (GwKeyStore * store, const gchar * name_or_id,
     GPtrArray ** revoked, GError ** error);
 
