@@ -510,44 +510,46 @@ gw_camera_restart (GwCamera * camera, GError ** error)
 /* status                                                              */
 
 static void
-add_source_status (GwCamera * self, JsonBuilder * b)
+add_source_status (GwCamera * self, CgJsonWriter * w)
 {
   g_autofree gchar *status = enum_nick (G_OBJECT (self->pipe->source),
       "status");
-  GstStructure *stats = NULL;
+  g_auto (GValue) v = G_VALUE_INIT;
+  const GstStructure *stats;
 
-  json_builder_set_member_name (b, "source");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "status");
-  json_builder_add_string_value (b, status);
-  g_object_get (self->pipe->source, "statistics", &stats, NULL);
+  cg_json_writer_member (w, "source");
+  cg_json_writer_begin_object (w);
+  cg_json_writer_member_string (w, "status", status);
+  /* the structure the element made, read in place (g_object_get() would
+   * copy it once more) */
+  g_value_init (&v, GST_TYPE_STRUCTURE);
+  g_object_get_property (G_OBJECT (self->pipe->source), "statistics", &v);
+  stats = gst_value_get_structure (&v);
   if (stats) {
-    json_builder_set_member_name (b, "statistics");
-    json_builder_add_value (b, cg_structure_to_json_node (stats));
-    gst_structure_free (stats);
+    cg_json_writer_member (w, "statistics");
+    cg_structure_write_json (stats, w);
   }
-  json_builder_end_object (b);
+  cg_json_writer_end_object (w);
 }
 
 static void
-add_quality (GwCamera * self, JsonBuilder * b)
+add_quality (GwCamera * self, CgJsonWriter * w)
 {
   g_autofree gchar *mode = enum_nick (G_OBJECT (self->pipe->ladder), "mode");
   gint step = -1;
 
   g_object_get (self->pipe->ladder, "current-step", &step, NULL);
-  json_builder_set_member_name (b, "quality");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "step");
-  json_builder_add_int_value (b, step);
-  json_builder_set_member_name (b, "mode");
-  json_builder_add_string_value (b, mode);
-  json_builder_end_object (b);
+  cg_json_writer_member (w, "quality");
+  cg_json_writer_begin_object (w);
+  cg_json_writer_member_int (w, "step", step);
+  cg_json_writer_member_string (w, "mode", mode);
+  cg_json_writer_end_object (w);
 }
 
 /**
- * gw_camera_get_status:
+ * gw_camera_write_status:
  * @camera: a camera
+ * @w: where the status object is written, as a value
  *
  * The camera's status: `id`, `state`, `source` (retrysrc's `status` and
  * `statistics`, while a pipeline exists), `quality` (`step`, `mode`, raw
@@ -555,39 +557,48 @@ add_quality (GwCamera * self, JsonBuilder * b)
  * `message`, `details`, `timestamp`, `severity`; or null),
  * `fps` (frames into the outputs over the last second) and `uptime`
  * (seconds since the camera was started, 0 when stopped), then what the
- * #GwCamera::status handlers add (the gateway's outputs: `live`).
+ * #GwCamera::status handlers add (the gateway's outputs: `live`,
+ * `recording`).
+ */
+void
+gw_camera_write_status (GwCamera * camera, CgJsonWriter * w)
+{
+  cg_json_writer_begin_object (w);
+  cg_json_writer_member_string (w, "id", camera->spec->id);
+  cg_json_writer_member_string (w, "state", state_names[camera->state]);
+  if (camera->pipe) {
+    add_source_status (camera, w);
+    if (camera->pipe->ladder)
+      add_quality (camera, w);
+  }
+  cg_json_writer_member (w, "last_error");
+  if (camera->last_error)
+    cg_error_write_event (camera->last_error, w);
+  else
+    cg_json_writer_null (w);
+  cg_json_writer_member_double (w, "fps", camera->fps);
+  cg_json_writer_member_double (w, "uptime", camera->started_at ?
+      (g_get_monotonic_time () - camera->started_at) /
+      (gdouble) G_USEC_PER_SEC : 0.0);
+  g_signal_emit (camera, signals[SIGNAL_STATUS], 0, w);
+  cg_json_writer_end_object (w);
+}
+
+/**
+ * gw_camera_get_status:
+ * @camera: a camera
+ *
+ * gw_camera_write_status() as a tree.
  *
  * Returns: (transfer full): a JSON object node
  */
 JsonNode *
 gw_camera_get_status (GwCamera * camera)
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
+  CgJsonWriter *w = cg_json_writer_new ();
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "id");
-  json_builder_add_string_value (b, camera->spec->id);
-  json_builder_set_member_name (b, "state");
-  json_builder_add_string_value (b, state_names[camera->state]);
-  if (camera->pipe) {
-    add_source_status (camera, b);
-    if (camera->pipe->ladder)
-      add_quality (camera, b);
-  }
-  json_builder_set_member_name (b, "last_error");
-  if (camera->last_error)
-    json_builder_add_value (b, cg_error_to_event_node (camera->last_error));
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "fps");
-  json_builder_add_double_value (b, camera->fps);
-  json_builder_set_member_name (b, "uptime");
-  json_builder_add_double_value (b, camera->started_at ?
-      (g_get_monotonic_time () - camera->started_at) /
-      (gdouble) G_USEC_PER_SEC : 0.0);
-  g_signal_emit (camera, signals[SIGNAL_STATUS], 0, b);
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
+  gw_camera_write_status (camera, w);
+  return cg_json_writer_free_to_node (w);
 }
 
 /* ------------------------------------------------------------------ */
@@ -748,15 +759,16 @@ gw_camera_class_init (GwCameraClass * klass)
   /**
    * GwCamera::status:
    * @camera: the camera
-   * @builder: the #JsonBuilder of gw_camera_get_status(), inside its object
+   * @writer: the #CgJsonWriter of gw_camera_write_status(), inside its
+   *   object
    *
-   * Emitted on the main context while the status is built, so that the
-   * outputs fed from the camera (live viewers...) add their members
-   * (json_builder_set_member_name() then a value).
+   * Emitted on the main context while the status is written, so that the
+   * outputs fed from the camera (live viewers, recordings...) add their
+   * members (cg_json_writer_member() then a value).
    */
   signals[SIGNAL_STATUS] = g_signal_new ("status",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-      G_TYPE_NONE, 1, JSON_TYPE_BUILDER);
+      G_TYPE_NONE, 1, CG_TYPE_JSON_WRITER | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void

@@ -47,6 +47,7 @@ GwCameraState gw_camera_get_state (GwCamera * camera);
 const gchar *gw_camera_state_to_string (GwCameraState state);
 CgError *gw_camera_get_last_error (GwCamera * camera);
 JsonNode *gw_camera_get_status (GwCamera * camera);
+void gw_camera_write_status (GwCamera * camera, CgJsonWriter * w);
 
 const GwPipeline *gw_camera_get_pipeline (GwCamera * camera);
 

@@ -84,15 +84,18 @@ sync_whep (GwGateway * gw, GwCamera * camera)
 }
 
 static void
-on_camera_status (GwCamera * camera, JsonBuilder * b, gpointer user_data)
+on_camera_status (GwCamera * camera, CgJsonWriter * w, gpointer user_data)
 {
   GwGateway *gw = user_data;
 
-  if (gw->whep == NULL)
-    return;
-  json_builder_set_member_name (b, "live");
-  json_builder_add_value (b, gw_whep_describe (gw->whep,
-          gw_camera_get_id (camera)));
+  if (gw->whep) {
+    cg_json_writer_member (w, "live");
+    gw_whep_describe (gw->whep, gw_camera_get_id (camera), w);
+  }
+  if (gw->recorder) {
+    cg_json_writer_member (w, "recording");
+    gw_recorder_write_status (gw->recorder, gw_camera_get_id (camera), w);
+  }
 }
 
 /* The one local address WebRTC viewers get candidates on: the listen

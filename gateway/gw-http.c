@@ -54,6 +54,8 @@ typedef struct
   gchar *method;
   gchar *pattern;
   gchar **segs;
+  guint n_segs;
+  guint64 is_param;             /* bit i: segment i is a {parameter} */
   gchar *action;
   GwRouteFlags flags;
   GwHandler handler;
@@ -350,24 +352,24 @@ route_free (gpointer data)
   g_free (r);
 }
 
-/* Returns the number of literal segments matched, or -1. */
+/* Returns the number of literal segments matched, or -1. @segs has
+ * @n_segs segments. */
 static gint
-route_match (const Route * r, gchar ** segs, GHashTable * params)
+route_match (const Route * r, gchar ** segs, guint n_segs, GHashTable * params)
 {
   gint literal = 0;
-  guint i, n = g_strv_length (r->segs);
+  guint i;
 
-  if (g_strv_length (segs) != n)
+  if (n_segs != r->n_segs)
     return -1;
-  for (i = 0; i < n; i++) {
+  for (i = 0; i < n_segs; i++) {
     const gchar *p = r->segs[i];
-    gsize plen = strlen (p);
 
-    if (plen > 2 && p[0] == '{' && p[plen - 1] == '}') {
+    if (r->is_param & (G_GUINT64_CONSTANT (1) << i)) {
       if (segs[i][0] == '\0')
         return -1;
       if (params)
-        g_hash_table_insert (params, g_strndup (p + 1, plen - 2),
+        g_hash_table_insert (params, g_strndup (p + 1, strlen (p) - 2),
             g_strdup (segs[i]));
     } else if (g_str_equal (p, segs[i])) {
       literal++;
@@ -391,17 +393,16 @@ allow_add (GString * allow, const gchar * method)
 /* The best route for the path and method (HEAD is GET without the body,
  * which libsoup leaves out); else Allow in @allow. */
 static const Route *
-router_find (GwRouter * r, const gchar * method, const gchar * path,
-    GString * allow)
+router_find (GwRouter * r, const gchar * method, gchar ** segs, GString * allow)
 {
-  g_auto (GStrv) segs = g_strsplit (path, "/", -1);
+  guint n_segs = g_strv_length (segs);
   const Route *best = NULL;
   gint best_score = -1;
   guint i;
 
   for (i = 0; i < r->routes->len; i++) {
     const Route *route = g_ptr_array_index (r->routes, i);
-    gint score = route_match (route, segs, NULL);
+    gint score = route_match (route, segs, n_segs, NULL);
 
     if (score < 0)
       continue;
@@ -454,11 +455,11 @@ static const Route *
 request_prepare (GwRouter * r, MsgState * s, GwRequest * req, CgError ** error)
 {
   g_autoptr (GString) allow = g_string_new (NULL);
-  g_auto (GStrv) segs = NULL;
+  g_auto (GStrv) segs = g_strsplit (req->path, "/", -1);
   const Route *route;
   const gchar *key;
 
-  route = router_find (r, req->method, req->path, allow);
+  route = router_find (r, req->method, segs, allow);
   if (route == NULL && allow->len > 0) {
     gw_request_add_header (req, "Allow", allow->str);
     *error = cg_error_new (CG_CODE_METHOD_NOT_ALLOWED, NULL);
@@ -472,8 +473,7 @@ request_prepare (GwRouter * r, MsgState * s, GwRequest * req, CgError ** error)
   }
   s->route = route->pattern;
   req->route = g_strdup (route->pattern);
-  segs = g_strsplit (req->path, "/", -1);
-  route_match (route, segs, req->params);
+  route_match (route, segs, g_strv_length (segs), req->params);
 
   key = gw_auth_credential_from_headers
       (soup_server_message_get_request_headers (req->msg));
@@ -635,10 +635,19 @@ gw_router_add_route (GwRouter * router, const gchar * method,
     GwHandler handler, gpointer user_data)
 {
   Route *r = g_new0 (Route, 1);
+  guint i;
 
   r->method = g_strdup (method);
   r->pattern = g_strdup (pattern);
   r->segs = g_strsplit (pattern, "/", -1);
+  r->n_segs = g_strv_length (r->segs);
+  g_return_if_fail (r->n_segs <= 64);
+  for (i = 0; i < r->n_segs; i++) {
+    gsize len = strlen (r->segs[i]);
+
+    if (len > 2 && r->segs[i][0] == '{' && r->segs[i][len - 1] == '}')
+      r->is_param |= G_GUINT64_CONSTANT (1) << i;
+  }
   r->action = g_strdup (action);
   r->flags = flags;
   r->handler = handler;

@@ -85,51 +85,17 @@ field (const GLogField * fields, gsize n, const gchar * key)
   return NULL;
 }
 
-/* @value as a JSON string (quotes, escapes; the line is written for every
- * request, so it is formatted here rather than through a JsonGenerator,
- * which costs several times more). Invalid UTF-8 was made valid first. */
-static void
-append_json_string (GString * out, const gchar * value)
-{
-  const gchar *p;
-
-  g_string_append_c (out, '"');
-  for (p = value; *p; p++) {
-    guchar c = *p;
-
-    if (c == '"' || c == '\\') {
-      g_string_append_c (out, '\\');
-      g_string_append_c (out, c);
-    } else if (c == '\n') {
-      g_string_append (out, "\\n");
-    } else if (c == '\t') {
-      g_string_append (out, "\\t");
-    } else if (c == '\r') {
-      g_string_append (out, "\\r");
-    } else if (c < 0x20 || c == 0x7f) {
-      g_string_append_printf (out, "\\u%04x", c);
-    } else {
-      g_string_append_c (out, c);
-    }
-  }
-  g_string_append_c (out, '"');
-}
-
 static void
 add_member (GString * out, const gchar * name, const gchar * value)
 {
-  g_autofree gchar *valid = NULL;
-
   if (value == NULL || *value == '\0')
     return;
-  if (!g_utf8_validate (value, -1, NULL))
-    value = valid = g_utf8_make_valid (value, -1);
   if (out->len > 1)
     g_string_append_c (out, ',');
   g_string_append_c (out, '"');
   g_string_append (out, name);
   g_string_append (out, "\":");
-  append_json_string (out, value);
+  cg_json_append_string (out, value);
 }
 
 /* "2026-12-02T01:02:03.456Z" into @buf: the date part is formatted once a
@@ -177,13 +143,7 @@ format_line (GwLogFormat format, GLogLevelFlags level,
   add_member (out, "camera", camera);
   add_member (out, "code", code);
   g_string_append (out, ",\"message\":");
-  if (message && !g_utf8_validate (message, -1, NULL)) {
-    g_autofree gchar *valid = g_utf8_make_valid (message, -1);
-
-    append_json_string (out, valid);
-  } else {
-    append_json_string (out, message ? message : "");
-  }
+  cg_json_append_string (out, message ? message : "");
   g_string_append_c (out, '}');
   return g_string_free (out, FALSE);
 }

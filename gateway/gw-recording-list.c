@@ -21,31 +21,47 @@
 #include "gw-recording-files.h"
 
 /**
- * gw_recorder_describe:
+ * gw_recorder_write_status:
  * @rec: the recorder
  * @camera_id: a camera id
+ * @w: where the object is written, as a value
  *
  * The camera's recordings now, for its status: `{manual, continuous}`,
  * each `{state (off, waiting, starting, recording, failed), file,
  * uptime, bytes_finalized, files_finalized, max_duration_s, error}`;
  * `error` is a RECORDING_FAILED body whose details name the `cause`.
+ */
+void
+gw_recorder_write_status (GwRecorder * rec, const gchar * camera_id,
+    CgJsonWriter * w)
+{
+  CamRec *cam = g_hash_table_lookup (rec->cameras, camera_id);
+  Session off = { 0 };
+
+  cg_json_writer_begin_object (w);
+  cg_json_writer_member (w, MANUAL);
+  gw_rec_session_describe (cam ? &cam->manual : &off, w);
+  cg_json_writer_member (w, CONTINUOUS);
+  gw_rec_session_describe (cam ? &cam->continuous : &off, w);
+  cg_json_writer_end_object (w);
+}
+
+/**
+ * gw_recorder_describe:
+ * @rec: the recorder
+ * @camera_id: a camera id
+ *
+ * gw_recorder_write_status() as a tree.
  *
  * Returns: (transfer full): a JSON object node
  */
 JsonNode *
 gw_recorder_describe (GwRecorder * rec, const gchar * camera_id)
 {
-  CamRec *cam = g_hash_table_lookup (rec->cameras, camera_id);
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  Session off = { 0 };
+  CgJsonWriter *w = cg_json_writer_new ();
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, MANUAL);
-  gw_rec_session_describe (cam ? &cam->manual : &off, b);
-  json_builder_set_member_name (b, CONTINUOUS);
-  gw_rec_session_describe (cam ? &cam->continuous : &off, b);
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
+  gw_recorder_write_status (rec, camera_id, w);
+  return cg_json_writer_free_to_node (w);
 }
 
 typedef struct

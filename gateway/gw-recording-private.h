@@ -66,6 +66,6 @@ struct _GwRecorder
 
 void gw_recorder_emit (GwRecorder * rec, const gchar * kind,
     const CgError * error, const gchar * camera_id);
-void gw_rec_session_describe (Session * s, JsonBuilder * b);
+void gw_rec_session_describe (Session * s, CgJsonWriter * w);
 
 G_END_DECLS

@@ -291,39 +291,34 @@ session_state (Session * s)
 }
 
 void
-gw_rec_session_describe (Session * s, JsonBuilder * b)
+gw_rec_session_describe (Session * s, CgJsonWriter * w)
 {
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "state");
-  json_builder_add_string_value (b, session_state (s));
-  json_builder_set_member_name (b, "file");
+  cg_json_writer_begin_object (w);
+  cg_json_writer_member_string (w, "state", session_state (s));
+  cg_json_writer_member (w, "file");
   if (s->current) {
     g_autofree gchar *name = g_path_get_basename (s->current);
 
-    json_builder_add_string_value (b, name);
+    cg_json_writer_string (w, name);
   } else {
-    json_builder_add_null_value (b);
+    cg_json_writer_null (w);
   }
-  json_builder_set_member_name (b, "uptime");
-  json_builder_add_double_value (b, s->wanted ? (g_get_monotonic_time () -
-          s->started_us) / (gdouble) G_USEC_PER_SEC : 0.0);
-  json_builder_set_member_name (b, "bytes_finalized");
-  json_builder_add_int_value (b, (gint64) s->bytes);
-  json_builder_set_member_name (b, "files_finalized");
-  json_builder_add_int_value (b, s->files);
-  if (s->max_duration_s) {
-    json_builder_set_member_name (b, "max_duration_s");
-    json_builder_add_int_value (b, s->max_duration_s);
-  }
-  json_builder_set_member_name (b, "error");
+  cg_json_writer_member_double (w, "uptime", s->wanted ?
+      (g_get_monotonic_time () - s->started_us) / (gdouble) G_USEC_PER_SEC :
+      0.0);
+  cg_json_writer_member_int (w, "bytes_finalized", (gint64) s->bytes);
+  cg_json_writer_member_int (w, "files_finalized", s->files);
+  if (s->max_duration_s)
+    cg_json_writer_member_int (w, "max_duration_s", s->max_duration_s);
+  cg_json_writer_member (w, "error");
   if (s->error) {
     g_autoptr (CgError) e = recording_failed (s->error);
 
-    json_builder_add_value (b, cg_error_to_json_node (e, NULL));
+    cg_error_write_json (e, NULL, w);
   } else {
-    json_builder_add_null_value (b);
+    cg_json_writer_null (w);
   }
-  json_builder_end_object (b);
+  cg_json_writer_end_object (w);
 }
 
 /* ------------------------------------------------------------------ */

@@ -36,6 +36,8 @@ gboolean gw_recorder_start (GwRecorder * rec, GwCamera * camera,
 void gw_recorder_stop_async (GwRecorder * rec, GwCamera * camera,
     GwRecorderStopFunc func, gpointer user_data);
 JsonNode *gw_recorder_describe (GwRecorder * rec, const gchar * camera_id);
+void gw_recorder_write_status (GwRecorder * rec, const gchar * camera_id,
+    CgJsonWriter * w);
 void gw_recorder_list_async (GwRecorder * rec, GwCamera * camera,
     GAsyncReadyCallback callback, gpointer user_data);
 JsonNode *gw_recorder_list_finish (GAsyncResult * result);

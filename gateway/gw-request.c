@@ -32,18 +32,10 @@
 static GBytes *
 node_to_bytes (JsonNode * node)
 {
-  /* one generator per thread, kept for the thread's life: every answer
-   * goes through here */
-  static _Thread_local JsonGenerator *gen;
-  gsize len;
-  gchar *data;
+  CgJsonWriter *w = cg_json_writer_new ();
 
-  if (gen == NULL)
-    gen = json_generator_new ();
-  json_generator_set_root (gen, node);
-  data = json_generator_to_data (gen, &len);
-  json_generator_set_root (gen, NULL);
-  return g_bytes_new_take (data, len);
+  cg_json_writer_node (w, node);
+  return cg_json_writer_free_to_bytes (w);
 }
 
 /* Set when the headers arrive, and again on the final answer: libsoup
@@ -60,16 +52,16 @@ GBytes *
 gw_request_render_error (const CgError * error, const gchar * request_id,
     const gchar * instance, gboolean problem, const gchar ** content_type)
 {
-  g_autoptr (JsonNode) node = NULL;
+  CgJsonWriter *w = cg_json_writer_new ();
 
   if (problem) {
-    node = cg_error_to_problem_node (error, request_id, instance);
+    cg_error_write_problem (error, request_id, instance, w);
     *content_type = PROBLEM_TYPE;
   } else {
-    node = cg_error_to_json_node (error, request_id);
+    cg_error_write_json (error, request_id, w);
     *content_type = "application/json";
   }
-  return node_to_bytes (node);
+  return cg_json_writer_free_to_bytes (w);
 }
 
 gboolean
@@ -232,6 +224,23 @@ gw_request_reply_json (GwRequest * req, guint status, JsonNode * node)
 {
   request_finish (req, status, "application/json", node_to_bytes (node),
       TRUE, NULL, NULL);
+}
+
+/**
+ * gw_request_reply_writer:
+ * @req: a #GwRequest
+ * @status: the HTTP status
+ * @writer: (transfer full): the body, one complete JSON value
+ *
+ * Answers with the text of @writer as `application/json`, and frees
+ * @writer. Callable from any thread; only the first answer to a request
+ * counts.
+ */
+void
+gw_request_reply_writer (GwRequest * req, guint status, CgJsonWriter * writer)
+{
+  request_finish (req, status, "application/json",
+      cg_json_writer_free_to_bytes (writer), TRUE, NULL, NULL);
 }
 
 /**

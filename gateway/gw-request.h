@@ -42,6 +42,8 @@ void gw_request_pause (GwRequest * req);
 void gw_request_add_header (GwRequest * req, const gchar * name,
     const gchar * value);
 void gw_request_reply_json (GwRequest * req, guint status, JsonNode * node);
+void gw_request_reply_writer (GwRequest * req, guint status,
+    CgJsonWriter * writer);
 void gw_request_reply_error (GwRequest * req, const CgError * error);
 void gw_request_reply_bytes (GwRequest * req, guint status,
     const gchar * content_type, GBytes * body);

@@ -145,13 +145,10 @@ delete_camera (GwRequest * req, gpointer user_data)
 static void
 reply_status (GwRequest * req, GwCamera * camera, GwGateway * gw)
 {
-  g_autoptr (JsonNode) node = gw_camera_get_status (camera);
+  CgJsonWriter *w = cg_json_writer_new ();
 
-  if (gw->recorder)
-    json_object_set_member (json_node_get_object (node), "recording",
-        gw_recorder_describe (gw->recorder, gw_camera_get_id (camera)));
-
-  gw_request_reply_json (req, SOUP_STATUS_OK, node);
+  gw_camera_write_status (camera, w);
+  gw_request_reply_writer (req, SOUP_STATUS_OK, w);
 }
 
 static void

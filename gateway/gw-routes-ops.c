@@ -140,52 +140,42 @@ static const gchar *const health_names[] = { "healthy", "degraded",
 };
 
 static Health
-add_camera_health (JsonBuilder * b, GwCamera * camera, gboolean * starting)
+add_camera_health (CgJsonWriter * w, GwCamera * camera, gboolean * starting)
 {
   GwCameraState state = gw_camera_get_state (camera);
   g_autoptr (CgError) last = gw_camera_get_last_error (camera);
   Health h = state == GW_CAMERA_STATE_RUNNING
       || state == GW_CAMERA_STATE_STOPPED ? HEALTHY : DEGRADED;
+  gboolean why = last && h != HEALTHY;
+  g_autofree gchar *reason = why ? cg_redact (cg_error_get_message (last)) :
+      NULL;
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "id");
-  json_builder_add_string_value (b, gw_camera_get_id (camera));
-  json_builder_set_member_name (b, "status");
-  json_builder_add_string_value (b, health_names[h]);
-  json_builder_set_member_name (b, "state");
-  json_builder_add_string_value (b, gw_camera_state_to_string (state));
-  json_builder_set_member_name (b, "code");
-  if (last && h != HEALTHY)
-    json_builder_add_string_value (b, cg_error_get_code_name (last));
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "reason");
-  if (last && h != HEALTHY)
-    json_builder_add_string_value (b, cg_error_get_message (last));
-  else
-    json_builder_add_null_value (b);
-  json_builder_end_object (b);
+  cg_json_writer_begin_object (w);
+  cg_json_writer_member_string (w, "id", gw_camera_get_id (camera));
+  cg_json_writer_member_string (w, "status", health_names[h]);
+  cg_json_writer_member_string (w, "state", gw_camera_state_to_string (state));
+  cg_json_writer_member_string (w, "code",
+      why ? cg_error_get_code_name (last) : NULL);
+  cg_json_writer_member_string (w, "reason", reason);
+  cg_json_writer_end_object (w);
   *starting = state == GW_CAMERA_STATE_STARTING;
   return h;
 }
 
 static Health
-add_store_health (JsonBuilder * b, GwGateway * gw)
+add_store_health (CgJsonWriter * w, GwGateway * gw)
 {
   g_autoptr (CgError) e = gw_event_store_get_error (gw->event_store);
 
-  json_builder_set_member_name (b, "event_store");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "status");
-  json_builder_add_string_value (b, health_names[e ? UNHEALTHY : HEALTHY]);
-  json_builder_set_member_name (b, "code");
-  if (e)
-    json_builder_add_string_value (b, cg_error_get_code_name (e));
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "lost");
-  json_builder_add_int_value (b, gw_event_store_get_lost (gw->event_store));
-  json_builder_end_object (b);
+  cg_json_writer_member (w, "event_store");
+  cg_json_writer_begin_object (w);
+  cg_json_writer_member_string (w, "status",
+      health_names[e ? UNHEALTHY : HEALTHY]);
+  cg_json_writer_member_string (w, "code", e ? cg_error_get_code_name (e) :
+      NULL);
+  cg_json_writer_member_int (w, "lost",
+      gw_event_store_get_lost (gw->event_store));
+  cg_json_writer_end_object (w);
   return e ? UNHEALTHY : HEALTHY;
 }
 
@@ -198,40 +188,37 @@ health (GwRequest * req, gpointer user_data)
 {
   GwGateway *gw = user_data;
   g_autoptr (GPtrArray) cameras = gw_registry_list (gw->registry);
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonNode) node = NULL;
+  CgJsonWriter *w = cg_json_writer_new ();
   Health overall, store;
   guint i, n_healthy = 0, n_starting = 0;
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "components");
-  json_builder_begin_object (b);
-  store = add_store_health (b, gw);
-  json_builder_set_member_name (b, "cameras");
-  json_builder_begin_array (b);
+  cg_json_writer_begin_object (w);
+  cg_json_writer_member (w, "components");
+  cg_json_writer_begin_object (w);
+  store = add_store_health (w, gw);
+  cg_json_writer_member (w, "cameras");
+  cg_json_writer_begin_array (w);
   for (i = 0; i < cameras->len; i++) {
     gboolean starting = FALSE;
 
-    if (add_camera_health (b, g_ptr_array_index (cameras, i),
+    if (add_camera_health (w, g_ptr_array_index (cameras, i),
             &starting) == HEALTHY)
       n_healthy++;
     else if (starting)
       n_starting++;
   }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
+  cg_json_writer_end_array (w);
+  cg_json_writer_end_object (w);
   if (store == UNHEALTHY || (cameras->len > 0 && n_healthy + n_starting == 0))
     overall = UNHEALTHY;
   else if (n_healthy < cameras->len)
     overall = DEGRADED;
   else
     overall = HEALTHY;
-  json_builder_set_member_name (b, "status");
-  json_builder_add_string_value (b, health_names[overall]);
-  json_builder_end_object (b);
-  node = json_builder_get_root (b);
-  gw_request_reply_json (req, overall == UNHEALTHY ?
-      SOUP_STATUS_SERVICE_UNAVAILABLE : SOUP_STATUS_OK, node);
+  cg_json_writer_member_string (w, "status", health_names[overall]);
+  cg_json_writer_end_object (w);
+  gw_request_reply_writer (req, overall == UNHEALTHY ?
+      SOUP_STATUS_SERVICE_UNAVAILABLE : SOUP_STATUS_OK, w);
 }
 
 /* ------------------------------------------------------------------ */

@@ -78,9 +78,6 @@ get_camera_status (GwRpcCall * call, JsonNode * params, gpointer user_data)
   if (camera == NULL)
     return;
   node = gw_camera_get_status (camera);
-  if (gw->recorder)
-    json_object_set_member (json_node_get_object (node), "recording",
-        gw_recorder_describe (gw->recorder, gw_camera_get_id (camera)));
   gw_rpc_call_return (call, node);
 }
 

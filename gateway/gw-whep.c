@@ -637,34 +637,27 @@ gw_whep_get_reaped (GwWhep * whep)
 }
 
 static void
-add_link (JsonBuilder * b, GwWhepViewer * v)
+add_link (CgJsonWriter * w, GwWhepViewer * v)
 {
   GwWhepLink link;
 
   gw_whep_viewer_get_link (v, &link);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "session");
-  json_builder_add_string_value (b, gw_whep_viewer_get_id (v));
-  json_builder_set_member_name (b, "watching");
-  json_builder_add_boolean_value (b, gw_whep_viewer_get_answered_us (v) > 0);
-  json_builder_set_member_name (b, "reports");
-  json_builder_add_boolean_value (b, link.have_rb);
-  json_builder_set_member_name (b, "fraction_lost");
-  json_builder_add_double_value (b, link.fraction_lost);
-  json_builder_set_member_name (b, "loss");
-  json_builder_add_double_value (b, link.loss);
-  json_builder_set_member_name (b, "jitter_ms");
-  json_builder_add_double_value (b, link.jitter_s * 1000.0);
-  json_builder_set_member_name (b, "rtt_ms");
-  json_builder_add_double_value (b, link.rtt_s * 1000.0);
-  json_builder_set_member_name (b, "packets_sent");
-  json_builder_add_int_value (b, (gint64) link.packets_sent);
-  json_builder_end_object (b);
+  cg_json_writer_begin_object (w);
+  cg_json_writer_member_string (w, "session", gw_whep_viewer_get_id (v));
+  cg_json_writer_member_boolean (w, "watching",
+      gw_whep_viewer_get_answered_us (v) > 0);
+  cg_json_writer_member_boolean (w, "reports", link.have_rb);
+  cg_json_writer_member_double (w, "fraction_lost", link.fraction_lost);
+  cg_json_writer_member_double (w, "loss", link.loss);
+  cg_json_writer_member_double (w, "jitter_ms", link.jitter_s * 1000.0);
+  cg_json_writer_member_double (w, "rtt_ms", link.rtt_s * 1000.0);
+  cg_json_writer_member_int (w, "packets_sent", (gint64) link.packets_sent);
+  cg_json_writer_end_object (w);
 }
 
 /* How the viewers' links act on the camera's quality, and why not. */
 static void
-add_quality_policy (JsonBuilder * b, WhepCamera * cam)
+add_quality_policy (CgJsonWriter * w, WhepCamera * cam)
 {
   const gchar *why_not = NULL;
 
@@ -673,18 +666,13 @@ add_quality_policy (JsonBuilder * b, WhepCamera * cam)
         "(or it is not running), a viewer's link cannot lower it";
   else if (!ladder_is_auto (cam->ladder))
     why_not = "the quality ladder is in manual mode";
-  json_builder_set_member_name (b, "policy");
-  json_builder_add_string_value (b, "weakest-viewer");
-  json_builder_set_member_name (b, "link_drives_quality");
-  json_builder_add_boolean_value (b, why_not == NULL);
+  cg_json_writer_member_string (w, "policy", "weakest-viewer");
+  cg_json_writer_member_boolean (w, "link_drives_quality", why_not == NULL);
   if (why_not) {
-    json_builder_set_member_name (b, "why_not");
-    json_builder_add_string_value (b, why_not);
+    cg_json_writer_member_string (w, "why_not", why_not);
   } else {
-    json_builder_set_member_name (b, "packet_loss");
-    json_builder_add_double_value (b, cam->applied_loss);
-    json_builder_set_member_name (b, "available_kbps");
-    json_builder_add_int_value (b, cam->applied_kbps);
+    cg_json_writer_member_double (w, "packet_loss", cam->applied_loss);
+    cg_json_writer_member_int (w, "available_kbps", cam->applied_kbps);
   }
 }
 
@@ -697,33 +685,24 @@ add_quality_policy (JsonBuilder * b, WhepCamera * cam)
  * `policy` ("weakest-viewer"), `link_drives_quality` (and `why_not`, or
  * the `packet_loss` and `available_kbps` given to the ladder), `weakest`
  * (a session id or null) and `sessions` (each viewer's last receiver
- * report: `fraction_lost`, `jitter_ms`, `rtt_ms`).
- *
- * Returns: (transfer full): a JSON object node
+ * report: `fraction_lost`, `jitter_ms`, `rtt_ms`), written to @w as a
+ * value.
  */
-JsonNode *
-gw_whep_describe (GwWhep * whep, const gchar * camera_id)
+void
+gw_whep_describe (GwWhep * whep, const gchar * camera_id, CgJsonWriter * w)
 {
   WhepCamera *cam = g_hash_table_lookup (whep->cameras, camera_id);
-  g_autoptr (JsonBuilder) b = json_builder_new ();
   guint i;
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "viewers");
-  json_builder_add_int_value (b, cam ? cam->viewers->len : 0);
-  json_builder_set_member_name (b, "max_viewers");
-  json_builder_add_int_value (b, whep->limits.max_viewers);
-  add_quality_policy (b, cam);
-  json_builder_set_member_name (b, "weakest");
-  if (cam && cam->weakest)
-    json_builder_add_string_value (b, cam->weakest);
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "sessions");
-  json_builder_begin_array (b);
+  cg_json_writer_begin_object (w);
+  cg_json_writer_member_int (w, "viewers", cam ? cam->viewers->len : 0);
+  cg_json_writer_member_int (w, "max_viewers", whep->limits.max_viewers);
+  add_quality_policy (w, cam);
+  cg_json_writer_member_string (w, "weakest", cam ? cam->weakest : NULL);
+  cg_json_writer_member (w, "sessions");
+  cg_json_writer_begin_array (w);
   for (i = 0; cam && i < cam->viewers->len; i++)
-    add_link (b, g_ptr_array_index (cam->viewers, i));
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
+    add_link (w, g_ptr_array_index (cam->viewers, i));
+  cg_json_writer_end_array (w);
+  cg_json_writer_end_object (w);
 }

@@ -73,7 +73,8 @@ gboolean gw_whep_end (GwWhep * whep, const gchar * camera_id,
 
 guint gw_whep_count_viewers (GwWhep * whep, const gchar * camera_id);
 guint64 gw_whep_get_reaped (GwWhep * whep);
-JsonNode *gw_whep_describe (GwWhep * whep, const gchar * camera_id);
+void gw_whep_describe (GwWhep * whep, const gchar * camera_id,
+    CgJsonWriter * w);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GwWhepAnswer, gw_whep_answer_free)
 

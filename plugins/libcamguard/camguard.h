@@ -6,6 +6,7 @@
 #include "cg-catalogue.h"
 #include "cg-enumtypes.h"
 #include "cg-error.h"
+#include "cg-json-writer.h"
 #include "cg-render.h"
 #include "cg-redact.h"
 #include "cg-details.h"

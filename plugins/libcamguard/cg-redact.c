@@ -369,6 +369,9 @@ cg_redact (const gchar * text)
 
   if (text == NULL)
     return NULL;
+  /* every secret this function finds follows a '=' or a ':' */
+  if (strpbrk (text, "=:") == NULL)
+    return g_strdup (text);
 
   out = g_string_sized_new (strlen (text) + 8);
   p = text;
@@ -393,11 +396,9 @@ cg_redact (const gchar * text)
       p = redact_authority (out, p + 3);
       continue;
     }
-    if (!is_secret_name (name, len))
-      continue;
-
+    /* the separator first: it is cheaper to look for than the name */
     q = find_value (p);
-    if (q == NULL)
+    if (q == NULL || !is_secret_name (name, len))
       continue;
     g_string_append_len (out, p, q - p);
     if (is_authorization (name, len))

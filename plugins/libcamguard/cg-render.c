@@ -19,9 +19,12 @@
  * - a `camguard-error` #GstStructure for element messages:
  *   cg_error_to_structure(), and back with cg_error_from_structure().
  *
- * All JSON is built once as #JsonNode trees; the string variants only
- * serialise those trees. The `details` object shared by all JSON formats is
- * cg_error_details_to_json_node().
+ * Each JSON format is written once, with a #CgJsonWriter
+ * (cg_error_write_json(), cg_error_write_problem(),
+ * cg_error_write_jsonrpc_error(), cg_error_write_event()), so that an
+ * answer or an event can carry it without building a tree; the string
+ * variants return that text and the node variants parse it. The `details`
+ * object shared by all JSON formats is cg_error_write_details().
  *
  * Every string that leaves a renderer (message, debug string, element
  * path, detail values) goes through cg_redact() first, so no format can leak
@@ -42,16 +45,16 @@
 /* JSON                                                                   */
 /* ---------------------------------------------------------------------- */
 
+/* A string member, redacted; left out when @value is %NULL. */
 static void
-add_string_member (JsonBuilder * b, const gchar * name, const gchar * value)
+write_string_member (CgJsonWriter * w, const gchar * name, const gchar * value)
 {
   gchar *r;
 
   if (value == NULL)
     return;
   r = cg_redact (value);
-  json_builder_set_member_name (b, name);
-  json_builder_add_string_value (b, r);
+  cg_json_writer_member_string (w, name, r);
   g_free (r);
 }
 
@@ -66,119 +69,138 @@ is_fixed_detail (const gchar * name)
   return g_strv_contains (fixed, name);
 }
 
-static void add_value (JsonBuilder * b, const GValue * v);
+static void write_value (CgJsonWriter * w, const GValue * v);
 
 static gboolean
-add_field (GQuark field, const GValue * value, gpointer user_data)
+write_field (GQuark field, const GValue * value, gpointer user_data)
 {
-  JsonBuilder *b = user_data;
+  CgJsonWriter *w = user_data;
   const gchar *name = g_quark_to_string (field);
 
-  json_builder_set_member_name (b, name);
+  cg_json_writer_member (w, name);
   if (cg_redact_is_secret_name (name))
-    json_builder_add_string_value (b, CG_REDACT_MASK);
+    cg_json_writer_string (w, CG_REDACT_MASK);
   else
-    add_value (b, value);
+    write_value (w, value);
   return TRUE;
+}
+
+/* A string value, redacted. A string without anything cg_redact() could
+ * change (no '=' or ':') is written as it is, without a copy: the common
+ * case, and the same text. */
+static void
+write_redacted (CgJsonWriter * w, const gchar * s)
+{
+  gchar *r;
+
+  if (strpbrk (s, "=:") == NULL) {
+    cg_json_writer_string (w, s);
+    return;
+  }
+  r = cg_redact (s);
+  cg_json_writer_string (w, r);
+  g_free (r);
+}
+
+static void
+write_list (CgJsonWriter * w, const GValue * v)
+{
+  gboolean list = GST_VALUE_HOLDS_LIST (v);
+  guint i, n = list ? gst_value_list_get_size (v) :
+      gst_value_array_get_size (v);
+
+  cg_json_writer_begin_array (w);
+  for (i = 0; i < n; i++)
+    write_value (w, list ? gst_value_list_get_value (v, i) :
+        gst_value_array_get_value (v, i));
+  cg_json_writer_end_array (w);
+}
+
+/* One GValue of a fundamental number or boolean type; FALSE if @v is not
+ * one, or is an unsigned 64-bit number JSON integers cannot carry. */
+static gboolean
+write_number (CgJsonWriter * w, const GValue * v)
+{
+  switch (G_TYPE_FUNDAMENTAL (G_VALUE_TYPE (v))) {
+    case G_TYPE_INT:
+      cg_json_writer_int (w, g_value_get_int (v));
+      return TRUE;
+    case G_TYPE_UINT:
+      cg_json_writer_int (w, g_value_get_uint (v));
+      return TRUE;
+    case G_TYPE_LONG:
+      cg_json_writer_int (w, g_value_get_long (v));
+      return TRUE;
+    case G_TYPE_ULONG:
+      if (g_value_get_ulong (v) > G_MAXINT64)
+        return FALSE;
+      cg_json_writer_int (w, (gint64) g_value_get_ulong (v));
+      return TRUE;
+    case G_TYPE_INT64:
+      cg_json_writer_int (w, g_value_get_int64 (v));
+      return TRUE;
+    case G_TYPE_UINT64:
+      /* GStreamer's "none" (GST_CLOCK_TIME_NONE, -1 as guint64) */
+      if (g_value_get_uint64 (v) == G_MAXUINT64)
+        cg_json_writer_null (w);
+      else if (g_value_get_uint64 (v) <= G_MAXINT64)
+        cg_json_writer_int (w, (gint64) g_value_get_uint64 (v));
+      else
+        return FALSE;
+      return TRUE;
+    case G_TYPE_DOUBLE:
+      cg_json_writer_double (w, g_value_get_double (v));
+      return TRUE;
+    case G_TYPE_FLOAT:
+      cg_json_writer_double (w, g_value_get_float (v));
+      return TRUE;
+    case G_TYPE_BOOLEAN:
+      cg_json_writer_boolean (w, g_value_get_boolean (v));
+      return TRUE;
+    default:
+      return FALSE;
+  }
 }
 
 /* One GValue as JSON: numbers and booleans as such, strings redacted,
  * structures as objects, lists and arrays as arrays, anything else as its
  * redacted serialisation. */
 static void
-add_value (JsonBuilder * b, const GValue * v)
+write_value (CgJsonWriter * w, const GValue * v)
 {
-  GType t = G_VALUE_TYPE (v);
+  gchar *ser;
 
   if (GST_VALUE_HOLDS_STRUCTURE (v) && gst_value_get_structure (v)) {
-    json_builder_begin_object (b);
-    gst_structure_foreach (gst_value_get_structure (v), add_field, b);
-    json_builder_end_object (b);
+    cg_json_writer_begin_object (w);
+    gst_structure_foreach (gst_value_get_structure (v), write_field, w);
+    cg_json_writer_end_object (w);
     return;
   }
   if (GST_VALUE_HOLDS_LIST (v) || GST_VALUE_HOLDS_ARRAY (v)) {
-    guint i, n = GST_VALUE_HOLDS_LIST (v) ? gst_value_list_get_size (v) :
-        gst_value_array_get_size (v);
-
-    json_builder_begin_array (b);
-    for (i = 0; i < n; i++)
-      add_value (b, GST_VALUE_HOLDS_LIST (v) ? gst_value_list_get_value (v,
-              i) : gst_value_array_get_value (v, i));
-    json_builder_end_array (b);
+    write_list (w, v);
     return;
   }
-  switch (G_TYPE_FUNDAMENTAL (t)) {
-    case G_TYPE_INT:
-      json_builder_add_int_value (b, g_value_get_int (v));
-      return;
-    case G_TYPE_UINT:
-      json_builder_add_int_value (b, g_value_get_uint (v));
-      return;
-    case G_TYPE_LONG:
-      json_builder_add_int_value (b, g_value_get_long (v));
-      return;
-    case G_TYPE_ULONG:
-      if (g_value_get_ulong (v) <= G_MAXINT64) {
-        json_builder_add_int_value (b, (gint64) g_value_get_ulong (v));
-        return;
-      }
-      break;
-    case G_TYPE_INT64:
-      json_builder_add_int_value (b, g_value_get_int64 (v));
-      return;
-    case G_TYPE_UINT64:
-      /* GStreamer's "none" (GST_CLOCK_TIME_NONE, -1 as guint64) */
-      if (g_value_get_uint64 (v) == G_MAXUINT64) {
-        json_builder_add_null_value (b);
-        return;
-      }
-      if (g_value_get_uint64 (v) <= G_MAXINT64) {
-        json_builder_add_int_value (b, (gint64) g_value_get_uint64 (v));
-        return;
-      }
-      break;
-    case G_TYPE_DOUBLE:
-      json_builder_add_double_value (b, g_value_get_double (v));
-      return;
-    case G_TYPE_FLOAT:
-      json_builder_add_double_value (b, g_value_get_float (v));
-      return;
-    case G_TYPE_BOOLEAN:
-      json_builder_add_boolean_value (b, g_value_get_boolean (v));
-      return;
-    case G_TYPE_STRING:{
-      const gchar *s = g_value_get_string (v);
-
-      if (s == NULL) {
-        json_builder_add_null_value (b);
-      } else {
-        gchar *r = cg_redact (s);
-
-        json_builder_add_string_value (b, r);
-        g_free (r);
-      }
-      return;
-    }
-    default:
-      break;
-  }
-
-  {
-    gchar *ser = gst_value_serialize (v);
-    gchar *r = cg_redact (ser);
-
-    if (r)
-      json_builder_add_string_value (b, r);
+  if (write_number (w, v))
+    return;
+  if (G_TYPE_FUNDAMENTAL (G_VALUE_TYPE (v)) == G_TYPE_STRING) {
+    if (g_value_get_string (v))
+      write_redacted (w, g_value_get_string (v));
     else
-      json_builder_add_null_value (b);
-    g_free (ser);
-    g_free (r);
+      cg_json_writer_null (w);
+    return;
   }
+  ser = gst_value_serialize (v);
+  if (ser)
+    write_redacted (w, ser);
+  else
+    cg_json_writer_null (w);
+  g_free (ser);
 }
 
 /**
- * cg_error_details_to_json_node:
+ * cg_error_write_details:
  * @error: a #CgError
+ * @writer: where the `details` object is written, as a value
  *
  * The `details` object that every JSON format carries: the GStreamer facts
  * `domain`, `gst_code`, `element` (the source element's path), `factory`,
@@ -189,32 +211,27 @@ add_value (JsonBuilder * b, const GValue * v)
  * anything else as its gst_value_serialize() text. Fields named like the
  * facts above are skipped. All strings are redacted, and fields whose name
  * looks secret are masked whole.
- *
- * Returns: (transfer full): a JSON object node
  */
-JsonNode *
-cg_error_details_to_json_node (const CgError * error)
+void
+cg_error_write_details (const CgError * error, CgJsonWriter * writer)
 {
-  JsonBuilder *b;
-  JsonNode *node;
   const GstStructure *details;
   gint i, n;
 
-  g_return_val_if_fail (error != NULL, NULL);
+  g_return_if_fail (error != NULL && writer != NULL);
 
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  add_string_member (b, "domain", cg_error_get_gst_domain (error));
-  add_string_member (b, "gst_code", cg_error_get_gst_code (error));
-  add_string_member (b, "element", cg_error_get_source_path (error));
-  add_string_member (b, "factory", cg_error_get_factory (error));
-  add_string_member (b, "debug", cg_error_get_debug (error));
-  add_string_member (b, "message_type", cg_error_get_message_type (error));
-  if (cg_error_is_secondary (error)) {
-    json_builder_set_member_name (b, "secondary");
-    json_builder_add_boolean_value (b, TRUE);
-  }
-  add_string_member (b, "correlation_id", cg_error_get_correlation_id (error));
+  cg_json_writer_begin_object (writer);
+  write_string_member (writer, "domain", cg_error_get_gst_domain (error));
+  write_string_member (writer, "gst_code", cg_error_get_gst_code (error));
+  write_string_member (writer, "element", cg_error_get_source_path (error));
+  write_string_member (writer, "factory", cg_error_get_factory (error));
+  write_string_member (writer, "debug", cg_error_get_debug (error));
+  write_string_member (writer, "message_type",
+      cg_error_get_message_type (error));
+  if (cg_error_is_secondary (error))
+    cg_json_writer_member_boolean (writer, "secondary", TRUE);
+  write_string_member (writer, "correlation_id",
+      cg_error_get_correlation_id (error));
 
   details = cg_error_get_details (error);
   n = details ? gst_structure_n_fields (details) : 0;
@@ -223,52 +240,94 @@ cg_error_details_to_json_node (const CgError * error)
 
     if (is_fixed_detail (name))
       continue;
-    add_field (g_quark_from_string (name),
-        gst_structure_get_value (details, name), b);
+    write_field (g_quark_from_string (name),
+        gst_structure_get_value (details, name), writer);
   }
-  json_builder_end_object (b);
+  cg_json_writer_end_object (writer);
+}
 
-  node = json_builder_get_root (b);
-  g_object_unref (b);
-  return node;
+/**
+ * cg_error_details_to_json_node:
+ * @error: a #CgError
+ *
+ * The `details` object of cg_error_write_details() as a tree.
+ *
+ * Returns: (transfer full): a JSON object node
+ */
+JsonNode *
+cg_error_details_to_json_node (const CgError * error)
+{
+  CgJsonWriter *w;
+
+  g_return_val_if_fail (error != NULL, NULL);
+  w = cg_json_writer_new ();
+  cg_error_write_details (error, w);
+  return cg_json_writer_free_to_node (w);
+}
+
+/**
+ * cg_structure_write_json:
+ * @structure: a #GstStructure, such as an element's `statistics`
+ * @writer: where the object is written, as a value
+ *
+ * Writes @structure as a JSON object the way error details are written:
+ * numbers and booleans as such (a guint64 of %G_MAXUINT64, which is
+ * GStreamer's %GST_CLOCK_TIME_NONE, as null), nested structures as objects,
+ * lists and arrays as arrays, strings redacted with cg_redact() and fields
+ * whose name looks secret masked whole.
+ */
+void
+cg_structure_write_json (const GstStructure * structure, CgJsonWriter * writer)
+{
+  g_return_if_fail (structure != NULL && writer != NULL);
+  cg_json_writer_begin_object (writer);
+  gst_structure_foreach (structure, write_field, writer);
+  cg_json_writer_end_object (writer);
 }
 
 /**
  * cg_structure_to_json_node:
  * @structure: a #GstStructure, such as an element's `statistics`
  *
- * Renders @structure as a JSON object the way error details are rendered:
- * numbers and booleans as such (a guint64 of %G_MAXUINT64, which is
- * GStreamer's %GST_CLOCK_TIME_NONE, as null), nested structures as objects,
- * lists and arrays as arrays, strings redacted with cg_redact() and fields
- * whose name looks secret masked whole.
+ * cg_structure_write_json() as a tree.
  *
  * Returns: (transfer full): a JSON object node
  */
 JsonNode *
 cg_structure_to_json_node (const GstStructure * structure)
 {
-  JsonBuilder *b;
-  JsonNode *node;
+  CgJsonWriter *w;
 
   g_return_val_if_fail (structure != NULL, NULL);
-
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  gst_structure_foreach (structure, add_field, b);
-  json_builder_end_object (b);
-  node = json_builder_get_root (b);
-  g_object_unref (b);
-  return node;
+  w = cg_json_writer_new ();
+  cg_structure_write_json (structure, w);
+  return cg_json_writer_free_to_node (w);
 }
 
-static gchar *
-node_to_string (JsonNode * node)
+/**
+ * cg_error_write_json:
+ * @error: a #CgError
+ * @request_id: (nullable): the request id, or %NULL
+ * @writer: where the object is written, as a value
+ *
+ * The flat error body of the REST API:
+ * `{"error_code", "message", "details", "request_id"}`, where `error_code`
+ * is the flat code (e.g. "CAMERA_NOT_FOUND") and `request_id` is left out
+ * when @request_id is %NULL.
+ */
+void
+cg_error_write_json (const CgError * error, const gchar * request_id,
+    CgJsonWriter * writer)
 {
-  gchar *s = json_to_string (node, FALSE);
-
-  json_node_unref (node);
-  return s;
+  g_return_if_fail (error != NULL && writer != NULL);
+  cg_json_writer_begin_object (writer);
+  cg_json_writer_member_string (writer, "error_code",
+      cg_error_get_code_name (error));
+  write_string_member (writer, "message", cg_error_get_message (error));
+  cg_json_writer_member (writer, "details");
+  cg_error_write_details (error, writer);
+  write_string_member (writer, "request_id", request_id);
+  cg_json_writer_end_object (writer);
 }
 
 /**
@@ -276,34 +335,19 @@ node_to_string (JsonNode * node)
  * @error: a #CgError
  * @request_id: (nullable): the request id, or %NULL
  *
- * The flat error body of the REST API:
- * `{"error_code", "message", "details", "request_id"}`, where `error_code`
- * is the flat code (e.g. "CAMERA_NOT_FOUND") and `request_id` is left out
- * when @request_id is %NULL.
+ * The flat error body of cg_error_write_json() as a tree.
  *
  * Returns: (transfer full): a JSON object node
  */
 JsonNode *
 cg_error_to_json_node (const CgError * error, const gchar * request_id)
 {
-  JsonBuilder *b;
-  JsonNode *node;
+  CgJsonWriter *w;
 
   g_return_val_if_fail (error != NULL, NULL);
-
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "error_code");
-  json_builder_add_string_value (b, cg_error_get_code_name (error));
-  add_string_member (b, "message", cg_error_get_message (error));
-  json_builder_set_member_name (b, "details");
-  json_builder_add_value (b, cg_error_details_to_json_node (error));
-  add_string_member (b, "request_id", request_id);
-  json_builder_end_object (b);
-
-  node = json_builder_get_root (b);
-  g_object_unref (b);
-  return node;
+  w = cg_json_writer_new ();
+  cg_error_write_json (error, request_id, w);
+  return cg_json_writer_free_to_node (w);
 }
 
 /**
@@ -311,15 +355,19 @@ cg_error_to_json_node (const CgError * error, const gchar * request_id)
  * @error: a #CgError
  * @request_id: (nullable): the request id, or %NULL
  *
- * cg_error_to_json_node() as a compact JSON string.
+ * The flat error body of cg_error_write_json() as compact JSON text.
  *
  * Returns: (transfer full): the JSON text
  */
 gchar *
 cg_error_to_json (const CgError * error, const gchar * request_id)
 {
+  CgJsonWriter *w;
+
   g_return_val_if_fail (error != NULL, NULL);
-  return node_to_string (cg_error_to_json_node (error, request_id));
+  w = cg_json_writer_new ();
+  cg_error_write_json (error, request_id, w);
+  return cg_json_writer_free_to_string (w, NULL);
 }
 
 /**
@@ -350,11 +398,12 @@ cg_code_problem_type_uri (CgCode code)
 }
 
 /**
- * cg_error_to_problem_node:
+ * cg_error_write_problem:
  * @error: a #CgError
  * @request_id: (nullable): the request id, or %NULL
  * @instance: (nullable): the RFC 7807 `instance`, or %NULL to use
  *   @request_id
+ * @writer: where the object is written, as a value
  *
  * An RFC 7807 `application/problem+json` object: `type`
  * (cg_code_problem_type_uri()), `title` (the catalogue title), `status`
@@ -362,6 +411,43 @@ cg_code_problem_type_uri (CgCode code)
  * `detail` (the message) and `instance` (left out when both @instance and
  * @request_id are %NULL), plus the extension members `error_code`,
  * `request_id` (when given), `severity`, `retryable`, `details` and `hint`.
+ */
+void
+cg_error_write_problem (const CgError * error, const gchar * request_id,
+    const gchar * instance, CgJsonWriter * writer)
+{
+  const CgCatalogueEntry *row;
+  g_autofree gchar *type = NULL;
+
+  g_return_if_fail (error != NULL && writer != NULL);
+  row = cg_catalogue_lookup (cg_error_get_code (error));
+  type = cg_code_problem_type_uri (cg_error_get_code (error));
+  cg_json_writer_begin_object (writer);
+  cg_json_writer_member_string (writer, "type", type);
+  cg_json_writer_member_string (writer, "title", row->title);
+  if (row->http_status != 0)
+    cg_json_writer_member_int (writer, "status", row->http_status);
+  write_string_member (writer, "detail", cg_error_get_message (error));
+  write_string_member (writer, "instance", instance ? instance : request_id);
+  cg_json_writer_member_string (writer, "error_code", row->name);
+  write_string_member (writer, "request_id", request_id);
+  cg_json_writer_member_string (writer, "severity",
+      cg_severity_to_string (cg_error_get_severity (error)));
+  cg_json_writer_member_boolean (writer, "retryable", row->retryable);
+  cg_json_writer_member (writer, "details");
+  cg_error_write_details (error, writer);
+  cg_json_writer_member_string (writer, "hint", row->hint);
+  cg_json_writer_end_object (writer);
+}
+
+/**
+ * cg_error_to_problem_node:
+ * @error: a #CgError
+ * @request_id: (nullable): the request id, or %NULL
+ * @instance: (nullable): the RFC 7807 `instance`, or %NULL to use
+ *   @request_id
+ *
+ * The RFC 7807 object of cg_error_write_problem() as a tree.
  *
  * Returns: (transfer full): a JSON object node
  */
@@ -369,48 +455,12 @@ JsonNode *
 cg_error_to_problem_node (const CgError * error, const gchar * request_id,
     const gchar * instance)
 {
-  CgCode code;
-  const CgCatalogueEntry *row;
-  JsonBuilder *b;
-  JsonNode *node;
-  gchar *type;
+  CgJsonWriter *w;
 
   g_return_val_if_fail (error != NULL, NULL);
-
-  code = cg_error_get_code (error);
-  row = cg_catalogue_lookup (code);
-  type = cg_code_problem_type_uri (code);
-
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "type");
-  json_builder_add_string_value (b, type);
-  json_builder_set_member_name (b, "title");
-  json_builder_add_string_value (b, row->title);
-  if (row->http_status != 0) {
-    json_builder_set_member_name (b, "status");
-    json_builder_add_int_value (b, row->http_status);
-  }
-  add_string_member (b, "detail", cg_error_get_message (error));
-  add_string_member (b, "instance", instance ? instance : request_id);
-  json_builder_set_member_name (b, "error_code");
-  json_builder_add_string_value (b, row->name);
-  add_string_member (b, "request_id", request_id);
-  json_builder_set_member_name (b, "severity");
-  json_builder_add_string_value (b,
-      cg_severity_to_string (cg_error_get_severity (error)));
-  json_builder_set_member_name (b, "retryable");
-  json_builder_add_boolean_value (b, row->retryable);
-  json_builder_set_member_name (b, "details");
-  json_builder_add_value (b, cg_error_details_to_json_node (error));
-  json_builder_set_member_name (b, "hint");
-  json_builder_add_string_value (b, row->hint);
-  json_builder_end_object (b);
-
-  node = json_builder_get_root (b);
-  g_object_unref (b);
-  g_free (type);
-  return node;
+  w = cg_json_writer_new ();
+  cg_error_write_problem (error, request_id, instance, w);
+  return cg_json_writer_free_to_node (w);
 }
 
 /**
@@ -420,8 +470,8 @@ cg_error_to_problem_node (const CgError * error, const gchar * request_id,
  * @instance: (nullable): the RFC 7807 `instance`, or %NULL to use
  *   @request_id
  *
- * cg_error_to_problem_node() as a compact JSON string, to be sent with the
- * content type `application/problem+json`.
+ * The RFC 7807 object of cg_error_write_problem() as compact JSON text, to
+ * be sent with the content type `application/problem+json`.
  *
  * Returns: (transfer full): the JSON text
  */
@@ -429,9 +479,49 @@ gchar *
 cg_error_to_problem_json (const CgError * error, const gchar * request_id,
     const gchar * instance)
 {
+  CgJsonWriter *w;
+
   g_return_val_if_fail (error != NULL, NULL);
-  return node_to_string (cg_error_to_problem_node (error, request_id,
-          instance));
+  w = cg_json_writer_new ();
+  cg_error_write_problem (error, request_id, instance, w);
+  return cg_json_writer_free_to_string (w, NULL);
+}
+
+/**
+ * cg_error_write_jsonrpc_error:
+ * @error: a #CgError
+ * @request_id: (nullable): the request id, or %NULL
+ * @writer: where the object is written, as a value
+ *
+ * A JSON-RPC 2.0 error object: `code` (the catalogue's JSON-RPC code;
+ * -32000 for warnings, which have none), `message`, and `data` with
+ * `error_code`, `details`, `request_id` (when given), `severity`,
+ * `retryable` and `hint`.
+ */
+void
+cg_error_write_jsonrpc_error (const CgError * error, const gchar * request_id,
+    CgJsonWriter * writer)
+{
+  const CgCatalogueEntry *row;
+
+  g_return_if_fail (error != NULL && writer != NULL);
+  row = cg_catalogue_lookup (cg_error_get_code (error));
+  cg_json_writer_begin_object (writer);
+  cg_json_writer_member_int (writer, "code",
+      row->jsonrpc_code ? row->jsonrpc_code : -32000);
+  write_string_member (writer, "message", cg_error_get_message (error));
+  cg_json_writer_member (writer, "data");
+  cg_json_writer_begin_object (writer);
+  cg_json_writer_member_string (writer, "error_code", row->name);
+  cg_json_writer_member (writer, "details");
+  cg_error_write_details (error, writer);
+  write_string_member (writer, "request_id", request_id);
+  cg_json_writer_member_string (writer, "severity",
+      cg_severity_to_string (cg_error_get_severity (error)));
+  cg_json_writer_member_boolean (writer, "retryable", row->retryable);
+  cg_json_writer_member_string (writer, "hint", row->hint);
+  cg_json_writer_end_object (writer);
+  cg_json_writer_end_object (writer);
 }
 
 /**
@@ -439,50 +529,20 @@ cg_error_to_problem_json (const CgError * error, const gchar * request_id,
  * @error: a #CgError
  * @request_id: (nullable): the request id, or %NULL
  *
- * A JSON-RPC 2.0 error object: `code` (the catalogue's JSON-RPC code;
- * -32000 for warnings, which have none), `message`, and `data` with
- * `error_code`, `details`, `request_id` (when given), `severity`,
- * `retryable` and `hint`.
+ * The JSON-RPC 2.0 error object of cg_error_write_jsonrpc_error() as a
+ * tree.
  *
  * Returns: (transfer full): a JSON object node
  */
 JsonNode *
 cg_error_to_jsonrpc_error_node (const CgError * error, const gchar * request_id)
 {
-  const CgCatalogueEntry *row;
-  JsonBuilder *b;
-  JsonNode *node;
+  CgJsonWriter *w;
 
   g_return_val_if_fail (error != NULL, NULL);
-
-  row = cg_catalogue_lookup (cg_error_get_code (error));
-
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "code");
-  json_builder_add_int_value (b,
-      row->jsonrpc_code ? row->jsonrpc_code : -32000);
-  add_string_member (b, "message", cg_error_get_message (error));
-  json_builder_set_member_name (b, "data");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "error_code");
-  json_builder_add_string_value (b, row->name);
-  json_builder_set_member_name (b, "details");
-  json_builder_add_value (b, cg_error_details_to_json_node (error));
-  add_string_member (b, "request_id", request_id);
-  json_builder_set_member_name (b, "severity");
-  json_builder_add_string_value (b,
-      cg_severity_to_string (cg_error_get_severity (error)));
-  json_builder_set_member_name (b, "retryable");
-  json_builder_add_boolean_value (b, row->retryable);
-  json_builder_set_member_name (b, "hint");
-  json_builder_add_string_value (b, row->hint);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-
-  node = json_builder_get_root (b);
-  g_object_unref (b);
-  return node;
+  w = cg_json_writer_new ();
+  cg_error_write_jsonrpc_error (error, request_id, w);
+  return cg_json_writer_free_to_node (w);
 }
 
 /**
@@ -494,7 +554,7 @@ cg_error_to_jsonrpc_error_node (const CgError * error, const gchar * request_id)
  *
  * A complete JSON-RPC 2.0 error response:
  * `{"jsonrpc": "2.0", "error": {...}, "id": <id or null>}` with the error
- * object of cg_error_to_jsonrpc_error_node().
+ * object of cg_error_write_jsonrpc_error().
  *
  * Returns: (transfer full): the JSON text
  */
@@ -502,98 +562,92 @@ gchar *
 cg_error_to_jsonrpc_response (const CgError * error, JsonNode * id,
     const gchar * request_id)
 {
-  JsonBuilder *b;
+  CgJsonWriter *w;
 
   g_return_val_if_fail (error != NULL, NULL);
-
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "jsonrpc");
-  json_builder_add_string_value (b, "2.0");
-  json_builder_set_member_name (b, "error");
-  json_builder_add_value (b, cg_error_to_jsonrpc_error_node (error,
-          request_id));
-  json_builder_set_member_name (b, "id");
-  if (id)
-    json_builder_add_value (b, json_node_copy (id));
-  else
-    json_builder_add_null_value (b);
-  json_builder_end_object (b);
-
-  {
-    JsonNode *node = json_builder_get_root (b);
-
-    g_object_unref (b);
-    return node_to_string (node);
-  }
+  w = cg_json_writer_new ();
+  cg_json_writer_begin_object (w);
+  cg_json_writer_member_string (w, "jsonrpc", "2.0");
+  cg_json_writer_member (w, "error");
+  cg_error_write_jsonrpc_error (error, request_id, w);
+  cg_json_writer_member_node (w, "id", id);
+  cg_json_writer_end_object (w);
+  return cg_json_writer_free_to_string (w, NULL);
 }
 
 /**
- * cg_error_to_event_node:
+ * cg_error_write_event:
  * @error: a #CgError
+ * @writer: where the object is written, as a value
  *
  * The WebSocket event of an error: `type` ("error", or "warning" for
  * warning-severity codes), `code` (the flat code), `videoCode` (when the
  * catalogue has a video-protocol code), `message`, `details`, `cameraId`
  * (when known), `timestamp` (milliseconds since the epoch), `severity` and
  * `retryable`.
+ */
+void
+cg_error_write_event (const CgError * error, CgJsonWriter * writer)
+{
+  const CgCatalogueEntry *row;
+
+  g_return_if_fail (error != NULL && writer != NULL);
+  row = cg_catalogue_lookup (cg_error_get_code (error));
+  cg_json_writer_begin_object (writer);
+  cg_json_writer_member_string (writer, "type",
+      cg_error_get_severity (error) ==
+      CG_SEVERITY_WARNING ? "warning" : "error");
+  cg_json_writer_member_string (writer, "code", row->name);
+  if (row->video_code)
+    cg_json_writer_member_string (writer, "videoCode", row->video_code);
+  write_string_member (writer, "message", cg_error_get_message (error));
+  cg_json_writer_member (writer, "details");
+  cg_error_write_details (error, writer);
+  write_string_member (writer, "cameraId", cg_error_get_camera_id (error));
+  cg_json_writer_member_int (writer, "timestamp",
+      cg_error_get_timestamp (error) / 1000);
+  cg_json_writer_member_string (writer, "severity",
+      cg_severity_to_string (cg_error_get_severity (error)));
+  cg_json_writer_member_boolean (writer, "retryable", row->retryable);
+  cg_json_writer_end_object (writer);
+}
+
+/**
+ * cg_error_to_event_node:
+ * @error: a #CgError
+ *
+ * The event object of cg_error_write_event() as a tree.
  *
  * Returns: (transfer full): a JSON object node
  */
 JsonNode *
 cg_error_to_event_node (const CgError * error)
 {
-  const CgCatalogueEntry *row;
-  JsonBuilder *b;
-  JsonNode *node;
+  CgJsonWriter *w;
 
   g_return_val_if_fail (error != NULL, NULL);
-
-  row = cg_catalogue_lookup (cg_error_get_code (error));
-
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "type");
-  json_builder_add_string_value (b,
-      cg_error_get_severity (error) ==
-      CG_SEVERITY_WARNING ? "warning" : "error");
-  json_builder_set_member_name (b, "code");
-  json_builder_add_string_value (b, row->name);
-  if (row->video_code) {
-    json_builder_set_member_name (b, "videoCode");
-    json_builder_add_string_value (b, row->video_code);
-  }
-  add_string_member (b, "message", cg_error_get_message (error));
-  json_builder_set_member_name (b, "details");
-  json_builder_add_value (b, cg_error_details_to_json_node (error));
-  add_string_member (b, "cameraId", cg_error_get_camera_id (error));
-  json_builder_set_member_name (b, "timestamp");
-  json_builder_add_int_value (b, cg_error_get_timestamp (error) / 1000);
-  json_builder_set_member_name (b, "severity");
-  json_builder_add_string_value (b,
-      cg_severity_to_string (cg_error_get_severity (error)));
-  json_builder_set_member_name (b, "retryable");
-  json_builder_add_boolean_value (b, row->retryable);
-  json_builder_end_object (b);
-
-  node = json_builder_get_root (b);
-  g_object_unref (b);
-  return node;
+  w = cg_json_writer_new ();
+  cg_error_write_event (error, w);
+  return cg_json_writer_free_to_node (w);
 }
 
 /**
  * cg_error_to_event_json:
  * @error: a #CgError
  *
- * cg_error_to_event_node() as a compact JSON string.
+ * The event object of cg_error_write_event() as compact JSON text.
  *
  * Returns: (transfer full): the JSON text
  */
 gchar *
 cg_error_to_event_json (const CgError * error)
 {
+  CgJsonWriter *w;
+
   g_return_val_if_fail (error != NULL, NULL);
-  return node_to_string (cg_error_to_event_node (error));
+  w = cg_json_writer_new ();
+  cg_error_write_event (error, w);
+  return cg_json_writer_free_to_string (w, NULL);
 }
 
 /* ---------------------------------------------------------------------- */

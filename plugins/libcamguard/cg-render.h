@@ -5,9 +5,21 @@
 
 #include <json-glib/json-glib.h>
 #include "cg-error.h"
+#include "cg-json-writer.h"
 #include "cg-redact.h"
 
 G_BEGIN_DECLS
+
+void cg_error_write_json (const CgError * error, const gchar * request_id,
+    CgJsonWriter * writer);
+void cg_error_write_problem (const CgError * error, const gchar * request_id,
+    const gchar * instance, CgJsonWriter * writer);
+void cg_error_write_jsonrpc_error (const CgError * error,
+    const gchar * request_id, CgJsonWriter * writer);
+void cg_error_write_event (const CgError * error, CgJsonWriter * writer);
+void cg_error_write_details (const CgError * error, CgJsonWriter * writer);
+void cg_structure_write_json (const GstStructure * structure,
+    CgJsonWriter * writer);
 
 JsonNode *cg_error_to_json_node (const CgError * error,
     const gchar * request_id);

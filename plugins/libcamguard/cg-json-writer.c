@@ -1,0 +1,825 @@
+/* camguard - CgJsonWriter: JSON text written straight out
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/**
+ * SECTION:cg-json-writer
+ * @title: JSON writer
+ * @short_description: the one way camguard produces JSON text
+ *
+ * A #CgJsonWriter appends JSON to a text buffer as it is told: objects,
+ * arrays, members and values, with the commas, quotes and escapes in
+ * their places. It builds no tree: an answer that is written once and
+ * sent costs a few hundred instructions per member instead of a #JsonNode
+ * per value, a hash table per object and a #JsonGenerator walk (measured
+ * in bench/gateway: several times less per status answer).
+ *
+ * |[<!-- language="C" -->
+ * g_autoptr (CgJsonWriter) w = cg_json_writer_new ();
+ *
+ * cg_json_writer_begin_object (w);
+ * cg_json_writer_member_string (w, "id", "door");
+ * cg_json_writer_member_int (w, "viewers", 2);
+ * cg_json_writer_end_object (w);
+ * text = cg_json_writer_free_to_string (g_steal_pointer (&w), NULL);
+ * // {"id":"door","viewers":2}
+ * ]|
+ *
+ * A #JsonNode that already exists (a parsed request, an id to echo) is
+ * written in place with cg_json_writer_node(), and cg_json_to_string() is
+ * the serialiser of such trees: compact text is the same as json-glib's
+ * #JsonGenerator writes (doubles always carry a fraction or exponent; a
+ * non-finite double, which JSON cannot carry, is written as null).
+ * Strings that are not valid UTF-8 are made valid first.
+ *
+ * Misuse (a value where a member name is due, an end without a begin,
+ * nesting deeper than 64) is a programming error: it is reported with
+ * g_critical() and the call does nothing.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+#include <string.h>
+
+#include "cg-json-writer.h"
+
+#define MAX_DEPTH 64
+
+struct _CgJsonWriter
+{
+  GString *out;
+  gboolean pretty;
+  guint depth;                  /* open objects and arrays */
+  guint64 is_object;            /* bit d: the container at depth d+1 */
+  guint64 has_items;            /* bit d: it holds something already */
+  gboolean member_pending;      /* a member name waits for its value */
+};
+
+G_DEFINE_BOXED_TYPE (CgJsonWriter, cg_json_writer, cg_json_writer_copy,
+    cg_json_writer_free);
+
+/**
+ * cg_json_writer_new:
+ *
+ * A writer of compact JSON (no blanks), with an empty buffer.
+ *
+ * Returns: (transfer full): the writer
+ */
+CgJsonWriter *
+cg_json_writer_new (void)
+{
+  CgJsonWriter *w = g_new0 (CgJsonWriter, 1);
+
+  w->out = g_string_sized_new (256);
+  return w;
+}
+
+/**
+ * cg_json_writer_new_pretty:
+ *
+ * A writer of indented JSON (two spaces a level, one member or element a
+ * line), for files people read.
+ *
+ * Returns: (transfer full): the writer
+ */
+CgJsonWriter *
+cg_json_writer_new_pretty (void)
+{
+  CgJsonWriter *w = cg_json_writer_new ();
+
+  w->pretty = TRUE;
+  return w;
+}
+
+/**
+ * cg_json_writer_copy:
+ * @writer: a writer
+ *
+ * Copies @writer: its text so far and where it is in it.
+ *
+ * Returns: (transfer full): a writer with the same text and position
+ */
+CgJsonWriter *
+cg_json_writer_copy (const CgJsonWriter * writer)
+{
+  CgJsonWriter *w;
+
+  g_return_val_if_fail (writer != NULL, NULL);
+  w = g_new (CgJsonWriter, 1);
+  *w = *writer;
+  w->out = g_string_new_len (writer->out->str, writer->out->len);
+  return w;
+}
+
+/**
+ * cg_json_writer_free:
+ * @writer: (nullable): a writer
+ *
+ * Frees @writer and its text.
+ */
+void
+cg_json_writer_free (CgJsonWriter * writer)
+{
+  if (writer == NULL)
+    return;
+  g_string_free (writer->out, TRUE);
+  g_free (writer);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Layout                                                                 */
+/* ---------------------------------------------------------------------- */
+
+static inline guint64
+bit (guint depth)
+{
+  return G_GUINT64_CONSTANT (1) << (depth - 1);
+}
+
+static void
+newline (CgJsonWriter * w)
+{
+  guint i;
+
+  g_string_append_c (w->out, '\n');
+  for (i = 0; i < w->depth; i++)
+    g_string_append (w->out, "  ");
+}
+
+/* Before a member name (@member) or a value: the comma and, when pretty,
+ * the line break. FALSE (and a critical) when the call is out of place. */
+static gboolean
+prepare (CgJsonWriter * w, gboolean member)
+{
+  gboolean in_object = w->depth > 0 && (w->is_object & bit (w->depth));
+
+  if (w->member_pending) {
+    if (member) {
+      g_critical ("CgJsonWriter: a member name where its value is due");
+      return FALSE;
+    }
+    w->member_pending = FALSE;
+    return TRUE;
+  }
+  if (in_object != member) {
+    g_critical ("CgJsonWriter: %s", member ? "a member name outside an object"
+        : "a value without a member name inside an object");
+    return FALSE;
+  }
+  if (w->depth == 0) {
+    if (w->out->len > 0) {
+      g_critical ("CgJsonWriter: a second value at the top level");
+      return FALSE;
+    }
+    return TRUE;
+  }
+  if (w->has_items & bit (w->depth))
+    g_string_append_c (w->out, ',');
+  w->has_items |= bit (w->depth);
+  if (w->pretty)
+    newline (w);
+  return TRUE;
+}
+
+static void
+begin (CgJsonWriter * w, gboolean object)
+{
+  if (w->depth >= MAX_DEPTH) {
+    g_critical ("CgJsonWriter: nested deeper than %d", MAX_DEPTH);
+    return;
+  }
+  if (!prepare (w, FALSE))
+    return;
+  g_string_append_c (w->out, object ? '{' : '[');
+  w->depth++;
+  w->has_items &= ~bit (w->depth);
+  if (object)
+    w->is_object |= bit (w->depth);
+  else
+    w->is_object &= ~bit (w->depth);
+}
+
+static void
+end (CgJsonWriter * w, gboolean object)
+{
+  if (w->depth == 0 || !(w->is_object & bit (w->depth)) != !object
+      || w->member_pending) {
+    g_critical ("CgJsonWriter: end of %s out of place",
+        object ? "an object" : "an array");
+    return;
+  }
+  w->depth--;
+  if (w->pretty && (w->has_items & bit (w->depth + 1)))
+    newline (w);
+  g_string_append_c (w->out, object ? '}' : ']');
+}
+
+/**
+ * cg_json_writer_begin_object:
+ * @writer: a writer
+ *
+ * Opens an object, as a value (at the top, in an array, or after
+ * cg_json_writer_member()).
+ */
+void
+cg_json_writer_begin_object (CgJsonWriter * writer)
+{
+  g_return_if_fail (writer != NULL);
+  begin (writer, TRUE);
+}
+
+/**
+ * cg_json_writer_end_object:
+ * @writer: a writer
+ *
+ * Closes the object opened last.
+ */
+void
+cg_json_writer_end_object (CgJsonWriter * writer)
+{
+  g_return_if_fail (writer != NULL);
+  end (writer, TRUE);
+}
+
+/**
+ * cg_json_writer_begin_array:
+ * @writer: a writer
+ *
+ * Opens an array, as a value.
+ */
+void
+cg_json_writer_begin_array (CgJsonWriter * writer)
+{
+  g_return_if_fail (writer != NULL);
+  begin (writer, FALSE);
+}
+
+/**
+ * cg_json_writer_end_array:
+ * @writer: a writer
+ *
+ * Closes the array opened last.
+ */
+void
+cg_json_writer_end_array (CgJsonWriter * writer)
+{
+  g_return_if_fail (writer != NULL);
+  end (writer, FALSE);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Strings                                                                */
+/* ---------------------------------------------------------------------- */
+
+static const gchar hex[] = "0123456789abcdef";
+
+/* @s (@len bytes, valid UTF-8) as the inside of a JSON string: quotes,
+ * backslashes and control characters escaped, runs of plain bytes copied
+ * at once. */
+static void
+append_escaped (GString * out, const gchar * s, gsize len)
+{
+  const gchar *run = s, *end = s + len, *p;
+
+  for (p = s; p < end; p++) {
+    guchar c = *p;
+    gchar esc;
+
+    if (G_LIKELY (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f))
+      continue;
+    g_string_append_len (out, run, p - run);
+    run = p + 1;
+    switch (c) {
+      case '"':
+        esc = '"';
+        break;
+      case '\\':
+        esc = '\\';
+        break;
+      case '\n':
+        esc = 'n';
+        break;
+      case '\t':
+        esc = 't';
+        break;
+      case '\r':
+        esc = 'r';
+        break;
+      case '\b':
+        esc = 'b';
+        break;
+      case '\f':
+        esc = 'f';
+        break;
+      default:
+        esc = 0;
+        break;
+    }
+    if (esc) {
+      gchar two[2] = { '\\', esc };
+
+      g_string_append_len (out, two, 2);
+    } else {
+      gchar six[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf] };
+
+      g_string_append_len (out, six, 6);
+    }
+  }
+  g_string_append_len (out, run, end - run);
+}
+
+static gboolean
+is_ascii (const gchar * s, gsize len)
+{
+  gsize i;
+
+  for (i = 0; i < len; i++)
+    if ((guchar) s[i] >= 0x80)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+append_string (GString * out, const gchar * value)
+{
+  gsize len = strlen (value);
+
+  g_string_append_c (out, '"');
+  if (is_ascii (value, len) || g_utf8_validate (value, len, NULL)) {
+    append_escaped (out, value, len);
+  } else {
+    g_autofree gchar *valid = g_utf8_make_valid (value, len);
+
+    append_escaped (out, valid, strlen (valid));
+  }
+  g_string_append_c (out, '"');
+}
+
+/**
+ * cg_json_append_string:
+ * @out: a string to append to
+ * @value: text (made valid UTF-8 if it is not)
+ *
+ * Appends @value as a JSON string, quotes included: what every writer and
+ * log line uses.
+ */
+void
+cg_json_append_string (GString * out, const gchar * value)
+{
+  g_return_if_fail (out != NULL && value != NULL);
+  append_string (out, value);
+}
+
+/**
+ * cg_json_writer_member:
+ * @writer: a writer
+ * @name: the member's name
+ *
+ * Starts a member of the current object: the next value written is its
+ * value.
+ */
+void
+cg_json_writer_member (CgJsonWriter * writer, const gchar * name)
+{
+  g_return_if_fail (writer != NULL && name != NULL);
+  if (!prepare (writer, TRUE))
+    return;
+  append_string (writer->out, name);
+  if (writer->pretty)
+    g_string_append_len (writer->out, ": ", 2);
+  else
+    g_string_append_c (writer->out, ':');
+  writer->member_pending = TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Values                                                                 */
+/* ---------------------------------------------------------------------- */
+
+/**
+ * cg_json_writer_string:
+ * @writer: a writer
+ * @value: (nullable): the text, or %NULL for null
+ *
+ * Writes a string value.
+ */
+void
+cg_json_writer_string (CgJsonWriter * writer, const gchar * value)
+{
+  g_return_if_fail (writer != NULL);
+  if (!prepare (writer, FALSE))
+    return;
+  if (value)
+    append_string (writer->out, value);
+  else
+    g_string_append_len (writer->out, "null", 4);
+}
+
+/**
+ * cg_json_writer_int:
+ * @writer: a writer
+ * @value: the number
+ *
+ * Writes an integer value.
+ */
+void
+cg_json_writer_int (CgJsonWriter * writer, gint64 value)
+{
+  gchar buf[24], *p = buf + sizeof buf;
+  guint64 u = value < 0 ? -(guint64) value : (guint64) value;
+
+  g_return_if_fail (writer != NULL);
+  if (!prepare (writer, FALSE))
+    return;
+  do {
+    *--p = '0' + u % 10;
+    u /= 10;
+  } while (u);
+  if (value < 0)
+    *--p = '-';
+  g_string_append_len (writer->out, p, buf + sizeof buf - p);
+}
+
+static void
+append_double (GString * out, gdouble value)
+{
+  gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (!isfinite (value)) {
+    g_string_append_len (out, "null", 4);
+    return;
+  }
+  /* whole numbers (counts, rates, a stopped camera's 0.0) without
+   * printf: the same text, "15.0" */
+  if (value == floor (value) && fabs (value) < 1e15) {
+    gchar *p = buf + sizeof buf;
+    guint64 u = (guint64) fabs (value);
+
+    *--p = '0';
+    *--p = '.';
+    do {
+      *--p = '0' + u % 10;
+      u /= 10;
+    } while (u);
+    if (signbit (value))
+      *--p = '-';
+    g_string_append_len (out, p, buf + sizeof buf - p);
+    return;
+  }
+  g_ascii_dtostr (buf, sizeof buf, value);
+  g_string_append (out, buf);
+  /* json-glib's form: a double keeps a fraction ("15.0") */
+  if (strpbrk (buf, ".e") == NULL)
+    g_string_append_len (out, ".0", 2);
+}
+
+/**
+ * cg_json_writer_double:
+ * @writer: a writer
+ * @value: the number
+ *
+ * Writes a floating-point value, always with a fraction or an exponent
+ * (`15.0`); NaN and infinities as null.
+ */
+void
+cg_json_writer_double (CgJsonWriter * writer, gdouble value)
+{
+  g_return_if_fail (writer != NULL);
+  if (!prepare (writer, FALSE))
+    return;
+  append_double (writer->out, value);
+}
+
+/**
+ * cg_json_writer_boolean:
+ * @writer: a writer
+ * @value: the truth value
+ *
+ * Writes true or false.
+ */
+void
+cg_json_writer_boolean (CgJsonWriter * writer, gboolean value)
+{
+  g_return_if_fail (writer != NULL);
+  if (!prepare (writer, FALSE))
+    return;
+  if (value)
+    g_string_append_len (writer->out, "true", 4);
+  else
+    g_string_append_len (writer->out, "false", 5);
+}
+
+/**
+ * cg_json_writer_null:
+ * @writer: a writer
+ *
+ * Writes null.
+ */
+void
+cg_json_writer_null (CgJsonWriter * writer)
+{
+  g_return_if_fail (writer != NULL);
+  if (!prepare (writer, FALSE))
+    return;
+  g_string_append_len (writer->out, "null", 4);
+}
+
+/**
+ * cg_json_writer_raw:
+ * @writer: a writer
+ * @json: one complete JSON value, as text this program wrote (it is not
+ *   checked)
+ *
+ * Writes @json as a value: a part written earlier by another writer.
+ */
+void
+cg_json_writer_raw (CgJsonWriter * writer, const gchar * json)
+{
+  g_return_if_fail (writer != NULL && json != NULL);
+  if (!prepare (writer, FALSE))
+    return;
+  g_string_append (writer->out, json);
+}
+
+static void
+write_node (CgJsonWriter * w, JsonNode * node)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node)) {
+    cg_json_writer_null (w);
+    return;
+  }
+  switch (JSON_NODE_TYPE (node)) {
+    case JSON_NODE_OBJECT:{
+      JsonObjectIter iter;
+      const gchar *name;
+      JsonNode *member;
+
+      begin (w, TRUE);
+      json_object_iter_init_ordered (&iter, json_node_get_object (node));
+      while (json_object_iter_next_ordered (&iter, &name, &member)) {
+        cg_json_writer_member (w, name);
+        write_node (w, member);
+      }
+      end (w, TRUE);
+      return;
+    }
+    case JSON_NODE_ARRAY:{
+      JsonArray *array = json_node_get_array (node);
+      guint i, n = json_array_get_length (array);
+
+      begin (w, FALSE);
+      for (i = 0; i < n; i++)
+        write_node (w, json_array_get_element (array, i));
+      end (w, FALSE);
+      return;
+    }
+    default:
+      break;
+  }
+  switch (json_node_get_value_type (node)) {
+    case G_TYPE_INT64:
+      cg_json_writer_int (w, json_node_get_int (node));
+      break;
+    case G_TYPE_DOUBLE:
+      cg_json_writer_double (w, json_node_get_double (node));
+      break;
+    case G_TYPE_BOOLEAN:
+      cg_json_writer_boolean (w, json_node_get_boolean (node));
+      break;
+    case G_TYPE_STRING:
+      cg_json_writer_string (w, json_node_get_string (node));
+      break;
+    default:
+      cg_json_writer_null (w);
+      break;
+  }
+}
+
+/**
+ * cg_json_writer_node:
+ * @writer: a writer
+ * @node: (nullable): a JSON tree, or %NULL for null
+ *
+ * Writes @node (object members in their order) as a value.
+ */
+void
+cg_json_writer_node (CgJsonWriter * writer, JsonNode * node)
+{
+  g_return_if_fail (writer != NULL);
+  write_node (writer, node);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Members                                                                */
+/* ---------------------------------------------------------------------- */
+
+/**
+ * cg_json_writer_member_string:
+ * @writer: a writer
+ * @name: the member's name
+ * @value: (nullable): the text, or %NULL for null
+ *
+ * cg_json_writer_member() then cg_json_writer_string().
+ */
+void
+cg_json_writer_member_string (CgJsonWriter * writer, const gchar * name,
+    const gchar * value)
+{
+  cg_json_writer_member (writer, name);
+  cg_json_writer_string (writer, value);
+}
+
+/**
+ * cg_json_writer_member_int:
+ * @writer: a writer
+ * @name: the member's name
+ * @value: the number
+ *
+ * cg_json_writer_member() then cg_json_writer_int().
+ */
+void
+cg_json_writer_member_int (CgJsonWriter * writer, const gchar * name,
+    gint64 value)
+{
+  cg_json_writer_member (writer, name);
+  cg_json_writer_int (writer, value);
+}
+
+/**
+ * cg_json_writer_member_double:
+ * @writer: a writer
+ * @name: the member's name
+ * @value: the number
+ *
+ * cg_json_writer_member() then cg_json_writer_double().
+ */
+void
+cg_json_writer_member_double (CgJsonWriter * writer, const gchar * name,
+    gdouble value)
+{
+  cg_json_writer_member (writer, name);
+  cg_json_writer_double (writer, value);
+}
+
+/**
+ * cg_json_writer_member_boolean:
+ * @writer: a writer
+ * @name: the member's name
+ * @value: the truth value
+ *
+ * cg_json_writer_member() then cg_json_writer_boolean().
+ */
+void
+cg_json_writer_member_boolean (CgJsonWriter * writer, const gchar * name,
+    gboolean value)
+{
+  cg_json_writer_member (writer, name);
+  cg_json_writer_boolean (writer, value);
+}
+
+/**
+ * cg_json_writer_member_null:
+ * @writer: a writer
+ * @name: the member's name
+ *
+ * cg_json_writer_member() then cg_json_writer_null().
+ */
+void
+cg_json_writer_member_null (CgJsonWriter * writer, const gchar * name)
+{
+  cg_json_writer_member (writer, name);
+  cg_json_writer_null (writer);
+}
+
+/**
+ * cg_json_writer_member_node:
+ * @writer: a writer
+ * @name: the member's name
+ * @node: (nullable): a JSON tree, or %NULL for null
+ *
+ * cg_json_writer_member() then cg_json_writer_node().
+ */
+void
+cg_json_writer_member_node (CgJsonWriter * writer, const gchar * name,
+    JsonNode * node)
+{
+  cg_json_writer_member (writer, name);
+  cg_json_writer_node (writer, node);
+}
+
+/* ---------------------------------------------------------------------- */
+/* The text                                                               */
+/* ---------------------------------------------------------------------- */
+
+/**
+ * cg_json_writer_peek:
+ * @writer: a writer
+ * @length: (out) (optional): the text's length in bytes
+ *
+ * The text written so far, complete or not.
+ *
+ * Returns: (transfer none): the text written so far
+ */
+const gchar *
+cg_json_writer_peek (const CgJsonWriter * writer, gsize * length)
+{
+  g_return_val_if_fail (writer != NULL, NULL);
+  if (length)
+    *length = writer->out->len;
+  return writer->out->str;
+}
+
+static gboolean
+check_complete (CgJsonWriter * w)
+{
+  if (w->depth == 0 && !w->member_pending)
+    return TRUE;
+  g_critical ("CgJsonWriter: the text ends inside %u open containers",
+      w->depth);
+  return FALSE;
+}
+
+/**
+ * cg_json_writer_free_to_string:
+ * @writer: (transfer full): a writer that wrote one complete value
+ * @length: (out) (optional): the text's length in bytes
+ *
+ * Frees @writer and returns its text.
+ *
+ * Returns: (transfer full): the JSON text
+ */
+gchar *
+cg_json_writer_free_to_string (CgJsonWriter * writer, gsize * length)
+{
+  gchar *text;
+
+  g_return_val_if_fail (writer != NULL, NULL);
+  check_complete (writer);
+  if (length)
+    *length = writer->out->len;
+  text = g_string_free (writer->out, FALSE);
+  g_free (writer);
+  return text;
+}
+
+/**
+ * cg_json_writer_free_to_bytes:
+ * @writer: (transfer full): a writer that wrote one complete value
+ *
+ * Frees @writer and returns its text as bytes (no terminating NUL).
+ *
+ * Returns: (transfer full): the JSON text
+ */
+GBytes *
+cg_json_writer_free_to_bytes (CgJsonWriter * writer)
+{
+  gsize len;
+  gchar *text = cg_json_writer_free_to_string (writer, &len);
+
+  return g_bytes_new_take (text, len);
+}
+
+/**
+ * cg_json_writer_free_to_node:
+ * @writer: (transfer full): a writer that wrote one complete value
+ *
+ * Frees @writer and returns its text parsed as a tree, for the callers
+ * that want a #JsonNode (GObject introspection, tests).
+ *
+ * Returns: (transfer full): the tree
+ */
+JsonNode *
+cg_json_writer_free_to_node (CgJsonWriter * writer)
+{
+  g_autofree gchar *text = cg_json_writer_free_to_string (writer, NULL);
+  g_autoptr (GError) error = NULL;
+  JsonNode *node = json_from_string (text, &error);
+
+  if (node == NULL)
+    g_critical ("CgJsonWriter: wrote text that does not parse: %s",
+        error->message);
+  return node;
+}
+
+/**
+ * cg_json_to_string:
+ * @node: a JSON tree
+ * @pretty: indented (two spaces a level) rather than compact
+ *
+ * The one serialiser of #JsonNode trees in camguard (compact text as
+ * json-glib's generator writes it, several times faster).
+ *
+ * Returns: (transfer full): the JSON text
+ */
+gchar *
+cg_json_to_string (JsonNode * node, gboolean pretty)
+{
+  CgJsonWriter *w = pretty ? cg_json_writer_new_pretty () :
+      cg_json_writer_new ();
+
+  write_node (w, node);
+  return cg_json_writer_free_to_string (w, NULL);
+}
