@@ -260,6 +260,8 @@ gw_auth_credential_from_headers (SoupMessageHeaders * headers)
  * @store: (nullable): the key store, or %NULL when auth is off (then every
  *   caller is admin)
  * @key: (nullable): the caller's key, %NULL if it sent none
+ * @anchor: (nullable): the caller's connection, for
+ *   gw_keys_lookup_cached(), or %NULL
  * @action: the action (or JSON-RPC method) the caller wants
  * @role_out: (out) (optional): the caller's role
  * @name_out: (out) (optional) (transfer full): the key's name, "anonymous"
@@ -275,7 +277,7 @@ gw_auth_credential_from_headers (SoupMessageHeaders * headers)
  * Returns: %TRUE if the caller may go on
  */
 gboolean
-gw_auth_authorize (GwKeyStore * store, const gchar * key,
+gw_auth_authorize (GwKeyStore * store, const gchar * key, GObject * anchor,
     const gchar * action, GwRole * role_out, gchar ** name_out,
     CgError ** error)
 {
@@ -289,13 +291,14 @@ gw_auth_authorize (GwKeyStore * store, const gchar * key,
   } else if (required == GW_ROLE_ANONYMOUS) {
     /* Open to all: a good key still names the caller, a bad one is no
      * reason to refuse. */
-    if (key == NULL || !gw_keys_lookup (store, key, &role, &name, NULL))
+    if (key == NULL || !gw_keys_lookup_cached (store, key, anchor, &role,
+            &name, NULL))
       name = g_strdup ("anonymous");
   } else if (key == NULL) {
     if (error)
       *error = cg_error_new (CG_CODE_AUTHENTICATION_REQUIRED, NULL);
     return FALSE;
-  } else if (!gw_keys_lookup (store, key, &role, &name, error)) {
+  } else if (!gw_keys_lookup_cached (store, key, anchor, &role, &name, error)) {
     return FALSE;
   }
   if (role < required && (store == NULL

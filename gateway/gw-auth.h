@@ -51,6 +51,8 @@ gboolean gw_keys_create (GwKeyStore * store, GwRole role, const gchar * name,
     gchar ** key_out, GError ** error);
 gboolean gw_keys_lookup (GwKeyStore * store, const gchar * key,
     GwRole * role_out, gchar ** name_out, CgError ** error);
+gboolean gw_keys_lookup_cached (GwKeyStore * store, const gchar * key,
+    GObject * anchor, GwRole * role_out, gchar ** name_out, CgError ** error);
 gboolean gw_key_store_reload (GwKeyStore * store, guint * added,
     guint * removed, GError ** error);
 void gw_key_store_grant (GwKeyStore * store, const gchar * action,
@@ -63,8 +65,8 @@ gboolean gw_keys_revoke (GwKeyStore * store, const gchar * name_or_id,
 /* Credentials and the decision */
 const gchar *gw_auth_credential_from_headers (SoupMessageHeaders * headers);
 gboolean gw_auth_authorize (GwKeyStore * store, const gchar * key,
-    const gchar * action, GwRole * role_out, gchar ** name_out,
-    CgError ** error);
+    GObject * anchor, const gchar * action, GwRole * role_out,
+    gchar ** name_out, CgError ** error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GwKeyStore, gw_key_store_free)
 

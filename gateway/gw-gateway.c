@@ -291,7 +291,7 @@ rpc_authorize (const gchar * action, gpointer principal, CgError ** error)
 {
   RpcPrincipal *p = principal;
 
-  return gw_auth_authorize (p->keys, p->key, action, NULL, NULL, error);
+  return gw_auth_authorize (p->keys, p->key, NULL, action, NULL, NULL, error);
 }
 
 /* A session authenticated with a key the store no longer holds */

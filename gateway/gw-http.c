@@ -477,8 +477,9 @@ request_prepare (GwRouter * r, MsgState * s, GwRequest * req, CgError ** error)
 
   key = gw_auth_credential_from_headers
       (soup_server_message_get_request_headers (req->msg));
-  if (!gw_auth_authorize (r->keys, key, route->action, &req->role,
-          &req->key_name, error))
+  if (!gw_auth_authorize (r->keys, key,
+          G_OBJECT (soup_server_message_get_socket (req->msg)),
+          route->action, &req->role, &req->key_name, error))
     return NULL;
   s->key_name = g_strdup (req->key_name);
   return parse_body (req, route->flags, error) ? route : NULL;

@@ -58,7 +58,21 @@ struct _GwKeyStore
   gchar *path;
   GPtrArray *entries;           /* KeyEntry */
   GHashTable *grants;           /* action -> GStrv of key names */
+  guint generation;             /* changes whenever entries do */
 };
+
+/* A key a connection presented and that matched, kept on the connection
+ * (gw_keys_lookup_cached()) while the entries stay the same. */
+typedef struct
+{
+  gchar *key;
+  gsize len;
+  guint generation;
+  GwRole role;
+  gchar *name;
+} Verified;
+
+#define VERIFIED_KEY "gw-keys-verified"
 
 static void
 key_entry_free (gpointer data)
@@ -468,6 +482,7 @@ gw_keys_create (GwKeyStore * store, GwRole role, const gchar * name,
     return FALSE;
   }
   g_ptr_array_add (store->entries, e);
+  store->generation++;
   saved = store_save (store, error);
   close (lock);
   if (!saved) {
@@ -524,6 +539,75 @@ gw_keys_lookup (GwKeyStore * store, const gchar * key, GwRole * role_out,
   return TRUE;
 }
 
+static void
+verified_free (gpointer data)
+{
+  Verified *v = data;
+
+  if (v == NULL)
+    return;
+  memset (v->key, 0, v->len);
+  g_free (v->key);
+  g_free (v->name);
+  g_free (v);
+}
+
+/**
+ * gw_keys_lookup_cached:
+ * @store: a #GwKeyStore
+ * @key: the key a caller presented
+ * @anchor: (nullable): what the caller's requests come through (an HTTP
+ *   connection's #GSocket), or %NULL
+ * @role_out: (out) (optional): the key's role
+ * @name_out: (out) (optional) (transfer full): the key's name (for logs)
+ * @error: (out) (optional) (transfer full): %CG_CODE_INVALID_API_KEY when
+ *   no stored key matches
+ *
+ * gw_keys_lookup(), remembering on @anchor the last key that matched
+ * there: the next request on the same keep-alive connection with the same
+ * key (compared in constant time) skips the hashing, as long as the
+ * stored keys have not changed since (a reload, create or revoke forgets
+ * every remembered key). The key stays in memory only as long as its
+ * connection, and is wiped when it goes.
+ *
+ * Returns: %TRUE if @key is a stored key
+ */
+gboolean
+gw_keys_lookup_cached (GwKeyStore * store, const gchar * key,
+    GObject * anchor, GwRole * role_out, gchar ** name_out, CgError ** error)
+{
+  Verified *v = anchor ? g_object_get_data (anchor, VERIFIED_KEY) : NULL;
+  gsize len = key ? strlen (key) : 0;
+  GwRole role;
+  gchar *name = NULL;
+
+  if (v && key && v->generation == store->generation && v->len == len
+      && equal_ct ((const guint8 *) v->key, (const guint8 *) key, len)) {
+    if (role_out)
+      *role_out = v->role;
+    if (name_out)
+      *name_out = g_strdup (v->name);
+    return TRUE;
+  }
+  if (!gw_keys_lookup (store, key, &role, &name, error))
+    return FALSE;
+  if (anchor) {
+    v = g_new0 (Verified, 1);
+    v->key = g_strndup (key, len);
+    v->len = len;
+    v->generation = store->generation;
+    v->role = role;
+    v->name = g_strdup (name);
+    g_object_set_data_full (anchor, VERIFIED_KEY, v, verified_free);
+  }
+  if (role_out)
+    *role_out = role;
+  if (name_out)
+    *name_out = name;
+  else
+    g_free (name);
+  return TRUE;
+}
 
 /* ---------------------------------------------------------------------- */
 /* Reload and revoke                                                      */
@@ -601,6 +685,7 @@ gw_key_store_reload (GwKeyStore * store, guint * added, guint * removed,
     *removed = count_missing (store->entries, fresh);
   g_ptr_array_unref (store->entries);
   store->entries = fresh;
+  store->generation++;
   return TRUE;
 }
 
@@ -640,6 +725,7 @@ gw_keys_revoke (GwKeyStore * store, const gchar * name_or_id,
     if (g_str_equal (e->id, name_or_id) || g_str_equal (e->name, name_or_id))
       g_ptr_array_add (gone, g_ptr_array_steal_index (store->entries, i));
   }
+  store->generation++;
   saved = gone->len > 0 && store_save (store, error);
   close (lock);
   if (gone->len == 0) {

@@ -21,7 +21,9 @@
  * With `--log-format text` the same line reads
  * `2026-12-01T23:40:01.123Z warning [door] CAMERA_UNREACHABLE: ...`.
  * Every message goes through cg_redact(): no camera password, key or
- * token reaches a log. Debug and info lines are dropped unless
+ * token reaches a log. The access lines of gw_log_request() may wait up to
+ * 100 ms to be written together (gw_log_set_buffered()): under load one
+ * write carries many requests. Debug and info lines are dropped unless
  * G_MESSAGES_DEBUG asks for them, as with GLib's default writer.
  */
 
@@ -29,6 +31,7 @@
 #include "config.h"
 #endif
 
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -169,20 +172,108 @@ gw_log_format_line (GwLogFormat format, GLogLevelFlags level,
       field (fields, n_fields, "MESSAGE"), time_us);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Output                                                                 */
+/* ---------------------------------------------------------------------- */
+
+/* Access lines (notice, one per request) wait in `pending` and go out in
+ * one write when it holds PENDING_MAX bytes or FLUSH_MS after the first
+ * one; every other line first writes what waits, so the order is kept.
+ * A crash loses at most FLUSH_MS of access lines; an exit writes them
+ * (gw_log_flush() at exit). */
+#define PENDING_MAX 16384
+#define FLUSH_MS 100
+
+static GMutex out_lock;
+static GString *pending;
+static GSource *flush_source;
+static GMainContext *flush_context;     /* NULL: no buffering */
+
+static gboolean
+write_all (const gchar * data, gsize len)
+{
+  gsize done = 0;
+
+  while (done < len) {
+    gssize n = write (log_fd, data + done, len - done);
+
+    if (n <= 0)
+      return FALSE;
+    done += n;
+  }
+  return TRUE;
+}
+
+static void
+flush_locked (void)
+{
+  if (pending == NULL || pending->len == 0)
+    return;
+  write_all (pending->str, pending->len);
+  g_string_truncate (pending, 0);
+}
+
+static gboolean
+flush_cb (gpointer data)
+{
+  g_mutex_lock (&out_lock);
+  flush_locked ();
+  g_clear_pointer (&flush_source, g_source_unref);
+  g_mutex_unlock (&out_lock);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * gw_log_flush:
+ *
+ * Writes the access lines that wait. Called at exit, and by anything that
+ * must see the log complete now.
+ */
+void
+gw_log_flush (void)
+{
+  g_mutex_lock (&out_lock);
+  flush_locked ();
+  g_mutex_unlock (&out_lock);
+}
+
+/* @line (its NUL becomes the newline) after what waits. */
 static GLogWriterOutput
 write_line (gchar * line)
 {
-  gsize len = strlen (line), done = 0;
+  gsize len = strlen (line);
+  gboolean ok;
 
-  line[len] = '\n';             /* the NUL becomes the newline */
-  while (done < len + 1) {
-    gssize n = write (log_fd, line + done, len + 1 - done);
+  line[len] = '\n';
+  g_mutex_lock (&out_lock);
+  flush_locked ();
+  ok = write_all (line, len + 1);
+  g_mutex_unlock (&out_lock);
+  return ok ? G_LOG_WRITER_HANDLED : G_LOG_WRITER_UNHANDLED;
+}
 
-    if (n <= 0)
-      return G_LOG_WRITER_UNHANDLED;
-    done += n;
+/* @line, a notice, to wait with the others (or at once when not
+ * buffering). */
+static void
+buffer_line (gchar * line)
+{
+  if (flush_context == NULL) {
+    write_line (line);
+    return;
   }
-  return G_LOG_WRITER_HANDLED;
+  g_mutex_lock (&out_lock);
+  if (pending == NULL)
+    pending = g_string_sized_new (PENDING_MAX + 1024);
+  g_string_append (pending, line);
+  g_string_append_c (pending, '\n');
+  if (pending->len >= PENDING_MAX) {
+    flush_locked ();
+  } else if (flush_source == NULL) {
+    flush_source = g_timeout_source_new (FLUSH_MS);
+    g_source_set_callback (flush_source, flush_cb, NULL, NULL);
+    g_source_attach (flush_source, flush_context);
+  }
+  g_mutex_unlock (&out_lock);
 }
 
 /**
@@ -191,9 +282,10 @@ write_line (gchar * line)
  * @request_id: the request's id
  * @message: the message
  *
- * Writes one line for a request straight to the log, as
- * g_log_structured() with `REQUEST_ID` would, without its cost: the
- * access log writes one for every request.
+ * Writes one line for a request, as g_log_structured() with `REQUEST_ID`
+ * would, without its cost: the access log writes one for every request.
+ * Notices wait up to 100 ms to be written with others (see
+ * gw_log_set_buffered()); warnings and worse are written at once.
  */
 void
 gw_log_request (GLogLevelFlags level, const gchar * request_id,
@@ -205,7 +297,10 @@ gw_log_request (GLogLevelFlags level, const gchar * request_id,
     return;
   line = format_line (log_format, level, request_id, NULL, NULL, message,
       g_get_real_time ());
-  write_line (line);
+  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
+    write_line (line);
+  else
+    buffer_line (line);
 }
 
 static GLogWriterOutput
@@ -220,6 +315,37 @@ writer (GLogLevelFlags level, const GLogField * fields, gsize n_fields,
   line = gw_log_format_line (log_format, level, fields, n_fields,
       g_get_real_time ());
   return write_line (line);
+}
+
+/**
+ * gw_log_set_buffered:
+ * @context: (nullable): the main context whose loop writes the waiting
+ *   access lines, or %NULL to write every line at once
+ *
+ * Lets the access lines of gw_log_request() wait (at most 100 ms or
+ * 16 KiB) and go out in one write: one system call for many requests
+ * under load. Lines wait only while @context's loop runs; gw_log_flush()
+ * runs at exit.
+ */
+void
+gw_log_set_buffered (GMainContext * context)
+{
+  static gsize registered;
+
+  g_mutex_lock (&out_lock);
+  flush_locked ();
+  if (flush_source) {
+    g_source_destroy (flush_source);
+    g_clear_pointer (&flush_source, g_source_unref);
+  }
+  if (flush_context)
+    g_main_context_unref (flush_context);
+  flush_context = context ? g_main_context_ref (context) : NULL;
+  g_mutex_unlock (&out_lock);
+  if (g_once_init_enter (&registered)) {
+    atexit (gw_log_flush);
+    g_once_init_leave (&registered, 1);
+  }
 }
 
 void

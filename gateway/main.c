@@ -204,7 +204,9 @@ run (GwGateway * gw)
       "camguard-gateway %s running: %u cameras, listen %s:%u, rtsp port %u",
       VERSION, cameras->len, gw->config->listen,
       gw->http_port, gw_rtsp_get_port (gw->rtsp));
+  gw_log_set_buffered (g_main_context_default ());
   g_main_loop_run (gw->loop);
+  gw_log_set_buffered (NULL);
   g_source_remove (sigint);
   g_source_remove (sigterm);
   g_source_remove (sighup);

@@ -242,7 +242,8 @@ test_role_table (Fixture * f, gconstpointer data)
       g_autoptr (CgError) error = NULL;
       g_autofree gchar *name = NULL;
       GwRole got = GW_ROLE_ANONYMOUS;
-      gboolean ok = gw_auth_authorize (f->store, keys[j], expected[i].action,
+      gboolean ok =
+          gw_auth_authorize (f->store, keys[j], NULL, expected[i].action,
           &got, &name, &error);
 
       if (roles[j] >= expected[i].min) {
@@ -270,33 +271,33 @@ test_authorize_outcomes (Fixture * f, gconstpointer data)
   g_autofree gchar *name = NULL;
   GwRole role = GW_ROLE_ANONYMOUS;
 
-  g_assert_false (gw_auth_authorize (f->store, NULL, "cameras.read", NULL,
+  g_assert_false (gw_auth_authorize (f->store, NULL, NULL, "cameras.read", NULL,
           NULL, &error));
   g_assert_cmpint (cg_error_get_code (error), ==,
       CG_CODE_AUTHENTICATION_REQUIRED);
   g_clear_pointer (&error, cg_error_unref);
-  g_assert_false (gw_auth_authorize (f->store, "cgk_nope", "cameras.read",
+  g_assert_false (gw_auth_authorize (f->store, "cgk_nope", NULL, "cameras.read",
           NULL, NULL, &error));
   g_assert_cmpint (cg_error_get_code (error), ==, CG_CODE_INVALID_API_KEY);
   g_clear_pointer (&error, cg_error_unref);
   /* Open actions need no key. */
-  g_assert_true (gw_auth_authorize (f->store, NULL, "health.read", &role,
+  g_assert_true (gw_auth_authorize (f->store, NULL, NULL, "health.read", &role,
           NULL, &error));
   g_assert_null (error);
   g_assert_cmpint (role, ==, GW_ROLE_ANONYMOUS);
-  g_assert_true (gw_auth_authorize (f->store, "cgk_bad", "health.read", &role,
-          &name, &error));
+  g_assert_true (gw_auth_authorize (f->store, "cgk_bad", NULL, "health.read",
+          &role, &name, &error));
   g_assert_cmpint (role, ==, GW_ROLE_ANONYMOUS);
   g_assert_cmpstr (name, ==, "anonymous");
   g_clear_pointer (&name, g_free);
-  g_assert_true (gw_auth_authorize (f->store, key, "health.read", &role,
+  g_assert_true (gw_auth_authorize (f->store, key, NULL, "health.read", &role,
           &name, &error));
   g_assert_cmpint (role, ==, GW_ROLE_VIEWER);
   g_assert_cmpstr (name, ==, "v");
   g_clear_pointer (&name, g_free);
   /* Auth off: every caller is admin. */
-  g_assert_true (gw_auth_authorize (NULL, NULL, "keys.write", &role, &name,
-          &error));
+  g_assert_true (gw_auth_authorize (NULL, NULL, NULL, "keys.write", &role,
+          &name, &error));
   g_assert_cmpint (role, ==, GW_ROLE_ADMIN);
   g_assert_cmpstr (name, ==, "auth-off");
 }
@@ -447,6 +448,59 @@ test_concurrent_changes (Fixture * f, gconstpointer data)
   g_assert_false (gw_keys_lookup (reread, c, NULL, NULL, NULL));
 }
 
+/* A key remembered on a connection (gw_keys_lookup_cached()) answers like
+ * the store: the same key again, not another one, not a prefix of it, and
+ * not once the store changed (revoked here, reloaded from another process,
+ * or a key created). */
+static void
+test_lookup_cached (Fixture * f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GwKeyStore) other = gw_key_store_new (f->dir, &error);
+  g_autoptr (GObject) conn = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autofree gchar *key = create_key (f->store, GW_ROLE_OPERATOR, "conn");
+  g_autofree gchar *viewer = create_key (f->store, GW_ROLE_VIEWER, "v");
+  g_autofree gchar *prefix = g_strndup (key, strlen (key) - 1);
+  g_autofree gchar *name = NULL;
+  g_autofree gchar *late = NULL;
+  GwRole role = GW_ROLE_ANONYMOUS;
+
+  g_assert_true (gw_keys_lookup_cached (f->store, key, conn, &role, &name,
+          NULL));
+  g_assert_cmpint (role, ==, GW_ROLE_OPERATOR);
+  g_assert_cmpstr (name, ==, "conn");
+  g_clear_pointer (&name, g_free);
+  g_assert_true (gw_keys_lookup_cached (f->store, key, conn, &role, &name,
+          NULL));
+  g_assert_cmpstr (name, ==, "conn");
+  g_assert_false (gw_keys_lookup_cached (f->store, prefix, conn, NULL, NULL,
+          NULL));
+  g_assert_true (gw_keys_lookup_cached (f->store, viewer, conn, &role, NULL,
+          NULL));
+  g_assert_cmpint (role, ==, GW_ROLE_VIEWER);
+
+  /* revoked in this store */
+  g_assert_true (gw_keys_lookup_cached (f->store, key, conn, NULL, NULL, NULL));
+  g_assert_true (gw_keys_revoke (f->store, "conn", NULL, &error));
+  g_assert_false (gw_keys_lookup_cached (f->store, key, conn, NULL, NULL,
+          NULL));
+
+  /* revoked by another process: seen on reload */
+  g_assert_no_error (error);
+  g_assert_true (gw_key_store_reload (other, NULL, NULL, &error));
+  g_assert_true (gw_keys_lookup_cached (other, viewer, conn, NULL, NULL, NULL));
+  g_assert_true (gw_keys_revoke (f->store, "v", NULL, &error));
+  g_assert_true (gw_keys_lookup_cached (other, viewer, conn, NULL, NULL, NULL));
+  g_assert_true (gw_key_store_reload (other, NULL, NULL, &error));
+  g_assert_false (gw_keys_lookup_cached (other, viewer, conn, NULL, NULL,
+          NULL));
+
+  /* a create changes the store too: the remembered key is checked again */
+  late = create_key (other, GW_ROLE_ADMIN, "late");
+  g_assert_true (gw_keys_lookup_cached (other, late, conn, &role, NULL, NULL));
+  g_assert_cmpint (role, ==, GW_ROLE_ADMIN);
+}
+
 /* A grant lets named keys call one action above their role, and nothing
  * else: the Prometheus key of `metrics-keys` may scrape, not write. */
 static void
@@ -459,32 +513,32 @@ test_grant (Fixture * f, gconstpointer data)
   g_autofree gchar *name = NULL;
   GwRole role = GW_ROLE_ANONYMOUS;
 
-  g_assert_false (gw_auth_authorize (f->store, prom, "metrics.read", NULL,
+  g_assert_false (gw_auth_authorize (f->store, prom, NULL, "metrics.read", NULL,
           NULL, NULL));
   gw_key_store_grant (f->store, "metrics.read", names);
-  g_assert_true (gw_auth_authorize (f->store, prom, "metrics.read", &role,
+  g_assert_true (gw_auth_authorize (f->store, prom, NULL, "metrics.read", &role,
           &name, NULL));
   g_assert_cmpint (role, ==, GW_ROLE_VIEWER);
   g_assert_cmpstr (name, ==, "prom");
   /* only that action, only that key, still a valid key */
-  g_assert_false (gw_auth_authorize (f->store, prom, "cameras.write", NULL,
-          NULL, &error));
+  g_assert_false (gw_auth_authorize (f->store, prom, NULL, "cameras.write",
+          NULL, NULL, &error));
   g_assert_cmpint (cg_error_get_code (error), ==,
       CG_CODE_INSUFFICIENT_PERMISSIONS);
   g_clear_pointer (&error, cg_error_unref);
-  g_assert_false (gw_auth_authorize (f->store, other, "metrics.read", NULL,
-          NULL, &error));
+  g_assert_false (gw_auth_authorize (f->store, other, NULL, "metrics.read",
+          NULL, NULL, &error));
   g_assert_cmpint (cg_error_get_code (error), ==,
       CG_CODE_INSUFFICIENT_PERMISSIONS);
   g_clear_pointer (&error, cg_error_unref);
-  g_assert_false (gw_auth_authorize (f->store, NULL, "metrics.read", NULL,
+  g_assert_false (gw_auth_authorize (f->store, NULL, NULL, "metrics.read", NULL,
           NULL, &error));
   g_assert_cmpint (cg_error_get_code (error), ==,
       CG_CODE_AUTHENTICATION_REQUIRED);
   g_clear_pointer (&error, cg_error_unref);
   /* revoked: the grant names a key that no longer is */
   g_assert_true (gw_keys_revoke (f->store, "prom", NULL, NULL));
-  g_assert_false (gw_auth_authorize (f->store, prom, "metrics.read", NULL,
+  g_assert_false (gw_auth_authorize (f->store, prom, NULL, "metrics.read", NULL,
           NULL, &error));
   g_assert_cmpint (cg_error_get_code (error), ==, CG_CODE_INVALID_API_KEY);
   /* taken back */
@@ -515,6 +569,7 @@ main (int argc, char **argv)
   ADD ("revoke", test_revoke);
   ADD ("grant", test_grant);
   ADD ("concurrent-changes", test_concurrent_changes);
+  ADD ("lookup-cached", test_lookup_cached);
 #undef ADD
   return g_test_run ();
 }

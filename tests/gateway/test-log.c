@@ -1,6 +1,9 @@
 /* camguard-gateway tests - the log line formatter (gw-log.c)
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
 #include <json-glib/json-glib.h>
 
 #include "gw-log.h"
@@ -109,6 +112,77 @@ test_text (void)
       "CAMERA_UNREACHABLE: gone");
 }
 
+/* What the pipe holds now (non-blocking). */
+static gchar *
+drain (gint fd)
+{
+  GString *out = g_string_new (NULL);
+  gchar buf[4096];
+  gssize n;
+
+  while ((n = read (fd, buf, sizeof buf)) > 0)
+    g_string_append_len (out, buf, n);
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+set_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Buffered access lines: a notice waits for the context's loop (at most
+ * 100 ms), a warning goes out at once after what waited (in order), and
+ * gw_log_flush() writes what waits. */
+static void
+test_buffered (void)
+{
+  g_autoptr (GMainContext) ctx = g_main_context_new ();
+  g_autofree gchar *first = NULL, *later = NULL, *warned = NULL;
+  g_autofree gchar *flushed = NULL;
+  gboolean timeout = FALSE;
+  GSource *guard;
+  gint fds[2];
+
+  g_assert_cmpint (pipe (fds), ==, 0);
+  g_assert_cmpint (fcntl (fds[0], F_SETFL, O_NONBLOCK), ==, 0);
+  gw_log_init (GW_LOG_JSON, fds[1]);
+  gw_log_set_buffered (ctx);
+
+  gw_log_request (G_LOG_LEVEL_MESSAGE, "r-1", "GET /a 200");
+  first = drain (fds[0]);
+  g_assert_cmpstr (first, ==, "");
+  /* the loop writes it: bounded wait, which only detects a hang */
+  guard = g_timeout_source_new (5000);
+  g_source_set_callback (guard, set_flag, &timeout, NULL);
+  g_source_attach (guard, ctx);
+  while (!timeout && strstr ((later = drain (fds[0])), "r-1") == NULL) {
+    g_free (later);
+    later = NULL;
+    g_main_context_iteration (ctx, TRUE);
+  }
+  g_source_destroy (guard);
+  g_source_unref (guard);
+  g_assert_false (timeout);
+  g_assert_nonnull (strstr (later, "\"request_id\":\"r-1\""));
+
+  gw_log_request (G_LOG_LEVEL_MESSAGE, "r-2", "GET /b 200");
+  gw_log_request (G_LOG_LEVEL_WARNING, "r-3", "GET /c 500");
+  warned = drain (fds[0]);
+  g_assert_nonnull (strstr (warned, "r-2"));
+  g_assert_true (strstr (warned, "r-2") < strstr (warned, "r-3"));
+
+  gw_log_request (G_LOG_LEVEL_MESSAGE, "r-4", "GET /d 200");
+  gw_log_flush ();
+  flushed = drain (fds[0]);
+  g_assert_nonnull (strstr (flushed, "r-4"));
+
+  gw_log_set_buffered (NULL);
+  close (fds[0]);
+  close (fds[1]);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -118,5 +192,6 @@ main (int argc, char **argv)
   g_test_add_func ("/log/escapes", test_escapes);
   g_test_add_func ("/log/secrets-redacted", test_secrets_redacted);
   g_test_add_func ("/log/text", test_text);
+  g_test_add_func ("/log/buffered", test_buffered);
   return g_test_run ();
 }
