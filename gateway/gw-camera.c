@@ -576,10 +576,13 @@ gw_camera_write_status (GwCamera * camera, CgJsonWriter * w)
     cg_error_write_event (camera->last_error, w);
   else
     cg_json_writer_null (w);
-  cg_json_writer_member_double (w, "fps", camera->fps);
-  cg_json_writer_member_double (w, "uptime", camera->started_at ?
+  /* frames per second to the hundredth, seconds to the millisecond */
+  cg_json_writer_member (w, "fps");
+  cg_json_writer_double_rounded (w, camera->fps, 2);
+  cg_json_writer_member (w, "uptime");
+  cg_json_writer_double_rounded (w, camera->started_at ?
       (g_get_monotonic_time () - camera->started_at) /
-      (gdouble) G_USEC_PER_SEC : 0.0);
+      (gdouble) G_USEC_PER_SEC : 0.0, 3);
   g_signal_emit (camera, signals[SIGNAL_STATUS], 0, w);
   cg_json_writer_end_object (w);
 }

@@ -308,6 +308,25 @@ got_chunk_cb (SoupServerMessage * msg, GBytes * chunk, MsgState * s)
     reject_too_large (s, msg, s->received);
 }
 
+/* "<router prefix>-<counter, 8 hex digits>" (what "%s-%08x" prints,
+ * without printf: one per request) */
+static gchar *
+make_request_id (GwRouter * r)
+{
+  static const gchar hex[] = "0123456789abcdef";
+  guint n = (guint) g_atomic_int_add (&r->id_counter, 1);
+  gsize plen = strlen (r->id_prefix);
+  gchar *id = g_malloc (plen + 10);
+  gint i;
+
+  memcpy (id, r->id_prefix, plen);
+  id[plen] = '-';
+  for (i = 7; i >= 0; i--, n >>= 4)
+    id[plen + 1 + i] = hex[n & 0xf];
+  id[plen + 9] = '\0';
+  return id;
+}
+
 static void
 request_started_cb (SoupServer * server, SoupServerMessage * msg, GwRouter * r)
 {
@@ -317,8 +336,7 @@ request_started_cb (SoupServer * server, SoupServerMessage * msg, GwRouter * r)
   s->start_us = g_get_monotonic_time ();
   /* from the start: requests libsoup itself refuses before their headers
    * are read (a bad request line, no Host...) carry it too */
-  s->request_id = g_strdup_printf ("%s-%08x", r->id_prefix,
-      (guint) g_atomic_int_add (&r->id_counter, 1));
+  s->request_id = make_request_id (r);
   gw_request_set_id_header (msg, s->request_id);
   g_object_set_data_full (G_OBJECT (msg), STATE_KEY, s, msg_state_free);
   /* got-chunk only for a request with a body (got_headers_cb), and the end
@@ -362,7 +380,9 @@ route_match (const Route * r, gchar ** segs, guint n_segs, GHashTable * params)
 
   if (n_segs != r->n_segs)
     return -1;
-  for (i = 0; i < n_segs; i++) {
+  /* from the end: the last segments tell routes apart ("/api/v1" does
+   * not), so a route that does not match is known at once */
+  for (i = n_segs; i-- > 0;) {
     const gchar *p = r->segs[i];
 
     if (r->is_param & (G_GUINT64_CONSTANT (1) << i)) {
@@ -390,12 +410,44 @@ allow_add (GString * allow, const gchar * method)
     g_string_append_printf (allow, "%s%s", allow->len ? ", " : "", method);
 }
 
+/* A path cut at its slashes, in one copy (what g_strsplit (path, "/", -1)
+ * gives, without an allocation per segment). A path of more segments than
+ * any route can have keeps n_segs past the limit and matches nothing. */
+#define PATH_MAX_SEGS 64
+typedef struct
+{
+  gchar *copy;
+  gchar *segs[PATH_MAX_SEGS + 1];
+  guint n_segs;
+} SplitPath;
+
+static void
+split_path (SplitPath * sp, const gchar * path)
+{
+  gchar *p;
+
+  sp->copy = g_strdup (path);
+  sp->n_segs = 0;
+  sp->segs[sp->n_segs++] = sp->copy;
+  for (p = sp->copy; *p; p++) {
+    if (*p != '/')
+      continue;
+    *p = '\0';
+    if (sp->n_segs == PATH_MAX_SEGS) {
+      sp->n_segs = PATH_MAX_SEGS + 1;   /* too many: no route */
+      break;
+    }
+    sp->segs[sp->n_segs++] = p + 1;
+  }
+  sp->segs[MIN (sp->n_segs, PATH_MAX_SEGS)] = NULL;
+}
+
 /* The best route for the path and method (HEAD is GET without the body,
  * which libsoup leaves out); else Allow in @allow. */
 static const Route *
-router_find (GwRouter * r, const gchar * method, gchar ** segs, GString * allow)
+router_find (GwRouter * r, const gchar * method, gchar ** segs, guint n_segs,
+    GString * allow)
 {
-  guint n_segs = g_strv_length (segs);
   const Route *best = NULL;
   gint best_score = -1;
   guint i;
@@ -455,11 +507,15 @@ static const Route *
 request_prepare (GwRouter * r, MsgState * s, GwRequest * req, CgError ** error)
 {
   g_autoptr (GString) allow = g_string_new (NULL);
-  g_auto (GStrv) segs = g_strsplit (req->path, "/", -1);
+  SplitPath sp;
   const Route *route;
   const gchar *key;
 
-  route = router_find (r, req->method, segs, allow);
+  split_path (&sp, req->path);
+  route = router_find (r, req->method, sp.segs, sp.n_segs, allow);
+  if (route)
+    route_match (route, sp.segs, sp.n_segs, req->params);
+  g_free (sp.copy);
   if (route == NULL && allow->len > 0) {
     gw_request_add_header (req, "Allow", allow->str);
     *error = cg_error_new (CG_CODE_METHOD_NOT_ALLOWED, NULL);
@@ -473,7 +529,6 @@ request_prepare (GwRouter * r, MsgState * s, GwRequest * req, CgError ** error)
   }
   s->route = route->pattern;
   req->route = g_strdup (route->pattern);
-  route_match (route, segs, g_strv_length (segs), req->params);
 
   key = gw_auth_credential_from_headers
       (soup_server_message_get_request_headers (req->msg));

@@ -117,8 +117,16 @@ format_stamp (gint64 time_us, gchar buf[32])
     g_strlcpy (cached_date, date, sizeof cached_date);
     cached_sec = sec;
   }
-  g_snprintf (buf, 32, "%s.%03dZ", cached_date,
-      (gint) ((time_us % G_USEC_PER_SEC) / 1000));
+  gint ms = (gint) ((time_us % G_USEC_PER_SEC) / 1000);
+  gsize n = strlen (cached_date);
+
+  memcpy (buf, cached_date, n);
+  buf[n] = '.';
+  buf[n + 1] = '0' + ms / 100;
+  buf[n + 2] = '0' + ms / 10 % 10;
+  buf[n + 3] = '0' + ms % 10;
+  buf[n + 4] = 'Z';
+  buf[n + 5] = '\0';
 }
 
 static gchar *

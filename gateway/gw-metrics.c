@@ -56,6 +56,7 @@ struct _GwMetrics
 {
   GMutex lock;
   GHashTable *families;         /* name -> GwMetric * */
+  GString *key;                 /* metric_series()' buffer, lock held */
 };
 
 static const gchar *const type_names[] = { "counter", "gauge", "histogram" };
@@ -131,13 +132,14 @@ buckets_are_valid (const gdouble * buckets, guint n_buckets)
 
 /* A key that no two different lists of label values share: each value
  * preceded by its length. */
-static gchar *
-series_key (const gchar * const *values, guint n)
+/* The key of the series of @values (each value prefixed with its length:
+ * no separator to escape) in @key, which is cleared first. */
+static void
+series_key (GString * key, const gchar * const *values, guint n)
 {
-  GString *key = g_string_sized_new (64);
   guint i;
 
-  /* each value prefixed with its length: no separator to escape */
+  g_string_truncate (key, 0);
   for (i = 0; i < n; i++) {
     gsize len = strlen (values[i]);
     gchar digits[24];
@@ -151,7 +153,6 @@ series_key (const gchar * const *values, guint n)
     g_string_append_c (key, ':');
     g_string_append (key, values[i]);
   }
-  return g_string_free (key, FALSE);
 }
 
 static gboolean
@@ -166,10 +167,14 @@ values_match (GwMetric * metric, const gchar * const *values)
 static GwSeries *
 metric_series (GwMetric * metric, const gchar * const *values)
 {
-  g_autofree gchar *key = series_key (values, metric->n_labels);
-  GwSeries *series = g_hash_table_lookup (metric->series, key);
+  /* the key is built in a buffer kept with the registry (lock held): a
+   * series that exists costs no allocation */
+  GString *key = metric->registry->key;
+  GwSeries *series;
   guint i;
 
+  series_key (key, values, metric->n_labels);
+  series = g_hash_table_lookup (metric->series, key->str);
   if (series)
     return series;
 
@@ -179,7 +184,7 @@ metric_series (GwMetric * metric, const gchar * const *values)
     series->label_values[i] = g_utf8_make_valid (values[i], -1);
   if (metric->type == GW_METRIC_HISTOGRAM)
     series->bucket_counts = g_new0 (guint64, metric->n_buckets + 1);
-  g_hash_table_insert (metric->series, g_steal_pointer (&key), series);
+  g_hash_table_insert (metric->series, g_strndup (key->str, key->len), series);
   return series;
 }
 
@@ -260,6 +265,7 @@ gw_metrics_new (void)
   GwMetrics *self = g_new0 (GwMetrics, 1);
 
   g_mutex_init (&self->lock);
+  self->key = g_string_sized_new (128);
   self->families = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
       (GDestroyNotify) metric_free);
   return self;
@@ -277,6 +283,7 @@ gw_metrics_free (GwMetrics * self)
   if (self == NULL)
     return;
   g_hash_table_unref (self->families);
+  g_string_free (self->key, TRUE);
   g_mutex_clear (&self->lock);
   g_free (self);
 }
@@ -458,15 +465,14 @@ gw_metric_observe (GwMetric * metric, gdouble value,
 gboolean
 gw_metric_remove (GwMetric * metric, const gchar * const *label_values)
 {
-  g_autofree gchar *key = NULL;
   gboolean removed;
 
   g_return_val_if_fail (metric != NULL, FALSE);
   g_return_val_if_fail (values_match (metric, label_values), FALSE);
 
-  key = series_key (label_values, metric->n_labels);
   g_mutex_lock (&metric->registry->lock);
-  removed = g_hash_table_remove (metric->series, key);
+  series_key (metric->registry->key, label_values, metric->n_labels);
+  removed = g_hash_table_remove (metric->series, metric->registry->key->str);
   g_mutex_unlock (&metric->registry->lock);
   return removed;
 }
@@ -495,16 +501,15 @@ gw_metric_get_type (GwMetric * metric)
 gdouble
 gw_metric_get_value (GwMetric * metric, const gchar * const *label_values)
 {
-  g_autofree gchar *key = NULL;
   GwSeries *series;
   gdouble value = 0;
 
   g_return_val_if_fail (metric != NULL, 0);
   g_return_val_if_fail (values_match (metric, label_values), 0);
 
-  key = series_key (label_values, metric->n_labels);
   g_mutex_lock (&metric->registry->lock);
-  series = g_hash_table_lookup (metric->series, key);
+  series_key (metric->registry->key, label_values, metric->n_labels);
+  series = g_hash_table_lookup (metric->series, metric->registry->key->str);
   if (series)
     value = metric->type == GW_METRIC_HISTOGRAM ?
         (gdouble) series->count : series->value;

@@ -43,8 +43,11 @@ node_to_bytes (JsonNode * node)
 void
 gw_request_set_id_header (SoupServerMessage * msg, const gchar * request_id)
 {
-  soup_message_headers_replace (soup_server_message_get_response_headers
-      (msg), "X-Request-Id", request_id);
+  SoupMessageHeaders *h = soup_server_message_get_response_headers (msg);
+
+  if (g_strcmp0 (soup_message_headers_get_one (h, "X-Request-Id"),
+          request_id) != 0)
+    soup_message_headers_replace (h, "X-Request-Id", request_id);
 }
 
 /* The one rendering of an error answer, also used for the early 413. */
@@ -187,8 +190,11 @@ request_finish (GwRequest * req, guint status, const gchar * content_type,
   req->status = status;
   req->content_type = g_strdup (content_type);
   req->reply = body;
-  g_main_context_invoke_full (req->context, G_PRIORITY_DEFAULT,
-      apply_reply, gw_request_ref (req), (GDestroyNotify) gw_request_unref);
+  if (g_main_context_is_owner (req->context))
+    apply_reply (req);          /* the handler answered at once */
+  else
+    g_main_context_invoke_full (req->context, G_PRIORITY_DEFAULT,
+        apply_reply, gw_request_ref (req), (GDestroyNotify) gw_request_unref);
 }
 
 /**

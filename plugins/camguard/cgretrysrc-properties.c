@@ -20,6 +20,7 @@
 
 #include "cgretrysrc-private.h"
 #include "cgelementutil.h"
+#include "cg-quarks-private.h"
 
 #define GST_CAT_DEFAULT cg_retry_src_debug
 
@@ -163,22 +164,37 @@ cg_retry_src_set_property (GObject * object, guint prop_id,
       set_property_locked);
 }
 
-/* Object lock held. */
+/* @s's field @name takes @nested (no copy). */
+static void
+take_structure (GstStructure * s, GQuark name, GstStructure * nested)
+{
+  GValue v = G_VALUE_INIT;
+
+  g_value_init (&v, GST_TYPE_STRUCTURE);
+  g_value_take_boxed (&v, nested);
+  gst_structure_id_take_value (s, name, &v);
+}
+
+/* Object lock held. Built whenever asked (the gateway's status asks on
+ * every request): the nested statistics are taken, not copied. */
 static GstStructure *
 get_statistics_locked (CgRetrySrc * self)
 {
-  GstStructure *backoff = cg_backoff_get_statistics (self->backoff);
-  GstStructure *breaker = cg_circuit_breaker_get_statistics (self->breaker);
-  GstStructure *s = gst_structure_new ("camguard-retrysrc-stats",
-      "last-error-code", G_TYPE_STRING, self->state.last_error ?
+  static const gchar *const names[] = { "camguard-retrysrc-stats",
+    "last-error-code", "sources-started", "fallback-frames", "backoff",
+    "breaker", NULL
+  };
+  static GQuark quarks[G_N_ELEMENTS (names)];
+  static gsize once;
+  const GQuark *q = cg_quarks (quarks, names, &once);
+  GstStructure *s = gst_structure_new_id (q[0],
+      q[1], G_TYPE_STRING, self->state.last_error ?
       cg_error_get_code_name (self->state.last_error) : NULL,
-      "sources-started", G_TYPE_UINT64, self->stats.sources_started,
-      "fallback-frames", G_TYPE_UINT64, self->stats.fallback_frames,
-      "backoff", GST_TYPE_STRUCTURE, backoff,
-      "breaker", GST_TYPE_STRUCTURE, breaker, NULL);
+      q[2], G_TYPE_UINT64, self->stats.sources_started,
+      q[3], G_TYPE_UINT64, self->stats.fallback_frames, 0);
 
-  gst_structure_free (backoff);
-  gst_structure_free (breaker);
+  take_structure (s, q[4], cg_backoff_get_statistics (self->backoff));
+  take_structure (s, q[5], cg_circuit_breaker_get_statistics (self->breaker));
   return s;
 }
 

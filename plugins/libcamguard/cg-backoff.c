@@ -49,6 +49,7 @@
 #endif
 
 #include "cg-backoff-private.h"
+#include "cg-quarks-private.h"
 #include "cg-clock-slot.h"
 
 GST_DEBUG_CATEGORY_STATIC (cg_backoff_debug);
@@ -527,6 +528,13 @@ cg_backoff_get_outage_start (CgBackoff * backoff)
 GstStructure *
 cg_backoff_get_statistics (CgBackoff * backoff)
 {
+  static const gchar *const names[] = { "camguard-backoff-stats",
+    "attempts", "total-attempts", "outages", "recoveries", "gave-up",
+    "current-outage", "total-outage", "longest-outage", NULL
+  };
+  static GQuark quarks[G_N_ELEMENTS (names)];
+  static gsize once;
+  const GQuark *q = cg_quarks (quarks, names, &once);
   GstStructure *s;
   GstClockTime current = 0, now;
 
@@ -537,15 +545,15 @@ cg_backoff_get_statistics (CgBackoff * backoff)
     now = now_locked (backoff);
     current = now > backoff->outage_start ? now - backoff->outage_start : 0;
   }
-  s = gst_structure_new ("camguard-backoff-stats",
-      "attempts", G_TYPE_UINT64, (guint64) backoff->attempts,
-      "total-attempts", G_TYPE_UINT64, backoff->total_attempts,
-      "outages", G_TYPE_UINT64, backoff->outages,
-      "recoveries", G_TYPE_UINT64, backoff->recoveries,
-      "gave-up", G_TYPE_UINT64, backoff->gave_up,
-      "current-outage", G_TYPE_UINT64, current,
-      "total-outage", G_TYPE_UINT64, backoff->total_outage,
-      "longest-outage", G_TYPE_UINT64, backoff->longest_outage, NULL);
+  s = gst_structure_new_id (q[0],
+      q[1], G_TYPE_UINT64, (guint64) backoff->attempts,
+      q[2], G_TYPE_UINT64, backoff->total_attempts,
+      q[3], G_TYPE_UINT64, backoff->outages,
+      q[4], G_TYPE_UINT64, backoff->recoveries,
+      q[5], G_TYPE_UINT64, backoff->gave_up,
+      q[6], G_TYPE_UINT64, current,
+      q[7], G_TYPE_UINT64, backoff->total_outage,
+      q[8], G_TYPE_UINT64, backoff->longest_outage, 0);
   g_mutex_unlock (&backoff->lock);
   return s;
 }

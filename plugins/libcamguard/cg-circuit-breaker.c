@@ -32,6 +32,7 @@
 #endif
 
 #include "cg-circuit-breaker.h"
+#include "cg-quarks-private.h"
 #include "cg-clock-slot.h"
 #include "cg-enumtypes.h"
 
@@ -552,19 +553,26 @@ cg_circuit_breaker_get_retry_after (CgCircuitBreaker * breaker)
 GstStructure *
 cg_circuit_breaker_get_statistics (CgCircuitBreaker * breaker)
 {
+  static const gchar *const names[] = { "camguard-breaker-stats", "state",
+    "consecutive-failures", "total-failures", "total-successes", "rejected",
+    "times-opened", "last-opened", NULL
+  };
+  static GQuark quarks[G_N_ELEMENTS (names)];
+  static gsize once;
+  const GQuark *q = cg_quarks (quarks, names, &once);
   GstStructure *s;
 
   g_return_val_if_fail (CG_IS_CIRCUIT_BREAKER (breaker), NULL);
 
   g_mutex_lock (&breaker->lock);
-  s = gst_structure_new ("camguard-breaker-stats",
-      "state", G_TYPE_STRING, cg_breaker_state_to_string (breaker->state),
-      "consecutive-failures", G_TYPE_UINT, breaker->consecutive_failures,
-      "total-failures", G_TYPE_UINT64, breaker->total_failures,
-      "total-successes", G_TYPE_UINT64, breaker->total_successes,
-      "rejected", G_TYPE_UINT64, breaker->rejected,
-      "times-opened", G_TYPE_UINT64, breaker->times_opened,
-      "last-opened", G_TYPE_UINT64, breaker->last_opened, NULL);
+  s = gst_structure_new_id (q[0],
+      q[1], G_TYPE_STRING, cg_breaker_state_to_string (breaker->state),
+      q[2], G_TYPE_UINT, breaker->consecutive_failures,
+      q[3], G_TYPE_UINT64, breaker->total_failures,
+      q[4], G_TYPE_UINT64, breaker->total_successes,
+      q[5], G_TYPE_UINT64, breaker->rejected,
+      q[6], G_TYPE_UINT64, breaker->times_opened,
+      q[7], G_TYPE_UINT64, breaker->last_opened, 0);
   g_mutex_unlock (&breaker->lock);
   return s;
 }

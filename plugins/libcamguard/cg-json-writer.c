@@ -73,7 +73,8 @@ cg_json_writer_new (void)
 {
   CgJsonWriter *w = g_new0 (CgJsonWriter, 1);
 
-  w->out = g_string_sized_new (256);
+  /* most answers fit: no reallocation on the way */
+  w->out = g_string_sized_new (2048);
   return w;
 }
 
@@ -331,24 +332,35 @@ append_escaped (GString * out, const gchar * s, gsize len)
   g_string_append_len (out, run, end - run);
 }
 
-static gboolean
-is_ascii (const gchar * s, gsize len)
+/* Whether @c may be copied into a JSON string as it is. */
+static inline gboolean
+is_plain (guchar c)
 {
-  gsize i;
-
-  for (i = 0; i < len; i++)
-    if ((guchar) s[i] >= 0x80)
-      return FALSE;
-  return TRUE;
+  return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
 }
 
 static void
 append_string (GString * out, const gchar * value)
 {
-  gsize len = strlen (value);
+  const guchar *p = (const guchar *) value;
+  gsize len, old;
 
+  /* the common case: printable ASCII, nothing to escape; copied with its
+   * quotes at once */
+  while (is_plain (*p))
+    p++;
+  if (*p == '\0') {
+    len = p - (const guchar *) value;
+    old = out->len;
+    g_string_set_size (out, old + len + 2);
+    out->str[old] = '"';
+    memcpy (out->str + old + 1, value, len);
+    out->str[old + len + 1] = '"';
+    return;
+  }
+  len = strlen (value);
   g_string_append_c (out, '"');
-  if (is_ascii (value, len) || g_utf8_validate (value, len, NULL)) {
+  if (g_utf8_validate (value, len, NULL)) {
     append_escaped (out, value, len);
   } else {
     g_autofree gchar *valid = g_utf8_make_valid (value, len);
@@ -373,6 +385,42 @@ cg_json_append_string (GString * out, const gchar * value)
   append_string (out, value);
 }
 
+/* The common case of cg_json_writer_member() in one step: compact text,
+ * inside an object, a name of printable ASCII without quotes or
+ * backslashes. FALSE (nothing written) for anything else. */
+static gboolean
+member_fast (CgJsonWriter * w, const gchar * name)
+{
+  const guchar *p = (const guchar *) name;
+  guint64 b;
+  gsize len, old, comma;
+  gchar *at;
+
+  if (w->pretty || w->member_pending || w->depth == 0)
+    return FALSE;
+  b = bit (w->depth);
+  if (!(w->is_object & b))
+    return FALSE;
+  while (is_plain (*p))
+    p++;
+  if (*p != '\0')
+    return FALSE;
+  len = p - (const guchar *) name;
+  comma = (w->has_items & b) ? 1 : 0;
+  old = w->out->len;
+  g_string_set_size (w->out, old + comma + len + 3);
+  at = w->out->str + old;
+  if (comma)
+    *at++ = ',';
+  *at++ = '"';
+  memcpy (at, name, len);
+  at[len] = '"';
+  at[len + 1] = ':';
+  w->has_items |= b;
+  w->member_pending = TRUE;
+  return TRUE;
+}
+
 /**
  * cg_json_writer_member:
  * @writer: a writer
@@ -385,6 +433,8 @@ void
 cg_json_writer_member (CgJsonWriter * writer, const gchar * name)
 {
   g_return_if_fail (writer != NULL && name != NULL);
+  if (member_fast (writer, name))
+    return;
   if (!prepare (writer, TRUE))
     return;
   append_string (writer->out, name);
@@ -491,6 +541,57 @@ cg_json_writer_double (CgJsonWriter * writer, gdouble value)
   if (!prepare (writer, FALSE))
     return;
   append_double (writer->out, value);
+}
+
+/**
+ * cg_json_writer_double_rounded:
+ * @writer: a writer
+ * @value: the number
+ * @decimals: the digits to keep after the point, 0 to 9
+ *
+ * Writes @value rounded to @decimals digits after the point, without
+ * trailing zeros but always with a fraction (`0.085`, `15.0`): for
+ * measurements (seconds, rates) whose last digits mean nothing, shorter
+ * than cg_json_writer_double()'s exact form and cheaper to write. Values
+ * too large for it are written as cg_json_writer_double() does.
+ */
+void
+cg_json_writer_double_rounded (CgJsonWriter * writer, gdouble value,
+    guint decimals)
+{
+  static const gdouble scale[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+    1e8, 1e9
+  };
+  gchar buf[48], *p = buf + sizeof buf;
+  guint64 n;
+  gboolean negative;
+  guint d;
+
+  g_return_if_fail (writer != NULL && decimals < G_N_ELEMENTS (scale));
+  if (!isfinite (value) || fabs (value) * scale[decimals] >= 9e15) {
+    cg_json_writer_double (writer, value);
+    return;
+  }
+  if (!prepare (writer, FALSE))
+    return;
+  n = (guint64) llround (fabs (value) * scale[decimals]);
+  negative = signbit (value) && n != 0;
+  for (d = decimals; d > 0 && n % 10 == 0; d--)
+    n /= 10;
+  if (d == 0)
+    *--p = '0';
+  for (; d > 0; d--) {
+    *--p = '0' + n % 10;
+    n /= 10;
+  }
+  *--p = '.';
+  do {
+    *--p = '0' + n % 10;
+    n /= 10;
+  } while (n);
+  if (negative)
+    *--p = '-';
+  g_string_append_len (writer->out, p, buf + sizeof buf - p);
 }
 
 /**

@@ -31,6 +31,8 @@ void cg_json_writer_member (CgJsonWriter * writer, const gchar * name);
 void cg_json_writer_string (CgJsonWriter * writer, const gchar * value);
 void cg_json_writer_int (CgJsonWriter * writer, gint64 value);
 void cg_json_writer_double (CgJsonWriter * writer, gdouble value);
+void cg_json_writer_double_rounded (CgJsonWriter * writer, gdouble value,
+    guint decimals);
 void cg_json_writer_boolean (CgJsonWriter * writer, gboolean value);
 void cg_json_writer_null (CgJsonWriter * writer);
 void cg_json_writer_node (CgJsonWriter * writer, JsonNode * node);

@@ -140,6 +140,38 @@ cg_redact_is_secret_name (const gchar * name)
   return secret;
 }
 
+/* The verdicts on quarks (field names of structures), by quark number:
+ * 0 not known yet, 1 plain, 2 secret. Quarks are small numbers given in
+ * order; the ones past the table ask cg_redact_is_secret_name(). */
+#define QUARK_VERDICTS 4096
+static gint quark_verdicts[QUARK_VERDICTS];
+
+/**
+ * cg_redact_is_secret_quark: (skip)
+ * @name: the name of a field, as a quark
+ *
+ * cg_redact_is_secret_name() for a structure's field name, without a lock
+ * or a string hash: renderers ask it for every field they write.
+ *
+ * Returns: %TRUE when @name names a secret
+ */
+gboolean
+cg_redact_is_secret_quark (GQuark name)
+{
+  gint v;
+
+  if (name >= QUARK_VERDICTS)
+    return cg_redact_is_secret_name (g_quark_to_string (name));
+  v = g_atomic_int_get (&quark_verdicts[name]);
+  if (v == 0) {
+    const gchar *s = g_quark_to_string (name);
+
+    v = is_secret_name (s, strlen (s)) ? 2 : 1;
+    g_atomic_int_set (&quark_verdicts[name], v);
+  }
+  return v == 2;
+}
+
 static gboolean
 is_authorization (const gchar * name, gsize len)
 {

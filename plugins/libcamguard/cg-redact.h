@@ -18,4 +18,6 @@ gchar *cg_redact (const gchar * text);
 
 gboolean cg_redact_is_secret_name (const gchar * name);
 
+gboolean cg_redact_is_secret_quark (GQuark name);
+
 G_END_DECLS

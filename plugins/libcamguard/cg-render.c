@@ -75,10 +75,9 @@ static gboolean
 write_field (GQuark field, const GValue * value, gpointer user_data)
 {
   CgJsonWriter *w = user_data;
-  const gchar *name = g_quark_to_string (field);
 
-  cg_json_writer_member (w, name);
-  if (cg_redact_is_secret_name (name))
+  cg_json_writer_member (w, g_quark_to_string (field));
+  if (cg_redact_is_secret_quark (field))
     cg_json_writer_string (w, CG_REDACT_MASK);
   else
     write_value (w, value);
@@ -170,6 +169,8 @@ write_value (CgJsonWriter * w, const GValue * v)
 {
   gchar *ser;
 
+  if (write_number (w, v))
+    return;
   if (GST_VALUE_HOLDS_STRUCTURE (v) && gst_value_get_structure (v)) {
     cg_json_writer_begin_object (w);
     gst_structure_foreach (gst_value_get_structure (v), write_field, w);
@@ -180,8 +181,6 @@ write_value (CgJsonWriter * w, const GValue * v)
     write_list (w, v);
     return;
   }
-  if (write_number (w, v))
-    return;
   if (G_TYPE_FUNDAMENTAL (G_VALUE_TYPE (v)) == G_TYPE_STRING) {
     if (g_value_get_string (v))
       write_redacted (w, g_value_get_string (v));

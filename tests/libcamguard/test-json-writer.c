@@ -171,6 +171,40 @@ test_edges (void)
           NULL));
 }
 
+/* Rounded doubles: the digits asked for, no trailing zeros, a fraction
+ * always; no "-0.0"; too large for it: the exact form. */
+static void
+test_rounded (void)
+{
+  static const struct
+  {
+    gdouble v;
+    guint decimals;
+    const gchar *text;
+  } cases[] = {
+    {0.085469000000000003, 3, "0.085"},
+    {15.0, 2, "15.0"},
+    {14.996, 2, "15.0"},
+    {14.994, 2, "14.99"},
+    {0.0, 3, "0.0"},
+    {-0.0001, 3, "0.0"},
+    {-2.5, 1, "-2.5"},
+    {1234.5678, 0, "1235.0"},
+    {0.1, 9, "0.1"},
+    {1e300, 3, "1.0000000000000001e+300"},
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++) {
+    CgJsonWriter *w = cg_json_writer_new ();
+    g_autofree gchar *text = NULL;
+
+    cg_json_writer_double_rounded (w, cases[i].v, cases[i].decimals);
+    text = cg_json_writer_free_to_string (w, NULL);
+    g_assert_cmpstr (text, ==, cases[i].text);
+  }
+}
+
 /* Misuse is reported and changes nothing. */
 static void
 test_misuse (void)
@@ -232,6 +266,7 @@ main (int argc, char **argv)
       test_calls_match_generator);
   g_test_add_func ("/json-writer/pretty-round-trip", test_pretty_round_trip);
   g_test_add_func ("/json-writer/edges", test_edges);
+  g_test_add_func ("/json-writer/rounded", test_rounded);
   g_test_add_func ("/json-writer/misuse", test_misuse);
   g_test_add_func ("/json-writer/misuse-recovers", test_misuse_recovers);
   g_test_add_func ("/json-writer/to-node-and-append", test_to_node_and_append);
