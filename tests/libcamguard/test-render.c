@@ -688,6 +688,25 @@ test_structure_to_json (void)
   gst_structure_free (inner);
 }
 
+/* The verdict on a field name is the same asked by quark (what renderers
+ * ask, cached per quark) and by string, the first time and after. */
+static void
+test_redact_secret_quark (void)
+{
+  static const gchar *const names[] = { "password", "user-pw", "Token",
+    "api_key", "key", "x-client-secret", "uri", "fps", "attempts",
+    "last-error-code", NULL
+  };
+  guint i, round;
+
+  for (round = 0; round < 2; round++)
+    for (i = 0; names[i]; i++)
+      g_assert_cmpint (cg_redact_is_secret_quark (g_quark_from_string
+              (names[i])), ==, cg_redact_is_secret_name (names[i]));
+  g_assert_true (cg_redact_is_secret_quark (g_quark_from_string ("password")));
+  g_assert_false (cg_redact_is_secret_quark (g_quark_from_string ("fps")));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -711,6 +730,7 @@ main (int argc, char **argv)
     g_free (path);
   }
   g_test_add_func ("/render/redact/structures", test_redact_structures);
+  g_test_add_func ("/render/redact/secret-quark", test_redact_secret_quark);
   g_test_add_func ("/render/structure-round-trip", test_structure_round_trip);
   g_test_add_func ("/render/structure-to-json", test_structure_to_json);
 
