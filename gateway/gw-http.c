@@ -205,37 +205,22 @@ got_headers_cb (SoupServerMessage * msg, MsgState * s)
 gchar *
 gw_access_record_to_json (const GwAccessRecord * record)
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
   g_autoptr (GDateTime) t = g_date_time_new_from_unix_utc (0);
   g_autoptr (GDateTime) when = g_date_time_add (t, record->time_us);
   g_autofree gchar *time = g_date_time_format_iso8601 (when);
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  CgJsonWriter *w = cg_json_writer_new ();
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "time");
-  json_builder_add_string_value (b, time);
-  json_builder_set_member_name (b, "level");
-  json_builder_add_string_value (b, record->level);
-  json_builder_set_member_name (b, "request_id");
-  json_builder_add_string_value (b, record->request_id);
-  json_builder_set_member_name (b, "method");
-  json_builder_add_string_value (b, record->method);
-  json_builder_set_member_name (b, "path");
-  json_builder_add_string_value (b, record->path);
-  json_builder_set_member_name (b, "status");
-  json_builder_add_int_value (b, record->status);
-  json_builder_set_member_name (b, "duration_ms");
-  json_builder_add_double_value (b, record->duration_ms);
-  json_builder_set_member_name (b, "key");
-  if (record->key_name)
-    json_builder_add_string_value (b, record->key_name);
-  else
-    json_builder_add_null_value (b);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  return json_generator_to_data (gen, NULL);
+  cg_json_writer_begin_object (w);
+  cg_json_writer_member_string (w, "time", time);
+  cg_json_writer_member_string (w, "level", record->level);
+  cg_json_writer_member_string (w, "request_id", record->request_id);
+  cg_json_writer_member_string (w, "method", record->method);
+  cg_json_writer_member_string (w, "path", record->path);
+  cg_json_writer_member_int (w, "status", record->status);
+  cg_json_writer_member_double (w, "duration_ms", record->duration_ms);
+  cg_json_writer_member_string (w, "key", record->key_name);
+  cg_json_writer_end_object (w);
+  return cg_json_writer_free_to_string (w, NULL);
 }
 
 /* Once per request: when it finishes, or when its connection is cut. */

@@ -228,53 +228,40 @@ store_load (GwKeyStore * store, GError ** error)
 }
 
 static void
-add_entry_json (JsonBuilder * b, const KeyEntry * e)
+write_entry (CgJsonWriter * w, const KeyEntry * e)
 {
   g_autofree gchar *salt = g_base64_encode (e->salt, SALT_BYTES);
   g_autofree gchar *hash = g_base64_encode (e->hash, sizeof e->hash);
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "id");
-  json_builder_add_string_value (b, e->id);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, e->name);
-  json_builder_set_member_name (b, "role");
-  json_builder_add_string_value (b, gw_role_to_nick (e->role));
-  json_builder_set_member_name (b, "created");
-  json_builder_add_int_value (b, e->created);
-  json_builder_set_member_name (b, "algorithm");
-  json_builder_add_string_value (b, HASH_NAME);
-  json_builder_set_member_name (b, "salt");
-  json_builder_add_string_value (b, salt);
-  json_builder_set_member_name (b, "hash");
-  json_builder_add_string_value (b, hash);
-  json_builder_end_object (b);
+  cg_json_writer_begin_object (w);
+  cg_json_writer_member_string (w, "id", e->id);
+  cg_json_writer_member_string (w, "name", e->name);
+  cg_json_writer_member_string (w, "role", gw_role_to_nick (e->role));
+  cg_json_writer_member_int (w, "created", e->created);
+  cg_json_writer_member_string (w, "algorithm", HASH_NAME);
+  cg_json_writer_member_string (w, "salt", salt);
+  cg_json_writer_member_string (w, "hash", hash);
+  cg_json_writer_end_object (w);
 }
 
 /* Atomic and durable: a temporary file, fsync, rename (GLib does it). */
 static gboolean
 store_save (GwKeyStore * store, GError ** error)
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autoptr (JsonNode) root = NULL;
+  CgJsonWriter *w = cg_json_writer_new_pretty ();
   g_autofree gchar *text = NULL;
   gsize len;
   guint i;
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "version");
-  json_builder_add_int_value (b, KEYS_FORMAT_VERSION);
-  json_builder_set_member_name (b, "keys");
-  json_builder_begin_array (b);
+  cg_json_writer_begin_object (w);
+  cg_json_writer_member_int (w, "version", KEYS_FORMAT_VERSION);
+  cg_json_writer_member (w, "keys");
+  cg_json_writer_begin_array (w);
   for (i = 0; i < store->entries->len; i++)
-    add_entry_json (b, g_ptr_array_index (store->entries, i));
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  text = json_generator_to_data (gen, &len);
+    write_entry (w, g_ptr_array_index (store->entries, i));
+  cg_json_writer_end_array (w);
+  cg_json_writer_end_object (w);
+  text = cg_json_writer_free_to_string (w, &len);
   return g_file_set_contents_full (store->path, text, len,
       G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600,
       error);

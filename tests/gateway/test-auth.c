@@ -407,14 +407,16 @@ test_revoke (Fixture * f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpuint (gw_key_store_get_n_keys (reread), ==, 1);
   {
-    g_autofree gchar *text = NULL;
-    const gchar *at;
+    g_autoptr (JsonParser) parser = json_parser_new ();
+    JsonArray *keys;
 
-    g_assert_true (g_file_get_contents (gw_key_store_get_path (f->store),
-            &text, NULL, NULL));
-    at = strstr (text, "\"id\" : \"");
-    g_assert_nonnull (at);
-    parts = g_strsplit (at + strlen ("\"id\" : \""), "\"", 2);
+    g_assert_true (json_parser_load_from_file (parser,
+            gw_key_store_get_path (f->store), NULL));
+    keys = json_object_get_array_member (json_node_get_object
+        (json_parser_get_root (parser)), "keys");
+    g_assert_cmpuint (json_array_get_length (keys), ==, 1);
+    parts = g_strsplit (json_object_get_string_member
+        (json_array_get_object_element (keys, 0), "id"), "\"", 2);
   }
   g_assert_true (gw_keys_revoke (f->store, parts[0], &gone2, &error));
   g_assert_cmpuint (gone2->len, ==, 1);
