@@ -326,9 +326,19 @@ static gboolean
 start_failed_cb (gpointer user_data)
 {
   Launch *l = user_data;
+  GstBus *bus = gst_element_get_bus (l->pipeline);
+  GstMessage *msg;
 
   g_printerr ("camguard-launch: the pipeline failed to start\n");
-  /* the ERROR that explains it is on the bus: stopped_cb prints it */
+  /* the ERROR that explains it was posted before the state change failed;
+   * if the bus watch has not had it yet, it gets it here: once the stop
+   * begins the watch drops what it takes, and the pipeline flushes its bus
+   * going to NULL */
+  while (!l->stopping && (msg = gst_bus_pop (bus))) {
+    bus_cb (bus, msg, l);
+    gst_message_unref (msg);
+  }
+  gst_object_unref (bus);
   l->exit_on_error = TRUE;
   l->seen_error = TRUE;
   finish (l, EXIT_ERROR);
