@@ -229,53 +229,50 @@ gw_rec_dir_scan (const gchar * dir)
   return files;
 }
 
+/* @us as `YYYY-MM-DDTHH:MM:SS.mmmZ` (UTC), null when unknown. */
 static void
-add_time (JsonBuilder * b, const gchar * member, gint64 us)
+write_time (CgJsonWriter * w, const gchar * member, gint64 us)
 {
   g_autoptr (GDateTime) t = NULL;
   g_autofree gchar *text = NULL, *base = NULL;
 
-  json_builder_set_member_name (b, member);
+  cg_json_writer_member (w, member);
   if (us <= 0) {
-    json_builder_add_null_value (b);
+    cg_json_writer_null (w);
     return;
   }
   t = g_date_time_new_from_unix_utc (us / G_USEC_PER_SEC);
   base = g_date_time_format (t, "%Y-%m-%dT%H:%M:%S");
   text = g_strdup_printf ("%s.%03dZ", base, (gint) (us / 1000 % 1000));
-  json_builder_add_string_value (b, text);
+  cg_json_writer_string (w, text);
 }
 
 /**
- * gw_rec_file_to_json:
+ * gw_rec_file_write_json:
  * @file: a file entry
  * @current: whether it is being written now
+ * @w: where the object is written, as a value
  *
- * Returns: (transfer full): `{name, start, duration, size, finalized,
- *   current}`; `duration` is null when the header is not readable
+ * Writes `{name, start, duration, size, finalized, current}`; `duration`
+ * is null when the header is not readable. A plain function of its
+ * arguments: callable on any thread.
  */
-JsonNode *
-gw_rec_file_to_json (const GwRecFile * file, gboolean current)
+void
+gw_rec_file_write_json (const GwRecFile * file, gboolean current,
+    CgJsonWriter * w)
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, file->name);
-  add_time (b, "start", file->start_us);
-  json_builder_set_member_name (b, "duration");
+  cg_json_writer_begin_object (w);
+  cg_json_writer_member_string (w, "name", file->name);
+  write_time (w, "start", file->start_us);
+  cg_json_writer_member (w, "duration");
   if (file->duration >= 0)
-    json_builder_add_double_value (b, file->duration);
+    cg_json_writer_double (w, file->duration);
   else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "size");
-  json_builder_add_int_value (b, (gint64) file->size);
-  json_builder_set_member_name (b, "finalized");
-  json_builder_add_boolean_value (b, file->finalized && !current);
-  json_builder_set_member_name (b, "current");
-  json_builder_add_boolean_value (b, current);
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
+    cg_json_writer_null (w);
+  cg_json_writer_member_int (w, "size", (gint64) file->size);
+  cg_json_writer_member_boolean (w, "finalized", file->finalized && !current);
+  cg_json_writer_member_boolean (w, "current", current);
+  cg_json_writer_end_object (w);
 }
 
 /**

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <json-glib/json-glib.h>
 #include <camguard.h>
 
 G_BEGIN_DECLS
@@ -27,7 +26,8 @@ void gw_rec_file_free (GwRecFile * file);
 
 gboolean gw_rec_name_is_valid (const gchar * name);
 GPtrArray *gw_rec_dir_scan (const gchar * dir);
-JsonNode *gw_rec_file_to_json (const GwRecFile * file, gboolean current);
+void gw_rec_file_write_json (const GwRecFile * file, gboolean current,
+    CgJsonWriter * w);
 gdouble gw_rec_mp4_duration (gint fd);
 
 GMappedFile *gw_rec_open (const gchar * dir, const gchar * name,

@@ -46,29 +46,13 @@ gw_recorder_write_status (GwRecorder * rec, const gchar * camera_id,
   cg_json_writer_end_object (w);
 }
 
-/**
- * gw_recorder_describe:
- * @rec: the recorder
- * @camera_id: a camera id
- *
- * gw_recorder_write_status() as a tree.
- *
- * Returns: (transfer full): a JSON object node
- */
-JsonNode *
-gw_recorder_describe (GwRecorder * rec, const gchar * camera_id)
-{
-  CgJsonWriter *w = cg_json_writer_new ();
-
-  gw_recorder_write_status (rec, camera_id, w);
-  return cg_json_writer_free_to_node (w);
-}
-
+/* A listing: its head (camera and recording status) is written on the
+ * main context, where the recorder lives; the thread reads the directory
+ * and writes the files after it. */
 typedef struct
 {
   gchar *dir;
-  gchar *camera_id;
-  JsonNode *now;
+  CgJsonWriter *w;
   gchar *current[2];
 } ListJob;
 
@@ -78,8 +62,7 @@ list_job_free (gpointer data)
   ListJob *job = data;
 
   g_free (job->dir);
-  g_free (job->camera_id);
-  json_node_unref (job->now);
+  cg_json_writer_free (job->w);
   g_free (job->current[0]);
   g_free (job->current[1]);
   g_free (job);
@@ -91,27 +74,19 @@ list_thread (GTask * task, gpointer source, gpointer data,
 {
   ListJob *job = data;
   g_autoptr (GPtrArray) files = gw_rec_dir_scan (job->dir);
-  g_autoptr (JsonBuilder) b = json_builder_new ();
+  CgJsonWriter *w = g_steal_pointer (&job->w);
   guint i;
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "camera");
-  json_builder_add_string_value (b, job->camera_id);
-  json_builder_set_member_name (b, "recording");
-  json_builder_add_value (b, json_node_ref (job->now));
-  json_builder_set_member_name (b, "files");
-  json_builder_begin_array (b);
   for (i = 0; i < files->len; i++) {
     GwRecFile *f = g_ptr_array_index (files, i);
     gboolean current = g_strcmp0 (f->name, job->current[0]) == 0
         || g_strcmp0 (f->name, job->current[1]) == 0;
 
-    json_builder_add_value (b, gw_rec_file_to_json (f, current));
+    gw_rec_file_write_json (f, current, w);
   }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  g_task_return_pointer (task, json_builder_get_root (b),
-      (GDestroyNotify) json_node_unref);
+  cg_json_writer_end_array (w);
+  cg_json_writer_end_object (w);
+  g_task_return_pointer (task, w, (GDestroyNotify) cg_json_writer_free);
 }
 
 /**
@@ -122,7 +97,7 @@ list_thread (GTask * task, gpointer source, gpointer data,
  * @user_data: for @callback
  *
  * Lists the camera's recordings on a thread: `{camera, recording (as
- * gw_recorder_describe()), files: [{name, start, duration, size,
+ * gw_recorder_write_status()), files: [{name, start, duration, size,
  * finalized, current}]}`, oldest first.
  */
 void
@@ -135,8 +110,13 @@ gw_recorder_list_async (GwRecorder * rec, GwCamera * camera,
   ListJob *job = g_new0 (ListJob, 1);
 
   job->dir = gw_recorder_camera_dir (rec, id);
-  job->camera_id = g_strdup (id);
-  job->now = gw_recorder_describe (rec, id);
+  job->w = cg_json_writer_new ();
+  cg_json_writer_begin_object (job->w);
+  cg_json_writer_member_string (job->w, "camera", id);
+  cg_json_writer_member (job->w, "recording");
+  gw_recorder_write_status (rec, id, job->w);
+  cg_json_writer_member (job->w, "files");
+  cg_json_writer_begin_array (job->w);
   if (cam && cam->manual.current)
     job->current[0] = g_path_get_basename (cam->manual.current);
   if (cam && cam->continuous.current)
@@ -149,9 +129,10 @@ gw_recorder_list_async (GwRecorder * rec, GwCamera * camera,
  * gw_recorder_list_finish:
  * @result: the result
  *
- * Returns: (transfer full): the listing
+ * Returns: (transfer full): the listing, one complete value, for
+ *   gw_request_reply_writer() or cg_json_writer_free_to_node()
  */
-JsonNode *
+CgJsonWriter *
 gw_recorder_list_finish (GAsyncResult * result)
 {
   return g_task_propagate_pointer (G_TASK (result), NULL);

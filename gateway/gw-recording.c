@@ -76,25 +76,23 @@ gw_recorder_emit (GwRecorder * rec, const gchar * kind, const CgError * error,
     rec->func (kind, error, camera_id, rec->user_data);
 }
 
-static JsonNode *
+/* The answer of a stop: `{camera, stopped, finalized, file}`. */
+static CgJsonWriter *
 stop_result (Session * s, gboolean in_time)
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
+  CgJsonWriter *w = cg_json_writer_new ();
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "camera");
-  json_builder_add_string_value (b, s->cam->id);
-  json_builder_set_member_name (b, "stopped");
-  json_builder_add_boolean_value (b, TRUE);
-  json_builder_set_member_name (b, "finalized");
-  json_builder_add_boolean_value (b, in_time);
-  json_builder_set_member_name (b, "file");
+  cg_json_writer_begin_object (w);
+  cg_json_writer_member_string (w, "camera", s->cam->id);
+  cg_json_writer_member_boolean (w, "stopped", TRUE);
+  cg_json_writer_member_boolean (w, "finalized", in_time);
+  cg_json_writer_member (w, "file");
   if (s->last_file)
-    json_builder_add_string_value (b, s->last_file);
+    cg_json_writer_string (w, s->last_file);
   else
-    json_builder_add_null_value (b);
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
+    cg_json_writer_null (w);
+  cg_json_writer_end_object (w);
+  return w;
 }
 
 static void cam_rec_unref (CamRec * cam);
@@ -109,10 +107,8 @@ finalize_done (GwRecBranch * branch, gboolean in_time, gpointer user_data)
   gw_rec_branch_disconnect (branch);
   cam->rec->pending--;
   if (func) {
-    g_autoptr (JsonNode) node = stop_result (s, in_time);
-
     s->stop_func = NULL;
-    func (node, NULL, s->stop_data);
+    func (stop_result (s, in_time), NULL, s->stop_data);
   }
   cam_rec_unref (cam);
 }
@@ -556,11 +552,8 @@ gw_recorder_stop_async (GwRecorder * rec, GwCamera * camera,
   }
   g_clear_pointer (&s->last_file, g_free);
   session_off (s, GW_REC_FINALIZE_TIMEOUT_MS);
-  if (s->stop_func == NULL) {
-    g_autoptr (JsonNode) node = stop_result (s, TRUE);
-
-    func (node, NULL, user_data);
-  }
+  if (s->stop_func == NULL)
+    func (stop_result (s, TRUE), NULL, user_data);
 }
 
 /**

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <camguard.h>
-#include <json-glib/json-glib.h>
 
 #include "gw-camera.h"
 #include "gw-metrics.h"
@@ -18,10 +17,12 @@ typedef struct _GwRecorder GwRecorder;
 typedef void (*GwRecorderEventFunc) (const gchar * kind,
     const CgError * error, const gchar * camera_id, gpointer user_data);
 
-/* The answer of gw_recorder_stop_async(): @result on success, else
- * @error. */
-typedef void (*GwRecorderStopFunc) (JsonNode * result, const CgError * error,
-    gpointer user_data);
+/* The answer of gw_recorder_stop_async(): on success @result (transfer
+ * full: the callee answers with it or frees it), `{camera, stopped,
+ * finalized, file}` written as one value; else @result is NULL and @error
+ * says why. */
+typedef void (*GwRecorderStopFunc) (CgJsonWriter * result,
+    const CgError * error, gpointer user_data);
 
 GwRecorder *gw_recorder_new (const gchar * data_dir, guint64 low_space_bytes,
     GwMetrics * metrics, GwRecorderEventFunc func, gpointer user_data);
@@ -35,12 +36,11 @@ gboolean gw_recorder_start (GwRecorder * rec, GwCamera * camera,
     guint max_duration_s, CgError ** error);
 void gw_recorder_stop_async (GwRecorder * rec, GwCamera * camera,
     GwRecorderStopFunc func, gpointer user_data);
-JsonNode *gw_recorder_describe (GwRecorder * rec, const gchar * camera_id);
 void gw_recorder_write_status (GwRecorder * rec, const gchar * camera_id,
     CgJsonWriter * w);
 void gw_recorder_list_async (GwRecorder * rec, GwCamera * camera,
     GAsyncReadyCallback callback, gpointer user_data);
-JsonNode *gw_recorder_list_finish (GAsyncResult * result);
+CgJsonWriter *gw_recorder_list_finish (GAsyncResult * result);
 gchar *gw_recorder_camera_dir (GwRecorder * rec, const gchar * camera_id);
 gboolean gw_recorder_finalize_all (GwRecorder * rec, guint timeout_ms);
 

@@ -32,7 +32,6 @@
 #include <unistd.h>
 #include <glib-unix.h>
 #include <gst/gst.h>
-#include <json-glib/json-glib.h>
 
 #include "cg-classifier.h"
 #include "cg-render.h"
@@ -77,44 +76,29 @@ emit_line (Launch * l, const gchar * line)
   fflush (stdout);
 }
 
-/* Serialise @node on one line. */
-static gchar *
-node_to_line (JsonNode * node)
-{
-  JsonGenerator *gen = json_generator_new ();
-  gchar *s;
-
-  json_generator_set_pretty (gen, FALSE);
-  json_generator_set_root (gen, node);
-  s = json_generator_to_data (gen, NULL);
-  g_object_unref (gen);
-  return s;
-}
-
+/* @error as one line of JSON in the chosen format. */
 static gchar *
 render_error (Launch * l, const CgError * error)
 {
-  JsonNode *node = NULL;
-  gchar *line;
+  CgJsonWriter *w;
 
+  /* a response to no request: "id": null; the renderer is compact */
+  if (l->format == FORMAT_JSONRPC)
+    return cg_error_to_jsonrpc_response (error, NULL, NULL);
+  w = cg_json_writer_new ();
   switch (l->format) {
     case FORMAT_FLAT:
-      node = cg_error_to_json_node (error, NULL);
+      cg_error_write_json (error, NULL, w);
       break;
     case FORMAT_PROBLEM:
-      node = cg_error_to_problem_node (error, NULL, NULL);
+      cg_error_write_problem (error, NULL, NULL, w);
       break;
-    case FORMAT_JSONRPC:
-      /* a response to no request: "id": null; the renderer is compact */
-      return cg_error_to_jsonrpc_response (error, NULL, NULL);
     case FORMAT_EVENT:
     default:
-      node = cg_error_to_event_node (error);
+      cg_error_write_event (error, w);
       break;
   }
-  line = node_to_line (node);
-  json_node_unref (node);
-  return line;
+  return cg_json_writer_free_to_string (w, NULL);
 }
 
 static void
@@ -127,155 +111,28 @@ print_error (Launch * l, const CgError * error)
   l->last_line = line;
 }
 
-static JsonNode *value_to_node (const GValue * value);
-
-static gboolean
-add_field (GQuark field, const GValue * value, gpointer user_data)
-{
-  json_object_set_member ((JsonObject *) user_data,
-      g_quark_to_string (field), value_to_node (value));
-  return TRUE;
-}
-
-static JsonNode *
-structure_to_node (const GstStructure * s)
-{
-  JsonObject *obj = json_object_new ();
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-
-  gst_structure_foreach (s, add_field, obj);
-  json_node_take_object (node, obj);
-  return node;
-}
-
-static JsonNode *
-string_node (const gchar * str)
-{
-  JsonNode *node = json_node_new (JSON_NODE_VALUE);
-  gchar *redacted = str ? cg_redact (str) : NULL;
-
-  if (redacted)
-    json_node_set_string (node, redacted);
-  else
-    json_node_init_null (node);
-  g_free (redacted);
-  return node;
-}
-
-/* A GValue from a message structure as JSON; strings are redacted. */
-static JsonNode *
-value_to_node (const GValue * value)
-{
-  GType type = G_VALUE_TYPE (value);
-  JsonNode *node;
-
-  if (type == G_TYPE_STRING)
-    return string_node (g_value_get_string (value));
-  if (type == GST_TYPE_STRUCTURE) {
-    const GstStructure *s = gst_value_get_structure (value);
-
-    return s ? structure_to_node (s) : json_node_new (JSON_NODE_NULL);
-  }
-  if (type == GST_TYPE_LIST || type == GST_TYPE_ARRAY) {
-    JsonArray *arr = json_array_new ();
-    guint n = type == GST_TYPE_LIST ? gst_value_list_get_size (value) :
-        gst_value_array_get_size (value);
-
-    for (guint i = 0; i < n; i++)
-      json_array_add_element (arr, value_to_node (type == GST_TYPE_LIST ?
-              gst_value_list_get_value (value, i) :
-              gst_value_array_get_value (value, i)));
-    node = json_node_new (JSON_NODE_ARRAY);
-    json_node_take_array (node, arr);
-    return node;
-  }
-  if (type == G_TYPE_ERROR) {
-    const GError *err = g_value_get_boxed (value);
-    JsonObject *obj = json_object_new ();
-
-    if (err) {
-      json_object_set_string_member (obj, "domain",
-          g_quark_to_string (err->domain));
-      json_object_set_int_member (obj, "code", err->code);
-      json_object_set_member (obj, "message", string_node (err->message));
-    }
-    node = json_node_new (JSON_NODE_OBJECT);
-    json_node_take_object (node, obj);
-    return node;
-  }
-
-  node = json_node_new (JSON_NODE_VALUE);
-  switch (G_TYPE_FUNDAMENTAL (type)) {
-    case G_TYPE_BOOLEAN:
-      json_node_set_boolean (node, g_value_get_boolean (value));
-      return node;
-    case G_TYPE_INT:
-      json_node_set_int (node, g_value_get_int (value));
-      return node;
-    case G_TYPE_UINT:
-      json_node_set_int (node, g_value_get_uint (value));
-      return node;
-    case G_TYPE_INT64:
-      json_node_set_int (node, g_value_get_int64 (value));
-      return node;
-    case G_TYPE_UINT64:{
-      guint64 v = g_value_get_uint64 (value);
-
-      /* GST_CLOCK_TIME_NONE and other values JSON cannot hold exactly */
-      if (v > (guint64) G_MAXINT64)
-        json_node_init_null (node);
-      else
-        json_node_set_int (node, (gint64) v);
-      return node;
-    }
-    case G_TYPE_FLOAT:
-      json_node_set_double (node, g_value_get_float (value));
-      return node;
-    case G_TYPE_DOUBLE:
-      json_node_set_double (node, g_value_get_double (value));
-      return node;
-    case G_TYPE_ENUM:{
-      GEnumValue *ev = g_enum_get_value (G_ENUM_CLASS (g_type_class_peek
-              (type)), g_value_get_enum (value));
-
-      if (ev)
-        json_node_set_string (node, ev->value_nick);
-      else
-        json_node_set_int (node, g_value_get_enum (value));
-      return node;
-    }
-    default:{
-      gchar *s = gst_value_serialize (value);
-
-      json_node_unref (node);
-      node = string_node (s);
-      g_free (s);
-      return node;
-    }
-  }
-}
-
+/* A camguard element message as one line: its fields are written as
+ * error details are (cg_structure_write_json(): strings redacted, secret
+ * fields masked). */
 static void
 print_element_message (Launch * l, GstMessage * msg)
 {
   const GstStructure *s = gst_message_get_structure (msg);
-  JsonObject *obj = json_object_new ();
-  JsonNode *root = json_node_new (JSON_NODE_OBJECT);
-  gchar *path = GST_MESSAGE_SRC (msg) ?
+  CgJsonWriter *w = cg_json_writer_new ();
+  g_autofree gchar *path = GST_MESSAGE_SRC (msg) ?
       gst_object_get_path_string (GST_MESSAGE_SRC (msg)) : NULL;
-  gchar *line;
+  g_autofree gchar *line = NULL;
 
-  json_object_set_string_member (obj, "type", "element-message");
-  json_object_set_string_member (obj, "name", gst_structure_get_name (s));
+  cg_json_writer_begin_object (w);
+  cg_json_writer_member_string (w, "type", "element-message");
+  cg_json_writer_member_string (w, "name", gst_structure_get_name (s));
   if (path)
-    json_object_set_string_member (obj, "source", path);
-  json_object_set_member (obj, "fields", structure_to_node (s));
-  json_node_take_object (root, obj);
-  line = node_to_line (root);
+    cg_json_writer_member_string (w, "source", path);
+  cg_json_writer_member (w, "fields");
+  cg_structure_write_json (s, w);
+  cg_json_writer_end_object (w);
+  line = cg_json_writer_free_to_string (w, NULL);
   emit_line (l, line);
-  g_free (line);
-  json_node_unref (root);
-  g_free (path);
 }
 
 /* Push @msg through the classifier and print what it yields. */
@@ -469,9 +326,19 @@ static gboolean
 start_failed_cb (gpointer user_data)
 {
   Launch *l = user_data;
+  GstBus *bus = gst_element_get_bus (l->pipeline);
+  GstMessage *msg;
 
   g_printerr ("camguard-launch: the pipeline failed to start\n");
-  /* the ERROR that explains it is on the bus: stopped_cb prints it */
+  /* the ERROR that explains it was posted before the state change failed;
+   * if the bus watch has not had it yet, it gets it here: once the stop
+   * begins the watch drops what it takes, and the pipeline flushes its bus
+   * going to NULL */
+  while (!l->stopping && (msg = gst_bus_pop (bus))) {
+    bus_cb (bus, msg, l);
+    gst_message_unref (msg);
+  }
+  gst_object_unref (bus);
   l->exit_on_error = TRUE;
   l->seen_error = TRUE;
   finish (l, EXIT_ERROR);

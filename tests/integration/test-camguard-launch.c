@@ -488,6 +488,37 @@ test_bad_usage (void)
   run_clear (&r);
 }
 
+/* A pipeline that cannot start prints the ERROR that explains it, every
+ * time. The ERROR and the start failure reach the main loop in either
+ * order; when the failure came first the stop had begun, and the ERROR was
+ * lost either way: the bus watch took it and dropped it (stopping), or it
+ * was still queued and the pipeline flushed its bus going to NULL before
+ * stopped_cb drained it. About one run in three printed nothing at all. */
+static void
+test_start_failure_prints_error (void)
+{
+  const gchar *argv[] = { launch_path, "--format=flat", "-e", "filesrc",
+    "location=/nonexistent/camguard-launch-test", "!", "fakesink", NULL
+  };
+
+  /* every other run without --exit-on-error ("-e" left out) */
+  for (guint i = 0; i < 40; i++) {
+    const gchar *args[G_N_ELEMENTS (argv)] = { NULL };
+    Run r;
+    guint j, k = 0;
+
+    for (j = 0; argv[j]; j++)
+      if (i % 2 == 0 || !g_str_equal (argv[j], "-e"))
+        args[k++] = argv[j];
+    run (&r, args);
+    g_assert_cmpint (r.status, ==, 1);
+    /* the cause is the last line (cascades may come before it) */
+    g_assert_cmpstr (json_object_get_string_member (last_object (&r),
+            "error_code"), ==, "DEVICE_NOT_FOUND");
+    run_clear (&r);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -515,5 +546,7 @@ main (int argc, char **argv)
   g_test_add_func ("/camguard-launch/error-ends-run", test_error_ends_run);
   g_test_add_func ("/camguard-launch/retrysrc-bad-description",
       test_retrysrc_bad_description);
+  g_test_add_func ("/camguard-launch/start-failure-prints-error",
+      test_start_failure_prints_error);
   return g_test_run ();
 }
