@@ -269,23 +269,28 @@ spec_text (const GwCameraSpec * spec, gboolean stored_form)
   return cg_json_writer_free_to_string (w, NULL);
 }
 
+/* The spec of the JSON object @json, or NULL */
+static GwCameraSpec *
+spec_of (const gchar * json)
+{
+  GwSpecPolicy policy = { FALSE };
+  g_autoptr (JsonObject) o = parse_object (json);
+
+  return gw_camera_spec_from_json (o, NULL, &policy, NULL);
+}
+
 /* The text of a spec, member for member: what the API showed and
  * cameras.json held before the writer (json-glib's generator), so that
  * clients and files read back keep working. */
 static void
 test_spec_json_text (void)
 {
-  GwSpecPolicy policy = { FALSE };
-  g_autoptr (JsonObject) o = parse_object ("{\"id\":\"gate\",\"type\":"
+  g_autoptr (GwCameraSpec) http = spec_of ("{\"id\":\"gate\",\"type\":"
       "\"http\",\"uri\":\"http://u:p%40ss@127.0.0.1:9/x.mjpg\","
       "\"retry\":{\"max-attempts\":2},\"snapshot\":{\"max-age\":500}}");
-  g_autoptr (JsonObject) t = parse_object ("{\"id\":\"pipe\",\"type\":"
+  g_autoptr (GwCameraSpec) test = spec_of ("{\"id\":\"pipe\",\"type\":"
       "\"test\",\"pattern\":\"snow\",\"record\":{\"continuous\":false,"
       "\"segment\":30}}");
-  g_autoptr (GwCameraSpec) http = gw_camera_spec_from_json (o, NULL, &policy,
-      NULL);
-  g_autoptr (GwCameraSpec) test = gw_camera_spec_from_json (t, NULL, &policy,
-      NULL);
   g_autofree gchar *shown = NULL;
   g_autofree gchar *stored = NULL;
   g_autofree gchar *raw = NULL;
