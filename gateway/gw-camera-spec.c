@@ -665,11 +665,23 @@ field_is_set (const GwCameraSpec * spec, const Field * f)
   }
 }
 
-/* The members of @spec (no braces), for gw_camera_spec_write_json() and
- * gw_camera_spec_write_members() */
-static void
-write_members (const GwCameraSpec * spec, gboolean stored_form,
-    CgJsonWriter * w)
+/**
+ * gw_camera_spec_write_members:
+ * @spec: a spec
+ * @stored_form: %TRUE for the form kept in the data directory
+ *   (credentials included), %FALSE for anything shown (credentials
+ *   redacted with cg_redact())
+ * @w: a writer inside an object
+ *
+ * Writes the members of gw_camera_spec_write_json()'s object to the
+ * object open in @w, so that a caller can add members of its own after
+ * them (a camera's description adds its `status`): with the JSON names of
+ * the table above, the type's keys at the top, options in `retry`,
+ * `snapshot`, (raw cameras) `ladder` and `record`.
+ */
+void
+gw_camera_spec_write_members (const GwCameraSpec * spec,
+    gboolean stored_form, CgJsonWriter * w)
 {
   static const gchar *const groups[] = { NULL, "retry", "snapshot", "ladder",
     "record"
@@ -701,26 +713,6 @@ write_members (const GwCameraSpec * spec, gboolean stored_form,
 }
 
 /**
- * gw_camera_spec_write_members:
- * @spec: a spec
- * @stored_form: %TRUE for the form kept in the data directory
- *   (credentials included), %FALSE for anything shown (credentials
- *   redacted with cg_redact())
- * @w: a writer inside an object
- *
- * Writes the members of gw_camera_spec_write_json()'s object to the
- * object open in @w, so that a caller can add members of its own after
- * them (a camera's description adds its `status`).
- */
-void
-gw_camera_spec_write_members (const GwCameraSpec * spec,
-    gboolean stored_form, CgJsonWriter * w)
-{
-  g_return_if_fail (spec != NULL && w != NULL);
-  write_members (spec, stored_form, w);
-}
-
-/**
  * gw_camera_spec_write_json:
  * @spec: a spec
  * @stored_form: %TRUE for the form kept in the data directory
@@ -728,17 +720,14 @@ gw_camera_spec_write_members (const GwCameraSpec * spec,
  *   redacted with cg_redact())
  * @w: where the object is written, as a value
  *
- * Writes @spec with the JSON names of the table above: the type's keys at
- * the top, options in `retry`, `snapshot`, (raw cameras) `ladder` and
- * `record`.
+ * Writes @spec as an object of gw_camera_spec_write_members().
  */
 void
 gw_camera_spec_write_json (const GwCameraSpec * spec, gboolean stored_form,
     CgJsonWriter * w)
 {
-  g_return_if_fail (spec != NULL && w != NULL);
   cg_json_writer_begin_object (w);
-  write_members (spec, stored_form, w);
+  gw_camera_spec_write_members (spec, stored_form, w);
   cg_json_writer_end_object (w);
 }
 
