@@ -53,45 +53,62 @@ gw_camera_ops_lookup (GwRegistry * registry, const gchar * id, CgError ** error)
 }
 
 /**
- * gw_camera_ops_describe:
+ * gw_camera_ops_write_describe:
  * @camera: a camera
+ * @w: where the description is written, as a value
  *
- * Returns: (transfer full): the camera's spec as shown (credentials
- *   redacted) with its `status` member
+ * Writes the camera's spec as shown (credentials redacted) with its
+ * `status` member (gw_camera_write_status()).
  */
-JsonNode *
-gw_camera_ops_describe (GwCamera * camera)
+void
+gw_camera_ops_write_describe (GwCamera * camera, CgJsonWriter * w)
 {
-  JsonNode *node = gw_camera_spec_to_json (gw_camera_get_spec (camera),
-      FALSE);
+  cg_json_writer_begin_object (w);
+  gw_camera_spec_write_members (gw_camera_get_spec (camera), FALSE, w);
+  cg_json_writer_member (w, "status");
+  gw_camera_write_status (camera, w);
+  cg_json_writer_end_object (w);
+}
 
-  json_object_set_member (json_node_get_object (node), "status",
-      gw_camera_get_status (camera));
-  return node;
+/**
+ * gw_camera_ops_write_list:
+ * @registry: the registry
+ * @w: where the list is written, as a value
+ *
+ * Writes `{"cameras": [...], "count": N}`, each camera as
+ * gw_camera_ops_write_describe() writes it.
+ */
+void
+gw_camera_ops_write_list (GwRegistry * registry, CgJsonWriter * w)
+{
+  g_autoptr (GPtrArray) cameras = gw_registry_list (registry);
+  guint i;
+
+  cg_json_writer_begin_object (w);
+  cg_json_writer_member (w, "cameras");
+  cg_json_writer_begin_array (w);
+  for (i = 0; i < cameras->len; i++)
+    gw_camera_ops_write_describe (g_ptr_array_index (cameras, i), w);
+  cg_json_writer_end_array (w);
+  cg_json_writer_member_int (w, "count", cameras->len);
+  cg_json_writer_end_object (w);
 }
 
 /**
  * gw_camera_ops_list:
  * @registry: the registry
  *
- * Returns: (transfer full): `{"cameras": [...]}`, each camera described
+ * gw_camera_ops_write_list() as a tree.
+ *
+ * Returns: (transfer full): `{"cameras": [...], "count": N}`
  */
 JsonNode *
 gw_camera_ops_list (GwRegistry * registry)
 {
-  g_autoptr (GPtrArray) cameras = gw_registry_list (registry);
-  JsonArray *array = json_array_new ();
-  JsonObject *o = json_object_new ();
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-  guint i;
+  CgJsonWriter *w = cg_json_writer_new ();
 
-  for (i = 0; i < cameras->len; i++)
-    json_array_add_element (array,
-        gw_camera_ops_describe (g_ptr_array_index (cameras, i)));
-  json_object_set_array_member (o, "cameras", array);
-  json_object_set_int_member (o, "count", cameras->len);
-  json_node_take_object (node, o);
-  return node;
+  gw_camera_ops_write_list (registry, w);
+  return cg_json_writer_free_to_node (w);
 }
 
 /**
@@ -175,52 +192,80 @@ top_step (GstElement * ladder)
   return MIN ((gint) cg_ladder_get_n_rungs (parsed) - 1, ps->maximum);
 }
 
+static void
+write_steps (GstElement * ladder, CgJsonWriter * w)
+{
+  g_autoptr (CgLadder) rungs = ladder_rungs (ladder);
+  guint i;
+
+  cg_json_writer_member (w, "steps");
+  cg_json_writer_begin_array (w);
+  for (i = 0; rungs && i < cg_ladder_get_n_rungs (rungs); i++)
+    cg_json_writer_string (w, cg_ladder_get_rung_name (rungs, i));
+  cg_json_writer_end_array (w);
+}
+
 /**
- * gw_camera_ops_get_quality:
+ * gw_camera_ops_write_quality:
  * @camera: a camera
+ * @w: where the answer is written, as a value (nothing is written on
+ *   failure)
  * @error: (out): CAMERA_BUSY when the camera is stopped or not encoded by
  *   the gateway
  *
- * Returns: (transfer full) (nullable): `{mode, step, current_step,
- *   steps}` of the camera's qualityladder, `steps` being the names of its
- *   ladder's rungs, best first (the steps PUT accepts are their indexes)
+ * Writes `{mode, step, current_step, steps}` of the camera's qualityladder,
+ * `steps` being the names of its ladder's rungs, best first (the steps PUT
+ * accepts are their indexes).
+ *
+ * Returns: %FALSE with @error set when the camera has no ladder running
  */
-JsonNode *
-gw_camera_ops_get_quality (GwCamera * camera, CgError ** error)
+gboolean
+gw_camera_ops_write_quality (GwCamera * camera, CgJsonWriter * w,
+    CgError ** error)
 {
   GstElement *ladder = ladder_of (camera, error);
-  g_autoptr (JsonBuilder) b = NULL;
   g_autoptr (GEnumClass) modes = NULL;
-  g_autoptr (CgLadder) rungs = NULL;
   GParamSpec *mode_spec;
   GEnumValue *mode;
   gint step, current, mode_value;
-  guint i;
 
   if (ladder == NULL)
-    return NULL;
+    return FALSE;
   mode_spec = g_object_class_find_property (G_OBJECT_GET_CLASS (ladder),
       "mode");
   g_object_get (ladder, "step", &step, "current-step", &current, "mode",
       &mode_value, NULL);
   modes = g_type_class_ref (mode_spec->value_type);
   mode = g_enum_get_value (modes, mode_value);
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "mode");
-  json_builder_add_string_value (b, mode ? mode->value_nick : "");
-  json_builder_set_member_name (b, "step");
-  json_builder_add_int_value (b, step);
-  json_builder_set_member_name (b, "current_step");
-  json_builder_add_int_value (b, current);
-  json_builder_set_member_name (b, "steps");
-  json_builder_begin_array (b);
-  rungs = ladder_rungs (ladder);
-  for (i = 0; rungs && i < cg_ladder_get_n_rungs (rungs); i++)
-    json_builder_add_string_value (b, cg_ladder_get_rung_name (rungs, i));
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
+  cg_json_writer_begin_object (w);
+  cg_json_writer_member_string (w, "mode", mode ? mode->value_nick : "");
+  cg_json_writer_member_int (w, "step", step);
+  cg_json_writer_member_int (w, "current_step", current);
+  write_steps (ladder, w);
+  cg_json_writer_end_object (w);
+  return TRUE;
+}
+
+/**
+ * gw_camera_ops_get_quality:
+ * @camera: a camera
+ * @error: (out): as for gw_camera_ops_write_quality()
+ *
+ * gw_camera_ops_write_quality() as a tree.
+ *
+ * Returns: (transfer full) (nullable): `{mode, step, current_step,
+ *   steps}`, or %NULL with @error set
+ */
+JsonNode *
+gw_camera_ops_get_quality (GwCamera * camera, CgError ** error)
+{
+  CgJsonWriter *w = cg_json_writer_new ();
+
+  if (!gw_camera_ops_write_quality (camera, w, error)) {
+    cg_json_writer_free (w);
+    return NULL;
+  }
+  return cg_json_writer_free_to_node (w);
 }
 
 /**

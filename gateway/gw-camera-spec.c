@@ -610,8 +610,8 @@ gw_camera_spec_from_json (JsonObject * object, const gchar * id,
 }
 
 static void
-add_field_value (JsonBuilder * b, const GwCameraSpec * spec, const Field * f,
-    gboolean stored_form)
+write_field_value (CgJsonWriter * w, const GwCameraSpec * spec,
+    const Field * f, gboolean stored_form)
 {
   gconstpointer p = G_STRUCT_MEMBER_P ((gpointer) spec, f->offset);
   const gchar *s;
@@ -620,25 +620,25 @@ add_field_value (JsonBuilder * b, const GwCameraSpec * spec, const Field * f,
     case K_STRING:
       s = *(gchar * const *) p;
       if (stored_form) {
-        json_builder_add_string_value (b, s);
+        cg_json_writer_string (w, s);
       } else {
         g_autofree gchar *r = cg_redact (s);
 
-        json_builder_add_string_value (b, r);
+        cg_json_writer_string (w, r);
       }
       break;
     case K_UINT:
-      json_builder_add_int_value (b, *(const guint *) p);
+      cg_json_writer_int (w, *(const guint *) p);
       break;
     case K_FRACTION:{
       g_autofree gchar *fr = g_strdup_printf ("%d/%d", spec->fps_n,
           spec->fps_d);
 
-      json_builder_add_string_value (b, fr);
+      cg_json_writer_string (w, fr);
       break;
     }
     case K_BOOL:
-      json_builder_add_boolean_value (b, *(const gboolean *) p);
+      cg_json_writer_boolean (w, *(const gboolean *) p);
       break;
   }
 }
@@ -666,31 +666,31 @@ field_is_set (const GwCameraSpec * spec, const Field * f)
 }
 
 /**
- * gw_camera_spec_to_json:
+ * gw_camera_spec_write_members:
  * @spec: a spec
  * @stored_form: %TRUE for the form kept in the data directory
  *   (credentials included), %FALSE for anything shown (credentials
  *   redacted with cg_redact())
+ * @w: a writer inside an object
  *
- * Renders @spec with the JSON names of the table above: the type's keys at
- * the top, options in `retry`, `snapshot` and (raw cameras) `ladder`.
- *
- * Returns: (transfer full): a JSON object node
+ * Writes the members of gw_camera_spec_write_json()'s object to the
+ * object open in @w, so that a caller can add members of its own after
+ * them (a camera's description adds its `status`): with the JSON names of
+ * the table above, the type's keys at the top, options in `retry`,
+ * `snapshot`, (raw cameras) `ladder` and `record`.
  */
-JsonNode *
-gw_camera_spec_to_json (const GwCameraSpec * spec, gboolean stored_form)
+void
+gw_camera_spec_write_members (const GwCameraSpec * spec,
+    gboolean stored_form, CgJsonWriter * w)
 {
   static const gchar *const groups[] = { NULL, "retry", "snapshot", "ladder",
     "record"
   };
-  g_autoptr (JsonBuilder) b = json_builder_new ();
   guint g, i;
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "id");
-  json_builder_add_string_value (b, spec->id);
-  json_builder_set_member_name (b, "type");
-  json_builder_add_string_value (b, gw_camera_type_to_string (spec->type));
+  cg_json_writer_member_string (w, "id", spec->id);
+  cg_json_writer_member_string (w, "type",
+      gw_camera_type_to_string (spec->type));
   for (g = 0; g < G_N_ELEMENTS (groups); g++) {
     gboolean open = FALSE;
 
@@ -700,16 +700,51 @@ gw_camera_spec_to_json (const GwCameraSpec * spec, gboolean stored_form)
       if (g_strcmp0 (f->jgroup, groups[g]) != 0 || !field_is_set (spec, f))
         continue;
       if (groups[g] && !open) {
-        json_builder_set_member_name (b, groups[g]);
-        json_builder_begin_object (b);
+        cg_json_writer_member (w, groups[g]);
+        cg_json_writer_begin_object (w);
         open = TRUE;
       }
-      json_builder_set_member_name (b, f->jkey);
-      add_field_value (b, spec, f, stored_form);
+      cg_json_writer_member (w, f->jkey);
+      write_field_value (w, spec, f, stored_form);
     }
     if (open)
-      json_builder_end_object (b);
+      cg_json_writer_end_object (w);
   }
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
+}
+
+/**
+ * gw_camera_spec_write_json:
+ * @spec: a spec
+ * @stored_form: %TRUE for the form kept in the data directory
+ *   (credentials included), %FALSE for anything shown (credentials
+ *   redacted with cg_redact())
+ * @w: where the object is written, as a value
+ *
+ * Writes @spec as an object of gw_camera_spec_write_members().
+ */
+void
+gw_camera_spec_write_json (const GwCameraSpec * spec, gboolean stored_form,
+    CgJsonWriter * w)
+{
+  cg_json_writer_begin_object (w);
+  gw_camera_spec_write_members (spec, stored_form, w);
+  cg_json_writer_end_object (w);
+}
+
+/**
+ * gw_camera_spec_to_json:
+ * @spec: a spec
+ * @stored_form: as for gw_camera_spec_write_json()
+ *
+ * gw_camera_spec_write_json() as a tree: the base a PATCH is merged into.
+ *
+ * Returns: (transfer full): a JSON object node
+ */
+JsonNode *
+gw_camera_spec_to_json (const GwCameraSpec * spec, gboolean stored_form)
+{
+  CgJsonWriter *w = cg_json_writer_new ();
+
+  gw_camera_spec_write_json (spec, stored_form, w);
+  return cg_json_writer_free_to_node (w);
 }

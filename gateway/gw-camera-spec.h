@@ -76,6 +76,10 @@ GwCameraSpec *gw_camera_spec_from_json (JsonObject * object,
     const gchar * id, const GwSpecPolicy * policy, CgError ** error);
 JsonNode *gw_camera_spec_to_json (const GwCameraSpec * spec,
     gboolean stored_form);
+void gw_camera_spec_write_json (const GwCameraSpec * spec,
+    gboolean stored_form, CgJsonWriter * w);
+void gw_camera_spec_write_members (const GwCameraSpec * spec,
+    gboolean stored_form, CgJsonWriter * w);
 
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GwCameraSpec, gw_camera_spec_free)

@@ -102,36 +102,31 @@ sorted_keys (GHashTable * table)
   return keys;
 }
 
-/* The document for @api and @deleted (the tables as they would be). */
+/* The document for @api and @deleted (the tables as they would be),
+ * pretty: people read it. */
 static gchar *
 render (GHashTable * api, GHashTable * deleted)
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  CgJsonWriter *w = cg_json_writer_new_pretty ();
   g_autoptr (GPtrArray) ids = sorted_keys (api);
   g_autoptr (GPtrArray) gone = sorted_keys (deleted);
-  g_autoptr (JsonNode) root = NULL;
   guint i;
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "version");
-  json_builder_add_int_value (b, 1);
-  json_builder_set_member_name (b, "cameras");
-  json_builder_begin_array (b);
+  cg_json_writer_begin_object (w);
+  cg_json_writer_member_int (w, "version", 1);
+  cg_json_writer_member (w, "cameras");
+  cg_json_writer_begin_array (w);
   for (i = 0; i < ids->len; i++)
-    json_builder_add_value (b, gw_camera_spec_to_json (g_hash_table_lookup
-            (api, g_ptr_array_index (ids, i)), TRUE));
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "deleted");
-  json_builder_begin_array (b);
+    gw_camera_spec_write_json (g_hash_table_lookup (api,
+            g_ptr_array_index (ids, i)), TRUE, w);
+  cg_json_writer_end_array (w);
+  cg_json_writer_member (w, "deleted");
+  cg_json_writer_begin_array (w);
   for (i = 0; i < gone->len; i++)
-    json_builder_add_string_value (b, g_ptr_array_index (gone, i));
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  return json_generator_to_data (gen, NULL);
+    cg_json_writer_string (w, g_ptr_array_index (gone, i));
+  cg_json_writer_end_array (w);
+  cg_json_writer_end_object (w);
+  return cg_json_writer_free_to_string (w, NULL);
 }
 
 static gboolean
@@ -207,6 +202,18 @@ load_fail (GError ** error, const gchar * path, const gchar * what)
   return FALSE;
 }
 
+/* "cameras[@i]: " and the details of @e (the bad fields) */
+static gchar *
+details_text (const CgError * e, guint i)
+{
+  CgJsonWriter *w = cg_json_writer_new ();
+  g_autofree gchar *json = NULL;
+
+  cg_error_write_details (e, w);
+  json = cg_json_writer_free_to_string (w, NULL);
+  return g_strdup_printf ("cameras[%u]: %s", i, json);
+}
+
 static gboolean
 load_cameras (GwRegistry * self, JsonArray * cameras, GError ** error)
 {
@@ -215,9 +222,7 @@ load_cameras (GwRegistry * self, JsonArray * cameras, GError ** error)
   for (i = 0; i < json_array_get_length (cameras); i++) {
     JsonNode *n = json_array_get_element (cameras, i);
     g_autoptr (CgError) e = NULL;
-    g_autoptr (JsonNode) details = NULL;
     g_autofree gchar *text = NULL;
-    g_autofree gchar *json = NULL;
     GwCameraSpec *spec;
 
     if (!JSON_NODE_HOLDS_OBJECT (n))
@@ -225,9 +230,7 @@ load_cameras (GwRegistry * self, JsonArray * cameras, GError ** error)
     spec = gw_camera_spec_from_json (json_node_get_object (n), NULL,
         &self->policy, &e);
     if (spec == NULL) {
-      details = cg_error_details_to_json_node (e);
-      json = json_to_string (details, FALSE);
-      text = g_strdup_printf ("cameras[%u]: %s", i, json);
+      text = details_text (e, i);
       return load_fail (error, self->path, text);
     }
     g_hash_table_replace (self->api_specs, g_strdup (spec->id), spec);

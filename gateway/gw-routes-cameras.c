@@ -45,23 +45,25 @@ gw_routes_camera_of (GwRequest * req, GwGateway * gw)
 static void
 reply_camera (GwRequest * req, guint status, GwCamera * camera, CgError * error)
 {
-  g_autoptr (JsonNode) node = NULL;
+  CgJsonWriter *w;
 
   if (camera == NULL) {
     gw_request_reply_error (req, error);
     return;
   }
-  node = gw_camera_ops_describe (camera);
-  gw_request_reply_json (req, status, node);
+  w = cg_json_writer_new ();
+  gw_camera_ops_write_describe (camera, w);
+  gw_request_reply_writer (req, status, w);
 }
 
 static void
 list_cameras (GwRequest * req, gpointer user_data)
 {
   GwGateway *gw = user_data;
-  g_autoptr (JsonNode) node = gw_camera_ops_list (gw->registry);
+  CgJsonWriter *w = cg_json_writer_new ();
 
-  gw_request_reply_json (req, SOUP_STATUS_OK, node);
+  gw_camera_ops_write_list (gw->registry, w);
+  gw_request_reply_writer (req, SOUP_STATUS_OK, w);
 }
 
 static void
@@ -124,22 +126,18 @@ delete_camera (GwRequest * req, gpointer user_data)
   GwGateway *gw = user_data;
   g_autoptr (CgError) error = NULL;
   const gchar *id = gw_request_get_param (req, "id");
-  g_autoptr (JsonBuilder) b = NULL;
-  g_autoptr (JsonNode) node = NULL;
+  CgJsonWriter *w;
 
   if (!gw_registry_delete (gw->registry, id, &error)) {
     gw_request_reply_error (req, error);
     return;
   }
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "id");
-  json_builder_add_string_value (b, id);
-  json_builder_set_member_name (b, "deleted");
-  json_builder_add_boolean_value (b, TRUE);
-  json_builder_end_object (b);
-  node = json_builder_get_root (b);
-  gw_request_reply_json (req, SOUP_STATUS_OK, node);
+  w = cg_json_writer_new ();
+  cg_json_writer_begin_object (w);
+  cg_json_writer_member_string (w, "id", id);
+  cg_json_writer_member_boolean (w, "deleted", TRUE);
+  cg_json_writer_end_object (w);
+  gw_request_reply_writer (req, SOUP_STATUS_OK, w);
 }
 
 static void
@@ -230,13 +228,13 @@ get_quality (GwRequest * req, gpointer user_data)
 {
   GwCamera *camera = gw_routes_camera_of (req, user_data);
   g_autoptr (CgError) error = NULL;
-  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (CgJsonWriter) w = NULL;
 
   if (camera == NULL)
     return;
-  node = gw_camera_ops_get_quality (camera, &error);
-  if (node)
-    gw_request_reply_json (req, SOUP_STATUS_OK, node);
+  w = cg_json_writer_new ();
+  if (gw_camera_ops_write_quality (camera, w, &error))
+    gw_request_reply_writer (req, SOUP_STATUS_OK, g_steal_pointer (&w));
   else
     gw_request_reply_error (req, error);
 }

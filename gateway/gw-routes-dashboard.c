@@ -154,15 +154,15 @@ serve_file (GwRequest * req, gpointer user_data)
 }
 
 static void
-add_strings (JsonBuilder * b, const gchar * member, GPtrArray * list)
+write_strings (CgJsonWriter * w, const gchar * member, GPtrArray * list)
 {
   guint i;
 
-  json_builder_set_member_name (b, member);
-  json_builder_begin_array (b);
+  cg_json_writer_member (w, member);
+  cg_json_writer_begin_array (w);
   for (i = 0; i < list->len; i++)
-    json_builder_add_string_value (b, g_ptr_array_index (list, i));
-  json_builder_end_array (b);
+    cg_json_writer_string (w, g_ptr_array_index (list, i));
+  cg_json_writer_end_array (w);
 }
 
 typedef struct
@@ -196,26 +196,19 @@ whoami (GwRequest * req, gpointer user_data)
 {
   GwGateway *gw = user_data;
   GwRole role = gw_request_get_role (req);
-  g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (GPtrArray) actions = gw_auth_list_actions (role);
   g_autoptr (GPtrArray) routes = allowed_routes (gw->router, role);
-  g_autoptr (JsonNode) root = NULL;
+  CgJsonWriter *w = cg_json_writer_new ();
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "name");
-  if (gw_request_get_key_name (req))
-    json_builder_add_string_value (b, gw_request_get_key_name (req));
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "role");
-  json_builder_add_string_value (b, gw_role_to_nick (role));
-  json_builder_set_member_name (b, "auth");
-  json_builder_add_boolean_value (b, gw->keys != NULL);
-  add_strings (b, "actions", actions);
-  add_strings (b, "routes", routes);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  gw_request_reply_json (req, SOUP_STATUS_OK, root);
+  cg_json_writer_begin_object (w);
+  /* no key (auth off): null */
+  cg_json_writer_member_string (w, "name", gw_request_get_key_name (req));
+  cg_json_writer_member_string (w, "role", gw_role_to_nick (role));
+  cg_json_writer_member_boolean (w, "auth", gw->keys != NULL);
+  write_strings (w, "actions", actions);
+  write_strings (w, "routes", routes);
+  cg_json_writer_end_object (w);
+  gw_request_reply_writer (req, SOUP_STATUS_OK, w);
 }
 
 /**

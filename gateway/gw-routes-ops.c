@@ -17,55 +17,41 @@
 /* GET /api/v1/errors                                                   */
 
 static void
-add_entry (JsonBuilder * b, const CgCatalogueEntry * e)
+write_entry (CgJsonWriter * w, const CgCatalogueEntry * e)
 {
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "code");
-  json_builder_add_string_value (b, e->name);
-  json_builder_set_member_name (b, "category");
-  json_builder_add_string_value (b, e->category);
-  json_builder_set_member_name (b, "severity");
-  json_builder_add_string_value (b, cg_severity_to_string (e->severity));
-  json_builder_set_member_name (b, "retryable");
-  json_builder_add_boolean_value (b, e->retryable);
-  json_builder_set_member_name (b, "http_status");
-  json_builder_add_int_value (b, e->http_status);
-  json_builder_set_member_name (b, "jsonrpc_code");
-  json_builder_add_int_value (b, e->jsonrpc_code);
-  json_builder_set_member_name (b, "video_code");
-  if (e->video_code)
-    json_builder_add_string_value (b, e->video_code);
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "title");
-  json_builder_add_string_value (b, e->title);
-  json_builder_set_member_name (b, "message");
-  json_builder_add_string_value (b, e->message);
-  json_builder_set_member_name (b, "hint");
-  json_builder_add_string_value (b, e->hint);
-  json_builder_end_object (b);
+  cg_json_writer_begin_object (w);
+  cg_json_writer_member_string (w, "code", e->name);
+  cg_json_writer_member_string (w, "category", e->category);
+  cg_json_writer_member_string (w, "severity",
+      cg_severity_to_string (e->severity));
+  cg_json_writer_member_boolean (w, "retryable", e->retryable);
+  cg_json_writer_member_int (w, "http_status", e->http_status);
+  cg_json_writer_member_int (w, "jsonrpc_code", e->jsonrpc_code);
+  /* null for the codes without a video code */
+  cg_json_writer_member_string (w, "video_code", e->video_code);
+  cg_json_writer_member_string (w, "title", e->title);
+  cg_json_writer_member_string (w, "message", e->message);
+  cg_json_writer_member_string (w, "hint", e->hint);
+  cg_json_writer_end_object (w);
 }
 
 static void
 list_errors (GwRequest * req, gpointer user_data)
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonNode) node = NULL;
+  CgJsonWriter *w = cg_json_writer_new ();
   const CgCatalogueEntry *entries;
   guint i, n = 0;
 
   entries = cg_catalogue_get_entries (&n);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "errors");
-  json_builder_begin_array (b);
+  cg_json_writer_begin_object (w);
+  cg_json_writer_member (w, "errors");
+  cg_json_writer_begin_array (w);
   for (i = 0; i < n; i++)
-    add_entry (b, &entries[i]);
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "count");
-  json_builder_add_int_value (b, n);
-  json_builder_end_object (b);
-  node = json_builder_get_root (b);
-  gw_request_reply_json (req, SOUP_STATUS_OK, node);
+    write_entry (w, &entries[i]);
+  cg_json_writer_end_array (w);
+  cg_json_writer_member_int (w, "count", n);
+  cg_json_writer_end_object (w);
+  gw_request_reply_writer (req, SOUP_STATUS_OK, w);
 }
 
 /* ------------------------------------------------------------------ */

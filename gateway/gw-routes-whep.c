@@ -88,8 +88,7 @@ whep_delete (GwRequest * req, gpointer user_data)
 {
   GwGateway *gw = user_data;
   g_autoptr (CgError) error = NULL;
-  g_autoptr (JsonBuilder) b = NULL;
-  g_autoptr (JsonNode) node = NULL;
+  CgJsonWriter *w;
 
   /* an unknown camera is CAMERA_NOT_FOUND, as on every camera route */
   if (gw_routes_camera_of (req, gw) == NULL)
@@ -99,15 +98,13 @@ whep_delete (GwRequest * req, gpointer user_data)
     gw_request_reply_error (req, error);
     return;
   }
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "session");
-  json_builder_add_string_value (b, gw_request_get_param (req, "session"));
-  json_builder_set_member_name (b, "ended");
-  json_builder_add_boolean_value (b, TRUE);
-  json_builder_end_object (b);
-  node = json_builder_get_root (b);
-  gw_request_reply_json (req, SOUP_STATUS_OK, node);
+  w = cg_json_writer_new ();
+  cg_json_writer_begin_object (w);
+  cg_json_writer_member_string (w, "session",
+      gw_request_get_param (req, "session"));
+  cg_json_writer_member_boolean (w, "ended", TRUE);
+  cg_json_writer_end_object (w);
+  gw_request_reply_writer (req, SOUP_STATUS_OK, w);
 }
 
 static void

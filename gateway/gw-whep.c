@@ -680,6 +680,7 @@ add_quality_policy (CgJsonWriter * w, WhepCamera * cam)
  * gw_whep_describe:
  * @whep: the viewers
  * @camera_id: a camera
+ * @w: where the description is written, as a value
  *
  * The camera's live view for its status: `viewers` (count), `max_viewers`,
  * `policy` ("weakest-viewer"), `link_drives_quality` (and `why_not`, or

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <gst/gst.h>
-#include <json-glib/json-glib.h>
 #include <camguard.h>
 
 G_BEGIN_DECLS
