@@ -25,7 +25,7 @@
  * details list every bad parameter in `fields` (`[{field, reason}]`, as gw-params lists them).
  *
  * The answer is `{"events": [...], "count": N, "nextCursor": C}`, newest
- * first, each event as gw_event_to_json_node() renders it; `nextCursor`
+ * first, each event as gw_event_write() writes it; `nextCursor`
  * is %NULL on the last page.
  */
 
@@ -199,10 +199,43 @@ gw_event_query_parse (GHashTable * params, const gchar * camera_id,
 }
 
 /**
+ * gw_event_page_write:
+ * @events: (element-type GwEvent): a page from
+ *   gw_event_store_query_finish()
+ * @next_cursor: its next cursor (0 on the last page)
+ * @writer: where the page is written, as a value
+ *
+ * Writes `{"events": [...], "count": N, "nextCursor": C or null}`, each
+ * event as gw_event_write() writes it.
+ */
+void
+gw_event_page_write (GPtrArray * events, gint64 next_cursor,
+    CgJsonWriter * writer)
+{
+  guint i;
+
+  g_return_if_fail (events != NULL && writer != NULL);
+  cg_json_writer_begin_object (writer);
+  cg_json_writer_member (writer, "events");
+  cg_json_writer_begin_array (writer);
+  for (i = 0; i < events->len; i++)
+    gw_event_write (events->pdata[i], writer);
+  cg_json_writer_end_array (writer);
+  cg_json_writer_member_int (writer, "count", events->len);
+  if (next_cursor > 0)
+    cg_json_writer_member_int (writer, "nextCursor", next_cursor);
+  else
+    cg_json_writer_member_null (writer, "nextCursor");
+  cg_json_writer_end_object (writer);
+}
+
+/**
  * gw_event_page_to_json_node:
  * @events: (element-type GwEvent): a page from
  *   gw_event_store_query_finish()
  * @next_cursor: its next cursor (0 on the last page)
+ *
+ * gw_event_page_write() as a tree.
  *
  * Returns: (transfer full): `{"events": [...], "count": N, "nextCursor":
  *   C or null}`
@@ -210,19 +243,8 @@ gw_event_query_parse (GHashTable * params, const gchar * camera_id,
 JsonNode *
 gw_event_page_to_json_node (GPtrArray * events, gint64 next_cursor)
 {
-  JsonObject *o = json_object_new ();
-  JsonArray *a = json_array_new ();
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-  guint i;
+  CgJsonWriter *w = cg_json_writer_new ();
 
-  for (i = 0; i < events->len; i++)
-    json_array_add_element (a, gw_event_to_json_node (events->pdata[i]));
-  json_object_set_array_member (o, "events", a);
-  json_object_set_int_member (o, "count", events->len);
-  if (next_cursor > 0)
-    json_object_set_int_member (o, "nextCursor", next_cursor);
-  else
-    json_object_set_null_member (o, "nextCursor");
-  json_node_take_object (node, o);
-  return node;
+  gw_event_page_write (events, next_cursor, w);
+  return cg_json_writer_free_to_node (w);
 }

@@ -72,25 +72,22 @@ struct _GwEventHub
 };
 
 /**
- * gw_event_dropped_notice_node:
+ * gw_event_write_dropped_notice:
  * @dropped: how many events were dropped
+ * @writer: where the notice is written, as a value
  *
  * The notice a subscriber gets after a gap: `{"type": "events-dropped",
  * "dropped": N, "timestamp": MS}`.
- *
- * Returns: (transfer full): a JSON object node
  */
-JsonNode *
-gw_event_dropped_notice_node (guint64 dropped)
+void
+gw_event_write_dropped_notice (guint64 dropped, CgJsonWriter * writer)
 {
-  JsonObject *o = json_object_new ();
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-
-  json_object_set_string_member (o, "type", "events-dropped");
-  json_object_set_int_member (o, "dropped", dropped);
-  json_object_set_int_member (o, "timestamp", g_get_real_time () / 1000);
-  json_node_take_object (node, o);
-  return node;
+  g_return_if_fail (writer != NULL);
+  cg_json_writer_begin_object (writer);
+  cg_json_writer_member_string (writer, "type", "events-dropped");
+  cg_json_writer_member_int (writer, "dropped", dropped);
+  cg_json_writer_member_int (writer, "timestamp", g_get_real_time () / 1000);
+  cg_json_writer_end_object (writer);
 }
 
 /**

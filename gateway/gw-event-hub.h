@@ -16,7 +16,7 @@ typedef struct _GwEventSubscription GwEventSubscription;
  * @subscription: the subscription
  * @event: (nullable): the event, or %NULL for an `events-dropped` notice
  * @dropped: with a %NULL @event: how many events were dropped since the
- *   last delivered item (see gw_event_dropped_notice_node()); else 0
+ *   last delivered item (see gw_event_write_dropped_notice()); else 0
  * @user_data: the subscriber's data
  *
  * Delivers one item to a subscriber, on the hub's main context.
@@ -45,6 +45,6 @@ void gw_event_subscription_set_filter (GwEventSubscription * subscription,
 void gw_event_subscription_resume (GwEventSubscription * subscription);
 guint64 gw_event_subscription_get_dropped (GwEventSubscription * subscription);
 
-JsonNode *gw_event_dropped_notice_node (guint64 dropped);
+void gw_event_write_dropped_notice (guint64 dropped, CgJsonWriter * writer);
 
 G_END_DECLS

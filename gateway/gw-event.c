@@ -13,10 +13,13 @@
  * event store or the hub when the event is published), a `kind` and the
  * request (correlation) id that caused it, if any.
  *
- * An event that has a cause (a #CgError) is rendered by libcamguard's
- * cg_error_to_event_node(), the one renderer of that shape; the gateway
- * only adds `id`, `kind`, `requestId` and, for retrysrc's messages, the
- * retry facts inside `details`. Events without a cause (a state change
+ * An event that has a cause (a #CgError) has the members libcamguard's
+ * cg_error_write_event() gives it, with its `details` written by
+ * cg_error_write_details(); the gateway only adds `id`, `kind`,
+ * `requestId` and, for retrysrc's messages, the retry facts inside
+ * `details`. gw_event_write() writes an event straight out; no tree is
+ * built (an event read back from the store keeps the tree it was parsed
+ * into). Events without a cause (a state change
  * with no error, a recovery with no known cause, qualityladder back at its
  * best step) have the same members, `type` being their kind, `severity`
  * "info" and no `code`.
@@ -36,12 +39,21 @@ struct _GwEvent
   gint ref_count;
   gint64 id;
   GwEventKind kind;
-  gchar *camera_id;
+  gchar *camera_id;             /* as written: redacted when from a cause */
   gchar *code;
   gchar *severity;
   gchar *request_id;
   gint64 timestamp_us;
-  JsonObject *body;             /* the seed-002 object, without id/kind */
+
+  /* a new event: the members gw_event_write() writes */
+  gchar *type;
+  const gchar *video_code;      /* the catalogue's, or NULL */
+  gchar *message;               /* as written: redacted when from a cause */
+  gint retryable;               /* -1: no such member */
+  CgError *details;             /* its details are the event's `details` */
+
+  /* an event read back: the stored object, without id, kind, requestId */
+  JsonObject *body;
 };
 
 static const gchar *const kind_names[] = {
@@ -146,34 +158,42 @@ gw_event_topic_from_string (const gchar * name, GwEventTopic * topic)
   return FALSE;
 }
 
-/* Takes @body; reads the indexed facts back from it. */
 static GwEvent *
-event_new (GwEventKind kind, JsonObject * body, gint64 timestamp_us)
+event_alloc (GwEventKind kind, gint64 timestamp_us)
 {
   GwEvent *ev = g_new0 (GwEvent, 1);
 
   ev->ref_count = 1;
   ev->kind = kind;
-  ev->body = body;
   ev->timestamp_us = timestamp_us;
-  ev->camera_id = g_strdup (json_object_get_string_member_with_default (body,
-          "cameraId", NULL));
-  ev->code = g_strdup (json_object_get_string_member_with_default (body,
-          "code", NULL));
-  ev->severity = g_strdup (json_object_get_string_member_with_default (body,
-          "severity", "info"));
+  ev->retryable = -1;
   return ev;
 }
 
-static GwEvent *
-event_new_from_error (GwEventKind kind, const CgError * error)
+static gchar *
+redact (const gchar * text)
 {
-  JsonNode *node = cg_error_to_event_node (error);
-  GwEvent *ev = event_new (kind, json_node_dup_object (node),
-      cg_error_get_timestamp (error));
+  return text ? cg_redact (text) : NULL;
+}
 
-  json_node_unref (node);
-  gw_event_set_request_id (ev, cg_error_get_correlation_id (error));
+/* Takes @error: the event has the members cg_error_write_event() gives
+ * it, the same values (redacted), written by gw_event_write(). */
+static GwEvent *
+event_new_from_error (GwEventKind kind, CgError * error)
+{
+  const CgCatalogueEntry *row = cg_catalogue_lookup (cg_error_get_code (error));
+  CgSeverity severity = cg_error_get_severity (error);
+  GwEvent *ev = event_alloc (kind, cg_error_get_timestamp (error));
+
+  ev->type = g_strdup (severity == CG_SEVERITY_WARNING ? "warning" : "error");
+  ev->code = g_strdup (row->name);
+  ev->video_code = row->video_code;
+  ev->message = redact (cg_error_get_message (error));
+  ev->camera_id = redact (cg_error_get_camera_id (error));
+  ev->severity = g_strdup (cg_severity_to_string (severity));
+  ev->retryable = row->retryable;
+  ev->request_id = g_strdup (cg_error_get_correlation_id (error));
+  ev->details = error;
   return ev;
 }
 
@@ -192,52 +212,38 @@ gw_event_new_from_error (const CgError * error)
   g_return_val_if_fail (error != NULL, NULL);
 
   return event_new_from_error (cg_error_get_severity (error) ==
-      CG_SEVERITY_WARNING ? GW_EVENT_KIND_WARNING : GW_EVENT_KIND_ERROR, error);
+      CG_SEVERITY_WARNING ? GW_EVENT_KIND_WARNING : GW_EVENT_KIND_ERROR,
+      cg_error_copy (error));
 }
 
-/* @facts as a `details` object, rendered by libcamguard's one details
- * renderer (values typed, strings redacted, secret-looking fields masked):
- * the carrier error's code is never shown, only its details. */
-static JsonObject *
-details_from_structure (const GstStructure * facts)
-{
-  CgError *carrier = cg_error_new (CG_CODE_INTERNAL_ERROR, NULL);
-  JsonNode *node;
-  JsonObject *o;
-
-  if (facts)
-    cg_error_set_details (carrier, facts);
-  node = cg_error_details_to_json_node (carrier);
-  o = json_node_dup_object (node);
-  json_node_unref (node);
-  cg_error_unref (carrier);
-  return o;
-}
-
-/* An event without a cause: the same members as cg_error_to_event_node()
- * gives, `type` being the kind, severity "info" and no code. */
+/* An event without a cause: the same members as cg_error_write_event()
+ * gives, `type` being the kind, severity "info" and no code; its
+ * `details` are @facts, rendered by libcamguard's one details renderer
+ * (values typed, strings redacted, secret-looking fields masked) through a
+ * carrier error whose code is never shown. */
 static GwEvent *
 event_new_plain (GwEventKind kind, const gchar * message,
     const gchar * camera_id, const GstStructure * facts)
 {
-  JsonObject *body = json_object_new ();
-  JsonObject *details = details_from_structure (facts);
   gint64 now = g_get_real_time ();
+  GwEvent *ev = event_alloc (kind, now);
 
-  json_object_set_string_member (body, "type", kind_names[kind]);
-  json_object_set_string_member (body, "message", message);
-  json_object_set_object_member (body, "details", details);
-  if (camera_id)
-    json_object_set_string_member (body, "cameraId", camera_id);
-  json_object_set_int_member (body, "timestamp", now / 1000);
-  json_object_set_string_member (body, "severity", "info");
-  return event_new (kind, body, now);
+  ev->details = cg_error_new (CG_CODE_INTERNAL_ERROR, NULL);
+  if (facts)
+    cg_error_set_details (ev->details, facts);
+  ev->type = g_strdup (kind_names[kind]);
+  ev->message = g_strdup (message);
+  ev->camera_id = g_strdup (camera_id);
+  ev->severity = g_strdup ("info");
+  return ev;
 }
 
-static JsonObject *
+/* The fields the gateway adds to a new event's `details`, after the
+ * cause's. */
+static GstStructure *
 event_details (GwEvent * ev)
 {
-  return json_object_get_object_member (ev->body, "details");
+  return cg_error_get_details_writable (ev->details);
 }
 
 /* retrysrc's camguard-retry: the classified cause rendered by libcamguard,
@@ -277,21 +283,22 @@ event_from_retry (const GstStructure * s, const gchar * camera_id)
 
   if (cause) {
     ev = event_new_from_error (kind, cause);
-    cg_error_unref (cause);
     /* the retry happens now; the cause is older */
     gw_event_set_timestamp (ev, g_get_real_time ());
   } else {
     ev = event_new_plain (kind, "The camera is back", camera_id, NULL);
   }
-  json_object_set_string_member (event_details (ev), "retryEvent", what);
+  gst_structure_set (event_details (ev), "retryEvent", G_TYPE_STRING, what,
+      NULL);
   if (gst_structure_get_uint (s, "attempt", &attempt))
-    json_object_set_int_member (event_details (ev), "attempt", attempt);
+    gst_structure_set (event_details (ev), "attempt", G_TYPE_INT64,
+        (gint64) attempt, NULL);
   if (gst_structure_get_uint64 (s, "next-delay", &ns))
-    json_object_set_int_member (event_details (ev), "nextDelayMs",
-        ns / GST_MSECOND);
+    gst_structure_set (event_details (ev), "nextDelayMs", G_TYPE_INT64,
+        (gint64) (ns / GST_MSECOND), NULL);
   if (gst_structure_get_uint64 (s, "outage", &ns))
-    json_object_set_int_member (event_details (ev), "outageMs",
-        ns / GST_MSECOND);
+    gst_structure_set (event_details (ev), "outageMs", G_TYPE_INT64,
+        (gint64) (ns / GST_MSECOND), NULL);
   return ev;
 }
 
@@ -306,16 +313,13 @@ event_from_quality (GstMessage * message, const gchar * camera_id)
   if (e) {
     if (camera_id)
       cg_error_set_camera_id (e, camera_id);
-    ev = event_new_from_error (GW_EVENT_KIND_QUALITY, e);
-    cg_error_unref (e);
-    return ev;
+    return event_new_from_error (GW_EVENT_KIND_QUALITY, e);
   }
   ev = event_new_plain (GW_EVENT_KIND_QUALITY,
       "Stream quality is back at its best step", camera_id,
       gst_message_get_structure (message));
-  json_object_remove_member (event_details (ev), "code");
-  json_object_remove_member (event_details (ev), "severity");
-  json_object_remove_member (event_details (ev), "message");
+  gst_structure_remove_fields (event_details (ev), "code", "severity",
+      "message", NULL);
   return ev;
 }
 
@@ -389,7 +393,8 @@ GwEvent *
 gw_event_new_from_camera (const gchar * kind, const CgError * error,
     const gchar * camera_id)
 {
-  GwEvent *ev = NULL;
+  GwEvent *ev;
+  CgError *e;
   guint i;
 
   g_return_val_if_fail (kind != NULL, NULL);
@@ -401,19 +406,15 @@ gw_event_new_from_camera (const gchar * kind, const CgError * error,
       continue;
     if (error == NULL)
       return event_new_plain (k, camera_kinds[i].plain, camera_id, NULL);
-    if (camera_id && cg_error_get_camera_id (error) == NULL) {
-      CgError *e = cg_error_copy (error);
-
+    e = cg_error_copy (error);
+    if (camera_id && cg_error_get_camera_id (error) == NULL)
       cg_error_set_camera_id (e, camera_id);
-      ev = event_new_from_error (k, e);
-      cg_error_unref (e);
-    } else {
-      ev = event_new_from_error (k, error);
-    }
+    ev = event_new_from_error (k, e);
     if (k == GW_EVENT_KIND_RETRY || k == GW_EVENT_KIND_RECOVERY
         || k == GW_EVENT_KIND_GIVE_UP) {
       gw_event_set_timestamp (ev, g_get_real_time ());
-      json_object_set_string_member (event_details (ev), "retryEvent", kind);
+      gst_structure_set (event_details (ev), "retryEvent", G_TYPE_STRING,
+          kind, NULL);
     }
     return ev;
   }
@@ -447,7 +448,6 @@ gw_event_new_state (const gchar * camera_id, const gchar * state,
     if (camera_id)
       cg_error_set_camera_id (e, camera_id);
     ev = event_new_from_error (GW_EVENT_KIND_STATE, e);
-    cg_error_unref (e);
     /* the state changes now; the cause may be older */
     gw_event_set_timestamp (ev, g_get_real_time ());
   } else {
@@ -456,10 +456,10 @@ gw_event_new_state (const gchar * camera_id, const gchar * state,
     ev = event_new_plain (GW_EVENT_KIND_STATE, msg, camera_id, NULL);
     g_free (msg);
   }
-  json_object_set_string_member (event_details (ev), "state", state);
+  gst_structure_set (event_details (ev), "state", G_TYPE_STRING, state, NULL);
   if (previous)
-    json_object_set_string_member (event_details (ev), "previousState",
-        previous);
+    gst_structure_set (event_details (ev), "previousState", G_TYPE_STRING,
+        previous, NULL);
   return ev;
 }
 
@@ -493,8 +493,15 @@ gw_event_new_from_json (gint64 id, const gchar * json, GError ** error)
   json_node_unref (node);
   gw_event_kind_from_string (json_object_get_string_member_with_default (body,
           "kind", NULL), &kind);
-  ev = event_new (kind, body, json_object_get_int_member_with_default (body,
+  ev = event_alloc (kind, json_object_get_int_member_with_default (body,
           "timestamp", 0) * 1000);
+  ev->body = body;
+  ev->camera_id = g_strdup (json_object_get_string_member_with_default (body,
+          "cameraId", NULL));
+  ev->code = g_strdup (json_object_get_string_member_with_default (body,
+          "code", NULL));
+  ev->severity = g_strdup (json_object_get_string_member_with_default (body,
+          "severity", "info"));
   ev->request_id = g_strdup (json_object_get_string_member_with_default (body,
           "requestId", NULL));
   json_object_remove_member (body, "id");
@@ -532,7 +539,12 @@ gw_event_unref (GwEvent * event)
   g_free (event->code);
   g_free (event->severity);
   g_free (event->request_id);
-  json_object_unref (event->body);
+  g_free (event->type);
+  g_free (event->message);
+  if (event->details)
+    cg_error_unref (event->details);
+  if (event->body)
+    json_object_unref (event->body);
   g_free (event);
 }
 
@@ -652,88 +664,106 @@ void
 gw_event_set_timestamp (GwEvent * event, gint64 timestamp_us)
 {
   event->timestamp_us = timestamp_us;
-  json_object_set_int_member (event->body, "timestamp", timestamp_us / 1000);
 }
 
-static JsonNode *node_deep_copy (JsonNode * node);
-
-/* A copy that shares nothing with @src (json_node_copy() shares nested
- * objects and arrays): what the gateway sends out can be changed, and an
- * event can be read from any thread, without touching the event. */
-static JsonNode *
-object_deep_copy (JsonObject * src)
+/* A new event's members, in cg_error_write_event()'s order. */
+static void
+write_members (const GwEvent * ev, CgJsonWriter * w)
 {
-  JsonObject *dst = json_object_new ();
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-  GList *members = json_object_get_members (src), *l;
-
-  for (l = members; l; l = l->next)
-    json_object_set_member (dst, l->data,
-        node_deep_copy (json_object_get_member (src, l->data)));
-  g_list_free (members);
-  json_node_take_object (node, dst);
-  return node;
+  cg_json_writer_member_string (w, "type", ev->type);
+  if (ev->code)
+    cg_json_writer_member_string (w, "code", ev->code);
+  if (ev->video_code)
+    cg_json_writer_member_string (w, "videoCode", ev->video_code);
+  if (ev->message)
+    cg_json_writer_member_string (w, "message", ev->message);
+  cg_json_writer_member (w, "details");
+  cg_error_write_details (ev->details, w);
+  if (ev->camera_id)
+    cg_json_writer_member_string (w, "cameraId", ev->camera_id);
+  cg_json_writer_member_int (w, "timestamp", ev->timestamp_us / 1000);
+  cg_json_writer_member_string (w, "severity", ev->severity);
+  if (ev->retryable >= 0)
+    cg_json_writer_member_boolean (w, "retryable", ev->retryable);
 }
 
-static JsonNode *
-node_deep_copy (JsonNode * node)
+/* An event read back: its stored members, in their order, the timestamp
+ * being the event's. */
+static void
+write_stored_members (const GwEvent * ev, CgJsonWriter * w)
 {
-  JsonArray *src, *dst;
-  JsonNode *copy;
-  guint i, n;
+  JsonObjectIter iter;
+  const gchar *name;
+  JsonNode *member;
 
-  if (JSON_NODE_HOLDS_OBJECT (node))
-    return object_deep_copy (json_node_get_object (node));
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    return json_node_copy (node);
-  src = json_node_get_array (node);
-  n = json_array_get_length (src);
-  dst = json_array_sized_new (n);
-  for (i = 0; i < n; i++)
-    json_array_add_element (dst,
-        node_deep_copy (json_array_get_element (src, i)));
-  copy = json_node_new (JSON_NODE_ARRAY);
-  json_node_take_array (copy, dst);
-  return copy;
+  json_object_iter_init_ordered (&iter, ev->body);
+  while (json_object_iter_next_ordered (&iter, &name, &member)) {
+    if (g_str_equal (name, "timestamp"))
+      cg_json_writer_member_int (w, name, ev->timestamp_us / 1000);
+    else
+      cg_json_writer_member_node (w, name, member);
+  }
+}
+
+/**
+ * gw_event_write:
+ * @event: an event
+ * @writer: where the event object is written, as a value
+ *
+ * The event as `GET /events`, the event store and WebSocket notifications
+ * carry it: the seed-002 members (`type`, `code`, `message`, `details`,
+ * `cameraId`, `timestamp`, `severity`, as cg_error_write_event() writes
+ * them for an event with a cause), then `id`, `kind` and `requestId`
+ * (when known).
+ */
+void
+gw_event_write (const GwEvent * event, CgJsonWriter * writer)
+{
+  g_return_if_fail (event != NULL && writer != NULL);
+
+  cg_json_writer_begin_object (writer);
+  if (event->body)
+    write_stored_members (event, writer);
+  else
+    write_members (event, writer);
+  cg_json_writer_member_int (writer, "id", event->id);
+  cg_json_writer_member_string (writer, "kind", kind_names[event->kind]);
+  if (event->request_id)
+    cg_json_writer_member_string (writer, "requestId", event->request_id);
+  cg_json_writer_end_object (writer);
 }
 
 /**
  * gw_event_to_json_node:
  * @event: an event
  *
- * The event as `GET /events` and WebSocket notifications carry it: the
- * seed-002 members, then `id`, `kind` and `requestId` (when known). The
- * node is the caller's own copy: changing it does not change the event.
+ * gw_event_write() as a tree, the caller's own: changing it does not
+ * change the event.
  *
  * Returns: (transfer full): a JSON object node
  */
 JsonNode *
 gw_event_to_json_node (const GwEvent * event)
 {
-  JsonNode *node = object_deep_copy (event->body);
-  JsonObject *o = json_node_get_object (node);
+  CgJsonWriter *w = cg_json_writer_new ();
 
-  json_object_set_int_member (o, "id", event->id);
-  json_object_set_string_member (o, "kind", kind_names[event->kind]);
-  if (event->request_id)
-    json_object_set_string_member (o, "requestId", event->request_id);
-  return node;
+  gw_event_write (event, w);
+  return cg_json_writer_free_to_node (w);
 }
 
 /**
  * gw_event_to_json:
  * @event: an event
  *
- * gw_event_to_json_node() as compact text.
+ * gw_event_write() as compact text, as the event store keeps it.
  *
  * Returns: (transfer full): the JSON text
  */
 gchar *
 gw_event_to_json (const GwEvent * event)
 {
-  JsonNode *node = gw_event_to_json_node (event);
-  gchar *s = json_to_string (node, FALSE);
+  CgJsonWriter *w = cg_json_writer_new ();
 
-  json_node_unref (node);
-  return s;
+  gw_event_write (event, w);
+  return cg_json_writer_free_to_string (w, NULL);
 }

@@ -84,6 +84,7 @@ void gw_event_set_request_id (GwEvent * event, const gchar * request_id);
 gint64 gw_event_get_timestamp (const GwEvent * event);
 void gw_event_set_timestamp (GwEvent * event, gint64 timestamp_us);
 
+void gw_event_write (const GwEvent * event, CgJsonWriter * writer);
 JsonNode *gw_event_to_json_node (const GwEvent * event);
 gchar *gw_event_to_json (const GwEvent * event);
 

@@ -20,8 +20,8 @@
  * member is answered on its own, in order, in one array; notifications
  * (no `id` member) are run but never answered, and a batch of only
  * notifications gets no response at all. Unknown methods are -32601.
- * Every error is a catalogue #CgError rendered by
- * cg_error_to_jsonrpc_error_node().
+ * Every error is a catalogue #CgError written by
+ * cg_error_write_jsonrpc_error().
  *
  * The built-in method `authenticate` (params `{token}`) asks the
  * registry's #GwRpcAuthenticate for a principal and keeps it in the
@@ -30,10 +30,13 @@
  * #GwRpcAuthorize callback decides (%CG_CODE_INSUFFICIENT_PERMISSIONS,
  * -32003). A registry without those callbacks runs with auth off.
  *
- * A handler answers with gw_rpc_call_return() or
+ * A handler answers with gw_rpc_call_return_writer() (a result written
+ * with a #CgJsonWriter, embedded in the response as it is),
+ * gw_rpc_call_return() (a tree that exists anyway) or
  * gw_rpc_call_return_error(), exactly once, at once or later and from any
  * thread: the answer hops to the session's main context. An answer for a
- * session closed in the meantime is dropped.
+ * session closed in the meantime is dropped. Responses are written with a
+ * #CgJsonWriter; no tree is built for them.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -66,7 +69,7 @@ typedef struct
   GwJsonRpc *rpc;
   gboolean is_batch;
   guint pending;
-  GPtrArray *responses;         /* JsonNode *, NULL for notifications */
+  GPtrArray *responses;         /* response texts, NULL for notifications */
 } Batch;
 
 struct _GwRpcCall
@@ -78,7 +81,7 @@ struct _GwRpcCall
   gchar *request_id;
   JsonNode *id;                 /* NULL for a notification */
   gint answered;                /* atomic */
-  JsonNode *result;
+  gchar *result;                /* the result's JSON text, NULL for null */
   CgError *error;
 };
 
@@ -261,44 +264,55 @@ gw_jsonrpc_set_data (GwJsonRpc * rpc, const gchar * key, gpointer data,
 /* Responses                                                              */
 /* ---------------------------------------------------------------------- */
 
-static JsonNode *
-response_node (JsonNode * id, JsonNode * result, const CgError * error,
+/* The response object, written: @result is the result's JSON text (%NULL
+ * for null), or @error the error. */
+static gchar *
+response_text (JsonNode * id, const gchar * result, const CgError * error,
     const gchar * request_id)
 {
-  JsonBuilder *b = json_builder_new ();
-  JsonNode *node;
+  CgJsonWriter *w = cg_json_writer_new ();
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "jsonrpc");
-  json_builder_add_string_value (b, "2.0");
+  cg_json_writer_begin_object (w);
+  cg_json_writer_member_string (w, "jsonrpc", "2.0");
   if (error) {
-    json_builder_set_member_name (b, "error");
-    json_builder_add_value (b, cg_error_to_jsonrpc_error_node (error,
-            request_id));
+    cg_json_writer_member (w, "error");
+    cg_error_write_jsonrpc_error (error, request_id, w);
+  } else if (result) {
+    cg_json_writer_member (w, "result");
+    cg_json_writer_raw (w, result);
   } else {
-    json_builder_set_member_name (b, "result");
-    json_builder_add_value (b, result ? json_node_copy (result) :
-        json_node_new (JSON_NODE_NULL));
+    cg_json_writer_member_null (w, "result");
   }
-  json_builder_set_member_name (b, "id");
-  json_builder_add_value (b, id ? json_node_copy (id) :
-      json_node_new (JSON_NODE_NULL));
-  json_builder_end_object (b);
-  node = json_builder_get_root (b);
-  g_object_unref (b);
-  return node;
+  cg_json_writer_member_node (w, "id", id);
+  cg_json_writer_end_object (w);
+  return cg_json_writer_free_to_string (w, NULL);
 }
 
 static void
-send_node (GwJsonRpc * rpc, JsonNode * node)
+send_text (GwJsonRpc * rpc, const gchar * text)
 {
-  gchar *text;
-
   if (rpc->closed || rpc->send == NULL)
     return;
-  text = json_to_string (node, FALSE);
   rpc->send (rpc, text, rpc->send_data);
-  g_free (text);
+}
+
+/**
+ * gw_jsonrpc_begin_notification:
+ * @writer: a writer, empty
+ * @method: the notification's method
+ *
+ * Writes the start of a notification the server sends on its own,
+ * `{"jsonrpc":"2.0","method":…,"params":`: write the params value next,
+ * then close the object with cg_json_writer_end_object().
+ */
+void
+gw_jsonrpc_begin_notification (CgJsonWriter * writer, const gchar * method)
+{
+  g_return_if_fail (writer != NULL && method != NULL);
+  cg_json_writer_begin_object (writer);
+  cg_json_writer_member_string (writer, "jsonrpc", "2.0");
+  cg_json_writer_member_string (writer, "method", method);
+  cg_json_writer_member (writer, "params");
 }
 
 /**
@@ -306,37 +320,25 @@ send_node (GwJsonRpc * rpc, JsonNode * node)
  * @method: the notification's method
  * @params: (nullable): its params
  *
- * Returns: (transfer full): `{"jsonrpc":"2.0","method":…,"params":…}`
+ * Returns: (transfer full): `{"jsonrpc":"2.0","method":…,"params":…}`,
+ *   without `params` when @params is %NULL
  */
 gchar *
 gw_jsonrpc_notification_to_string (const gchar * method, JsonNode * params)
 {
-  JsonBuilder *b = json_builder_new ();
-  JsonNode *node;
-  gchar *text;
+  CgJsonWriter *w = cg_json_writer_new ();
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "jsonrpc");
-  json_builder_add_string_value (b, "2.0");
-  json_builder_set_member_name (b, "method");
-  json_builder_add_string_value (b, method);
+  g_return_val_if_fail (method != NULL, NULL);
   if (params) {
-    json_builder_set_member_name (b, "params");
-    json_builder_add_value (b, json_node_copy (params));
+    gw_jsonrpc_begin_notification (w, method);
+    cg_json_writer_node (w, params);
+  } else {
+    cg_json_writer_begin_object (w);
+    cg_json_writer_member_string (w, "jsonrpc", "2.0");
+    cg_json_writer_member_string (w, "method", method);
   }
-  json_builder_end_object (b);
-  node = json_builder_get_root (b);
-  text = json_to_string (node, FALSE);
-  json_node_unref (node);
-  g_object_unref (b);
-  return text;
-}
-
-static void
-clear_node (gpointer node)
-{
-  if (node)
-    json_node_unref (node);
+  cg_json_writer_end_object (w);
+  return cg_json_writer_free_to_string (w, NULL);
 }
 
 static Batch *
@@ -347,8 +349,32 @@ batch_new (GwJsonRpc * rpc, gboolean is_batch, guint n)
   batch->rpc = gw_jsonrpc_ref (rpc);
   batch->is_batch = is_batch;
   batch->pending = 1;           /* held while the text is dispatched */
-  batch->responses = g_ptr_array_new_full (n, clear_node);
+  batch->responses = g_ptr_array_new_full (n, g_free);
   return batch;
+}
+
+/* The responses of a batch in one array; %NULL when all its members were
+ * notifications. */
+static gchar *
+batch_text (Batch * batch)
+{
+  CgJsonWriter *w = cg_json_writer_new ();
+  gboolean any = FALSE;
+  guint i;
+
+  cg_json_writer_begin_array (w);
+  for (i = 0; i < batch->responses->len; i++) {
+    if (batch->responses->pdata[i]) {
+      cg_json_writer_raw (w, batch->responses->pdata[i]);
+      any = TRUE;
+    }
+  }
+  cg_json_writer_end_array (w);
+  if (!any) {
+    cg_json_writer_free (w);
+    return NULL;
+  }
+  return cg_json_writer_free_to_string (w, NULL);
 }
 
 /* Drops one pending answer; the last one sends the whole response. */
@@ -356,31 +382,18 @@ static void
 batch_release (Batch * batch)
 {
   GwJsonRpc *rpc = batch->rpc;
-  JsonArray *array;
-  guint i;
 
   if (--batch->pending > 0)
     return;
 
   if (!batch->is_batch) {
     if (batch->responses->len && batch->responses->pdata[0])
-      send_node (rpc, batch->responses->pdata[0]);
+      send_text (rpc, batch->responses->pdata[0]);
   } else {
-    array = json_array_new ();
-    for (i = 0; i < batch->responses->len; i++) {
-      if (batch->responses->pdata[i])
-        json_array_add_element (array,
-            json_node_ref (batch->responses->pdata[i]));
-    }
-    if (json_array_get_length (array) > 0) {
-      JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+    g_autofree gchar *text = batch_text (batch);
 
-      json_node_take_array (node, array);
-      send_node (rpc, node);
-      json_node_unref (node);
-    } else {
-      json_array_unref (array);
-    }
+    if (text)
+      send_text (rpc, text);
   }
   g_ptr_array_unref (batch->responses);
   gw_jsonrpc_unref (rpc);
@@ -393,7 +406,7 @@ batch_add_error (Batch * batch, JsonNode * id, CgError * error)
 {
   g_autofree gchar *request_id = g_uuid_string_random ();
 
-  g_ptr_array_add (batch->responses, response_node (id, NULL, error,
+  g_ptr_array_add (batch->responses, response_text (id, NULL, error,
           request_id));
   cg_error_unref (error);
 }
@@ -408,11 +421,11 @@ finish_call (gpointer data)
   GwRpcCall *call = data;
   gw_rpc_registry_observe (call->rpc->registry, call, call->error);
   if (call->id)
-    call->batch->responses->pdata[call->slot] = response_node (call->id,
+    call->batch->responses->pdata[call->slot] = response_text (call->id,
         call->result, call->error, call->request_id);
   batch_release (call->batch);
 
-  g_clear_pointer (&call->result, json_node_unref);
+  g_clear_pointer (&call->result, g_free);
   g_clear_pointer (&call->error, cg_error_unref);
   g_clear_pointer (&call->id, json_node_unref);
   g_free (call->method);
@@ -422,13 +435,13 @@ finish_call (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Takes @result (JSON text, %NULL for null) and @error. */
 static void
-answer (GwRpcCall * call, JsonNode * result, CgError * error)
+answer (GwRpcCall * call, gchar * result, CgError * error)
 {
   if (!g_atomic_int_compare_and_exchange (&call->answered, 0, 1)) {
     g_critical ("JSON-RPC call %s answered twice", call->method);
-    if (result)
-      json_node_unref (result);
+    g_free (result);
     if (error)
       cg_error_unref (error);
     return;
@@ -454,13 +467,38 @@ answer (GwRpcCall * call, JsonNode * result, CgError * error)
  * @call: (transfer full): a call not answered yet
  * @result: (transfer full) (nullable): the result, %NULL for JSON null
  *
- * Answers @call; from any thread. @call is freed: do not use it again.
+ * Answers @call with a tree (one that exists already, e.g. parsed); from
+ * any thread. A result written for the answer is better given to
+ * gw_rpc_call_return_writer(). @call is freed: do not use it again.
  */
 void
 gw_rpc_call_return (GwRpcCall * call, JsonNode * result)
 {
+  gchar *text = NULL;
+
   g_return_if_fail (call != NULL);
-  answer (call, result, NULL);
+  if (result) {
+    text = cg_json_to_string (result, FALSE);
+    json_node_unref (result);
+  }
+  answer (call, text, NULL);
+}
+
+/**
+ * gw_rpc_call_return_writer:
+ * @call: (transfer full): a call not answered yet
+ * @writer: (transfer full): a writer holding the result, one complete
+ *   value
+ *
+ * Answers @call with the result @writer wrote (embedded in the response
+ * as it is, no tree built); from any thread. @call is freed: do not use
+ * it again.
+ */
+void
+gw_rpc_call_return_writer (GwRpcCall * call, CgJsonWriter * writer)
+{
+  g_return_if_fail (call != NULL && writer != NULL);
+  answer (call, cg_json_writer_free_to_string (writer, NULL), NULL);
 }
 
 /**
@@ -468,7 +506,7 @@ gw_rpc_call_return (GwRpcCall * call, JsonNode * result)
  * @call: (transfer full): a call not answered yet
  * @error: (transfer full): the catalogue error
  *
- * Answers @call with @error (rendered by cg_error_to_jsonrpc_error_node());
+ * Answers @call with @error (written by cg_error_write_jsonrpc_error());
  * from any thread. @call is freed: do not use it again.
  */
 void
@@ -539,8 +577,7 @@ run_authenticate (GwRpcCall * call, JsonNode * params)
   const gchar *token = gw_params_get_string (p, "token", TRUE);
   CgError *error = NULL;
   gpointer principal;
-  JsonObject *result;
-  JsonNode *node;
+  CgJsonWriter *w;
 
   gw_params_reject_unknown (p);
   if (!gw_params_finish (p, &error)) {
@@ -555,11 +592,11 @@ run_authenticate (GwRpcCall * call, JsonNode * params)
     }
     set_principal (rpc, principal);
   }
-  result = json_object_new ();
-  json_object_set_boolean_member (result, "authenticated", TRUE);
-  node = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (node, result);
-  gw_rpc_call_return (call, node);
+  w = cg_json_writer_new ();
+  cg_json_writer_begin_object (w);
+  cg_json_writer_member_boolean (w, "authenticated", TRUE);
+  cg_json_writer_end_object (w);
+  gw_rpc_call_return_writer (call, w);
 }
 
 static void

@@ -37,9 +37,12 @@ const gchar *gw_rpc_call_get_request_id (GwRpcCall * call);
 gboolean gw_rpc_call_is_notification (GwRpcCall * call);
 GwJsonRpc *gw_rpc_call_get_session (GwRpcCall * call);
 void gw_rpc_call_return (GwRpcCall * call, JsonNode * result);
+void gw_rpc_call_return_writer (GwRpcCall * call, CgJsonWriter * writer);
 void gw_rpc_call_return_error (GwRpcCall * call, CgError * error);
 
 /* messages the server sends on its own */
+void gw_jsonrpc_begin_notification (CgJsonWriter * writer,
+    const gchar * method);
 gchar *gw_jsonrpc_notification_to_string (const gchar * method,
     JsonNode * params);
 

@@ -68,17 +68,23 @@ get_camera_list (GwRpcCall * call, JsonNode * params, gpointer user_data)
     gw_rpc_call_return (call, gw_camera_ops_list (gw->registry));
 }
 
+/* Answers @call with the status of @camera, written as REST writes it. */
+static void
+return_status (GwRpcCall * call, GwCamera * camera)
+{
+  CgJsonWriter *w = cg_json_writer_new ();
+
+  gw_camera_write_status (camera, w);
+  gw_rpc_call_return_writer (call, w);
+}
+
 static void
 get_camera_status (GwRpcCall * call, JsonNode * params, gpointer user_data)
 {
-  GwGateway *gw = user_data;
-  GwCamera *camera = gw_rpc_camera_param (call, gw, params, TRUE);
-  JsonNode *node;
+  GwCamera *camera = gw_rpc_camera_param (call, user_data, params, TRUE);
 
-  if (camera == NULL)
-    return;
-  node = gw_camera_get_status (camera);
-  gw_rpc_call_return (call, node);
+  if (camera)
+    return_status (call, camera);
 }
 
 /* start_camera, stop_camera, restart_camera */
@@ -93,7 +99,7 @@ control (GwRpcCall * call, JsonNode * params, gpointer user_data)
     return;
   *strchr (what, '_') = '\0';
   if (gw_camera_ops_control (camera, what, &error))
-    gw_rpc_call_return (call, gw_camera_get_status (camera));
+    return_status (call, camera);
   else
     gw_rpc_call_return_error (call, error);
 }
@@ -149,8 +155,8 @@ snapshot_ready (GObject * source, GAsyncResult * result, gpointer user_data)
   CgError *error = NULL;
   g_autoptr (GwSnapshot) snap = gw_camera_ops_snapshot_finish (GW_CAMERA
       (source), result, &error);
-  g_autoptr (JsonBuilder) b = NULL;
   g_autofree gchar *b64 = NULL;
+  CgJsonWriter *w;
   gsize len;
   const guchar *data;
 
@@ -160,18 +166,15 @@ snapshot_ready (GObject * source, GAsyncResult * result, gpointer user_data)
   }
   data = g_bytes_get_data (snap->jpeg, &len);
   b64 = g_base64_encode (data, len);
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "camera");
-  json_builder_add_string_value (b, gw_camera_get_id (GW_CAMERA (source)));
-  json_builder_set_member_name (b, "contentType");
-  json_builder_add_string_value (b, "image/jpeg");
-  json_builder_set_member_name (b, "frameAgeMs");
-  json_builder_add_int_value (b, snap->age_ms);
-  json_builder_set_member_name (b, "image");
-  json_builder_add_string_value (b, b64);
-  json_builder_end_object (b);
-  gw_rpc_call_return (call, json_builder_get_root (b));
+  w = cg_json_writer_new ();
+  cg_json_writer_begin_object (w);
+  cg_json_writer_member_string (w, "camera",
+      gw_camera_get_id (GW_CAMERA (source)));
+  cg_json_writer_member_string (w, "contentType", "image/jpeg");
+  cg_json_writer_member_int (w, "frameAgeMs", snap->age_ms);
+  cg_json_writer_member_string (w, "image", b64);
+  cg_json_writer_end_object (w);
+  gw_rpc_call_return_writer (call, w);
 }
 
 static void

@@ -16,9 +16,10 @@
  * The server registers `subscribe` and `unsubscribe` (action
  * `events.read`), params `{topics: [state|errors|warnings|quality|retry],
  * camera: ID}`, both optional (all topics; every camera). The event hub
- * calls gw_ws_server_offer_event() with each event (the seed-002 object)
- * and its topic: every connection whose filters match receives
- * `{"jsonrpc":"2.0","method":"event","params":EVENT}`.
+ * calls gw_ws_server_offer_gw_event() with each event: every connection
+ * whose filters match receives
+ * `{"jsonrpc":"2.0","method":"event","params":EVENT}`, written once for
+ * all of them.
  *
  * Slow clients: everything a connection sends goes through its own queue,
  * handed to libsoup only while the socket takes it (a pollable source at a
@@ -38,52 +39,14 @@
 #include <string.h>
 #include <gio/gnetworking.h>
 
-#include "gw-ws.h"
-#include "gw-params.h"
+#include "gw-ws-private.h"
 
 GST_DEBUG_CATEGORY_STATIC (gw_ws_debug);
 #define GST_CAT_DEFAULT gw_ws_debug
 
-#define CLIENT_KEY "gw-ws-client"
-#define EVENTS_READ_ACTION "events.read"
 /* messages handed to libsoup per writable dispatch */
 #define HANDOVER_MAX 8
 
-static const gchar *const topic_names[] = {
-  "state", "errors", "warnings", "quality", "retry", NULL
-};
-
-struct _GwWsServer
-{
-  SoupServer *server;
-  gchar *path;
-  GwRpcRegistry *registry;
-  GwWsLimits limits;
-  GwWsSessionSetup setup;
-  gpointer setup_data;
-  GwWsFallback fallback;
-  gpointer fallback_data;
-  GwWsCameraCheck camera_check;
-  gpointer camera_check_data;
-  GList *clients;               /* Client *, accepted and open */
-  guint n_clients;
-  guint64 dropped;
-  guint policy_closes;
-  guint high_water;
-};
-
-typedef struct
-{
-  GwWsServer *ws;               /* NULL once the server is freed */
-  SoupWebsocketConnection *conn;
-  GwJsonRpc *rpc;
-  GQueue queue;                 /* GBytes *, NUL-terminated text */
-  GSource *writable;
-  gboolean gone;
-  guint64 dropped_pending;
-  guint64 dropped_total;
-  GHashTable *filters;          /* camera id or "" (all) -> topic mask */
-} Client;
 
 /**
  * gw_ws_limits_init:
@@ -104,54 +67,15 @@ gw_ws_limits_init (GwWsLimits * limits)
   limits->send_buffer = 0;
 }
 
-/**
- * gw_ws_topic_from_string:
- * @name: `state`, `errors`, `warnings`, `quality` or `retry`
- * @topic: (out): the topic
- *
- * Returns: whether @name is a topic
- */
-gboolean
-gw_ws_topic_from_string (const gchar * name, GwWsTopic * topic)
-{
-  guint i;
-
-  for (i = 0; topic_names[i]; i++) {
-    if (g_strcmp0 (name, topic_names[i]) == 0) {
-      *topic = 1 << i;
-      return TRUE;
-    }
-  }
-  return FALSE;
-}
-
-/**
- * gw_ws_topic_to_string:
- * @topic: one topic
- *
- * Returns: (nullable): its name, or %NULL for anything but one topic
- */
-const gchar *
-gw_ws_topic_to_string (GwWsTopic topic)
-{
-  guint i;
-
-  for (i = 0; topic_names[i]; i++) {
-    if (topic == (GwWsTopic) (1 << i))
-      return topic_names[i];
-  }
-  return NULL;
-}
-
 /* ---------------------------------------------------------------------- */
 /* The outbound queue                                                     */
 /* ---------------------------------------------------------------------- */
 
-static void client_flush_later (Client * c);
-static void client_forget (Client * c);
+static void client_flush_later (GwWsClient * c);
+static void client_forget (GwWsClient * c);
 
 static void
-client_clear_queue (Client * c)
+client_clear_queue (GwWsClient * c)
 {
   g_queue_clear_full (&c->queue, (GDestroyNotify) g_bytes_unref);
   if (c->writable) {
@@ -161,7 +85,7 @@ client_clear_queue (Client * c)
 }
 
 static void
-note_high_water (Client * c)
+note_high_water (GwWsClient * c)
 {
   if (c->ws && c->queue.length > c->ws->high_water)
     c->ws->high_water = c->queue.length;
@@ -171,7 +95,7 @@ note_high_water (Client * c)
  * down, so that libsoup reports the connection closed even though the peer
  * never reads (and never sees the close frame). */
 static void
-client_close (Client * c, gushort code, const gchar * reason)
+client_close (GwWsClient * c, gushort code, const gchar * reason)
 {
   c->gone = TRUE;
   client_forget (c);
@@ -182,7 +106,7 @@ client_close (Client * c, gushort code, const gchar * reason)
 }
 
 static void
-client_abort (Client * c, gushort code, gboolean hard)
+client_abort (GwWsClient * c, gushort code, gboolean hard)
 {
   GSocket *socket;
 
@@ -195,7 +119,7 @@ client_abort (Client * c, gushort code, gboolean hard)
 }
 
 static void
-client_policy_close (Client * c, const gchar * why)
+client_policy_close (GwWsClient * c, const gchar * why)
 {
   GST_INFO ("closing a slow WebSocket client: %s", why);
   if (c->ws)
@@ -204,30 +128,42 @@ client_policy_close (Client * c, const gchar * why)
 }
 
 static void
-client_push (Client * c, GBytes * text)
+client_push (GwWsClient * c, GBytes * text)
 {
   g_queue_push_tail (&c->queue, g_bytes_ref (text));
   note_high_water (c);
   client_flush_later (c);
 }
 
-static void
-client_push_dropped_notice (Client * c)
+/**
+ * gw_ws_message_bytes:
+ * @writer: (transfer full): a writer that wrote one message
+ *
+ * Returns: (transfer full): its text as a message for a client's queue
+ *   (NUL-terminated, as soup_websocket_connection_send_text() takes it)
+ */
+GBytes *
+gw_ws_message_bytes (CgJsonWriter * writer)
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonNode) params = NULL;
-  gchar *text;
+  gsize len;
+  gchar *text = cg_json_writer_free_to_string (writer, &len);
+
+  return g_bytes_new_take (text, len + 1);
+}
+
+static void
+client_push_dropped_notice (GwWsClient * c)
+{
+  CgJsonWriter *w = cg_json_writer_new ();
   GBytes *bytes;
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "dropped");
-  json_builder_add_int_value (b, c->dropped_pending);
-  json_builder_set_member_name (b, "total");
-  json_builder_add_int_value (b, c->dropped_total);
-  json_builder_end_object (b);
-  params = json_builder_get_root (b);
-  text = gw_jsonrpc_notification_to_string ("events-dropped", params);
-  bytes = g_bytes_new_take (text, strlen (text) + 1);
+  gw_jsonrpc_begin_notification (w, "events-dropped");
+  cg_json_writer_begin_object (w);
+  cg_json_writer_member_int (w, "dropped", c->dropped_pending);
+  cg_json_writer_member_int (w, "total", c->dropped_total);
+  cg_json_writer_end_object (w);
+  cg_json_writer_end_object (w);
+  bytes = gw_ws_message_bytes (w);
   c->dropped_pending = 0;
   client_push (c, bytes);
   g_bytes_unref (bytes);
@@ -238,7 +174,7 @@ client_push_dropped_notice (Client * c)
 static gboolean
 client_on_writable (GObject * stream, gpointer user_data)
 {
-  Client *c = user_data;
+  GwWsClient *c = user_data;
   guint n = 0;
 
   while (n < HANDOVER_MAX && !g_queue_is_empty (&c->queue)) {
@@ -259,7 +195,7 @@ client_on_writable (GObject * stream, gpointer user_data)
 }
 
 static void
-client_flush_later (Client * c)
+client_flush_later (GwWsClient * c)
 {
   GOutputStream *out;
 
@@ -276,9 +212,15 @@ client_flush_later (Client * c)
   g_source_attach (c->writable, g_main_context_get_thread_default ());
 }
 
-/* An event for this client: queued, or dropped when its queue is full. */
-static void
-client_offer (Client * c, GBytes * text)
+/**
+ * gw_ws_client_offer:
+ * @c: a connection
+ * @text: an event notification
+ *
+ * Queues @text for @c, or drops it (counted) when the queue is full.
+ */
+void
+gw_ws_client_offer (GwWsClient * c, GBytes * text)
 {
   GwWsLimits *limits = &c->ws->limits;
 
@@ -297,7 +239,7 @@ client_offer (Client * c, GBytes * text)
 static void
 client_send_response (GwJsonRpc * rpc, const gchar * text, gpointer user_data)
 {
-  Client *c = user_data;
+  GwWsClient *c = user_data;
   GBytes *bytes;
 
   if (c->gone)
@@ -318,7 +260,7 @@ client_send_response (GwJsonRpc * rpc, const gchar * text, gpointer user_data)
 /* ---------------------------------------------------------------------- */
 
 static void
-client_free (Client * c)
+client_free (GwWsClient * c)
 {
   client_clear_queue (c);
   g_hash_table_unref (c->filters);
@@ -327,7 +269,7 @@ client_free (Client * c)
 }
 
 static void
-client_forget (Client * c)
+client_forget (GwWsClient * c)
 {
   if (c->ws) {
     c->ws->clients = g_list_remove (c->ws->clients, c);
@@ -339,7 +281,7 @@ client_forget (Client * c)
 static void
 on_closed (SoupWebsocketConnection * conn, gpointer user_data)
 {
-  Client *c = user_data;
+  GwWsClient *c = user_data;
   GwJsonRpc *rpc = c->rpc;
 
   GST_DEBUG ("WebSocket client closed (code %u)",
@@ -348,7 +290,7 @@ on_closed (SoupWebsocketConnection * conn, gpointer user_data)
   client_forget (c);
   client_clear_queue (c);
   g_signal_handlers_disconnect_by_data (conn, c);
-  gw_jsonrpc_set_data (rpc, CLIENT_KEY, NULL, NULL);
+  gw_jsonrpc_set_data (rpc, GW_WS_CLIENT_KEY, NULL, NULL);
   /* frees c (the session's send data) */
   gw_jsonrpc_close (rpc);
   gw_jsonrpc_unref (rpc);
@@ -359,7 +301,7 @@ on_closed (SoupWebsocketConnection * conn, gpointer user_data)
 static void
 on_closing (SoupWebsocketConnection * conn, gpointer user_data)
 {
-  Client *c = user_data;
+  GwWsClient *c = user_data;
 
   c->gone = TRUE;
   client_forget (c);
@@ -370,7 +312,7 @@ static void
 on_message (SoupWebsocketConnection * conn, gint type, GBytes * message,
     gpointer user_data)
 {
-  Client *c = user_data;
+  GwWsClient *c = user_data;
   gsize size;
   const gchar *data = g_bytes_get_data (message, &size);
 
@@ -406,7 +348,7 @@ on_connection (SoupServer * server, SoupServerMessage * msg,
 {
   GwWsServer *ws = user_data;
   GSocket *socket = soup_server_message_get_socket (msg);
-  Client *c;
+  GwWsClient *c;
 
   if (socket) {
     g_object_set_data_full (G_OBJECT (conn), "gw-ws-socket",
@@ -420,12 +362,12 @@ on_connection (SoupServer * server, SoupServerMessage * msg,
   soup_websocket_connection_set_keepalive_interval (conn,
       ws->limits.keepalive_seconds);
 
-  c = g_new0 (Client, 1);
+  c = g_new0 (GwWsClient, 1);
   c->conn = g_object_ref (conn);
   c->filters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   c->rpc = gw_jsonrpc_new (ws->registry, client_send_response, c,
       (GDestroyNotify) client_free);
-  gw_jsonrpc_set_data (c->rpc, CLIENT_KEY, c, NULL);
+  gw_jsonrpc_set_data (c->rpc, GW_WS_CLIENT_KEY, c, NULL);
   g_signal_connect (conn, "closing", G_CALLBACK (on_closing), c);
   g_signal_connect (conn, "closed", G_CALLBACK (on_closed), c);
 
@@ -442,181 +384,6 @@ on_connection (SoupServer * server, SoupServerMessage * msg,
   g_signal_connect (conn, "message", G_CALLBACK (on_message), c);
   if (ws->setup)
     ws->setup (c->rpc, msg, ws->setup_data);
-}
-
-/* ---------------------------------------------------------------------- */
-/* Subscriptions                                                          */
-/* ---------------------------------------------------------------------- */
-
-/* The topics and camera of subscribe/unsubscribe params. */
-static gboolean
-parse_filter (JsonNode * params, guint * mask, gchar ** camera,
-    CgError ** error)
-{
-  g_autoptr (GwParams) p = gw_params_new (params);
-  g_auto (GStrv) topics = gw_params_get_strv (p, "topics", FALSE, topic_names);
-  const gchar *cam = gw_params_get_string (p, "camera", FALSE);
-  guint i;
-
-  gw_params_reject_unknown (p);
-  if (!gw_params_finish (p, error))
-    return FALSE;
-  *mask = topics ? 0 : GW_WS_TOPIC_ALL;
-  for (i = 0; topics && topics[i]; i++) {
-    GwWsTopic t;
-
-    if (gw_ws_topic_from_string (topics[i], &t))
-      *mask |= t;
-  }
-  *camera = g_strdup (cam ? cam : "");
-  return TRUE;
-}
-
-static JsonNode *
-filters_to_node (Client * c)
-{
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  GHashTableIter iter;
-  gpointer key, value;
-  guint i;
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "subscriptions");
-  json_builder_begin_array (b);
-  g_hash_table_iter_init (&iter, c->filters);
-  while (g_hash_table_iter_next (&iter, &key, &value)) {
-    json_builder_begin_object (b);
-    json_builder_set_member_name (b, "camera");
-    if (*(const gchar *) key)
-      json_builder_add_string_value (b, key);
-    else
-      json_builder_add_null_value (b);
-    json_builder_set_member_name (b, "topics");
-    json_builder_begin_array (b);
-    for (i = 0; topic_names[i]; i++) {
-      if (GPOINTER_TO_UINT (value) & (1 << i))
-        json_builder_add_string_value (b, topic_names[i]);
-    }
-    json_builder_end_array (b);
-    json_builder_end_object (b);
-  }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
-}
-
-/* Adds @mask to the filter of @camera, or takes it away. */
-static void
-update_filter (Client * c, const gchar * camera, guint mask, gboolean add)
-{
-  guint old = GPOINTER_TO_UINT (g_hash_table_lookup (c->filters, camera));
-  guint now = add ? old | mask : old & ~mask;
-
-  if (now)
-    g_hash_table_replace (c->filters, g_strdup (camera),
-        GUINT_TO_POINTER (now));
-  else
-    g_hash_table_remove (c->filters, camera);
-}
-
-/* subscribe (@user_data TRUE) adds the topics to the camera's filter;
- * unsubscribe takes them from it, or from every filter when no camera is
- * given. Both answer the subscriptions now in force. */
-static void
-handle_filter (GwRpcCall * call, JsonNode * params, gpointer user_data)
-{
-  Client *c = gw_jsonrpc_get_data (gw_rpc_call_get_session (call),
-      CLIENT_KEY);
-  gboolean subscribe = GPOINTER_TO_INT (user_data);
-  g_autofree gchar *camera = NULL;
-  CgError *error = NULL;
-  guint mask, i, n;
-  gchar **keys;
-
-  if (c == NULL) {
-    gw_rpc_call_return_error (call,
-        cg_error_new (CG_CODE_OPERATION_CANCELLED, NULL));
-    return;
-  }
-  if (!parse_filter (params, &mask, &camera, &error)) {
-    gw_rpc_call_return_error (call, error);
-    return;
-  }
-  if (subscribe && *camera && c->ws && c->ws->camera_check
-      && !c->ws->camera_check (camera, &error, c->ws->camera_check_data)) {
-    gw_rpc_call_return_error (call, error);
-    return;
-  }
-  if (subscribe || *camera) {
-    update_filter (c, camera, mask, subscribe);
-  } else {
-    keys = (gchar **) g_hash_table_get_keys_as_array (c->filters, &n);
-    for (i = 0; i < n; i++) {
-      gchar *key = g_strdup (keys[i]);
-
-      update_filter (c, key, mask, FALSE);
-      g_free (key);
-    }
-    g_free (keys);
-  }
-  gw_rpc_call_return (call, filters_to_node (c));
-}
-
-static gboolean
-client_wants (Client * c, GwWsTopic topic, const gchar * camera)
-{
-  guint mask = GPOINTER_TO_UINT (g_hash_table_lookup (c->filters, ""));
-
-  if (camera)
-    mask |= GPOINTER_TO_UINT (g_hash_table_lookup (c->filters, camera));
-  return (mask & topic) != 0;
-}
-
-/**
- * gw_ws_server_offer_event:
- * @ws: a #GwWsServer
- * @topic: the event's topic
- * @event: the event object (seed-002 shape; its `cameraId` member, when
- *   present, is matched against the subscriptions)
- *
- * Sends @event as an `event` notification to every connection subscribed
- * to @topic for its camera or for all cameras; a connection whose queue is
- * full loses it (counted). Call it on the server's main context.
- *
- * Returns: how many connections it was queued for
- */
-guint
-gw_ws_server_offer_event (GwWsServer * ws, GwWsTopic topic, JsonNode * event)
-{
-  const gchar *camera = NULL;
-  GBytes *bytes = NULL;
-  GList *l, *next;
-  guint n = 0;
-
-  g_return_val_if_fail (ws != NULL && event != NULL, 0);
-
-  if (JSON_NODE_HOLDS_OBJECT (event))
-    camera = json_object_get_string_member_with_default
-        (json_node_get_object (event), "cameraId", NULL);
-  for (l = ws->clients; l; l = next) {
-    Client *c = l->data;
-    guint64 dropped = c->dropped_total;
-
-    next = l->next;
-    if (!client_wants (c, topic, camera))
-      continue;
-    if (bytes == NULL) {
-      gchar *text = gw_jsonrpc_notification_to_string ("event", event);
-
-      bytes = g_bytes_new_take (text, strlen (text) + 1);
-    }
-    client_offer (c, bytes);
-    if (c->dropped_total == dropped)
-      n++;
-  }
-  if (bytes)
-    g_bytes_unref (bytes);
-  return n;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -655,10 +422,10 @@ gw_ws_server_new (SoupServer * server, const gchar * path,
     gw_ws_limits_init (&ws->limits);
   if (ws->limits.queue_max == 0)
     ws->limits.queue_max = 1;
-  gw_rpc_registry_add (registry, "subscribe", EVENTS_READ_ACTION,
-      handle_filter, GINT_TO_POINTER (TRUE), NULL);
-  gw_rpc_registry_add (registry, "unsubscribe", EVENTS_READ_ACTION,
-      handle_filter, GINT_TO_POINTER (FALSE), NULL);
+  gw_rpc_registry_add (registry, "subscribe", GW_WS_EVENTS_READ_ACTION,
+      gw_ws_handle_filter, GINT_TO_POINTER (TRUE), NULL);
+  gw_rpc_registry_add (registry, "unsubscribe", GW_WS_EVENTS_READ_ACTION,
+      gw_ws_handle_filter, GINT_TO_POINTER (FALSE), NULL);
   soup_server_add_websocket_handler (server, path, NULL, NULL,
       on_connection, ws, NULL);
   return ws;
@@ -757,7 +524,7 @@ gw_ws_server_close_sessions (GwWsServer * ws, GwWsSessionFilter filter,
   guint n = 0;
 
   for (l = copy; l; l = l->next) {
-    Client *c = l->data;
+    GwWsClient *c = l->data;
 
     if (c->gone || !filter (c->rpc, user_data))
       continue;
@@ -781,7 +548,7 @@ gw_ws_server_free (GwWsServer * ws)
     return;
   soup_server_remove_handler (ws->server, ws->path);
   while (ws->clients) {
-    Client *c = ws->clients->data;
+    GwWsClient *c = ws->clients->data;
 
     client_forget (c);
     client_abort (c, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, FALSE);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <libsoup/soup.h>
+#include "gw-event.h"
 #include "gw-jsonrpc.h"
 
 G_BEGIN_DECLS
@@ -84,6 +85,7 @@ guint gw_ws_server_close_sessions (GwWsServer * ws, GwWsSessionFilter filter,
     gpointer user_data, gushort code, const gchar * reason);
 guint gw_ws_server_offer_event (GwWsServer * ws, GwWsTopic topic,
     JsonNode * event);
+guint gw_ws_server_offer_gw_event (GwWsServer * ws, const GwEvent * event);
 guint gw_ws_server_get_n_clients (GwWsServer * ws);
 guint64 gw_ws_server_get_events_dropped (GwWsServer * ws);
 guint gw_ws_server_get_policy_closes (GwWsServer * ws);

@@ -7,6 +7,7 @@
  * later              -> "from a thread", answered from another thread
  * hold               -> kept in rpc_dummies_held_call
  * big                -> a 4096-character string
+ * written            -> {"list":[1,"two",null],"ok":true}, written
  * read_cameras       -> true, action cameras.read
  * start_camera       -> true, action cameras.control
  *
@@ -87,6 +88,31 @@ method_big (GwRpcCall * call, JsonNode * params, gpointer user_data)
   gw_rpc_call_return (call, result);
 }
 
+/* A thread function: answers @call with a written result. */
+gpointer
+rpc_dummies_answer_written (gpointer call)
+{
+  CgJsonWriter *w = cg_json_writer_new ();
+
+  cg_json_writer_begin_object (w);
+  cg_json_writer_member (w, "list");
+  cg_json_writer_begin_array (w);
+  cg_json_writer_int (w, 1);
+  cg_json_writer_string (w, "two");
+  cg_json_writer_null (w);
+  cg_json_writer_end_array (w);
+  cg_json_writer_member_boolean (w, "ok", TRUE);
+  cg_json_writer_end_object (w);
+  gw_rpc_call_return_writer (call, w);
+  return NULL;
+}
+
+static void
+method_written (GwRpcCall * call, JsonNode * params, gpointer user_data)
+{
+  rpc_dummies_answer_written (call);
+}
+
 static void
 method_ok (GwRpcCall * call, JsonNode * params, gpointer user_data)
 {
@@ -105,6 +131,7 @@ rpc_dummies_register (GwRpcRegistry * registry)
   gw_rpc_registry_add (registry, "later", NULL, method_later, NULL, NULL);
   gw_rpc_registry_add (registry, "hold", NULL, method_hold, NULL, NULL);
   gw_rpc_registry_add (registry, "big", NULL, method_big, NULL, NULL);
+  gw_rpc_registry_add (registry, "written", NULL, method_written, NULL, NULL);
   gw_rpc_registry_add (registry, "read_cameras", "cameras.read", method_ok,
       NULL, NULL);
   gw_rpc_registry_add (registry, "start_camera", "cameras.control",

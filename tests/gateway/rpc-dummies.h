@@ -15,5 +15,6 @@ extern GwRpcCall *rpc_dummies_held_call;
 void rpc_dummies_register (GwRpcRegistry * registry);
 void rpc_dummies_set_auth (GwRpcRegistry * registry);
 gpointer rpc_dummies_answer_later (gpointer call);
+gpointer rpc_dummies_answer_written (gpointer call);
 
 G_END_DECLS

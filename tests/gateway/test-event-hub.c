@@ -395,6 +395,26 @@ test_with_store (void)
   g_free (dir);
 }
 
+/* The notice after a gap, as written. */
+static void
+test_dropped_notice (void)
+{
+  CgJsonWriter *w = cg_json_writer_new ();
+  gint64 before = g_get_real_time () / 1000;
+  g_autofree gchar *text = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  JsonObject *o;
+
+  gw_event_write_dropped_notice (5, w);
+  text = cg_json_writer_free_to_string (w, NULL);
+  g_assert_true (g_str_has_prefix (text,
+          "{\"type\":\"events-dropped\",\"dropped\":5,\"timestamp\":"));
+  node = json_from_string (text, NULL);
+  o = json_node_get_object (node);
+  g_assert_cmpuint (json_object_get_size (o), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (o, "timestamp"), >=, before);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -407,5 +427,6 @@ main (int argc, char **argv)
   g_test_add_func ("/event-hub/unsubscribe-in-callback",
       test_unsubscribe_in_callback);
   g_test_add_func ("/event-hub/with-store", test_with_store);
+  g_test_add_func ("/event-hub/dropped-notice", test_dropped_notice);
   return g_test_run ();
 }

@@ -2,6 +2,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <string.h>
+
+#include "gw-event-api.h"
 #include "gw-test-events.h"
 
 /* Every member of @want is in @got with an equal value, except @except. */
@@ -310,6 +313,45 @@ test_from_camera (void)
   g_assert_null (gw_event_new_from_camera ("sideways", cause, "door"));
 }
 
+/* An event with a cause is written as libcamguard writes the event of its
+ * cause, byte for byte (member order, redaction), then id, kind and
+ * requestId; a page of events holds that same text. */
+static void
+test_text_is_the_renderers (void)
+{
+  const CgCode codes[] = { CG_CODE_CAMERA_UNREACHABLE,
+    CG_CODE_QUALITY_DEGRADED, CG_CODE_INTERNAL_ERROR
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (codes); i++) {
+    g_autoptr (CgError) e = error_for (codes[i], i % 2 ? NULL : "door");
+    g_autoptr (GwEvent) ev = NULL;
+    g_autoptr (GPtrArray) page = g_ptr_array_new ();
+    g_autofree gchar *body = NULL, *want = NULL, *got = NULL;
+    g_autofree gchar *want_page = NULL, *got_page = NULL;
+    CgJsonWriter *w = cg_json_writer_new ();
+
+    cg_error_set_message (e, "rtsp://admin:hunter2@10.0.0.1/live failed");
+    ev = gw_event_new_from_error (e);
+    gw_event_set_id (ev, 9);
+    body = cg_error_to_event_json (e);
+    want = g_strdup_printf ("%.*s,\"id\":9,\"kind\":\"%s\","
+        "\"requestId\":\"req-42\"}", (gint) strlen (body) - 1, body,
+        gw_event_kind_to_string (gw_event_get_kind (ev)));
+    got = gw_event_to_json (ev);
+    g_assert_cmpstr (got, ==, want);
+    g_assert_null (strstr (got, "hunter2"));
+
+    g_ptr_array_add (page, ev);
+    gw_event_page_write (page, 0, w);
+    got_page = cg_json_writer_free_to_string (w, NULL);
+    want_page = g_strdup_printf ("{\"events\":[%s],\"count\":1,"
+        "\"nextCursor\":null}", want);
+    g_assert_cmpstr (got_page, ==, want_page);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -322,5 +364,6 @@ main (int argc, char **argv)
   g_test_add_func ("/event/shape-from-quality", test_shape_from_quality);
   g_test_add_func ("/event/state-and-json", test_state_and_json);
   g_test_add_func ("/event/from-camera", test_from_camera);
+  g_test_add_func ("/event/text-is-the-renderers", test_text_is_the_renderers);
   return g_test_run ();
 }

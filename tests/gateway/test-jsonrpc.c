@@ -409,6 +409,75 @@ test_deferred_after_close (Fixture * f, gconstpointer data)
 }
 
 /* ---------------------------------------------------------------------- */
+/* The text on the wire                                                   */
+/* ---------------------------------------------------------------------- */
+
+#define WRITTEN "{\"list\":[1,\"two\",null],\"ok\":true}"
+
+/* Responses byte for byte: member order jsonrpc, result or error, id; a
+ * written result embedded as it is; a batch in one array. */
+static void
+test_wire_text (Fixture * f, gconstpointer data)
+{
+  const gchar *text;
+
+  gw_jsonrpc_handle_text (f->rpc, CALL_ADD ("1"), -1);
+  gw_jsonrpc_handle_text (f->rpc, "{\"jsonrpc\":\"2.0\",\"method\":"
+      "\"written\",\"id\":\"w\"}", -1);
+  gw_jsonrpc_handle_text (f->rpc, "[" CALL_ADD ("1") "," NOTIFY_ADD ","
+      "{\"jsonrpc\":\"2.0\",\"method\":\"written\",\"id\":2.5},"
+      "{\"jsonrpc\":\"2.0\",\"method\":\"echo\",\"id\":7}]", -1);
+  gw_jsonrpc_handle_text (f->rpc, "{\"jsonrpc\":\"2.0\",\"method\":"
+      "\"busy\",\"id\":10}", -1);
+  wait_sent (f, 4);
+  g_assert_cmpstr (f->sent->pdata[0], ==,
+      "{\"jsonrpc\":\"2.0\",\"result\":3,\"id\":1}");
+  g_assert_cmpstr (f->sent->pdata[1], ==,
+      "{\"jsonrpc\":\"2.0\",\"result\":" WRITTEN ",\"id\":\"w\"}");
+  g_assert_cmpstr (f->sent->pdata[2], ==,
+      "[{\"jsonrpc\":\"2.0\",\"result\":3,\"id\":1},"
+      "{\"jsonrpc\":\"2.0\",\"result\":" WRITTEN ",\"id\":2.5},"
+      "{\"jsonrpc\":\"2.0\",\"result\":null,\"id\":7}]");
+  text = f->sent->pdata[3];
+  g_assert_true (g_str_has_prefix (text,
+          "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32005,"));
+  g_assert_true (g_str_has_suffix (text, "},\"id\":10}"));
+
+  /* written on another thread, finished on the session's */
+  rpc_dummies_held_call = NULL;
+  gw_jsonrpc_handle_text (f->rpc, "{\"jsonrpc\":\"2.0\",\"method\":\"hold\","
+      "\"id\":null}", -1);
+  wait_sent (f, 4);
+  g_thread_join (g_thread_new ("written", rpc_dummies_answer_written,
+          rpc_dummies_held_call));
+  wait_sent (f, 5);
+  g_assert_cmpstr (f->sent->pdata[4], ==,
+      "{\"jsonrpc\":\"2.0\",\"result\":" WRITTEN ",\"id\":null}");
+  g_assert_true (f->finish_thread == g_thread_self ());
+}
+
+/* What the server sends on its own. */
+static void
+test_notification_text (void)
+{
+  g_autoptr (JsonNode) params = json_from_string ("{\"a\":[1,2.5]}", NULL);
+  g_autofree gchar *with = gw_jsonrpc_notification_to_string ("tick", params);
+  g_autofree gchar *without = gw_jsonrpc_notification_to_string ("tick",
+      NULL);
+  CgJsonWriter *w = cg_json_writer_new ();
+  g_autofree gchar *written = NULL;
+
+  g_assert_cmpstr (with, ==,
+      "{\"jsonrpc\":\"2.0\",\"method\":\"tick\",\"params\":{\"a\":[1,2.5]}}");
+  g_assert_cmpstr (without, ==, "{\"jsonrpc\":\"2.0\",\"method\":\"tick\"}");
+  gw_jsonrpc_begin_notification (w, "tick");
+  cg_json_writer_node (w, params);
+  cg_json_writer_end_object (w);
+  written = cg_json_writer_free_to_string (w, NULL);
+  g_assert_cmpstr (written, ==, with);
+}
+
+/* ---------------------------------------------------------------------- */
 /* authenticate and roles                                                 */
 /* ---------------------------------------------------------------------- */
 
@@ -498,6 +567,8 @@ main (int argc, char **argv)
   ADD_F ("/gw-jsonrpc/params-fields", test_params_fields);
   g_test_add_func ("/gw-params/helpers", test_params_helpers);
   ADD_F ("/gw-jsonrpc/deferred-from-thread", test_deferred_from_thread);
+  ADD_F ("/gw-jsonrpc/wire-text", test_wire_text);
+  g_test_add_func ("/gw-jsonrpc/notification-text", test_notification_text);
   ADD_F ("/gw-jsonrpc/deferred-not-iterating", test_deferred_not_iterating);
   ADD_F ("/gw-jsonrpc/deferred-after-close", test_deferred_after_close);
   ADD_F ("/gw-jsonrpc/authenticate", test_authenticate);

@@ -333,6 +333,65 @@ test_subscribe_filter (void)
   fixture_stop (&f);
 }
 
+/* A GwEvent with `seq` in its details, of @kind (error, retry or state). */
+static GwEvent *
+seq_event (GwEventKind kind, const gchar * camera, gint64 seq)
+{
+  g_autoptr (CgError) e = cg_error_new (CG_CODE_CAMERA_UNREACHABLE, NULL);
+
+  gst_structure_set (cg_error_get_details_writable (e), "seq", G_TYPE_INT64,
+      seq, NULL);
+  cg_error_set_camera_id (e, camera);
+  if (kind == GW_EVENT_KIND_RETRY)
+    return gw_event_new_from_camera ("retry", e, camera);
+  if (kind == GW_EVENT_KIND_STATE)
+    return gw_event_new_state (camera, "running", NULL, e);
+  return gw_event_new_from_error (e);
+}
+
+/* gw_ws_server_offer_gw_event(): the topic of the event's kind, its
+ * camera, and the notification text is the event's text. */
+static void
+test_offer_gw_event (void)
+{
+  Fixture f = { 0 };
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GwEvent) error = seq_event (GW_EVENT_KIND_ERROR, "door", 0);
+  g_autoptr (GwEvent) retry = seq_event (GW_EVENT_KIND_RETRY, "door", 1);
+  g_autoptr (GwEvent) state = seq_event (GW_EVENT_KIND_STATE, "desk", 2);
+  g_autofree gchar *text = NULL, *want = NULL;
+  Client *door, *all;
+
+  fixture_start (&f, NULL, FALSE);
+  door = client_new (&f, NULL);
+  all = client_new (&f, NULL);
+  client_call (door, REQ ("subscribe",
+          "{\"topics\":[\"retry\"],\"camera\":\"door\"}"), parser);
+  client_call (all, REQ ("subscribe", "{}"), parser);
+
+  g_assert_cmpuint (gw_ws_server_offer_gw_event (f.ws, error), ==, 1);
+  g_assert_cmpuint (gw_ws_server_offer_gw_event (f.ws, retry), ==, 2);
+  sync_client (door, parser);
+  text = gw_event_to_json (retry);
+  want = g_strdup_printf ("{\"jsonrpc\":\"2.0\",\"method\":\"event\","
+      "\"params\":%s}", text);
+  g_assert_cmpstr (door->last_event, ==, want);
+  g_assert_cmpuint (gw_ws_server_offer_gw_event (f.ws, state), ==, 1);
+  sync_client (all, parser);
+  g_assert_cmpuint (door->n_events, ==, 1);
+  g_assert_cmpuint (all->n_events, ==, 3);
+  g_clear_pointer (&text, g_free);
+  g_clear_pointer (&want, g_free);
+  text = gw_event_to_json (state);
+  want = g_strdup_printf ("{\"jsonrpc\":\"2.0\",\"method\":\"event\","
+      "\"params\":%s}", text);
+  g_assert_cmpstr (all->last_event, ==, want);
+
+  client_free (door);
+  client_free (all);
+  fixture_stop (&f);
+}
+
 #define N_CLIENTS 50
 #define PADDING 2048
 
@@ -588,6 +647,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gw-ws/keepalive", test_keepalive);
   g_test_add_func ("/gw-ws/server-free", test_server_free);
   g_test_add_func ("/gw-ws/subscribe-filter", test_subscribe_filter);
+  g_test_add_func ("/gw-ws/offer-gw-event", test_offer_gw_event);
   g_test_add_func ("/gw-ws/fan-out-drop", test_fan_out_drop);
   g_test_add_func ("/gw-ws/fan-out-close", test_fan_out_close);
   g_test_add_func ("/gw-ws/close-with-full-queue", test_close_with_full_queue);

@@ -96,6 +96,8 @@ on_client_message (SoupWebsocketConnection * conn, gint type,
       c->out_of_order = TRUE;
     c->last_seq = seq;
     c->n_events++;
+    g_free (c->last_event);
+    c->last_event = g_strdup (text);
     return;
   }
   g_ptr_array_add (c->messages, g_strdup (text));
@@ -173,6 +175,7 @@ client_free (Client * c)
     g_main_context_unref (c->context);
   g_ptr_array_unref (c->messages);
   g_clear_error (&c->error);
+  g_free (c->last_event);
   g_free (c);
 }
 

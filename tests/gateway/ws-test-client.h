@@ -27,6 +27,7 @@ typedef struct
   gushort close_code;
   GPtrArray *messages;          /* gchar *, everything but events */
   guint n_events;
+  gchar *last_event;            /* the text of the last event notification */
   gint64 last_seq;
   gboolean out_of_order;
 } Client;
