@@ -95,23 +95,6 @@ gw_camera_ops_write_list (GwRegistry * registry, CgJsonWriter * w)
 }
 
 /**
- * gw_camera_ops_list:
- * @registry: the registry
- *
- * gw_camera_ops_write_list() as a tree.
- *
- * Returns: (transfer full): `{"cameras": [...], "count": N}`
- */
-JsonNode *
-gw_camera_ops_list (GwRegistry * registry)
-{
-  CgJsonWriter *w = cg_json_writer_new ();
-
-  gw_camera_ops_write_list (registry, w);
-  return cg_json_writer_free_to_node (w);
-}
-
-/**
  * gw_camera_ops_start:
  * @camera: a camera
  * @error: (out) (optional): the code the start failed with
@@ -244,28 +227,6 @@ gw_camera_ops_write_quality (GwCamera * camera, CgJsonWriter * w,
   write_steps (ladder, w);
   cg_json_writer_end_object (w);
   return TRUE;
-}
-
-/**
- * gw_camera_ops_get_quality:
- * @camera: a camera
- * @error: (out): as for gw_camera_ops_write_quality()
- *
- * gw_camera_ops_write_quality() as a tree.
- *
- * Returns: (transfer full) (nullable): `{mode, step, current_step,
- *   steps}`, or %NULL with @error set
- */
-JsonNode *
-gw_camera_ops_get_quality (GwCamera * camera, CgError ** error)
-{
-  CgJsonWriter *w = cg_json_writer_new ();
-
-  if (!gw_camera_ops_write_quality (camera, w, error)) {
-    cg_json_writer_free (w);
-    return NULL;
-  }
-  return cg_json_writer_free_to_node (w);
 }
 
 /**

@@ -36,14 +36,12 @@ GwCamera *gw_camera_ops_lookup (GwRegistry * registry, const gchar * id,
     CgError ** error);
 void gw_camera_ops_write_describe (GwCamera * camera, CgJsonWriter * w);
 void gw_camera_ops_write_list (GwRegistry * registry, CgJsonWriter * w);
-JsonNode *gw_camera_ops_list (GwRegistry * registry);
 
 gboolean gw_camera_ops_start (GwCamera * camera, CgError ** error);
 gboolean gw_camera_ops_control (GwCamera * camera, const gchar * what,
     CgError ** error);
 gboolean gw_camera_ops_write_quality (GwCamera * camera, CgJsonWriter * w,
     CgError ** error);
-JsonNode *gw_camera_ops_get_quality (GwCamera * camera, CgError ** error);
 gboolean gw_camera_ops_set_quality (GwCamera * camera, JsonNode * params,
     CgError ** error);
 

@@ -229,7 +229,6 @@ feed_ws (GwEventSubscription * subscription, GwEvent * event,
     guint64 dropped, gpointer user_data)
 {
   GwGateway *gw = user_data;
-  g_autoptr (JsonNode) node = NULL;
 
   if (gw->ws == NULL)
     return TRUE;
@@ -239,10 +238,8 @@ feed_ws (GwEventSubscription * subscription, GwEvent * event,
         "subscribers (the hub's feed was full)", dropped);
     return TRUE;
   }
-  node = gw_event_to_json_node (event);
-  /* GwWsTopic and GwEventTopic are the same flags */
-  gw_ws_server_offer_event (gw->ws,
-      (GwWsTopic) gw_event_kind_get_topic (gw_event_get_kind (event)), node);
+  /* written once, the same text for every subscriber that wants it */
+  gw_ws_server_offer_gw_event (gw->ws, event);
   return TRUE;
 }
 

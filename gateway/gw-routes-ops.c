@@ -65,7 +65,7 @@ events_ready (GObject * source, GAsyncResult * result, gpointer user_data)
   gint64 next = 0;
   g_autoptr (GPtrArray) events = gw_event_store_query_finish
       ((GwEventStore *) source, result, &next, &err);
-  g_autoptr (JsonNode) node = NULL;
+  CgJsonWriter *w;
 
   if (events == NULL) {
     g_autoptr (CgError) e = cg_error_new (err->domain == CG_CODE_ERROR ?
@@ -74,8 +74,9 @@ events_ready (GObject * source, GAsyncResult * result, gpointer user_data)
     gw_request_reply_error (req, e);
     return;
   }
-  node = gw_event_page_to_json_node (events, next);
-  gw_request_reply_json (req, SOUP_STATUS_OK, node);
+  w = cg_json_writer_new ();
+  gw_event_page_write (events, next, w);
+  gw_request_reply_writer (req, SOUP_STATUS_OK, w);
 }
 
 /**

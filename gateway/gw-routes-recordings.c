@@ -272,7 +272,7 @@ gw_routes_recordings_add (GwRouter * router, GwGateway * gw)
 static void
 rpc_return_writer (GwRpcCall * call, CgJsonWriter * w)
 {
-  gw_rpc_call_return (call, cg_json_writer_free_to_node (w));
+  gw_rpc_call_return_writer (call, w);
 }
 
 static void

@@ -64,8 +64,12 @@ get_camera_list (GwRpcCall * call, JsonNode * params, gpointer user_data)
   gw_params_reject_unknown (p);
   if (!gw_params_finish (p, &error))
     gw_rpc_call_return_error (call, error);
-  else
-    gw_rpc_call_return (call, gw_camera_ops_list (gw->registry));
+  else {
+    CgJsonWriter *w = cg_json_writer_new ();
+
+    gw_camera_ops_write_list (gw->registry, w);
+    gw_rpc_call_return_writer (call, w);
+  }
 }
 
 /* Answers @call with the status of @camera, written as REST writes it. */
@@ -132,7 +136,7 @@ set_quality (GwRpcCall * call, JsonNode * params, gpointer user_data)
   GwCamera *camera = gw_rpc_camera_param (call, user_data, params, FALSE);
   g_autoptr (JsonNode) rest = NULL;
   CgError *error = NULL;
-  JsonNode *quality;
+  CgJsonWriter *w;
 
   if (camera == NULL)
     return;
@@ -141,11 +145,13 @@ set_quality (GwRpcCall * call, JsonNode * params, gpointer user_data)
     gw_rpc_call_return_error (call, error);
     return;
   }
-  quality = gw_camera_ops_get_quality (camera, &error);
-  if (quality)
-    gw_rpc_call_return (call, quality);
-  else
+  w = cg_json_writer_new ();
+  if (gw_camera_ops_write_quality (camera, w, &error)) {
+    gw_rpc_call_return_writer (call, w);
+  } else {
+    cg_json_writer_free (w);
     gw_rpc_call_return_error (call, error);
+  }
 }
 
 static void
