@@ -150,9 +150,21 @@ newline (CgJsonWriter * w)
     g_string_append (w->out, "  ");
 }
 
+/* @len bytes of @data at the end of @out: g_string_append_len() does more
+ * (overlap checks, insertion) than an answer written member by member
+ * needs. */
+static inline void
+append_bytes (GString * out, const gchar * data, gsize len)
+{
+  gsize old = out->len;
+
+  g_string_set_size (out, old + len);
+  memcpy (out->str + old, data, len);
+}
+
 /* Before a member name (@member) or a value: the comma and, when pretty,
  * the line break. FALSE (and a critical) when the call is out of place. */
-static gboolean
+static inline gboolean
 prepare (CgJsonWriter * w, gboolean member)
 {
   gboolean in_object = w->depth > 0 && (w->is_object & bit (w->depth));
@@ -439,7 +451,7 @@ cg_json_writer_member (CgJsonWriter * writer, const gchar * name)
     return;
   append_string (writer->out, name);
   if (writer->pretty)
-    g_string_append_len (writer->out, ": ", 2);
+    append_bytes (writer->out, ": ", 2);
   else
     g_string_append_c (writer->out, ':');
   writer->member_pending = TRUE;
@@ -465,7 +477,7 @@ cg_json_writer_string (CgJsonWriter * writer, const gchar * value)
   if (value)
     append_string (writer->out, value);
   else
-    g_string_append_len (writer->out, "null", 4);
+    append_bytes (writer->out, "null", 4);
 }
 
 /**
@@ -490,7 +502,7 @@ cg_json_writer_int (CgJsonWriter * writer, gint64 value)
   } while (u);
   if (value < 0)
     *--p = '-';
-  g_string_append_len (writer->out, p, buf + sizeof buf - p);
+  append_bytes (writer->out, p, buf + sizeof buf - p);
 }
 
 static void
@@ -516,7 +528,7 @@ append_double (GString * out, gdouble value)
     } while (u);
     if (signbit (value))
       *--p = '-';
-    g_string_append_len (out, p, buf + sizeof buf - p);
+    append_bytes (out, p, buf + sizeof buf - p);
     return;
   }
   g_ascii_dtostr (buf, sizeof buf, value);
@@ -591,7 +603,7 @@ cg_json_writer_double_rounded (CgJsonWriter * writer, gdouble value,
   } while (n);
   if (negative)
     *--p = '-';
-  g_string_append_len (writer->out, p, buf + sizeof buf - p);
+  append_bytes (writer->out, p, buf + sizeof buf - p);
 }
 
 /**
@@ -608,9 +620,9 @@ cg_json_writer_boolean (CgJsonWriter * writer, gboolean value)
   if (!prepare (writer, FALSE))
     return;
   if (value)
-    g_string_append_len (writer->out, "true", 4);
+    append_bytes (writer->out, "true", 4);
   else
-    g_string_append_len (writer->out, "false", 5);
+    append_bytes (writer->out, "false", 5);
 }
 
 /**
@@ -625,7 +637,7 @@ cg_json_writer_null (CgJsonWriter * writer)
   g_return_if_fail (writer != NULL);
   if (!prepare (writer, FALSE))
     return;
-  g_string_append_len (writer->out, "null", 4);
+  append_bytes (writer->out, "null", 4);
 }
 
 /**
