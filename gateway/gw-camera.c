@@ -41,33 +41,10 @@
 #include "config.h"
 #endif
 
-#include "gw-camera.h"
-#include "gw-pipeline.h"
+#include "gw-camera-private.h"
 
 GST_DEBUG_CATEGORY_STATIC (gw_camera_debug);
 #define GST_CAT_DEFAULT gw_camera_debug
-
-#define SOURCE_STATUS_MESSAGE "gw-source-status"
-
-struct _GwCamera
-{
-  GObject parent;
-
-  GwCameraSpec *spec;
-  GwPipeline *pipe;
-  CgClassifier *classifier;
-  guint bus_watch;
-  guint fps_timer;
-  gulong probe;                 /* counts frames into the tee */
-  GwCameraState state;
-  CgError *last_error;
-
-  gint frames;                  /* atomic: buffers into the tee */
-  gint frames_at_tick;
-  gint64 tick_time;
-  gdouble fps;
-  gint64 started_at;            /* monotonic us, 0 when stopped */
-};
 
 G_DEFINE_TYPE (GwCamera, gw_camera, G_TYPE_OBJECT);
 
@@ -81,6 +58,13 @@ enum
 };
 
 static guint signals[N_SIGNALS];
+
+/* What gw-camera-status.c adds through the status signal. */
+void
+gw_camera_emit_status (GwCamera * camera, CgJsonWriter * w)
+{
+  g_signal_emit (camera, signals[SIGNAL_STATUS], 0, w);
+}
 
 static const gchar *const state_names[] = {
   "stopped", "starting", "running", "retrying", "failed"
@@ -152,8 +136,8 @@ emit_event (GwCamera * self, const gchar * kind, CgError * error)
 /* ------------------------------------------------------------------ */
 /* the bus                                                             */
 
-static gchar *
-enum_nick (GObject * object, const gchar * property)
+gchar *
+gw_camera_enum_nick (GObject * object, const gchar * property)
 {
   GParamSpec *ps = g_object_class_find_property (G_OBJECT_GET_CLASS (object),
       property);
@@ -175,7 +159,7 @@ enum_nick (GObject * object, const gchar * property)
 static void
 on_source_status (GwCamera * self)
 {
-  g_autofree gchar *status = enum_nick (G_OBJECT (self->pipe->source),
+  g_autofree gchar *status = gw_camera_enum_nick (G_OBJECT (self->pipe->source),
       "status");
 
   if (status == NULL || self->state == GW_CAMERA_STATE_STOPPED)
@@ -233,6 +217,9 @@ on_bus_message (GstBus * bus, GstMessage * message, gpointer user_data)
   GwCamera *self = user_data;
   const GstStructure *s = gst_message_get_structure (message);
   g_autoptr (CgError) error = NULL;
+
+  /* anything the pipeline says may come with new source statistics */
+  gw_camera_forget_statistics (self);
 
   if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_APPLICATION && s
       && gst_structure_has_name (s, SOURCE_STATUS_MESSAGE)) {
@@ -395,6 +382,7 @@ teardown (GwCamera * self)
   self->bus_watch = 0;
   g_clear_handle_id (&self->fps_timer, g_source_remove);
   g_clear_pointer (&self->pipe, gw_pipeline_free);
+  gw_camera_forget_statistics (self);
   self->fps = 0;
   return in_time;
 }
@@ -504,104 +492,6 @@ gw_camera_restart (GwCamera * camera, GError ** error)
 {
   gw_camera_stop (camera);
   return gw_camera_start (camera, error);
-}
-
-/* ------------------------------------------------------------------ */
-/* status                                                              */
-
-static void
-add_source_status (GwCamera * self, CgJsonWriter * w)
-{
-  g_autofree gchar *status = enum_nick (G_OBJECT (self->pipe->source),
-      "status");
-  g_auto (GValue) v = G_VALUE_INIT;
-  const GstStructure *stats;
-
-  cg_json_writer_member (w, "source");
-  cg_json_writer_begin_object (w);
-  cg_json_writer_member_string (w, "status", status);
-  /* the structure the element made, read in place (g_object_get() would
-   * copy it once more) */
-  g_value_init (&v, GST_TYPE_STRUCTURE);
-  g_object_get_property (G_OBJECT (self->pipe->source), "statistics", &v);
-  stats = gst_value_get_structure (&v);
-  if (stats) {
-    cg_json_writer_member (w, "statistics");
-    cg_structure_write_json (stats, w);
-  }
-  cg_json_writer_end_object (w);
-}
-
-static void
-add_quality (GwCamera * self, CgJsonWriter * w)
-{
-  g_autofree gchar *mode = enum_nick (G_OBJECT (self->pipe->ladder), "mode");
-  gint step = -1;
-
-  g_object_get (self->pipe->ladder, "current-step", &step, NULL);
-  cg_json_writer_member (w, "quality");
-  cg_json_writer_begin_object (w);
-  cg_json_writer_member_int (w, "step", step);
-  cg_json_writer_member_string (w, "mode", mode);
-  cg_json_writer_end_object (w);
-}
-
-/**
- * gw_camera_write_status:
- * @camera: a camera
- * @w: where the status object is written, as a value
- *
- * The camera's status: `id`, `state`, `source` (retrysrc's `status` and
- * `statistics`, while a pipeline exists), `quality` (`step`, `mode`, raw
- * cameras), `last_error` (the last error as an event, with `code`,
- * `message`, `details`, `timestamp`, `severity`; or null),
- * `fps` (frames into the outputs over the last second) and `uptime`
- * (seconds since the camera was started, 0 when stopped), then what the
- * #GwCamera::status handlers add (the gateway's outputs: `live`,
- * `recording`).
- */
-void
-gw_camera_write_status (GwCamera * camera, CgJsonWriter * w)
-{
-  cg_json_writer_begin_object (w);
-  cg_json_writer_member_string (w, "id", camera->spec->id);
-  cg_json_writer_member_string (w, "state", state_names[camera->state]);
-  if (camera->pipe) {
-    add_source_status (camera, w);
-    if (camera->pipe->ladder)
-      add_quality (camera, w);
-  }
-  cg_json_writer_member (w, "last_error");
-  if (camera->last_error)
-    cg_error_write_event (camera->last_error, w);
-  else
-    cg_json_writer_null (w);
-  /* frames per second to the hundredth, seconds to the millisecond */
-  cg_json_writer_member (w, "fps");
-  cg_json_writer_double_rounded (w, camera->fps, 2);
-  cg_json_writer_member (w, "uptime");
-  cg_json_writer_double_rounded (w, camera->started_at ?
-      (g_get_monotonic_time () - camera->started_at) /
-      (gdouble) G_USEC_PER_SEC : 0.0, 3);
-  g_signal_emit (camera, signals[SIGNAL_STATUS], 0, w);
-  cg_json_writer_end_object (w);
-}
-
-/**
- * gw_camera_get_status:
- * @camera: a camera
- *
- * gw_camera_write_status() as a tree.
- *
- * Returns: (transfer full): a JSON object node
- */
-JsonNode *
-gw_camera_get_status (GwCamera * camera)
-{
-  CgJsonWriter *w = cg_json_writer_new ();
-
-  gw_camera_write_status (camera, w);
-  return cg_json_writer_free_to_node (w);
 }
 
 /* ------------------------------------------------------------------ */

@@ -248,6 +248,31 @@ command (CgFakeCamera * cam, const gchar * cmd)
   g_assert_true (g_str_has_prefix (answer, "OK"));
 }
 
+/* The statistics in the camera's status are the source's own, read now:
+ * the status keeps their text between bus messages while the source runs,
+ * and must never show an old one. */
+static void
+assert_statistics_fresh (GwCamera * camera)
+{
+  g_autoptr (JsonNode) status = gw_camera_get_status (camera);
+  GstStructure *stats = NULL;
+  g_autoptr (JsonNode) fresh = NULL;
+  JsonNode *shown;
+
+  g_object_get (gw_camera_get_pipeline (camera)->source, "statistics",
+      &stats, NULL);
+  fresh = cg_structure_to_json_node (stats);
+  gst_structure_free (stats);
+  shown = json_object_get_member (json_object_get_object_member
+      (json_node_get_object (status), "source"), "statistics");
+  if (!json_node_equal (shown, fresh)) {
+    g_autofree gchar *a = cg_json_to_string (shown, FALSE);
+    g_autofree gchar *b = cg_json_to_string (fresh, FALSE);
+
+    g_error ("the status shows statistics %s, the source has %s", a, b);
+  }
+}
+
 static void
 test_killed_and_revived (void)
 {
@@ -270,6 +295,8 @@ test_killed_and_revived (void)
   g_assert_no_error (err);
   g_assert_cmpint (gw_camera_get_state (camera), ==, GW_CAMERA_STATE_STARTING);
   g_assert_true (wait_state (camera, &w, GW_CAMERA_STATE_RUNNING));
+  assert_statistics_fresh (camera);     /* kept from here while running */
+  assert_statistics_fresh (camera);
 
   command (&cam, "die 0");
   g_assert_true (wait_state (camera, &w, GW_CAMERA_STATE_RETRYING));
@@ -288,6 +315,7 @@ test_killed_and_revived (void)
   command (&cam, "revive");
   g_assert_true (wait_state (camera, &w, GW_CAMERA_STATE_RUNNING));
   find_event (&w, GW_EVENT_RECOVERY);
+  assert_statistics_fresh (camera);     /* a new start, an outage, a success */
   status = gw_camera_get_status (camera);
   o = json_node_get_object (status);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member
