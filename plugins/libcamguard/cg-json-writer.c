@@ -44,19 +44,10 @@
 #include <math.h>
 #include <string.h>
 
-#include "cg-json-writer.h"
+#include "cg-json-writer-private.h"
 
 #define MAX_DEPTH 64
 
-struct _CgJsonWriter
-{
-  GString *out;
-  gboolean pretty;
-  guint depth;                  /* open objects and arrays */
-  guint64 is_object;            /* bit d: the container at depth d+1 */
-  guint64 has_items;            /* bit d: it holds something already */
-  gboolean member_pending;      /* a member name waits for its value */
-};
 
 G_DEFINE_BOXED_TYPE (CgJsonWriter, cg_json_writer, cg_json_writer_copy,
     cg_json_writer_free);
@@ -153,8 +144,8 @@ newline (CgJsonWriter * w)
 /* @len bytes of @data at the end of @out: g_string_append_len() does more
  * (overlap checks, insertion) than an answer written member by member
  * needs. */
-static inline void
-append_bytes (GString * out, const gchar * data, gsize len)
+void
+cg_json_append_bytes (GString * out, const gchar * data, gsize len)
 {
   gsize old = out->len;
 
@@ -351,8 +342,8 @@ is_plain (guchar c)
   return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
 }
 
-static void
-append_string (GString * out, const gchar * value)
+void
+cg_json_append_string_unchecked (GString * out, const gchar * value)
 {
   const guchar *p = (const guchar *) value;
   gsize len, old;
@@ -394,14 +385,14 @@ void
 cg_json_append_string (GString * out, const gchar * value)
 {
   g_return_if_fail (out != NULL && value != NULL);
-  append_string (out, value);
+  cg_json_append_string_unchecked (out, value);
 }
 
 /* The common case of cg_json_writer_member() in one step: compact text,
  * inside an object, a name of printable ASCII without quotes or
  * backslashes. FALSE (nothing written) for anything else. */
-static gboolean
-member_fast (CgJsonWriter * w, const gchar * name)
+gboolean
+cg_json_writer_member_fast (CgJsonWriter * w, const gchar * name)
 {
   const guchar *p = (const guchar *) name;
   guint64 b;
@@ -445,13 +436,13 @@ void
 cg_json_writer_member (CgJsonWriter * writer, const gchar * name)
 {
   g_return_if_fail (writer != NULL && name != NULL);
-  if (member_fast (writer, name))
+  if (cg_json_writer_member_fast (writer, name))
     return;
   if (!prepare (writer, TRUE))
     return;
-  append_string (writer->out, name);
+  cg_json_append_string_unchecked (writer->out, name);
   if (writer->pretty)
-    append_bytes (writer->out, ": ", 2);
+    cg_json_append_bytes (writer->out, ": ", 2);
   else
     g_string_append_c (writer->out, ':');
   writer->member_pending = TRUE;
@@ -475,9 +466,24 @@ cg_json_writer_string (CgJsonWriter * writer, const gchar * value)
   if (!prepare (writer, FALSE))
     return;
   if (value)
-    append_string (writer->out, value);
+    cg_json_append_string_unchecked (writer->out, value);
   else
-    append_bytes (writer->out, "null", 4);
+    cg_json_append_bytes (writer->out, "null", 4);
+}
+
+void
+cg_json_append_int (GString * out, gint64 value)
+{
+  gchar buf[24], *p = buf + sizeof buf;
+  guint64 u = value < 0 ? -(guint64) value : (guint64) value;
+
+  do {
+    *--p = '0' + u % 10;
+    u /= 10;
+  } while (u);
+  if (value < 0)
+    *--p = '-';
+  cg_json_append_bytes (out, p, buf + sizeof buf - p);
 }
 
 /**
@@ -490,23 +496,14 @@ cg_json_writer_string (CgJsonWriter * writer, const gchar * value)
 void
 cg_json_writer_int (CgJsonWriter * writer, gint64 value)
 {
-  gchar buf[24], *p = buf + sizeof buf;
-  guint64 u = value < 0 ? -(guint64) value : (guint64) value;
-
   g_return_if_fail (writer != NULL);
   if (!prepare (writer, FALSE))
     return;
-  do {
-    *--p = '0' + u % 10;
-    u /= 10;
-  } while (u);
-  if (value < 0)
-    *--p = '-';
-  append_bytes (writer->out, p, buf + sizeof buf - p);
+  cg_json_append_int (writer->out, value);
 }
 
-static void
-append_double (GString * out, gdouble value)
+void
+cg_json_append_double (GString * out, gdouble value)
 {
   gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
 
@@ -528,7 +525,7 @@ append_double (GString * out, gdouble value)
     } while (u);
     if (signbit (value))
       *--p = '-';
-    append_bytes (out, p, buf + sizeof buf - p);
+    cg_json_append_bytes (out, p, buf + sizeof buf - p);
     return;
   }
   g_ascii_dtostr (buf, sizeof buf, value);
@@ -552,7 +549,7 @@ cg_json_writer_double (CgJsonWriter * writer, gdouble value)
   g_return_if_fail (writer != NULL);
   if (!prepare (writer, FALSE))
     return;
-  append_double (writer->out, value);
+  cg_json_append_double (writer->out, value);
 }
 
 /**
@@ -603,7 +600,7 @@ cg_json_writer_double_rounded (CgJsonWriter * writer, gdouble value,
   } while (n);
   if (negative)
     *--p = '-';
-  append_bytes (writer->out, p, buf + sizeof buf - p);
+  cg_json_append_bytes (writer->out, p, buf + sizeof buf - p);
 }
 
 /**
@@ -620,9 +617,9 @@ cg_json_writer_boolean (CgJsonWriter * writer, gboolean value)
   if (!prepare (writer, FALSE))
     return;
   if (value)
-    append_bytes (writer->out, "true", 4);
+    cg_json_append_bytes (writer->out, "true", 4);
   else
-    append_bytes (writer->out, "false", 5);
+    cg_json_append_bytes (writer->out, "false", 5);
 }
 
 /**
@@ -637,7 +634,7 @@ cg_json_writer_null (CgJsonWriter * writer)
   g_return_if_fail (writer != NULL);
   if (!prepare (writer, FALSE))
     return;
-  append_bytes (writer->out, "null", 4);
+  cg_json_append_bytes (writer->out, "null", 4);
 }
 
 /**
@@ -657,89 +654,6 @@ cg_json_writer_raw (CgJsonWriter * writer, const gchar * json)
   g_string_append (writer->out, json);
 }
 
-
-
-/* ---------------------------------------------------------------------- */
-/* Members                                                                */
-/* ---------------------------------------------------------------------- */
-
-/**
- * cg_json_writer_member_string:
- * @writer: a writer
- * @name: the member's name
- * @value: (nullable): the text, or %NULL for null
- *
- * cg_json_writer_member() then cg_json_writer_string().
- */
-void
-cg_json_writer_member_string (CgJsonWriter * writer, const gchar * name,
-    const gchar * value)
-{
-  cg_json_writer_member (writer, name);
-  cg_json_writer_string (writer, value);
-}
-
-/**
- * cg_json_writer_member_int:
- * @writer: a writer
- * @name: the member's name
- * @value: the number
- *
- * cg_json_writer_member() then cg_json_writer_int().
- */
-void
-cg_json_writer_member_int (CgJsonWriter * writer, const gchar * name,
-    gint64 value)
-{
-  cg_json_writer_member (writer, name);
-  cg_json_writer_int (writer, value);
-}
-
-/**
- * cg_json_writer_member_double:
- * @writer: a writer
- * @name: the member's name
- * @value: the number
- *
- * cg_json_writer_member() then cg_json_writer_double().
- */
-void
-cg_json_writer_member_double (CgJsonWriter * writer, const gchar * name,
-    gdouble value)
-{
-  cg_json_writer_member (writer, name);
-  cg_json_writer_double (writer, value);
-}
-
-/**
- * cg_json_writer_member_boolean:
- * @writer: a writer
- * @name: the member's name
- * @value: the truth value
- *
- * cg_json_writer_member() then cg_json_writer_boolean().
- */
-void
-cg_json_writer_member_boolean (CgJsonWriter * writer, const gchar * name,
-    gboolean value)
-{
-  cg_json_writer_member (writer, name);
-  cg_json_writer_boolean (writer, value);
-}
-
-/**
- * cg_json_writer_member_null:
- * @writer: a writer
- * @name: the member's name
- *
- * cg_json_writer_member() then cg_json_writer_null().
- */
-void
-cg_json_writer_member_null (CgJsonWriter * writer, const gchar * name)
-{
-  cg_json_writer_member (writer, name);
-  cg_json_writer_null (writer);
-}
 
 
 /* ---------------------------------------------------------------------- */
