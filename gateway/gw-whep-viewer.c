@@ -9,10 +9,18 @@
  * fan-out. Negotiation runs on webrtcbin's threads with promise callbacks
  * (set-remote-description -> create-answer -> set-local-description), the
  * answer is taken once ICE gathering is complete, and every outcome hops
- * to the main context with g_main_context_invoke_full(): the main loop
- * never waits for webrtcbin. A bounded timeout fails a negotiation that
- * does not finish. Stopping the pipeline (webrtcbin closes its ICE agent)
- * runs on a thread pool.
+ * to the main context as an idle source (viewer_invoke()): the main loop
+ * never waits for webrtcbin, and no outcome ever runs on webrtcbin's
+ * threads. A bounded timeout fails a negotiation that does not finish.
+ * Stopping the pipeline (webrtcbin closes its ICE agent) runs on a thread
+ * pool.
+ *
+ * An ICE connection that fails before the answer was given ends nothing:
+ * the viewer answers the gateway's connectivity checks (they succeed) but
+ * cannot nominate a pair before it has the answer, and libnice gives up
+ * waiting for a nomination 5 s after its checks succeeded; it recovers
+ * once the viewer nominates (a viewer that never does sends no receiver
+ * report and is reaped). A failure after the answer ends the viewer.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -110,14 +118,22 @@ typedef struct
   GwWhepViewer *viewer;
   CgCode code;
   gchar *why;
+  gboolean ice;                 /* the ICE connection failed */
 } Failure;
 
 static gboolean
 failure_dispatch (gpointer data)
 {
   Failure *f = data;
-  g_autoptr (CgError) error = cg_error_new (f->code, f->why);
+  g_autoptr (CgError) error = NULL;
 
+  if (f->ice && !f->viewer->answered && !f->viewer->closed) {
+    /* no nomination yet, as the viewer has no answer: not an end */
+    GST_INFO ("viewer %s: ICE failed before the answer, waiting for it",
+        f->viewer->id);
+    return G_SOURCE_REMOVE;
+  }
+  error = cg_error_new (f->code, f->why);
   viewer_fail (f->viewer, error);
   return G_SOURCE_REMOVE;
 }
@@ -132,17 +148,41 @@ failure_free (gpointer data)
   g_free (f);
 }
 
-/* From any thread: the viewer failed (negotiation, ICE, pipeline). */
+/* From any thread: @func runs on the viewer's main context, later, in the
+ * order of the calls. Not g_main_context_invoke_full(): on a thread whose
+ * thread-default context is the viewer's (webrtcbin's threads, when the
+ * viewer's is the global default context), it runs @func at once on that
+ * thread whenever nobody is iterating the context. */
 static void
-viewer_fail_later (GwWhepViewer * v, CgCode code, const gchar * why)
+viewer_invoke (GwWhepViewer * v, GSourceFunc func, gpointer data,
+    GDestroyNotify notify)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, data, notify);
+  g_source_attach (source, v->context);
+  g_source_unref (source);
+}
+
+static void
+viewer_fail_full (GwWhepViewer * v, CgCode code, const gchar * why,
+    gboolean ice)
 {
   Failure *f = g_new0 (Failure, 1);
 
   f->viewer = viewer_ref (v);
   f->code = code;
   f->why = g_strdup (why);
-  g_main_context_invoke_full (v->context, G_PRIORITY_DEFAULT,
-      failure_dispatch, f, failure_free);
+  f->ice = ice;
+  viewer_invoke (v, failure_dispatch, f, failure_free);
+}
+
+/* From any thread: the viewer failed (negotiation, pipeline). */
+static void
+viewer_fail_later (GwWhepViewer * v, CgCode code, const gchar * why)
+{
+  viewer_fail_full (v, code, why, FALSE);
 }
 
 static gboolean
@@ -284,8 +324,7 @@ on_gathering_state (GObject * webrtc, GParamSpec * pspec, gpointer user_data)
   v->gathered = TRUE;
   g_mutex_unlock (&v->lock);
   if (first)
-    g_main_context_invoke_full (v->context, G_PRIORITY_DEFAULT,
-        answer_dispatch, viewer_ref (v), viewer_unref);
+    viewer_invoke (v, answer_dispatch, viewer_ref (v), viewer_unref);
 }
 
 static void
@@ -297,11 +336,10 @@ on_connection_state (GObject * webrtc, GParamSpec * pspec, gpointer user_data)
   g_object_get (webrtc, "connection-state", &state, NULL);
   GST_DEBUG ("viewer %s: connection state %d", v->id, state);
   if (state == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED)
-    g_main_context_invoke_full (v->context, G_PRIORITY_DEFAULT,
-        keyframe_dispatch, viewer_ref (v), viewer_unref);
+    viewer_invoke (v, keyframe_dispatch, viewer_ref (v), viewer_unref);
   else if (state == GST_WEBRTC_PEER_CONNECTION_STATE_FAILED)
-    viewer_fail_later (v, CG_CODE_CAMERA_DISCONNECTED,
-        "the viewer's ICE connection failed");
+    viewer_fail_full (v, CG_CODE_CAMERA_DISCONNECTED,
+        "the viewer's ICE connection failed", TRUE);
 }
 
 /* A receiver's PLI/FIR becomes an upstream force-key-unit event at the
@@ -312,8 +350,7 @@ on_upstream_event (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   GwWhepViewer *v = user_data;
 
   if (gst_video_event_is_force_key_unit (GST_PAD_PROBE_INFO_EVENT (info)))
-    g_main_context_invoke_full (v->context, G_PRIORITY_DEFAULT,
-        pli_dispatch, viewer_ref (v), viewer_unref);
+    viewer_invoke (v, pli_dispatch, viewer_ref (v), viewer_unref);
   return GST_PAD_PROBE_OK;
 }
 
@@ -563,8 +600,10 @@ viewer_build (GwWhepViewer * v, const GwWhepOffer * offer,
  * @error: (out): why the pipeline could not start
  *
  * Builds and starts the viewer's pipeline and its negotiation; exactly one
- * of the callbacks comes later (and failed again if the connection fails
- * after the answer). The viewer is not fed until gw_whep_viewer_feed().
+ * of the callbacks comes later, always from the context (never from this
+ * call, never on webrtcbin's threads), and failed again if the connection
+ * fails after the answer (an ICE failure before it is none). The viewer
+ * is not fed until gw_whep_viewer_feed().
  *
  * Returns: (transfer full) (nullable): the viewer
  */
