@@ -43,6 +43,7 @@
 #include "config.h"
 #endif
 
+#include "gw-hop.h"
 #include "gw-jsonrpc.h"
 #include "gw-params.h"
 
@@ -448,18 +449,7 @@ answer (GwRpcCall * call, gchar * result, CgError * error)
   }
   call->result = result;
   call->error = error;
-  /* Not g_main_context_invoke(): from a worker whose default context is
-   * ours, it would run finish_call() on the worker between iterations. */
-  if (g_main_context_is_owner (call->rpc->context)) {
-    finish_call (call);
-  } else {
-    GSource *source = g_idle_source_new ();
-
-    g_source_set_priority (source, G_PRIORITY_DEFAULT);
-    g_source_set_callback (source, finish_call, call, NULL);
-    g_source_attach (source, call->rpc->context);
-    g_source_unref (source);
-  }
+  gw_hop (call->rpc->context, finish_call, call, NULL);
 }
 
 /**

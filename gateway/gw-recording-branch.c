@@ -54,6 +54,7 @@
 
 #include <fcntl.h>
 
+#include "gw-hop.h"
 #include "gw-recording-branch.h"
 #include "gw-recording-files.h"
 #include "gw-pipeline.h"
@@ -154,8 +155,7 @@ notify (GwRecBranch * b, GwRecBranchEvent what, const gchar * path,
   n->path = g_strdup (path);
   n->size = size;
   n->error = error ? cg_error_ref (error) : NULL;
-  g_main_context_invoke_full (b->context, G_PRIORITY_DEFAULT, notice_deliver,
-      n, notice_free);
+  gw_hop (b->context, notice_deliver, n, notice_free);
 }
 
 /**
@@ -651,7 +651,7 @@ finalize_thread (gpointer data)
   FinalizeJob *job = data;
 
   job->in_time = gw_rec_branch_finalize (job->branch, job->timeout_ms);
-  g_main_context_invoke (job->branch->context, finalize_done, job);
+  gw_hop_later (job->branch->context, finalize_done, job, NULL);
   return NULL;
 }
 

@@ -21,6 +21,7 @@
 
 #include <string.h>
 
+#include "gw-hop.h"
 #include "gw-request-private.h"
 
 #define PROBLEM_TYPE "application/problem+json"
@@ -190,11 +191,8 @@ request_finish (GwRequest * req, guint status, const gchar * content_type,
   req->status = status;
   req->content_type = g_strdup (content_type);
   req->reply = body;
-  if (g_main_context_is_owner (req->context))
-    apply_reply (req);          /* the handler answered at once */
-  else
-    g_main_context_invoke_full (req->context, G_PRIORITY_DEFAULT,
-        apply_reply, gw_request_ref (req), (GDestroyNotify) gw_request_unref);
+  gw_hop (req->context, apply_reply, gw_request_ref (req),
+      (GDestroyNotify) gw_request_unref);
 }
 
 /**

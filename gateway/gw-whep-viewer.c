@@ -9,7 +9,7 @@
  * fan-out. Negotiation runs on webrtcbin's threads with promise callbacks
  * (set-remote-description -> create-answer -> set-local-description), the
  * answer is taken once ICE gathering is complete, and every outcome hops
- * to the main context as an idle source (viewer_invoke()): the main loop
+ * to the main context as an idle source (gw_hop_later()): the main loop
  * never waits for webrtcbin, and no outcome ever runs on webrtcbin's
  * threads. A bounded timeout fails a negotiation that does not finish.
  * Stopping the pipeline (webrtcbin closes its ICE agent) runs on a thread
@@ -31,6 +31,7 @@
 #include <gst/video/video.h>
 #include <gst/webrtc/webrtc.h>
 
+#include "gw-hop.h"
 #include "gw-whep-private.h"
 
 GST_DEBUG_CATEGORY_STATIC (gw_whep_viewer_debug);
@@ -148,22 +149,6 @@ failure_free (gpointer data)
   g_free (f);
 }
 
-/* From any thread: @func runs on the viewer's main context, later, in the
- * order of the calls. Not g_main_context_invoke_full(): on a thread whose
- * thread-default context is the viewer's (webrtcbin's threads, when the
- * viewer's is the global default context), it runs @func at once on that
- * thread whenever nobody is iterating the context. */
-static void
-viewer_invoke (GwWhepViewer * v, GSourceFunc func, gpointer data,
-    GDestroyNotify notify)
-{
-  GSource *source = g_idle_source_new ();
-
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, func, data, notify);
-  g_source_attach (source, v->context);
-  g_source_unref (source);
-}
 
 static void
 viewer_fail_full (GwWhepViewer * v, CgCode code, const gchar * why,
@@ -175,7 +160,7 @@ viewer_fail_full (GwWhepViewer * v, CgCode code, const gchar * why,
   f->code = code;
   f->why = g_strdup (why);
   f->ice = ice;
-  viewer_invoke (v, failure_dispatch, f, failure_free);
+  gw_hop_later (v->context, failure_dispatch, f, failure_free);
 }
 
 /* From any thread: the viewer failed (negotiation, pipeline). */
@@ -324,7 +309,7 @@ on_gathering_state (GObject * webrtc, GParamSpec * pspec, gpointer user_data)
   v->gathered = TRUE;
   g_mutex_unlock (&v->lock);
   if (first)
-    viewer_invoke (v, answer_dispatch, viewer_ref (v), viewer_unref);
+    gw_hop_later (v->context, answer_dispatch, viewer_ref (v), viewer_unref);
 }
 
 static void
@@ -336,7 +321,7 @@ on_connection_state (GObject * webrtc, GParamSpec * pspec, gpointer user_data)
   g_object_get (webrtc, "connection-state", &state, NULL);
   GST_DEBUG ("viewer %s: connection state %d", v->id, state);
   if (state == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED)
-    viewer_invoke (v, keyframe_dispatch, viewer_ref (v), viewer_unref);
+    gw_hop_later (v->context, keyframe_dispatch, viewer_ref (v), viewer_unref);
   else if (state == GST_WEBRTC_PEER_CONNECTION_STATE_FAILED)
     viewer_fail_full (v, CG_CODE_CAMERA_DISCONNECTED,
         "the viewer's ICE connection failed", TRUE);
@@ -350,7 +335,7 @@ on_upstream_event (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   GwWhepViewer *v = user_data;
 
   if (gst_video_event_is_force_key_unit (GST_PAD_PROBE_INFO_EVENT (info)))
-    viewer_invoke (v, pli_dispatch, viewer_ref (v), viewer_unref);
+    gw_hop_later (v->context, pli_dispatch, viewer_ref (v), viewer_unref);
   return GST_PAD_PROBE_OK;
 }
 
