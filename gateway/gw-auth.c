@@ -190,37 +190,46 @@ gw_auth_required_role (const gchar * action)
 }
 
 /**
- * gw_auth_role_allows:
- * @role: a #GwRole
- * @action: (nullable): an action or a JSON-RPC method name
+ * gw_auth_may:
+ * @store: (nullable): the key store (its grants), %NULL when auth is off
+ * @role: the caller's role
+ * @key_name: (nullable): the caller's key name
+ * @action: an action or a JSON-RPC method name
  *
- * Returns: %TRUE when the role table lets @role do @action
+ * The one test of gw_auth_authorize() once the caller is known: the role
+ * table lets @role do @action, or the key store grants @action to the key
+ * named @key_name (`metrics-keys`).
+ *
+ * Returns: %TRUE when the caller may do @action
  */
 gboolean
-gw_auth_role_allows (GwRole role, const gchar * action)
+gw_auth_may (GwKeyStore * store, GwRole role, const gchar * key_name,
+    const gchar * action)
 {
-  return role >= gw_auth_required_role (action);
+  return role >= gw_auth_required_role (action) || (store && key_name
+      && gw_key_store_is_granted (store, action, key_name));
 }
 
 /**
  * gw_auth_list_actions:
- * @role: a #GwRole
+ * @store: (nullable): the key store, %NULL when auth is off
+ * @role: the caller's role
+ * @key_name: (nullable): the caller's key name
  *
- * The actions of the role table that @role may do, in the table's order
- * (for `GET /api/v1/whoami`, so that a client learns what it may do from
- * this table and keeps no copy of it).
+ * The actions of the role table the caller may do (gw_auth_may()), in the
+ * table's order (for `GET /api/v1/whoami`, so that a client learns what it
+ * may do from the one table).
  *
- * Returns: (transfer container) (element-type utf8): the actions (static
- *   strings)
+ * Returns: (transfer container) (element-type utf8): the actions
  */
 GPtrArray *
-gw_auth_list_actions (GwRole role)
+gw_auth_list_actions (GwKeyStore * store, GwRole role, const gchar * key_name)
 {
   GPtrArray *list = g_ptr_array_new ();
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (action_table); i++)
-    if (role >= action_table[i].role)
+    if (gw_auth_may (store, role, key_name, action_table[i].action))
       g_ptr_array_add (list, (gpointer) action_table[i].action);
   return list;
 }
@@ -301,8 +310,7 @@ gw_auth_authorize (GwKeyStore * store, const gchar * key, GObject * anchor,
   } else if (!gw_keys_lookup_cached (store, key, anchor, &role, &name, error)) {
     return FALSE;
   }
-  if (role < required && (store == NULL
-          || !gw_key_store_is_granted (store, action, name))) {
+  if (!gw_auth_may (store, role, name, action)) {
     if (error) {
       *error = cg_error_new (CG_CODE_INSUFFICIENT_PERMISSIONS, NULL);
       gst_structure_set (cg_error_get_details_writable (*error),

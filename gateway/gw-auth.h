@@ -36,8 +36,6 @@ gboolean gw_role_from_nick (const gchar * nick, GwRole * role);
 /* The role table */
 GwRole gw_auth_required_role (const gchar * action);
 const gchar *gw_auth_action_for_method (const gchar * method);
-gboolean gw_auth_role_allows (GwRole role, const gchar * action);
-GPtrArray *gw_auth_list_actions (GwRole role);
 
 /* The key store (keys.json in the data directory) */
 typedef struct _GwKeyStore GwKeyStore;
@@ -63,6 +61,10 @@ gboolean gw_keys_revoke (GwKeyStore * store, const gchar * name_or_id,
     GPtrArray ** revoked, GError ** error);
 
 /* Credentials and the decision */
+gboolean gw_auth_may (GwKeyStore * store, GwRole role,
+    const gchar * key_name, const gchar * action);
+GPtrArray *gw_auth_list_actions (GwKeyStore * store, GwRole role,
+    const gchar * key_name);
 const gchar *gw_auth_credential_from_headers (SoupMessageHeaders * headers);
 gboolean gw_auth_authorize (GwKeyStore * store, const gchar * key,
     GObject * anchor, const gchar * action, GwRole * role_out,

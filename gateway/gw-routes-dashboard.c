@@ -167,7 +167,9 @@ write_strings (CgJsonWriter * w, const gchar * member, GPtrArray * list)
 
 typedef struct
 {
+  GwKeyStore *store;
   GwRole role;
+  const gchar *key_name;
   GPtrArray *list;
 } AllowedRoutes;
 
@@ -177,15 +179,18 @@ add_allowed (const gchar * method, const gchar * pattern, const gchar * action,
 {
   AllowedRoutes *a = user_data;
 
-  if (gw_auth_role_allows (a->role, action))
+  if (gw_auth_may (a->store, a->role, a->key_name, action))
     g_ptr_array_add (a->list, g_strconcat (method, " ", pattern, NULL));
 }
 
-/* "METHOD PATTERN" of every route of @router that @role may call */
+/* "METHOD PATTERN" of every route of @router the caller may call */
 static GPtrArray *
-allowed_routes (GwRouter * router, GwRole role)
+allowed_routes (GwRouter * router, GwKeyStore * store, GwRole role,
+    const gchar * key_name)
 {
-  AllowedRoutes a = { role, g_ptr_array_new_with_free_func (g_free) };
+  AllowedRoutes a = { store, role, key_name,
+    g_ptr_array_new_with_free_func (g_free)
+  };
 
   gw_router_foreach_route (router, add_allowed, &a);
   return a.list;
@@ -196,8 +201,10 @@ whoami (GwRequest * req, gpointer user_data)
 {
   GwGateway *gw = user_data;
   GwRole role = gw_request_get_role (req);
-  g_autoptr (GPtrArray) actions = gw_auth_list_actions (role);
-  g_autoptr (GPtrArray) routes = allowed_routes (gw->router, role);
+  const gchar *name = gw_request_get_key_name (req);
+  g_autoptr (GPtrArray) actions = gw_auth_list_actions (gw->keys, role, name);
+  g_autoptr (GPtrArray) routes = allowed_routes (gw->router, gw->keys, role,
+      name);
   CgJsonWriter *w = cg_json_writer_new ();
 
   cg_json_writer_begin_object (w);
