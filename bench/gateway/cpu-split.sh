@@ -12,24 +12,15 @@ build=${1:?usage: cpu-split.sh BUILD_DIR [CONNS] [SECONDS]}
 conns=${2:-100}
 secs=${3:-4}
 build=$(cd "$build" && pwd)
-bare_pid=
 . "$(dirname "$0")/gw-start.sh"
-
-cleanup () {
-  [ -n "$bare_pid" ] && kill "$bare_pid" 2>/dev/null && wait "$bare_pid" 2>/dev/null
-  gw_cleanup
-}
-trap cleanup EXIT INT TERM
+trap gw_cleanup EXIT INT TERM
 
 gw_start "$build" "[camera demo]
 type=test
 width=160
 height=120
 framerate=15/1"
-taskset -c 0 "$build/bench/bench-bare-soup" > "$tmp/bare.out" &
-bare_pid=$!
-gw_wait_for "$tmp/bare.out" "^port "
-bare_port=$(sed -n 's/^port //p' "$tmp/bare.out")
+bare_start "$build"
 hz=$(getconf CLK_TCK)
 
 # measure NAME PID URL: one table row

@@ -3,8 +3,11 @@
 #   ports, auth on, a temporary data dir) with the cameras of CAMERA_LINES,
 #   pinned to CPU 0; sets tmp, key (a viewer key made by --create-key),
 #   gw_pid, gw_port. gw_wait_for FILE PATTERN: bounded wait for a log line.
+#   bare_start BUILD_DIR (after gw_start): bench-bare-soup on CPU 0; sets
+#   bare_pid, bare_port.
 #   gw_cleanup: stops what was started and removes tmp.
 gw_pid=
+bare_pid=
 tmp=
 
 gw_wait_for () {
@@ -21,6 +24,7 @@ gw_wait_for () {
 }
 
 gw_cleanup () {
+  [ -n "$bare_pid" ] && kill "$bare_pid" 2>/dev/null && wait "$bare_pid" 2>/dev/null
   [ -n "$gw_pid" ] && kill "$gw_pid" 2>/dev/null && wait "$gw_pid" 2>/dev/null
   [ -n "$tmp" ] && rm -rf "$tmp"
   return 0
@@ -43,4 +47,11 @@ gw_start () {
   gw_wait_for "$tmp/gw.log" "camera demo: starting -> running"
   gw_port=$(sed -n 's/.*listen 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/gw.log" \
       | head -n 1)
+}
+
+bare_start () {
+  taskset -c 0 "$1/bench/bench-bare-soup" > "$tmp/bare.out" &
+  bare_pid=$!
+  gw_wait_for "$tmp/bare.out" "^port "
+  bare_port=$(sed -n 's/^port //p' "$tmp/bare.out")
 }

@@ -18,15 +18,8 @@ set -eu
 build=${1:?usage: http.sh BUILD_DIR [SECONDS] [RUNS]}
 secs=${2:-5}
 runs=${3:-2}
-bare=$build/bench/bench-bare-soup
-bare_pid=
 . "$(dirname "$0")/gw-start.sh"
-
-cleanup () {
-  [ -n "$bare_pid" ] && kill "$bare_pid" 2>/dev/null && wait "$bare_pid" 2>/dev/null
-  gw_cleanup
-}
-trap cleanup EXIT INT TERM
+trap gw_cleanup EXIT INT TERM
 
 gw_start "$build" "[camera demo]
 type=test
@@ -34,10 +27,7 @@ width=160
 height=120
 framerate=15/1"
 
-taskset -c 0 "$bare" > "$tmp/bare.out" &
-bare_pid=$!
-gw_wait_for "$tmp/bare.out" "^port "
-bare_port=$(sed -n 's/^port //p' "$tmp/bare.out")
+bare_start "$build"
 
 # check each route answers what it should before measuring
 code () {

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 
+#include "json-assert.h"
 #include "http-fixture.h"
 #include "gw-routes-dashboard.h"
 
@@ -163,18 +164,6 @@ test_names (void)
   g_assert_null (gw_dashboard_content_type ("x.conf"));
 }
 
-static gboolean
-array_has (JsonObject * o, const gchar * member, const gchar * value)
-{
-  JsonArray *a = json_object_get_array_member (o, member);
-  guint i;
-
-  for (i = 0; i < json_array_get_length (a); i++)
-    if (g_str_equal (json_array_get_string_element (a, i), value))
-      return TRUE;
-  return FALSE;
-}
-
 static JsonObject *
 whoami (Dash * d, const gchar * key, guint status)
 {
@@ -198,17 +187,18 @@ test_whoami (Dash * d, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (viewer, "role"), ==,
       "viewer");
   g_assert_true (json_object_get_boolean_member (viewer, "auth"));
-  g_assert_true (array_has (viewer, "actions", "cameras.read"));
-  g_assert_false (array_has (viewer, "actions", "cameras.control"));
-  g_assert_true (array_has (viewer, "routes",
+  g_assert_true (json_strings_have (viewer, "actions", "cameras.read"));
+  g_assert_false (json_strings_have (viewer, "actions", "cameras.control"));
+  g_assert_true (json_strings_have (viewer, "routes",
           "GET /api/v1/cameras/{id}/snapshot"));
-  g_assert_false (array_has (viewer, "routes",
+  g_assert_false (json_strings_have (viewer, "routes",
           "POST /api/v1/cameras/{id}/start"));
   g_assert_cmpstr (json_object_get_string_member (op, "role"), ==, "operator");
-  g_assert_true (array_has (op, "routes", "POST /api/v1/cameras/{id}/start"));
-  g_assert_false (array_has (op, "routes", "POST /api/v1/cameras"));
-  g_assert_true (array_has (admin, "routes", "POST /api/v1/cameras"));
-  g_assert_true (array_has (admin, "actions", "cameras.write"));
+  g_assert_true (json_strings_have (op, "routes",
+          "POST /api/v1/cameras/{id}/start"));
+  g_assert_false (json_strings_have (op, "routes", "POST /api/v1/cameras"));
+  g_assert_true (json_strings_have (admin, "routes", "POST /api/v1/cameras"));
+  g_assert_true (json_strings_have (admin, "actions", "cameras.write"));
   /* every action listed is one the role table grants the role */
   g_assert_true (gw_auth_may (NULL, GW_ROLE_OPERATOR, NULL, "cameras.control"));
   g_assert_false (gw_auth_may (NULL, GW_ROLE_VIEWER, NULL, "cameras.control"));

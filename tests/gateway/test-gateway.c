@@ -6,6 +6,7 @@
  */
 
 #ifdef HAVE_CONFIG_H
+#include "json-assert.h"
 #include "config.h"
 #endif
 
@@ -144,19 +145,6 @@ body_of (GwReply * r)
 {
   g_assert_nonnull (r->json);
   return json_node_get_object (r->json);
-}
-
-/* Whether the string array @member of @o holds @value. */
-static gboolean
-strv_has (JsonObject * o, const gchar * member, const gchar * value)
-{
-  JsonArray *a = json_object_get_array_member (o, member);
-  guint i;
-
-  for (i = 0; i < json_array_get_length (a); i++)
-    if (g_str_equal (json_array_get_string_element (a, i), value))
-      return TRUE;
-  return FALSE;
 }
 
 /* A request whose answer must have @status (and @code when not NULL). */
@@ -418,11 +406,13 @@ test_rest_roles (Fixture * f, gconstpointer data)
     g_autoptr (GwReply) op = expect (f, "GET", "/api/v1/whoami", operator,
         NULL, 200, NULL);
 
-    g_assert_true (strv_has (body_of (me), "actions", "metrics.read"));
-    g_assert_true (strv_has (body_of (me), "routes", "GET /metrics"));
-    g_assert_false (strv_has (body_of (me), "actions", "cameras.write"));
-    g_assert_false (strv_has (body_of (op), "actions", "metrics.read"));
-    g_assert_false (strv_has (body_of (op), "routes", "GET /metrics"));
+    g_assert_true (json_strings_have (body_of (me), "actions", "metrics.read"));
+    g_assert_true (json_strings_have (body_of (me), "routes", "GET /metrics"));
+    g_assert_false (json_strings_have (body_of (me), "actions",
+            "cameras.write"));
+    g_assert_false (json_strings_have (body_of (op), "actions",
+            "metrics.read"));
+    g_assert_false (json_strings_have (body_of (op), "routes", "GET /metrics"));
   }
   metrics = expect (f, "GET", "/metrics", admin, NULL, 200, NULL);
   g_assert_nonnull (strstr (g_bytes_get_data (metrics->body, NULL),
