@@ -171,6 +171,11 @@ test_cycles (Fixture * f, gconstpointer data)
 
   write_config (f, "", "");
   start_gateway (f);
+  /* the RTSP mount exists once the camera runs: a viewer that came
+   * before would get a 404 and no frames (seen once in a fresh Debian
+   * root, where the camera took longer to start) */
+  g_assert_true (gw_process_wait_log (&f->gw,
+          "camera demo: starting -> running", GW_TEST_WAIT_MS));
   for (i = 0; i < 2; i++) {
     viewer_start (&v[i], f->gw.rtsp_port);
     viewer_wait (&v[i], 5);
