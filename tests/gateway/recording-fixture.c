@@ -129,11 +129,25 @@ manual_of (GwReply * r)
           "recording"), "manual");
 }
 
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+/* One iteration of the default context, which also wakes up after 50 ms
+ * (what is waited for may be counted on a streaming thread, which does
+ * not wake the context); FALSE once @end has passed. */
 gboolean
 iterate_until (gint64 end)
 {
-  g_main_context_iteration (NULL, FALSE);
-  g_usleep (50 * 1000);         /* polling interval of a bounded wait */
+  GSource *tick = g_timeout_source_new (50);
+
+  g_source_set_callback (tick, tick_cb, NULL, NULL);
+  g_source_attach (tick, NULL);
+  g_main_context_iteration (NULL, TRUE);
+  g_source_destroy (tick);
+  g_source_unref (tick);
   return g_get_monotonic_time () < end;
 }
 
