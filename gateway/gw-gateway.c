@@ -17,6 +17,8 @@
 #include "config.h"
 #endif
 
+#include <string.h>
+
 #include "gw-gateway.h"
 #include "gw-camera-ops.h"
 #include "gw-event.h"
@@ -430,31 +432,30 @@ uint_text (guint n, gchar buf[32])
 }
 
 /* One access-log line per request, with its request id as a field (never
- * the key, only its name). */
+ * the key, only its name): "GET /path 200 0.4 ms key name", put together
+ * without printf, on the stack when it fits (every request). */
 static void
 log_access (const GwAccessRecord * r, gpointer user_data)
 {
   guint tenths = (guint) (r->duration_ms * 10 + 0.5);
-  gchar num[32];
-  g_autoptr (GString) message = g_string_sized_new (160);
+  gchar status[32], whole[32], frac[2] = { '0' + tenths % 10, '\0' };
+  const gchar *parts[] = { r->method, " ", r->path, " ",
+    uint_text (r->status, status), " ", uint_text (tenths / 10, whole), ".",
+    frac, " ms", r->key_name ? " key " : "", r->key_name ? r->key_name : ""
+  };
+  gsize lens[G_N_ELEMENTS (parts)], len = 0, i;
+  gchar stack[256], *message = stack, *at;
+  g_autofree gchar *heap = NULL;
 
-  /* "GET /path 200 0.4 ms key name", without printf (every request) */
-  g_string_append (message, r->method);
-  g_string_append_c (message, ' ');
-  g_string_append (message, r->path);
-  g_string_append_c (message, ' ');
-  g_string_append (message, uint_text (r->status, num));
-  g_string_append_c (message, ' ');
-  g_string_append (message, uint_text (tenths / 10, num));
-  g_string_append_c (message, '.');
-  g_string_append_c (message, '0' + tenths % 10);
-  g_string_append (message, " ms");
-  if (r->key_name) {
-    g_string_append (message, " key ");
-    g_string_append (message, r->key_name);
-  }
+  for (i = 0; i < G_N_ELEMENTS (parts); i++)
+    len += lens[i] = strlen (parts[i]);
+  if (len >= sizeof stack)
+    message = heap = g_malloc (len + 1);
+  for (i = 0, at = message; i < G_N_ELEMENTS (parts); at += lens[i++])
+    memcpy (at, parts[i], lens[i]);
+  *at = '\0';
   gw_log_request (r->status >= 500 ? G_LOG_LEVEL_WARNING :
-      G_LOG_LEVEL_MESSAGE, r->request_id, message->str);
+      G_LOG_LEVEL_MESSAGE, r->request_id, message);
 }
 
 /* One log line and one count per answered JSON-RPC call. */
@@ -626,6 +627,7 @@ add_api (GwGateway * gw)
   limits.max_clients = gw->config->ws_max_clients;
   gw->ws = gw_ws_server_new (gw->server, "/ws", gw->rpc, &limits);
   gw_ws_server_set_fallback (gw->ws, ws_fallback, gw);
+  gw_router_cover_path (gw->router, "/ws");
   gw_ws_server_set_camera_check (gw->ws, ws_camera_exists, gw);
 }
 

@@ -162,13 +162,20 @@ reject_too_large (MsgState * s, SoupServerMessage * msg, goffset size)
 static void got_chunk_cb (SoupServerMessage * msg, GBytes * chunk,
     MsgState * s);
 
+/* libsoup's early handler: the headers are in (libsoup's own checks
+ * passed), the body not yet. A per-message "got-headers" handler would
+ * cost a closure per request. */
 static void
-got_headers_cb (SoupServerMessage * msg, MsgState * s)
+early_cb (SoupServer * server, SoupServerMessage * msg, const char *path,
+    GHashTable * query, gpointer user_data)
 {
+  MsgState *s = g_object_get_data (G_OBJECT (msg), STATE_KEY);
   SoupMessageHeaders *h = soup_server_message_get_request_headers (msg);
   const gchar *id = soup_message_headers_get_one (h, "X-Request-Id");
   goffset length;
 
+  if (s == NULL)
+    return;
   s->got_headers = TRUE;
   if (request_id_is_sane (id)) {
     g_free (s->request_id);
@@ -231,8 +238,10 @@ finished_cb (SoupServerMessage * msg, MsgState * s)
   g_autofree gchar *path = NULL;
   GwAccessRecord rec = { 0 };
 
-  if (!s->got_headers || s->logged)
-    return;                     /* never got its headers, or done */
+  /* a request libsoup refused after its headers (a ".." path) is logged
+   * too; one whose headers never came is not */
+  if (s->logged || soup_server_message_get_uri (msg) == NULL)
+    return;
   s->logged = TRUE;
   path = cg_redact (g_uri_get_path (soup_server_message_get_uri (msg)));
   rec.time_us = g_get_real_time ();
@@ -324,10 +333,9 @@ request_started_cb (SoupServer * server, SoupServerMessage * msg, GwRouter * r)
   s->request_id = make_request_id (r);
   gw_request_set_id_header (msg, s->request_id);
   g_object_set_data_full (G_OBJECT (msg), STATE_KEY, s, msg_state_free);
-  /* got-chunk only for a request with a body (got_headers_cb), and the end
-   * through the server's request-finished and request-aborted: fewer
-   * closures per request. */
-  g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), s);
+  /* the headers through the early handler, got-chunk only for a request
+   * with a body, and the end through the server's request-finished and
+   * request-aborted: no closure per request */
 }
 
 static void
@@ -618,7 +626,27 @@ gw_router_new (SoupServer * server, GwKeyStore * keys)
   r->aborted_id = g_signal_connect (server, "request-aborted",
       G_CALLBACK (request_ended_cb), r);
   soup_server_add_handler (server, NULL, server_cb, r, NULL);
+  soup_server_add_early_handler (server, NULL, early_cb, r, NULL);
   return r;
+}
+
+/**
+ * gw_router_cover_path:
+ * @router: a #GwRouter
+ * @path: the path of another handler of the server (such as the WebSocket
+ *   endpoint's)
+ *
+ * Puts the requests under @path through the router's first steps too
+ * (the client's request id, the body limit): libsoup runs only the early
+ * handler of the handler that takes a path. The early handler holds a
+ * reference to @router until the path's handlers are removed
+ * (soup_server_remove_handler()).
+ */
+void
+gw_router_cover_path (GwRouter * router, const gchar * path)
+{
+  soup_server_add_early_handler (router->server, path, early_cb,
+      gw_router_ref (router), (GDestroyNotify) gw_router_unref);
 }
 
 /**

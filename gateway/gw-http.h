@@ -103,6 +103,7 @@ typedef void (*GwRouteFunc) (const gchar * method, const gchar * pattern,
     const gchar * action, GwRouteFlags flags, gpointer user_data);
 
 GwRouter *gw_router_new (SoupServer * server, GwKeyStore * keys);
+void gw_router_cover_path (GwRouter * router, const gchar * path);
 GwRouter *gw_router_ref (GwRouter * router);
 void gw_router_unref (GwRouter * router);
 void gw_router_add_route (GwRouter * router, const gchar * method,

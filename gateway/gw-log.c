@@ -88,16 +88,18 @@ field (const GLogField * fields, gsize n, const gchar * key)
   return NULL;
 }
 
+/* One member of the line that starts at @start of @out (its first has no
+ * comma); left out when @value is empty. */
 static void
-add_member (GString * out, const gchar * name, const gchar * value)
+add_member (GString * out, gsize start, const gchar * name, const gchar * value)
 {
   if (value == NULL || *value == '\0')
     return;
-  if (out->len > 1)
+  if (out->len > start + 1)
     g_string_append_c (out, ',');
   g_string_append_c (out, '"');
   g_string_append (out, name);
-  g_string_append (out, "\":");
+  g_string_append_len (out, "\":", 2);
   cg_json_append_string (out, value);
 }
 
@@ -129,6 +131,29 @@ format_stamp (gint64 time_us, gchar buf[32])
   buf[n + 5] = '\0';
 }
 
+/* The JSON line of an entry (no newline) at the end of @out; @message is
+ * redacted already. */
+static void
+append_json_line (GString * out, GLogLevelFlags level, const gchar * request,
+    const gchar * camera, const gchar * code, const gchar * message,
+    const gchar * stamp)
+{
+  gsize start = out->len;
+
+  /* the time and the level need no escaping */
+  g_string_append_len (out, "{\"time\":\"", 9);
+  g_string_append (out, stamp);
+  g_string_append_len (out, "\",\"level\":\"", 11);
+  g_string_append (out, level_name (level));
+  g_string_append_c (out, '"');
+  add_member (out, start, "request_id", request);
+  add_member (out, start, "camera", camera);
+  add_member (out, start, "code", code);
+  g_string_append_len (out, ",\"message\":", 11);
+  cg_json_append_string (out, message ? message : "");
+  g_string_append_c (out, '}');
+}
+
 static gchar *
 format_line (GwLogFormat format, GLogLevelFlags level,
     const gchar * request, const gchar * camera, const gchar * code,
@@ -147,15 +172,7 @@ format_line (GwLogFormat format, GLogLevelFlags level,
         request && *request ? request : "", code && *code ? " " : "",
         code && *code ? code : "", ": ", message ? message : "");
   out = g_string_sized_new (160);
-  g_string_append_c (out, '{');
-  add_member (out, "time", stamp);
-  add_member (out, "level", level_name (level));
-  add_member (out, "request_id", request);
-  add_member (out, "camera", camera);
-  add_member (out, "code", code);
-  g_string_append (out, ",\"message\":");
-  cg_json_append_string (out, message ? message : "");
-  g_string_append_c (out, '}');
+  append_json_line (out, level, request, camera, code, message, stamp);
   return g_string_free (out, FALSE);
 }
 
@@ -260,20 +277,11 @@ write_line (gchar * line)
   return ok ? G_LOG_WRITER_HANDLED : G_LOG_WRITER_UNHANDLED;
 }
 
-/* @line, a notice, to wait with the others (or at once when not
- * buffering). */
+/* After a line was added to `pending` (lock held): written when it is
+ * full, else within FLUSH_MS. */
 static void
-buffer_line (gchar * line)
+pending_added_locked (void)
 {
-  if (flush_context == NULL) {
-    write_line (line);
-    return;
-  }
-  g_mutex_lock (&out_lock);
-  if (pending == NULL)
-    pending = g_string_sized_new (PENDING_MAX + 1024);
-  g_string_append (pending, line);
-  g_string_append_c (pending, '\n');
   if (pending->len >= PENDING_MAX) {
     flush_locked ();
   } else if (flush_source == NULL) {
@@ -281,7 +289,39 @@ buffer_line (gchar * line)
     g_source_set_callback (flush_source, flush_cb, NULL, NULL);
     g_source_attach (flush_source, flush_context);
   }
+}
+
+/* A notice of gw_log_request() to wait with the others; FALSE when lines
+ * are not buffered. */
+static gboolean
+pend_request_line (GLogLevelFlags level, const gchar * request_id,
+    const gchar * message, gint64 now)
+{
+  g_autofree gchar *redacted = NULL;
+  gchar stamp[32];
+
+  g_mutex_lock (&out_lock);
+  if (flush_context == NULL) {
+    g_mutex_unlock (&out_lock);
+    return FALSE;
+  }
+  if (pending == NULL)
+    pending = g_string_sized_new (PENDING_MAX + 1024);
+  if (log_format == GW_LOG_TEXT) {
+    g_autofree gchar *line = format_line (log_format, level, request_id, NULL,
+        NULL, message, now);
+
+    g_string_append (pending, line);
+  } else {
+    /* the common case, every request: straight into the waiting lines */
+    redacted = cg_redact (message);
+    format_stamp (now, stamp);
+    append_json_line (pending, level, request_id, NULL, NULL, redacted, stamp);
+  }
+  g_string_append_c (pending, '\n');
+  pending_added_locked ();
   g_mutex_unlock (&out_lock);
+  return TRUE;
 }
 
 /**
@@ -300,15 +340,17 @@ gw_log_request (GLogLevelFlags level, const gchar * request_id,
     const gchar * message)
 {
   g_autofree gchar *line = NULL;
+  gint64 now;
 
   if (g_log_writer_default_would_drop (level, G_LOG_DOMAIN))
     return;
-  line = format_line (log_format, level, request_id, NULL, NULL, message,
-      g_get_real_time ());
-  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
-    write_line (line);
-  else
-    buffer_line (line);
+  now = g_get_real_time ();
+  if (!(level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL |
+              G_LOG_LEVEL_WARNING))
+      && pend_request_line (level, request_id, message, now))
+    return;
+  line = format_line (log_format, level, request_id, NULL, NULL, message, now);
+  write_line (line);
 }
 
 static GLogWriterOutput
