@@ -171,22 +171,39 @@ gw_auth_action_for_method (const gchar * method)
  *
  * Returns: the minimum #GwRole
  */
+/* Every action and JSON-RPC method name -> its role, from the two tables
+ * above, built once: the table is asked twice per request. */
+static GHashTable *
+role_index (void)
+{
+  static GHashTable *index;
+
+  if (g_once_init_enter (&index)) {
+    GHashTable *t = g_hash_table_new (g_str_hash, g_str_equal);
+    guint i, j;
+
+    for (i = 0; i < G_N_ELEMENTS (action_table); i++)
+      g_hash_table_insert (t, (gpointer) action_table[i].action,
+          GINT_TO_POINTER (action_table[i].role));
+    for (i = 0; i < G_N_ELEMENTS (method_table); i++)
+      for (j = 0; j < G_N_ELEMENTS (action_table); j++)
+        if (g_str_equal (method_table[i].action, action_table[j].action))
+          g_hash_table_insert (t, (gpointer) method_table[i].method,
+              GINT_TO_POINTER (action_table[j].role));
+    g_once_init_leave (&index, t);
+  }
+  return index;
+}
+
 GwRole
 gw_auth_required_role (const gchar * action)
 {
-  const gchar *mapped;
-  guint i;
+  gpointer role;
 
-  if (action == NULL)
+  if (action == NULL || !g_hash_table_lookup_extended (role_index (), action,
+          NULL, &role))
     return GW_ROLE_ADMIN;
-  mapped = gw_auth_action_for_method (action);
-  if (mapped)
-    action = mapped;
-  for (i = 0; i < G_N_ELEMENTS (action_table); i++) {
-    if (g_str_equal (action_table[i].action, action))
-      return action_table[i].role;
-  }
-  return GW_ROLE_ADMIN;
+  return GPOINTER_TO_INT (role);
 }
 
 /**

@@ -357,19 +357,12 @@ ws_fallback (SoupServerMessage * msg, const gchar * path, GHashTable * query,
 static void
 register_metrics (GwGateway * gw)
 {
-  const gchar *const http_labels[] = { "route", "method", "status", NULL };
   const gchar *const event_labels[] = { "kind", "code", "severity", NULL };
   const gchar *const state_labels[] = { "state", NULL };
   const gchar *const camera_labels[] = { "camera", NULL };
   const gchar *const rpc_labels[] = { "method", "code", NULL };
-  const gdouble buckets[] = { 0.001, 0.005, 0.025, 0.1, 0.5, 2.5 };
 
-  gw->m_http_requests = gw_metrics_counter (gw->metrics,
-      "http_requests_total", "HTTP requests by route, method and status",
-      http_labels);
-  gw->m_http_duration = gw_metrics_histogram (gw->metrics,
-      "http_request_duration_seconds", "HTTP request latency", http_labels,
-      buckets, G_N_ELEMENTS (buckets));
+  gw->http_metrics = gw_http_metrics_new (gw->metrics);
   gw->m_events = gw_metrics_counter (gw->metrics, "events_total",
       "Camera events (errors by code and severity, retries, recoveries, "
       "give-ups, quality steps, state changes)", event_labels);
@@ -408,13 +401,9 @@ http_metrics (const gchar * route, const gchar * method, guint status,
     gdouble duration_ms, gpointer user_data)
 {
   GwGateway *gw = user_data;
-  gchar code[4] = { '0' + status / 100 % 10, '0' + status / 10 % 10,
-    '0' + status % 10, '\0'
-  };
-  const gchar *labels[] = { route ? route : "(none)", method, code, NULL };
 
-  gw_metric_inc (gw->m_http_requests, labels[0], method, code, NULL);
-  gw_metric_observe (gw->m_http_duration, duration_ms / 1000.0, labels);
+  gw_http_metrics_observe (gw->http_metrics, route, method, status,
+      duration_ms);
 }
 
 /* @n in decimal, in @buf (32 bytes). */
@@ -803,5 +792,6 @@ gw_gateway_release (GwGateway * gw)
   g_clear_pointer (&gw->event_store, gw_event_store_close);
   g_clear_pointer (&gw->key_reload, gw_key_reload_free);
   g_clear_pointer (&gw->keys, gw_key_store_free);
+  g_clear_pointer (&gw->http_metrics, gw_http_metrics_free);
   g_clear_pointer (&gw->metrics, gw_metrics_free);
 }

@@ -10,6 +10,7 @@
 #include "gw-event-hub.h"
 #include "gw-event-store.h"
 #include "gw-http.h"
+#include "gw-http-metrics.h"
 #include "gw-key-reload.h"
 #include "gw-log.h"
 #include "gw-metrics.h"
@@ -53,8 +54,7 @@ typedef struct
   guint http_port;              /* the port bound (config port 0: any) */
 
   /* metric families (owned by metrics) */
-  GwMetric *m_http_requests;
-  GwMetric *m_http_duration;
+  GwHttpMetrics *http_metrics;
   GwMetric *m_events;
   GwMetric *m_outage;
   GwMetric *m_cameras;

@@ -41,7 +41,19 @@
 #include "gw-http.h"
 #include "gw-request-private.h"
 
-#define STATE_KEY "gw-http-state"
+/* The router's state on a message: looked up three times per request, by
+ * quark (a string key is turned into one on every call). */
+static GQuark
+state_key (void)
+{
+  static GQuark q;
+
+  if (G_UNLIKELY (q == 0))
+    q = g_quark_from_static_string ("gw-http-state");
+  return q;
+}
+
+#define STATE_KEY (state_key ())
 #define REQUEST_ID_MAX 128
 /* A rejected body is drained (so that the client reads its 413) up to
  * MAX (limit, this) bytes beyond the limit, counted from the first byte
@@ -69,6 +81,7 @@ struct _GwRouter
   GwKeyStore *keys;             /* NULL: auth off */
   GMainContext *context;
   GPtrArray *routes;
+  GPtrArray *by_length[65];     /* routes of n segments (not owned) */
   gsize body_limit;
   guint reply_timeout_ms;
   gulong started_id;
@@ -169,7 +182,7 @@ static void
 early_cb (SoupServer * server, SoupServerMessage * msg, const char *path,
     GHashTable * query, gpointer user_data)
 {
-  MsgState *s = g_object_get_data (G_OBJECT (msg), STATE_KEY);
+  MsgState *s = g_object_get_qdata (G_OBJECT (msg), STATE_KEY);
   SoupMessageHeaders *h = soup_server_message_get_request_headers (msg);
   const gchar *id = soup_message_headers_get_one (h, "X-Request-Id");
   goffset length;
@@ -331,8 +344,9 @@ request_started_cb (SoupServer * server, SoupServerMessage * msg, GwRouter * r)
   /* from the start: requests libsoup itself refuses before their headers
    * are read (a bad request line, no Host...) carry it too */
   s->request_id = make_request_id (r);
-  gw_request_set_id_header (msg, s->request_id);
-  g_object_set_data_full (G_OBJECT (msg), STATE_KEY, s, msg_state_free);
+  soup_message_headers_append (soup_server_message_get_response_headers (msg),
+      "X-Request-Id", s->request_id);
+  g_object_set_qdata_full (G_OBJECT (msg), STATE_KEY, s, msg_state_free);
   /* the headers through the early handler, got-chunk only for a request
    * with a body, and the end through the server's request-finished and
    * request-aborted: no closure per request */
@@ -341,7 +355,7 @@ request_started_cb (SoupServer * server, SoupServerMessage * msg, GwRouter * r)
 static void
 request_ended_cb (SoupServer * server, SoupServerMessage * msg, GwRouter * r)
 {
-  MsgState *s = g_object_get_data (G_OBJECT (msg), STATE_KEY);
+  MsgState *s = g_object_get_qdata (G_OBJECT (msg), STATE_KEY);
 
   if (s)
     finished_cb (msg, s);
@@ -445,8 +459,11 @@ router_find (GwRouter * r, const gchar * method, gchar ** segs, guint n_segs,
   gint best_score = -1;
   guint i;
 
-  for (i = 0; i < r->routes->len; i++) {
-    const Route *route = g_ptr_array_index (r->routes, i);
+  /* only the routes as long as the path can match it */
+  if (n_segs >= G_N_ELEMENTS (r->by_length) || r->by_length[n_segs] == NULL)
+    return NULL;
+  for (i = 0; i < r->by_length[n_segs]->len; i++) {
+    const Route *route = g_ptr_array_index (r->by_length[n_segs], i);
     gint score = route_match (route, segs, n_segs, NULL);
 
     if (score < 0)
@@ -551,7 +568,7 @@ gw_router_handle (GwRouter * router, SoupServerMessage * msg,
     const gchar * path, GHashTable * query, const CgError * refusal)
 {
   GwRouter *r = router;
-  MsgState *s = g_object_get_data (G_OBJECT (msg), STATE_KEY);
+  MsgState *s = g_object_get_qdata (G_OBJECT (msg), STATE_KEY);
   g_autoptr (GwRequest) req = NULL;
   g_autoptr (CgError) error = NULL;
   const Route *route;
@@ -610,6 +627,7 @@ gw_router_new (SoupServer * server, GwKeyStore * keys)
 {
   GwRouter *r = g_new0 (GwRouter, 1);
 
+  (void) state_key ();          /* made here, before any other thread asks */
   r->refcount = 1;
   r->server = g_object_ref (server);
   r->keys = keys;
@@ -678,6 +696,8 @@ gw_router_unref (GwRouter * router)
   g_signal_handler_disconnect (router->server, router->finished_id);
   g_signal_handler_disconnect (router->server, router->aborted_id);
   soup_server_remove_handler (router->server, "/");
+  for (guint i = 0; i < G_N_ELEMENTS (router->by_length); i++)
+    g_clear_pointer (&router->by_length[i], g_ptr_array_unref);
   g_ptr_array_unref (router->routes);
   g_main_context_unref (router->context);
   g_object_unref (router->server);
@@ -710,7 +730,11 @@ gw_router_add_route (GwRouter * router, const gchar * method,
   r->pattern = g_strdup (pattern);
   r->segs = g_strsplit (pattern, "/", -1);
   r->n_segs = g_strv_length (r->segs);
-  g_return_if_fail (r->n_segs <= 64);
+  if (r->n_segs >= G_N_ELEMENTS (router->by_length)) {
+    g_critical ("route %s: more than 64 segments", pattern);
+    route_free (r);
+    return;
+  }
   for (i = 0; i < r->n_segs; i++) {
     gsize len = strlen (r->segs[i]);
 
@@ -722,6 +746,9 @@ gw_router_add_route (GwRouter * router, const gchar * method,
   r->handler = handler;
   r->user_data = user_data;
   g_ptr_array_add (router->routes, r);
+  if (router->by_length[r->n_segs] == NULL)
+    router->by_length[r->n_segs] = g_ptr_array_new ();
+  g_ptr_array_add (router->by_length[r->n_segs], r);
 }
 
 /**

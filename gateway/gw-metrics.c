@@ -30,14 +30,15 @@
 #include <stdarg.h>
 #include <string.h>
 
-typedef struct
+struct _GwMetricSeries
 {
   gchar **label_values;
   gdouble value;                /* counter, gauge */
   guint64 *bucket_counts;       /* histogram: n_buckets + 1, not cumulative */
   gdouble sum;
   guint64 count;
-} GwSeries;
+};
+typedef GwMetricSeries GwSeries;
 
 struct _GwMetric
 {
@@ -421,6 +422,18 @@ gw_metric_set (GwMetric * metric, gdouble value,
   g_mutex_unlock (&metric->registry->lock);
 }
 
+/* One observation into @series (lock held). */
+static void
+series_observe (GwMetric * metric, GwSeries * series, gdouble value)
+{
+  guint i;
+
+  for (i = 0; i < metric->n_buckets && value > metric->buckets[i]; i++);
+  series->bucket_counts[i]++;
+  series->sum += value;
+  series->count++;
+}
+
 /**
  * gw_metric_observe:
  * @metric: a histogram
@@ -434,22 +447,83 @@ void
 gw_metric_observe (GwMetric * metric, gdouble value,
     const gchar * const *label_values)
 {
-  GwSeries *series;
-  guint i;
-
   g_return_if_fail (metric != NULL);
   g_return_if_fail (metric->type == GW_METRIC_HISTOGRAM);
   g_return_if_fail (values_match (metric, label_values));
 
   if (isnan (value))
     return;
-  for (i = 0; i < metric->n_buckets && value > metric->buckets[i]; i++);
+  g_mutex_lock (&metric->registry->lock);
+  series_observe (metric, metric_series (metric, label_values), value);
+  g_mutex_unlock (&metric->registry->lock);
+}
+
+/**
+ * gw_metric_series:
+ * @metric: a family
+ * @label_values: (nullable) (array zero-terminated=1): one value per label
+ *
+ * The series of @label_values, created at zero when missing: a handle for
+ * gw_metric_series_add() and gw_metric_series_observe(), which skip the
+ * lookup (for a caller that counts the same series very often, such as
+ * the HTTP metrics). It stays valid until gw_metric_remove() removes those
+ * label values, or the registry goes.
+ *
+ * Returns: (transfer none): the series
+ */
+GwMetricSeries *
+gw_metric_series (GwMetric * metric, const gchar * const *label_values)
+{
+  GwSeries *series;
+
+  g_return_val_if_fail (metric != NULL, NULL);
+  g_return_val_if_fail (values_match (metric, label_values), NULL);
 
   g_mutex_lock (&metric->registry->lock);
   series = metric_series (metric, label_values);
-  series->bucket_counts[i]++;
-  series->sum += value;
-  series->count++;
+  g_mutex_unlock (&metric->registry->lock);
+  return series;
+}
+
+/**
+ * gw_metric_series_add:
+ * @metric: a counter or gauge
+ * @series: a series of @metric, from gw_metric_series()
+ * @value: what to add (not negative for a counter)
+ *
+ * gw_metric_add() on a series already looked up.
+ */
+void
+gw_metric_series_add (GwMetric * metric, GwMetricSeries * series, gdouble value)
+{
+  g_return_if_fail (metric != NULL && series != NULL);
+  g_return_if_fail (metric->type != GW_METRIC_HISTOGRAM);
+  g_return_if_fail (metric->type != GW_METRIC_COUNTER || value >= 0);
+
+  g_mutex_lock (&metric->registry->lock);
+  series->value += value;
+  g_mutex_unlock (&metric->registry->lock);
+}
+
+/**
+ * gw_metric_series_observe:
+ * @metric: a histogram
+ * @series: a series of @metric, from gw_metric_series()
+ * @value: the observation (NaN is ignored)
+ *
+ * gw_metric_observe() on a series already looked up.
+ */
+void
+gw_metric_series_observe (GwMetric * metric, GwMetricSeries * series,
+    gdouble value)
+{
+  g_return_if_fail (metric != NULL && series != NULL);
+  g_return_if_fail (metric->type == GW_METRIC_HISTOGRAM);
+
+  if (isnan (value))
+    return;
+  g_mutex_lock (&metric->registry->lock);
+  series_observe (metric, series, value);
   g_mutex_unlock (&metric->registry->lock);
 }
 

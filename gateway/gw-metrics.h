@@ -45,6 +45,14 @@ typedef struct _GwMetric GwMetric;
  */
 #define GW_METRICS_PREFIX "camguard_"
 
+/**
+ * GwMetricSeries:
+ *
+ * One series of a family (one list of label values), from
+ * gw_metric_series().
+ */
+typedef struct _GwMetricSeries GwMetricSeries;
+
 GwMetrics *gw_metrics_new (void);
 void gw_metrics_free (GwMetrics * self);
 
@@ -63,6 +71,12 @@ void gw_metric_set (GwMetric * metric, gdouble value,
     const gchar * const *label_values);
 void gw_metric_observe (GwMetric * metric, gdouble value,
     const gchar * const *label_values);
+GwMetricSeries *gw_metric_series (GwMetric * metric,
+    const gchar * const *label_values);
+void gw_metric_series_add (GwMetric * metric, GwMetricSeries * series,
+    gdouble value);
+void gw_metric_series_observe (GwMetric * metric, GwMetricSeries * series,
+    gdouble value);
 gboolean gw_metric_remove (GwMetric * metric,
     const gchar * const *label_values);
 

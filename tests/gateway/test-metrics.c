@@ -5,6 +5,7 @@
  * small parser below (HELP/TYPE lines, sample names, escaped label values,
  * numbers), so the assertions are about what a Prometheus scraper reads.
  */
+#include <gw-http-metrics.h>
 #include <gw-metrics.h>
 #include <math.h>
 #include <string.h>
@@ -418,6 +419,50 @@ test_histogram (void)
           }), ==, 1);
 }
 
+/* A series handle counts into the same series as the label values, and
+ * the HTTP metrics count every request into both families, methods
+ * nobody uses as OTHER. */
+static void
+test_series_handles (void)
+{
+  g_autoptr (GwMetrics) m = gw_metrics_new ();
+  g_autoptr (GwHttpMetrics) http = gw_http_metrics_new (m);
+  const gchar *const labels[] = { "kind", NULL };
+  const gchar *const retry[] = { "retry", NULL };
+  GwMetric *c = gw_metrics_counter (m, "things_total", "Things", labels);
+  GwMetricSeries *s = gw_metric_series (c, retry);
+  gchar *route = g_strdup ("/api/v1/cameras/{id}/status");
+  g_autoptr (Exposition) e = NULL;
+  g_autoptr (GPtrArray) found = NULL;
+  Family *f;
+
+  gw_metric_inc (c, "retry", NULL);
+  gw_metric_series_add (c, s, 2);
+  g_assert_true (gw_metric_series (c, retry) == s);
+  g_assert_cmpfloat (gw_metric_get_value (c, retry), ==, 3);
+
+  gw_http_metrics_observe (http, route, "GET", 200, 0.5);
+  gw_http_metrics_observe (http, route, "GET", 200, 3.0);
+  gw_http_metrics_observe (http, route, "GET", 404, 1.0);
+  gw_http_metrics_observe (http, NULL, "BREW", 404, 1.0);
+  gw_http_metrics_observe (http, NULL, "WHEN", 404, 1.0);
+  e = render_and_parse (m);
+  f = find_family (e, "camguard_http_requests_total");
+  g_assert_nonnull (f);
+  g_assert_cmpfloat (sample_value (f, "camguard_http_requests_total",
+          "status", "200"), ==, 2);
+  g_assert_cmpfloat (sample_value (f, "camguard_http_requests_total",
+          "method", "OTHER"), ==, 2);
+  found = find_samples (f, "camguard_http_requests_total", "status", "404",
+      NULL);
+  g_assert_cmpuint (found->len, ==, 2);
+  f = find_family (e, "camguard_http_request_duration_seconds");
+  g_assert_cmpfloat_with_epsilon (sample_value (f,
+          "camguard_http_request_duration_seconds_sum", "status", "200"),
+      0.0035, 1e-12);
+  g_free (route);
+}
+
 static void
 test_sorted_and_empty (void)
 {
@@ -664,6 +709,7 @@ main (int argc, char **argv)
   g_test_add_func ("/metrics/counter-gauge", test_counter_gauge);
   g_test_add_func ("/metrics/escaping", test_escaping);
   g_test_add_func ("/metrics/histogram", test_histogram);
+  g_test_add_func ("/metrics/series-handles", test_series_handles);
   g_test_add_func ("/metrics/sorted-and-empty", test_sorted_and_empty);
   g_test_add_func ("/metrics/numbers", test_numbers);
   g_test_add_func ("/metrics/remove-series", test_remove_series);
