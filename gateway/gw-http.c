@@ -523,8 +523,11 @@ request_prepare (GwRouter * r, MsgState * s, GwRequest * req, CgError ** error)
 
   split_path (&sp, req->path);
   route = router_find (r, req->method, sp.segs, sp.n_segs, allow);
-  if (route)
+  if (route && route->is_param) {
+    req->params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+        g_free);
     route_match (route, sp.segs, sp.n_segs, req->params);
+  }
   g_free (sp.copy);
   if (route == NULL && allow->len > 0) {
     gw_request_add_header (req, "Allow", allow->str);

@@ -17,7 +17,7 @@ struct _GwRequest
   gchar *route;                 /* the matched pattern */
   gchar *method;
   gchar *path;
-  GHashTable *params;
+  GHashTable *params;           /* NULL until a route has parameters */
   GHashTable *query;
   JsonNode *body;
   GwRole role;
@@ -27,7 +27,7 @@ struct _GwRequest
   gint answered;                /* atomic */
   GSource *timeout;
   GMutex lock;                  /* guards headers */
-  GPtrArray *headers;           /* name, value, name, value... */
+  GPtrArray *headers;           /* name, value, name, value... or NULL */
   guint status;
   gchar *content_type;
   GBytes *reply;

@@ -115,12 +115,14 @@ gw_request_unref (GwRequest * req)
   g_free (req->key_name);
   g_free (req->method);
   g_free (req->path);
-  g_hash_table_unref (req->params);
+  if (req->params)
+    g_hash_table_unref (req->params);
   if (req->query)
     g_hash_table_unref (req->query);
   if (req->body)
     json_node_unref (req->body);
-  g_ptr_array_unref (req->headers);
+  if (req->headers)
+    g_ptr_array_unref (req->headers);
   g_mutex_clear (&req->lock);
   g_free (req->content_type);
   if (req->reply)
@@ -142,7 +144,7 @@ apply_headers (GwRequest * req)
   }
   gw_request_set_id_header (req->msg, req->request_id);
   g_mutex_lock (&req->lock);
-  for (i = 0; i + 1 < req->headers->len; i += 2)
+  for (i = 0; req->headers && i + 1 < req->headers->len; i += 2)
     soup_message_headers_replace (h, g_ptr_array_index (req->headers, i),
         g_ptr_array_index (req->headers, i + 1));
   g_mutex_unlock (&req->lock);
@@ -167,6 +169,17 @@ apply_reply (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* One more header of the answer (lock held); the list is made on the
+ * first one (most answers have none). */
+static void
+stage_header (GwRequest * req, const gchar * name, const gchar * value)
+{
+  if (req->headers == NULL)
+    req->headers = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (req->headers, g_strdup (name));
+  g_ptr_array_add (req->headers, g_strdup (value));
+}
+
 /* Any thread: the first answer wins, later ones are dropped. The headers
  * staged with gw_request_add_header() belong to the handler's answer: an
  * answer the handler did not give (@staged FALSE: the timeout) drops them.
@@ -181,12 +194,10 @@ request_finish (GwRequest * req, guint status, const gchar * content_type,
     return;
   }
   g_mutex_lock (&req->lock);
-  if (!staged)
+  if (!staged && req->headers)
     g_ptr_array_set_size (req->headers, 0);
-  if (name) {
-    g_ptr_array_add (req->headers, g_strdup (name));
-    g_ptr_array_add (req->headers, g_strdup (value));
-  }
+  if (name)
+    stage_header (req, name, value);
   g_mutex_unlock (&req->lock);
   req->status = status;
   req->content_type = g_strdup (content_type);
@@ -209,8 +220,7 @@ void
 gw_request_add_header (GwRequest * req, const gchar * name, const gchar * value)
 {
   g_mutex_lock (&req->lock);
-  g_ptr_array_add (req->headers, g_strdup (name));
-  g_ptr_array_add (req->headers, g_strdup (value));
+  stage_header (req, name, value);
   g_mutex_unlock (&req->lock);
 }
 
@@ -432,7 +442,7 @@ gw_request_get_request_id (GwRequest * req)
 const gchar *
 gw_request_get_param (GwRequest * req, const gchar * name)
 {
-  return g_hash_table_lookup (req->params, name);
+  return req->params ? g_hash_table_lookup (req->params, name) : NULL;
 }
 
 /**
@@ -528,9 +538,7 @@ gw_request_new (SoupServerMessage * msg, const gchar * request_id,
   req->request_id = g_strdup (request_id);
   req->method = g_strdup (soup_server_message_get_method (msg));
   req->path = g_strdup (path);
-  req->params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   req->query = query ? g_hash_table_ref (query) : NULL;
-  req->headers = g_ptr_array_new_with_free_func (g_free);
   g_mutex_init (&req->lock);
   req->problem = gw_request_accepts_problem (msg);
   return req;
