@@ -449,38 +449,62 @@ split_path (SplitPath * sp, const gchar * path)
   sp->segs[MIN (sp->n_segs, PATH_MAX_SEGS)] = NULL;
 }
 
+static gboolean
+method_fits (const Route * route, const gchar * method)
+{
+  return g_str_equal (route->method, method) || (g_str_equal (method, "HEAD")
+      && g_str_equal (route->method, "GET"));
+}
+
 /* The best route for the path and method (HEAD is GET without the body,
- * which libsoup leaves out); else Allow in @allow. */
+ * which libsoup leaves out), or NULL. Only the routes as long as the path
+ * can match it. */
 static const Route *
-router_find (GwRouter * r, const gchar * method, gchar ** segs, guint n_segs,
-    GString * allow)
+router_find (GwRouter * r, const gchar * method, gchar ** segs, guint n_segs)
 {
   const Route *best = NULL;
   gint best_score = -1;
   guint i;
 
-  /* only the routes as long as the path can match it */
   if (n_segs >= G_N_ELEMENTS (r->by_length) || r->by_length[n_segs] == NULL)
     return NULL;
   for (i = 0; i < r->by_length[n_segs]->len; i++) {
     const Route *route = g_ptr_array_index (r->by_length[n_segs], i);
-    gint score = route_match (route, segs, n_segs, NULL);
+    gint score;
 
-    if (score < 0)
+    if (!method_fits (route, method))
       continue;
-    if (g_str_equal (route->method, method) || (g_str_equal (method, "HEAD")
-            && g_str_equal (route->method, "GET"))) {
-      if (score > best_score) {
-        best = route;
-        best_score = score;
-      }
-    } else {
-      allow_add (allow, route->method);
-      if (g_str_equal (route->method, "GET"))
-        allow_add (allow, "HEAD");
+    score = route_match (route, segs, n_segs, NULL);
+    if (score > best_score) {
+      best = route;
+      best_score = score;
     }
   }
   return best;
+}
+
+/* The methods of the routes that match the path (for a 405's Allow), or
+ * NULL when none does. */
+static GString *
+router_allow (GwRouter * r, gchar ** segs, guint n_segs)
+{
+  GString *allow = NULL;
+  guint i;
+
+  if (n_segs >= G_N_ELEMENTS (r->by_length) || r->by_length[n_segs] == NULL)
+    return NULL;
+  for (i = 0; i < r->by_length[n_segs]->len; i++) {
+    const Route *route = g_ptr_array_index (r->by_length[n_segs], i);
+
+    if (route_match (route, segs, n_segs, NULL) < 0)
+      continue;
+    if (allow == NULL)
+      allow = g_string_new (NULL);
+    allow_add (allow, route->method);
+    if (g_str_equal (route->method, "GET"))
+      allow_add (allow, "HEAD");
+  }
+  return allow;
 }
 
 static gboolean
@@ -516,20 +540,22 @@ parse_body (GwRequest * req, GwRouteFlags flags, CgError ** error)
 static const Route *
 request_prepare (GwRouter * r, MsgState * s, GwRequest * req, CgError ** error)
 {
-  g_autoptr (GString) allow = g_string_new (NULL);
+  g_autoptr (GString) allow = NULL;
   SplitPath sp;
   const Route *route;
   const gchar *key;
 
   split_path (&sp, req->path);
-  route = router_find (r, req->method, sp.segs, sp.n_segs, allow);
+  route = router_find (r, req->method, sp.segs, sp.n_segs);
   if (route && route->is_param) {
     req->params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
         g_free);
     route_match (route, sp.segs, sp.n_segs, req->params);
+  } else if (route == NULL) {
+    allow = router_allow (r, sp.segs, sp.n_segs);
   }
   g_free (sp.copy);
-  if (route == NULL && allow->len > 0) {
+  if (allow) {
     gw_request_add_header (req, "Allow", allow->str);
     *error = cg_error_new (CG_CODE_METHOD_NOT_ALLOWED, NULL);
     gst_structure_set (cg_error_get_details_writable (*error), "allow",
