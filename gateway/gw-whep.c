@@ -52,6 +52,8 @@ typedef struct
   GstElement *tee;              /* identity of the pipeline fed from */
   GwFanout *fanout;
   GstElement *ladder;           /* raw cameras only */
+  gulong mode_id;               /* its notify::mode */
+  gint ladder_auto;             /* atomic: its mode is auto */
   GPtrArray *viewers;           /* GwWhepViewer *, owned by GwWhep.sessions */
   gdouble applied_loss;
   guint applied_kbps;
@@ -93,6 +95,8 @@ camera_free (gpointer data)
 
   g_clear_pointer (&cam->fanout, gw_fanout_release);
   gst_clear_object (&cam->tee);
+  if (cam->ladder)
+    g_clear_signal_handler (&cam->mode_id, cam->ladder);
   gst_clear_object (&cam->ladder);
   g_ptr_array_unref (cam->viewers);
   g_free (cam->weakest);
@@ -222,21 +226,43 @@ tfrc_kbps (gdouble p, gdouble rtt)
   return (guint) MIN (bps / 1000.0, (gdouble) G_MAXUINT);
 }
 
-static gboolean
-ladder_is_auto (GstElement * ladder)
+/* The ladder's mode, read when it is set and on each change (any thread:
+ * g_object_set() notifies) and kept, so that neither the timer nor the
+ * status reads the property. */
+static void
+read_ladder_mode (GObject * ladder, GParamSpec * spec, WhepCamera * cam)
 {
-  GParamSpec *spec = g_object_class_find_property (G_OBJECT_GET_CLASS
-      (ladder), "mode");
-  g_autoptr (GEnumClass) modes = NULL;
   GEnumValue *mode;
   gint value = 0;
 
-  if (spec == NULL)
-    return FALSE;
   g_object_get (ladder, "mode", &value, NULL);
-  modes = g_type_class_ref (spec->value_type);
-  mode = g_enum_get_value (modes, value);
-  return mode && g_str_equal (mode->value_nick, "auto");
+  mode = g_enum_get_value (G_PARAM_SPEC_ENUM (spec)->enum_class, value);
+  g_atomic_int_set (&cam->ladder_auto, mode
+      && g_str_equal (mode->value_nick, "auto"));
+}
+
+static gboolean
+ladder_is_auto (WhepCamera * cam)
+{
+  return cam->ladder && g_atomic_int_get (&cam->ladder_auto);
+}
+
+/* @cam follows @ladder's mode (none: not auto). */
+static void
+follow_ladder (WhepCamera * cam, GstElement * ladder)
+{
+  GParamSpec *spec = ladder ? g_object_class_find_property
+      (G_OBJECT_GET_CLASS (ladder), "mode") : NULL;
+
+  if (cam->ladder)
+    g_clear_signal_handler (&cam->mode_id, cam->ladder);
+  gst_object_replace ((GstObject **) & cam->ladder, (GstObject *) ladder);
+  g_atomic_int_set (&cam->ladder_auto, FALSE);
+  if (spec == NULL || !G_IS_PARAM_SPEC_ENUM (spec))
+    return;
+  cam->mode_id = g_signal_connect (ladder, "notify::mode",
+      G_CALLBACK (read_ladder_mode), cam);
+  read_ladder_mode (G_OBJECT (ladder), spec, cam);
 }
 
 static gboolean
@@ -269,7 +295,7 @@ camera_follow_weakest (GwWhep * whep, WhepCamera * cam, gint64 now)
   }
   g_free (cam->weakest);
   cam->weakest = weakest ? g_strdup (gw_whep_viewer_get_id (weakest)) : NULL;
-  if (cam->ladder == NULL || !ladder_is_auto (cam->ladder))
+  if (!ladder_is_auto (cam))
     return;
   kbps = weakest ? tfrc_kbps (worst.loss, worst.rtt_s) : 0;
   if (worst.loss == cam->applied_loss && kbps == cam->applied_kbps)
@@ -423,7 +449,7 @@ gw_whep_set_camera (GwWhep * whep, const gchar * camera_id, GstElement * tee,
     g_hash_table_insert (whep->cameras, cam->id, cam);
   }
   if (ladder != cam->ladder) {
-    gst_object_replace ((GstObject **) & cam->ladder, (GstObject *) ladder);
+    follow_ladder (cam, ladder);
     cam->applied_loss = 0.0;
     cam->applied_kbps = 0;
   }
@@ -664,7 +690,7 @@ add_quality_policy (CgJsonWriter * w, WhepCamera * cam)
   if (cam == NULL || cam->ladder == NULL)
     why_not = "no quality ladder: the camera's H.264 is passed through "
         "(or it is not running), a viewer's link cannot lower it";
-  else if (!ladder_is_auto (cam->ladder))
+  else if (!ladder_is_auto (cam))
     why_not = "the quality ladder is in manual mode";
   cg_json_writer_member_string (w, "policy", "weakest-viewer");
   cg_json_writer_member_boolean (w, "link_drives_quality", why_not == NULL);
