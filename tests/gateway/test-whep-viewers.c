@@ -206,24 +206,56 @@ why_not (GwWhep * whep)
   return text;
 }
 
+static gpointer
+set_auto_thread (gpointer ladder)
+{
+  gst_util_set_object_arg (G_OBJECT (ladder), "mode", "auto");
+  return NULL;
+}
+
 /* The status says whether the viewers' links drive the camera's quality:
- * not for a pass-through camera (no ladder), not in manual mode. */
+ * not for a pass-through camera (no ladder), not in manual mode. The mode
+ * is followed from the ladder's notifications (on any thread), of the
+ * camera's current ladder only. */
 static void
 test_quality_policy (void)
 {
   GwWhep *whep = whep_new (0);
   GstElement *ladder = gst_element_factory_make ("qualityladder", NULL);
+  GstElement *other = gst_element_factory_make ("qualityladder", NULL);
 
   g_assert_nonnull (ladder);
   gst_object_ref_sink (ladder);
+  gst_object_ref_sink (other);
   gw_whep_set_camera (whep, "cam", NULL, NULL);
   g_assert_nonnull (strstr (why_not (whep), "passed through"));
   gw_whep_set_camera (whep, "cam", NULL, ladder);
   g_assert_null (why_not (whep));
   gst_util_set_object_arg (G_OBJECT (ladder), "mode", "manual");
   g_assert_nonnull (strstr (why_not (whep), "manual"));
+  gst_util_set_object_arg (G_OBJECT (ladder), "mode", "auto");
+  g_assert_null (why_not (whep));
+  gst_util_set_object_arg (G_OBJECT (ladder), "mode", "manual");
+  g_assert_nonnull (strstr (why_not (whep), "manual"));
+  g_thread_join (g_thread_new ("set-mode", set_auto_thread, ladder));
+  g_assert_null (why_not (whep));
+
+  /* a new pipeline's ladder, already in manual mode: the old one's
+   * changes no longer count */
+  gst_util_set_object_arg (G_OBJECT (other), "mode", "manual");
+  gw_whep_set_camera (whep, "cam", NULL, other);
+  g_assert_nonnull (strstr (why_not (whep), "manual"));
+  gst_util_set_object_arg (G_OBJECT (ladder), "mode", "manual");
+  gst_util_set_object_arg (G_OBJECT (ladder), "mode", "auto");
+  g_assert_nonnull (strstr (why_not (whep), "manual"));
+  gst_util_set_object_arg (G_OBJECT (other), "mode", "auto");
+  g_assert_null (why_not (whep));
+  gw_whep_set_camera (whep, "cam", NULL, NULL);
+  g_assert_nonnull (strstr (why_not (whep), "passed through"));
+  gst_util_set_object_arg (G_OBJECT (other), "mode", "manual");
   gw_whep_free (whep);
   gst_object_unref (ladder);
+  gst_object_unref (other);
 }
 
 /* ------------------------------------------------------------------ */
