@@ -160,6 +160,18 @@ describe (GwWhep * whep)
   return cg_json_writer_free_to_node (w);
 }
 
+/* The status shows @n viewers, each in `sessions`. */
+static void
+assert_viewers (GwWhep * whep, guint n)
+{
+  g_autoptr (JsonNode) node = describe (whep);
+  JsonObject *o = json_node_get_object (node);
+
+  g_assert_cmpint (json_object_get_int_member (o, "viewers"), ==, n);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o,
+              "sessions")), ==, n);
+}
+
 /* The camera goes away while a viewer negotiates: the offer fails with
  * CAMERA_NOT_FOUND, no viewer is left; a viewer that was answered is ended
  * by a removal too. */
@@ -179,9 +191,17 @@ test_removed_while_negotiating (void)
   outcome_clear (&o);
 
   gw_whep_set_camera (whep, "cam", tee, NULL);
+  assert_viewers (whep, 0);     /* kept while there is no viewer */
   offer (whep, "cam", &o, NULL);
   g_assert_nonnull (o.answer);
   g_assert_cmpuint (gw_whep_count_viewers (whep, "cam"), ==, 1);
+  assert_viewers (whep, 1);
+  g_assert_true (gw_whep_end (whep, "cam", o.answer->session_id, NULL));
+  assert_viewers (whep, 0);
+  outcome_clear (&o);
+  offer (whep, "cam", &o, NULL);
+  g_assert_nonnull (o.answer);
+  assert_viewers (whep, 1);
   gw_whep_remove_camera (whep, "cam");
   g_assert_cmpuint (gw_whep_count_viewers (whep, NULL), ==, 0);
   node = describe (whep);
