@@ -280,9 +280,13 @@ test_quality_policy (void)
   assert_why_not (whep, "manual");
   gst_util_set_object_arg (G_OBJECT (other), "mode", "auto");
   g_assert_null (why_not (whep));
+  gst_util_set_object_arg (G_OBJECT (other), "mode", "manual");
+  assert_why_not (whep, "manual");
+  /* no ladder any more (a pass-through pipeline): its mode is no matter */
   gw_whep_set_camera (whep, "cam", NULL, NULL);
   assert_why_not (whep, "passed through");
-  gst_util_set_object_arg (G_OBJECT (other), "mode", "manual");
+  gst_util_set_object_arg (G_OBJECT (other), "mode", "auto");
+  assert_why_not (whep, "passed through");
   gw_whep_free (whep);
   gst_object_unref (ladder);
   gst_object_unref (other);
