@@ -19,6 +19,7 @@
 #include <glib/gstdio.h>
 
 #include "fake-camera-client.h"
+#include "third-party-server.h"
 #include "gw-camera.h"
 #include "gw-recording.h"
 
@@ -183,29 +184,33 @@ iterate_for (guint ms)
 /* Notifications counted on whatever thread they come from. */
 typedef struct
 {
+  gint n;                       /* atomic */
   GMutex lock;
   GCond cond;
-  guint n;
 } Notified;
+
+static void
+notified_init (Notified * n)
+{
+  n->n = 0;
+  g_mutex_init (&n->lock);
+  g_cond_init (&n->cond);
+}
+
+static void
+notified_clear (Notified * n)
+{
+  g_mutex_clear (&n->lock);
+  g_cond_clear (&n->cond);
+}
 
 static void
 on_notified (GObject * object, GParamSpec * pspec, Notified * n)
 {
+  g_atomic_int_inc (&n->n);
   g_mutex_lock (&n->lock);
-  n->n++;
-  g_cond_signal (&n->cond);
+  g_cond_broadcast (&n->cond);
   g_mutex_unlock (&n->lock);
-}
-
-static guint
-notified_count (Notified * n)
-{
-  guint count;
-
-  g_mutex_lock (&n->lock);
-  count = n->n;
-  g_mutex_unlock (&n->lock);
-  return count;
 }
 
 /* Waits for a notification after the @seen-th one WITHOUT running the
@@ -213,21 +218,19 @@ notified_count (Notified * n)
  * tell the camera), reading the status every 2 ms meanwhile, so that the
  * camera keeps a text from just before the change. */
 static void
-wait_notified (GwCamera * camera, Notified * n, guint seen)
+wait_notified (GwCamera * camera, Notified * n, gint seen)
 {
   gint64 end = g_get_monotonic_time () + WAIT_MS * G_TIME_SPAN_MILLISECOND;
 
-  g_mutex_lock (&n->lock);
-  while (n->n == seen) {
-    g_mutex_unlock (&n->lock);
+  while (g_atomic_int_get (&n->n) == seen) {
     json_node_unref (gw_camera_get_status (camera));
     g_assert_cmpint (g_get_monotonic_time (), <, end);
     g_mutex_lock (&n->lock);
-    if (n->n == seen)
+    if (g_atomic_int_get (&n->n) == seen)
       g_cond_wait_until (&n->cond, &n->lock, g_get_monotonic_time () +
           2 * G_TIME_SPAN_MILLISECOND);
+    g_mutex_unlock (&n->lock);
   }
-  g_mutex_unlock (&n->lock);
 }
 
 static gchar *
@@ -391,33 +394,40 @@ test_status_follows_quality (void)
 {
   g_autoptr (GwCamera) camera = NULL;
   Watch w = { 0 };
-  Notified n = { 0 };
+  Notified n;
   GstElement *ladder;
+  g_autofree gchar *shown = NULL;
   gint step;
 
+  notified_init (&n);
   camera = start_raw_camera (&w);
   ladder = gw_camera_get_pipeline (camera)->ladder;
   g_signal_connect (ladder, "notify::current-step", G_CALLBACK (on_notified),
       &n);
   g_free (assert_status_fresh (camera));
   for (step = 1; step >= 0; step--) {
-    guint seen = notified_count (&n);
+    gint seen = g_atomic_int_get (&n.n);
     g_autofree gchar *want = g_strdup_printf ("running %d manual", step);
-    g_autofree gchar *shown = NULL;
 
     set_step (camera, step);
     wait_notified (camera, &n, seen);
+    g_clear_pointer (&shown, g_free);
     shown = assert_status_fresh (camera);
     g_assert_cmpstr (shown, ==, want);
   }
   g_signal_handlers_disconnect_by_data (ladder, &n);
+  notified_clear (&n);
 
   /* the mode: only a property set says it changed */
   json_node_unref (gw_camera_get_status (camera));
   gst_util_set_object_arg (G_OBJECT (ladder), "mode", "auto");
-  g_assert_true (g_str_has_suffix (assert_status_fresh (camera), " auto"));
+  g_clear_pointer (&shown, g_free);
+  shown = assert_status_fresh (camera);
+  g_assert_true (g_str_has_suffix (shown, " auto"));
+  g_clear_pointer (&shown, g_free);
   gst_util_set_object_arg (G_OBJECT (ladder), "mode", "manual");
-  g_assert_true (g_str_has_suffix (assert_status_fresh (camera), " manual"));
+  shown = assert_status_fresh (camera);
+  g_assert_true (g_str_has_suffix (shown, " manual"));
 
   /* a new pipeline: nothing kept from the old one */
   json_node_unref (gw_camera_get_status (camera));
@@ -491,22 +501,6 @@ manual_is (GwRecorder * rec, const gchar * state)
   return g_str_equal (json_object_get_string_member (s, "state"), state);
 }
 
-static void
-remove_tree (const gchar * path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const gchar *name;
-
-  while (dir && (name = g_dir_read_name (dir))) {
-    g_autofree gchar *child = g_build_filename (path, name, NULL);
-
-    remove_tree (child);
-  }
-  if (dir)
-    g_dir_close (dir);
-  g_remove (path);
-}
-
 /* An off session keeps its text: a file finalized after the session went
  * off (the stop answers once it is) shows in its counts at once. */
 static void
@@ -556,7 +550,7 @@ test_recording_status (void)
   g_assert_true (gw_camera_stop (camera));
   watch_clear (&w);
   g_free (stopped.file);
-  remove_tree (tmp);
+  cg_remove_tree (tmp);
 }
 
 static GwCameraSpec *
@@ -644,12 +638,13 @@ test_killed_and_revived (void)
   g_autoptr (GwCamera) camera = NULL;
   g_autoptr (JsonNode) status = NULL;
   Watch w = { 0 };
-  Notified n = { 0 };
+  Notified n;
   g_autofree gchar *shown = NULL;
   GstElement *source;
   CgError *e;
   CgCode code;
-  guint i, seen, n_running = 0, n_retrying = 0;
+  guint i, n_running = 0, n_retrying = 0;
+  gint seen;
   JsonObject *o;
 
   g_assert_true (cg_fake_camera_start (&cam, camera_path, NULL, WAIT_MS, &err));
@@ -666,16 +661,18 @@ test_killed_and_revived (void)
   /* the status follows retrysrc's status at once, before its message is
    * read from the bus */
   source = gw_camera_get_pipeline (camera)->source;
+  notified_init (&n);
   g_signal_connect (source, "notify::status", G_CALLBACK (on_notified), &n);
   shown = assert_status_fresh (camera);
   g_assert_cmpstr (shown, ==, "running");
   g_clear_pointer (&shown, g_free);
-  seen = notified_count (&n);
+  seen = g_atomic_int_get (&n.n);
   command_elsewhere (&cam, "die 0");
   wait_notified (camera, &n, seen);
   shown = assert_status_fresh (camera);
   g_assert_cmpstr (shown, !=, "running");
   g_signal_handlers_disconnect_by_data (source, &n);
+  notified_clear (&n);
 
   g_assert_true (wait_state (camera, &w, GW_CAMERA_STATE_RETRYING));
   e = find_event (&w, GW_EVENT_RETRY);

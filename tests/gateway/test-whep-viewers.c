@@ -236,6 +236,25 @@ assert_why_not (GwWhep * whep, const gchar * text)
   g_assert_nonnull (strstr (why, text));
 }
 
+/* @why: NULL where the links drive the quality, else the reason's text. */
+static void
+assert_policy (GwWhep * whep, const gchar * why)
+{
+  if (why)
+    assert_why_not (whep, why);
+  else
+    g_assert_null (why_not (whep));
+}
+
+/* Sets @ladder's mode; the status then says @why (as assert_policy()). */
+static void
+set_mode (GwWhep * whep, GstElement * ladder, const gchar * mode,
+    const gchar * why)
+{
+  gst_util_set_object_arg (G_OBJECT (ladder), "mode", mode);
+  assert_policy (whep, why);
+}
+
 static gpointer
 set_auto_thread (gpointer ladder)
 {
@@ -258,35 +277,28 @@ test_quality_policy (void)
   gst_object_ref_sink (ladder);
   gst_object_ref_sink (other);
   gw_whep_set_camera (whep, "cam", NULL, NULL);
-  assert_why_not (whep, "passed through");
+  assert_policy (whep, "passed through");
   gw_whep_set_camera (whep, "cam", NULL, ladder);
-  g_assert_null (why_not (whep));
-  gst_util_set_object_arg (G_OBJECT (ladder), "mode", "manual");
-  assert_why_not (whep, "manual");
-  gst_util_set_object_arg (G_OBJECT (ladder), "mode", "auto");
-  g_assert_null (why_not (whep));
-  gst_util_set_object_arg (G_OBJECT (ladder), "mode", "manual");
-  assert_why_not (whep, "manual");
+  assert_policy (whep, NULL);
+  set_mode (whep, ladder, "manual", "manual");
+  set_mode (whep, ladder, "auto", NULL);
+  set_mode (whep, ladder, "manual", "manual");
   g_thread_join (g_thread_new ("set-mode", set_auto_thread, ladder));
-  g_assert_null (why_not (whep));
+  assert_policy (whep, NULL);
 
   /* a new pipeline's ladder, already in manual mode: the old one's
    * changes no longer count */
   gst_util_set_object_arg (G_OBJECT (other), "mode", "manual");
   gw_whep_set_camera (whep, "cam", NULL, other);
-  assert_why_not (whep, "manual");
-  gst_util_set_object_arg (G_OBJECT (ladder), "mode", "manual");
-  gst_util_set_object_arg (G_OBJECT (ladder), "mode", "auto");
-  assert_why_not (whep, "manual");
-  gst_util_set_object_arg (G_OBJECT (other), "mode", "auto");
-  g_assert_null (why_not (whep));
-  gst_util_set_object_arg (G_OBJECT (other), "mode", "manual");
-  assert_why_not (whep, "manual");
+  assert_policy (whep, "manual");
+  set_mode (whep, ladder, "manual", "manual");
+  set_mode (whep, ladder, "auto", "manual");
+  set_mode (whep, other, "auto", NULL);
+  set_mode (whep, other, "manual", "manual");
   /* no ladder any more (a pass-through pipeline): its mode is no matter */
   gw_whep_set_camera (whep, "cam", NULL, NULL);
-  assert_why_not (whep, "passed through");
-  gst_util_set_object_arg (G_OBJECT (other), "mode", "auto");
-  assert_why_not (whep, "passed through");
+  assert_policy (whep, "passed through");
+  set_mode (whep, other, "auto", "passed through");
   gw_whep_free (whep);
   gst_object_unref (ladder);
   gst_object_unref (other);
