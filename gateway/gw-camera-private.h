@@ -35,8 +35,9 @@ struct _GwCamera
   gulong ladder_notify;         /* on pipe->ladder: bumps changes */
 
   /* gw-camera-status.c: the text of `source` and `quality` as last
-   * written, the count of changes read before it was, whether the source
-   * was running then, and when (monotonic us) */
+   * written, the count of changes read before it was, whether it may be
+   * kept (the source was running then, with statistics), and when
+   * (monotonic us) */
   gchar *source_json;
   gchar *quality_json;
   gint text_changes;
