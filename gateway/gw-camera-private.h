@@ -29,14 +29,28 @@ struct _GwCamera
   gdouble fps;
   gint64 started_at;            /* monotonic us, 0 when stopped */
 
-  /* gw-camera-status.c: retrysrc's statistics as last written, and when
-   * (monotonic us); forgotten on every bus message */
-  gchar *stats_json;
-  gint64 stats_us;
+  /* atomic: bumped by every change the status could show (retrysrc's
+   * status, any ladder property, any bus message), from any thread */
+  gint changes;
+  gulong ladder_notify;         /* on pipe->ladder: bumps changes */
+
+  /* gw-camera-status.c: the text of `source` and `quality` as last
+   * written, the count of changes read before it was, whether it may be
+   * kept (the source was running then, with statistics), and when
+   * (monotonic us) */
+  gchar *source_json;
+  gchar *quality_json;
+  gint text_changes;
+  gboolean text_running;
+  gint64 text_us;
+
+  /* what the outputs add to the status (gw_camera_set_status_func()) */
+  GwCameraStatusFunc status_func;
+  gpointer status_data;
 };
 
 gchar *gw_camera_enum_nick (GObject * object, const gchar * property);
-void gw_camera_emit_status (GwCamera * camera, CgJsonWriter * w);
-void gw_camera_forget_statistics (GwCamera * camera);
+void gw_camera_changed (GwCamera * camera);
+void gw_camera_forget_status (GwCamera * camera);
 
 G_END_DECLS

@@ -53,17 +53,42 @@ enum
   SIGNAL_EVENT,
   SIGNAL_STATE_CHANGED,
   SIGNAL_PIPELINE_STOPPING,
-  SIGNAL_STATUS,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
 
-/* What gw-camera-status.c adds through the status signal. */
+/**
+ * gw_camera_set_status_func:
+ * @camera: a camera
+ * @func: (nullable): called on the main context while the status is
+ *   written, inside its object, so that the outputs fed from the camera
+ *   (live viewers, recordings...) add their members; %NULL for none
+ * @user_data: for @func
+ *
+ * A plain call rather than a signal: the status is the gateway's busiest
+ * document, and an emission costs more than what most outputs write.
+ */
 void
-gw_camera_emit_status (GwCamera * camera, CgJsonWriter * w)
+gw_camera_set_status_func (GwCamera * camera, GwCameraStatusFunc func,
+    gpointer user_data)
 {
-  g_signal_emit (camera, signals[SIGNAL_STATUS], 0, w);
+  g_return_if_fail (GW_IS_CAMERA (camera));
+  camera->status_func = func;
+  camera->status_data = user_data;
+}
+
+/**
+ * gw_camera_changed:
+ * @camera: a camera
+ *
+ * Any thread: something the status shows may have changed; the next
+ * status reads it again (gw-camera-status.c).
+ */
+void
+gw_camera_changed (GwCamera * camera)
+{
+  g_atomic_int_inc (&camera->changes);
 }
 
 static const gchar *const state_names[] = {
@@ -219,7 +244,7 @@ on_bus_message (GstBus * bus, GstMessage * message, gpointer user_data)
   g_autoptr (CgError) error = NULL;
 
   /* anything the pipeline says may come with new source statistics */
-  gw_camera_forget_statistics (self);
+  gw_camera_changed (self);
 
   if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_APPLICATION && s
       && gst_structure_has_name (s, SOURCE_STATUS_MESSAGE)) {
@@ -257,9 +282,19 @@ on_bus_message (GstBus * bus, GstMessage * message, gpointer user_data)
 static void
 on_status_notify (GObject * source, GParamSpec * pspec, gpointer user_data)
 {
+  gw_camera_changed (user_data);
   gst_element_post_message (GST_ELEMENT (source),
       gst_message_new_application (GST_OBJECT (source),
           gst_structure_new_empty (SOURCE_STATUS_MESSAGE)));
+}
+
+/* Any thread: a ladder property changed (current-step from the streaming
+ * thread, mode and the others on g_object_set(); setting the ladder's
+ * steps may move the current step without a current-step notification). */
+static void
+on_ladder_notify (GObject * ladder, GParamSpec * pspec, gpointer user_data)
+{
+  gw_camera_changed (user_data);
 }
 
 static GstPadProbeReturn
@@ -367,6 +402,8 @@ teardown (GwCamera * self)
   g_signal_emit (self, signals[SIGNAL_PIPELINE_STOPPING], 0);
   g_signal_handlers_disconnect_by_func (self->pipe->source, on_status_notify,
       self);
+  if (self->pipe->ladder)
+    g_clear_signal_handler (&self->ladder_notify, self->pipe->ladder);
   pad = gst_element_get_static_pad (self->pipe->tee, "sink");
   gst_pad_remove_probe (pad, self->probe);
   gst_object_unref (pad);
@@ -382,7 +419,7 @@ teardown (GwCamera * self)
   self->bus_watch = 0;
   g_clear_handle_id (&self->fps_timer, g_source_remove);
   g_clear_pointer (&self->pipe, gw_pipeline_free);
-  gw_camera_forget_statistics (self);
+  gw_camera_forget_status (self);
   self->fps = 0;
   return in_time;
 }
@@ -431,6 +468,9 @@ gw_camera_start (GwCamera * camera, GError ** error)
   gst_object_unref (bus);
   g_signal_connect (camera->pipe->source, "notify::status",
       G_CALLBACK (on_status_notify), camera);
+  if (camera->pipe->ladder)
+    camera->ladder_notify = g_signal_connect (camera->pipe->ladder, "notify",
+        G_CALLBACK (on_ladder_notify), camera);
   pad = gst_element_get_static_pad (camera->pipe->tee, "sink");
   camera->probe = gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER,
       count_frame, camera, NULL);
@@ -593,6 +633,7 @@ gw_camera_finalize (GObject * object)
   GwCamera *self = GW_CAMERA (object);
 
   g_clear_pointer (&self->last_error, cg_error_unref);
+  gw_camera_forget_status (self);
   g_clear_object (&self->classifier);
   gw_camera_spec_free (self->spec);
   G_OBJECT_CLASS (gw_camera_parent_class)->finalize (object);
@@ -648,20 +689,6 @@ gw_camera_class_init (GwCameraClass * klass)
   signals[SIGNAL_PIPELINE_STOPPING] = g_signal_new ("pipeline-stopping",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 0);
-
-  /**
-   * GwCamera::status:
-   * @camera: the camera
-   * @writer: the #CgJsonWriter of gw_camera_write_status(), inside its
-   *   object
-   *
-   * Emitted on the main context while the status is written, so that the
-   * outputs fed from the camera (live viewers, recordings...) add their
-   * members (cg_json_writer_member() then a value).
-   */
-  signals[SIGNAL_STATUS] = g_signal_new ("status",
-      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-      G_TYPE_NONE, 1, CG_TYPE_JSON_WRITER | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void

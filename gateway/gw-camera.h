@@ -49,6 +49,20 @@ CgError *gw_camera_get_last_error (GwCamera * camera);
 JsonNode *gw_camera_get_status (GwCamera * camera);
 void gw_camera_write_status (GwCamera * camera, CgJsonWriter * w);
 
+/**
+ * GwCameraStatusFunc:
+ * @camera: the camera whose status is written
+ * @w: the status' writer, inside its object
+ * @user_data: as given to gw_camera_set_status_func()
+ *
+ * Adds members to the camera's status (cg_json_writer_member() then a
+ * value).
+ */
+typedef void (*GwCameraStatusFunc) (GwCamera * camera, CgJsonWriter * w,
+    gpointer user_data);
+void gw_camera_set_status_func (GwCamera * camera, GwCameraStatusFunc func,
+    gpointer user_data);
+
 const GwPipeline *gw_camera_get_pipeline (GwCamera * camera);
 
 gboolean gw_pipeline_stop_bounded (GstElement * pipeline, guint timeout_ms);

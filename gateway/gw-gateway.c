@@ -179,7 +179,7 @@ watch_camera (GwGateway * gw, GwCamera * camera)
 {
   g_signal_connect (camera, "event", G_CALLBACK (on_camera_event), gw);
   g_signal_connect (camera, "state-changed", G_CALLBACK (on_camera_state), gw);
-  g_signal_connect (camera, "status", G_CALLBACK (on_camera_status), gw);
+  gw_camera_set_status_func (camera, on_camera_status, gw);
   sync_rtsp (gw, camera);
   if (gw->recorder)
     gw_recorder_follow (gw->recorder, camera);
@@ -190,6 +190,7 @@ static void
 unwatch_camera (GwGateway * gw, GwCamera * camera)
 {
   g_signal_handlers_disconnect_by_data (camera, gw);
+  gw_camera_set_status_func (camera, NULL, NULL);
   if (gw->recorder)
     gw_recorder_forget (gw->recorder, camera);
   if (g_object_get_data (G_OBJECT (camera), PUBLISHED_TEE) && gw->rtsp)

@@ -36,13 +36,12 @@ gw_recorder_write_status (GwRecorder * rec, const gchar * camera_id,
     CgJsonWriter * w)
 {
   CamRec *cam = g_hash_table_lookup (rec->cameras, camera_id);
-  Session off = { 0 };
 
   cg_json_writer_begin_object (w);
   cg_json_writer_member (w, MANUAL);
-  gw_rec_session_describe (cam ? &cam->manual : &off, w);
+  gw_rec_session_describe (cam ? &cam->manual : &rec->off, w);
   cg_json_writer_member (w, CONTINUOUS);
-  gw_rec_session_describe (cam ? &cam->continuous : &off, w);
+  gw_rec_session_describe (cam ? &cam->continuous : &rec->off, w);
   cg_json_writer_end_object (w);
 }
 

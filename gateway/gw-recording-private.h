@@ -32,6 +32,12 @@ typedef struct
   guint files;
   GwRecorderStopFunc stop_func; /* a stop waiting for its file */
   gpointer stop_data;
+  /* gw_rec_session_describe(): the text of the session while it is off,
+   * and the counts it shows */
+  gchar *off_json;
+  guint64 off_bytes;
+  guint off_files;
+  guint off_max_duration_s;
 } Session;
 
 struct _CamRec
@@ -62,6 +68,7 @@ struct _GwRecorder
   GwMetric *m_bytes;
   GwMetric *m_files;
   GwMetric *m_failures;
+  Session off;                  /* what a camera without sessions shows */
 };
 
 void gw_recorder_emit (GwRecorder * rec, const gchar * kind,

@@ -286,8 +286,8 @@ session_state (Session * s)
   return s->branch ? "starting" : "waiting";
 }
 
-void
-gw_rec_session_describe (Session * s, CgJsonWriter * w)
+static void
+write_session (Session * s, CgJsonWriter * w)
 {
   cg_json_writer_begin_object (w);
   cg_json_writer_member_string (w, "state", session_state (s));
@@ -315,6 +315,32 @@ gw_rec_session_describe (Session * s, CgJsonWriter * w)
     cg_json_writer_null (w);
   }
   cg_json_writer_end_object (w);
+}
+
+/* The session for a status. Off (the state, the file, the uptime and the
+ * error then are "off", null, 0 and null) its text changes only with its
+ * counts: it is kept while they stay. */
+void
+gw_rec_session_describe (Session * s, CgJsonWriter * w)
+{
+  CgJsonWriter *off;
+
+  if (s->wanted || s->current || s->error) {
+    write_session (s, w);
+    return;
+  }
+  if (s->off_json == NULL || s->off_bytes != s->bytes
+      || s->off_files != s->files
+      || s->off_max_duration_s != s->max_duration_s) {
+    off = cg_json_writer_new ();
+    write_session (s, off);
+    g_free (s->off_json);
+    s->off_json = cg_json_writer_free_to_string (off, NULL);
+    s->off_bytes = s->bytes;
+    s->off_files = s->files;
+    s->off_max_duration_s = s->max_duration_s;
+  }
+  cg_json_writer_raw (w, s->off_json);
 }
 
 /* ------------------------------------------------------------------ */
@@ -369,6 +395,8 @@ cam_rec_unref (CamRec * cam)
   g_clear_object (&cam->continuous.backoff);
   g_free (cam->manual.last_file);
   g_free (cam->continuous.last_file);
+  g_free (cam->manual.off_json);
+  g_free (cam->continuous.off_json);
   g_object_unref (cam->camera);
   g_free (cam->id);
   g_free (cam->dir);
@@ -673,6 +701,7 @@ gw_recorder_free (GwRecorder * rec)
         "%u recordings were still being finalized", rec->pending);
     return;
   }
+  g_free (rec->off.off_json);
   g_free (rec->root);
   g_free (rec);
 }

@@ -52,6 +52,14 @@ typedef struct
   GstElement *tee;              /* identity of the pipeline fed from */
   GwFanout *fanout;
   GstElement *ladder;           /* raw cameras only */
+  gulong mode_id;               /* its notify::mode */
+  gint ladder_auto;             /* atomic: its mode is auto */
+  /* gw_whep_describe() without viewers: the text, and what it shows */
+  gchar *idle_json;
+  gboolean idle_ladder;
+  gboolean idle_auto;
+  gdouble idle_loss;
+  guint idle_kbps;
   GPtrArray *viewers;           /* GwWhepViewer *, owned by GwWhep.sessions */
   gdouble applied_loss;
   guint applied_kbps;
@@ -93,9 +101,12 @@ camera_free (gpointer data)
 
   g_clear_pointer (&cam->fanout, gw_fanout_release);
   gst_clear_object (&cam->tee);
+  if (cam->ladder)
+    g_clear_signal_handler (&cam->mode_id, cam->ladder);
   gst_clear_object (&cam->ladder);
   g_ptr_array_unref (cam->viewers);
   g_free (cam->weakest);
+  g_free (cam->idle_json);
   g_free (cam->id);
   g_free (cam);
 }
@@ -222,21 +233,43 @@ tfrc_kbps (gdouble p, gdouble rtt)
   return (guint) MIN (bps / 1000.0, (gdouble) G_MAXUINT);
 }
 
-static gboolean
-ladder_is_auto (GstElement * ladder)
+/* The ladder's mode, read when it is set and on each change (any thread:
+ * g_object_set() notifies) and kept, so that neither the timer nor the
+ * status reads the property. */
+static void
+read_ladder_mode (GObject * ladder, GParamSpec * spec, WhepCamera * cam)
 {
-  GParamSpec *spec = g_object_class_find_property (G_OBJECT_GET_CLASS
-      (ladder), "mode");
-  g_autoptr (GEnumClass) modes = NULL;
   GEnumValue *mode;
   gint value = 0;
 
-  if (spec == NULL)
-    return FALSE;
   g_object_get (ladder, "mode", &value, NULL);
-  modes = g_type_class_ref (spec->value_type);
-  mode = g_enum_get_value (modes, value);
-  return mode && g_str_equal (mode->value_nick, "auto");
+  mode = g_enum_get_value (G_PARAM_SPEC_ENUM (spec)->enum_class, value);
+  g_atomic_int_set (&cam->ladder_auto, mode
+      && g_str_equal (mode->value_nick, "auto"));
+}
+
+static gboolean
+ladder_is_auto (WhepCamera * cam)
+{
+  return cam->ladder && g_atomic_int_get (&cam->ladder_auto);
+}
+
+/* @cam follows @ladder's mode (none: not auto). */
+static void
+follow_ladder (WhepCamera * cam, GstElement * ladder)
+{
+  GParamSpec *spec = ladder ? g_object_class_find_property
+      (G_OBJECT_GET_CLASS (ladder), "mode") : NULL;
+
+  if (cam->ladder)
+    g_clear_signal_handler (&cam->mode_id, cam->ladder);
+  gst_object_replace ((GstObject **) & cam->ladder, (GstObject *) ladder);
+  g_atomic_int_set (&cam->ladder_auto, FALSE);
+  if (spec == NULL || !G_IS_PARAM_SPEC_ENUM (spec))
+    return;
+  cam->mode_id = g_signal_connect (ladder, "notify::mode",
+      G_CALLBACK (read_ladder_mode), cam);
+  read_ladder_mode (G_OBJECT (ladder), spec, cam);
 }
 
 static gboolean
@@ -269,7 +302,7 @@ camera_follow_weakest (GwWhep * whep, WhepCamera * cam, gint64 now)
   }
   g_free (cam->weakest);
   cam->weakest = weakest ? g_strdup (gw_whep_viewer_get_id (weakest)) : NULL;
-  if (cam->ladder == NULL || !ladder_is_auto (cam->ladder))
+  if (!ladder_is_auto (cam))
     return;
   kbps = weakest ? tfrc_kbps (worst.loss, worst.rtt_s) : 0;
   if (worst.loss == cam->applied_loss && kbps == cam->applied_kbps)
@@ -423,7 +456,7 @@ gw_whep_set_camera (GwWhep * whep, const gchar * camera_id, GstElement * tee,
     g_hash_table_insert (whep->cameras, cam->id, cam);
   }
   if (ladder != cam->ladder) {
-    gst_object_replace ((GstObject **) & cam->ladder, (GstObject *) ladder);
+    follow_ladder (cam, ladder);
     cam->applied_loss = 0.0;
     cam->applied_kbps = 0;
   }
@@ -655,16 +688,17 @@ add_link (CgJsonWriter * w, GwWhepViewer * v)
   cg_json_writer_end_object (w);
 }
 
-/* How the viewers' links act on the camera's quality, and why not. */
+/* How the viewers' links act on the camera's quality (@is_auto: its
+ * ladder's mode, read once), and why not. */
 static void
-add_quality_policy (CgJsonWriter * w, WhepCamera * cam)
+add_quality_policy (CgJsonWriter * w, WhepCamera * cam, gboolean is_auto)
 {
   const gchar *why_not = NULL;
 
   if (cam == NULL || cam->ladder == NULL)
     why_not = "no quality ladder: the camera's H.264 is passed through "
         "(or it is not running), a viewer's link cannot lower it";
-  else if (!ladder_is_auto (cam->ladder))
+  else if (!is_auto)
     why_not = "the quality ladder is in manual mode";
   cg_json_writer_member_string (w, "policy", "weakest-viewer");
   cg_json_writer_member_boolean (w, "link_drives_quality", why_not == NULL);
@@ -674,6 +708,25 @@ add_quality_policy (CgJsonWriter * w, WhepCamera * cam)
     cg_json_writer_member_double (w, "packet_loss", cam->applied_loss);
     cg_json_writer_member_int (w, "available_kbps", cam->applied_kbps);
   }
+}
+
+static void
+write_description (GwWhep * whep, WhepCamera * cam, gboolean is_auto,
+    CgJsonWriter * w)
+{
+  guint i;
+
+  cg_json_writer_begin_object (w);
+  cg_json_writer_member_int (w, "viewers", cam ? cam->viewers->len : 0);
+  cg_json_writer_member_int (w, "max_viewers", whep->limits.max_viewers);
+  add_quality_policy (w, cam, is_auto);
+  cg_json_writer_member_string (w, "weakest", cam ? cam->weakest : NULL);
+  cg_json_writer_member (w, "sessions");
+  cg_json_writer_begin_array (w);
+  for (i = 0; cam && i < cam->viewers->len; i++)
+    add_link (w, g_ptr_array_index (cam->viewers, i));
+  cg_json_writer_end_array (w);
+  cg_json_writer_end_object (w);
 }
 
 /**
@@ -687,23 +740,31 @@ add_quality_policy (CgJsonWriter * w, WhepCamera * cam)
  * the `packet_loss` and `available_kbps` given to the ladder), `weakest`
  * (a session id or null) and `sessions` (each viewer's last receiver
  * report: `fraction_lost`, `jitter_ms`, `rtt_ms`), written to @w as a
- * value.
+ * value. Without viewers the text changes only with the policy (a ladder
+ * or none, its mode, what was given to it): it is kept while that stays.
  */
 void
 gw_whep_describe (GwWhep * whep, const gchar * camera_id, CgJsonWriter * w)
 {
   WhepCamera *cam = g_hash_table_lookup (whep->cameras, camera_id);
-  guint i;
+  gboolean is_auto = cam && ladder_is_auto (cam);
+  CgJsonWriter *idle;
 
-  cg_json_writer_begin_object (w);
-  cg_json_writer_member_int (w, "viewers", cam ? cam->viewers->len : 0);
-  cg_json_writer_member_int (w, "max_viewers", whep->limits.max_viewers);
-  add_quality_policy (w, cam);
-  cg_json_writer_member_string (w, "weakest", cam ? cam->weakest : NULL);
-  cg_json_writer_member (w, "sessions");
-  cg_json_writer_begin_array (w);
-  for (i = 0; cam && i < cam->viewers->len; i++)
-    add_link (w, g_ptr_array_index (cam->viewers, i));
-  cg_json_writer_end_array (w);
-  cg_json_writer_end_object (w);
+  if (cam == NULL || cam->viewers->len > 0 || cam->weakest) {
+    write_description (whep, cam, is_auto, w);
+    return;
+  }
+  if (cam->idle_json == NULL || cam->idle_ladder != (cam->ladder != NULL)
+      || cam->idle_auto != is_auto || cam->idle_loss != cam->applied_loss
+      || cam->idle_kbps != cam->applied_kbps) {
+    idle = cg_json_writer_new ();
+    write_description (whep, cam, is_auto, idle);
+    g_free (cam->idle_json);
+    cam->idle_json = cg_json_writer_free_to_string (idle, NULL);
+    cam->idle_ladder = cam->ladder != NULL;
+    cam->idle_auto = is_auto;
+    cam->idle_loss = cam->applied_loss;
+    cam->idle_kbps = cam->applied_kbps;
+  }
+  cg_json_writer_raw (w, cam->idle_json);
 }

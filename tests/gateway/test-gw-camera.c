@@ -3,7 +3,9 @@
  *
  * The fake RTSP camera is killed and revived under a GwCamera: its state
  * goes running -> retrying -> running and its events carry catalogue codes.
- * A camera that cannot start does not stop another one.
+ * A camera that cannot start does not stop another one. The status shows
+ * what the elements and the recorder say at every moment, though it keeps
+ * texts between changes.
  * Usage (meson passes it): test-gw-camera FAKE-CAMERA
  */
 
@@ -14,8 +16,12 @@
 #include <string.h>
 #include <gst/gst.h>
 
+#include <glib/gstdio.h>
+
 #include "fake-camera-client.h"
+#include "third-party-server.h"
 #include "gw-camera.h"
+#include "gw-recording.h"
 
 #define WAIT_MS 20000
 
@@ -162,24 +168,160 @@ flag_up (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Any thread: the ladder took a step; tell the main context. */
+/* Runs the main context for about @ms. */
 static void
-on_current_step (GObject * ladder, GParamSpec * pspec, gboolean * flag)
+iterate_for (guint ms)
 {
-  g_main_context_invoke (NULL, flag_up, flag);
+  gboolean tick = FALSE;
+
+  g_timeout_add (ms, flag_up, &tick);
+  g_assert_true (cg_iterate_until (&tick, WAIT_MS));
 }
 
-/* Every quality step is an event (the same step twice included), and a
- * restart brings the camera back to running. */
+/* ------------------------------------------------------------------ */
+/* the status against fresh reads of the elements                      */
+
+/* Notifications counted on whatever thread they come from. */
+typedef struct
+{
+  gint n;                       /* atomic */
+  GMutex lock;
+  GCond cond;
+} Notified;
+
 static void
-test_quality_events_and_restart (void)
+notified_init (Notified * n)
+{
+  n->n = 0;
+  g_mutex_init (&n->lock);
+  g_cond_init (&n->cond);
+}
+
+static void
+notified_clear (Notified * n)
+{
+  g_mutex_clear (&n->lock);
+  g_cond_clear (&n->cond);
+}
+
+static void
+on_notified (GObject * object, GParamSpec * pspec, Notified * n)
+{
+  g_atomic_int_inc (&n->n);
+  g_mutex_lock (&n->lock);
+  g_cond_broadcast (&n->cond);
+  g_mutex_unlock (&n->lock);
+}
+
+/* Waits for a notification after the @seen-th one WITHOUT running the
+ * main context (the bus is not read: only the notification itself can
+ * tell the camera), reading the status every 2 ms meanwhile, so that the
+ * camera keeps a text from just before the change. */
+static void
+wait_notified (GwCamera * camera, Notified * n, gint seen)
+{
+  gint64 end = g_get_monotonic_time () + WAIT_MS * G_TIME_SPAN_MILLISECOND;
+
+  while (g_atomic_int_get (&n->n) == seen) {
+    json_node_unref (gw_camera_get_status (camera));
+    g_assert_cmpint (g_get_monotonic_time (), <, end);
+    g_mutex_lock (&n->lock);
+    if (g_atomic_int_get (&n->n) == seen)
+      g_cond_wait_until (&n->cond, &n->lock, g_get_monotonic_time () +
+          2 * G_TIME_SPAN_MILLISECOND);
+    g_mutex_unlock (&n->lock);
+  }
+}
+
+static gchar *
+enum_nick (GObject * object, const gchar * name)
+{
+  GParamSpec *ps = g_object_class_find_property (G_OBJECT_GET_CLASS (object),
+      name);
+  g_auto (GValue) v = G_VALUE_INIT;
+  GEnumValue *ev;
+
+  g_value_init (&v, ps->value_type);
+  g_object_get_property (object, name, &v);
+  ev = g_enum_get_value (G_PARAM_SPEC_ENUM (ps)->enum_class,
+      g_value_get_enum (&v));
+  return g_strdup (ev ? ev->value_nick : "(none)");
+}
+
+/* retrysrc's status, the ladder's current step and mode, read now. */
+static gchar *
+fresh_members (GwCamera * camera)
+{
+  const GwPipeline *pipe = gw_camera_get_pipeline (camera);
+  g_autofree gchar *status = enum_nick (G_OBJECT (pipe->source), "status");
+  g_autofree gchar *mode = NULL;
+  gint step = -1;
+
+  if (pipe->ladder == NULL)
+    return g_steal_pointer (&status);
+  mode = enum_nick (G_OBJECT (pipe->ladder), "mode");
+  g_object_get (pipe->ladder, "current-step", &step, NULL);
+  return g_strdup_printf ("%s %d %s", status, step, mode);
+}
+
+/* The same as the status shows them. */
+static gchar *
+shown_members (GwCamera * camera)
+{
+  g_autoptr (JsonNode) node = gw_camera_get_status (camera);
+  JsonObject *o = json_node_get_object (node);
+  const gchar *status = json_object_get_string_member
+      (json_object_get_object_member (o, "source"), "status");
+  JsonObject *q;
+
+  if (!json_object_has_member (o, "quality"))
+    return g_strdup (status);
+  q = json_object_get_object_member (o, "quality");
+  return g_strdup_printf ("%s %d %s", status,
+      (gint) json_object_get_int_member (q, "step"),
+      json_object_get_string_member (q, "mode"));
+}
+
+/* The status shows what the elements say now (read before and after it;
+ * again if they moved meanwhile); returns what it shows. */
+static gchar *
+assert_status_fresh (GwCamera * camera)
+{
+  guint i;
+
+  for (i = 0; i < 100; i++) {
+    g_autofree gchar *before = fresh_members (camera);
+    g_autofree gchar *shown = shown_members (camera);
+    g_autofree gchar *after = fresh_members (camera);
+
+    if (!g_str_equal (before, after))
+      continue;
+    if (!g_str_equal (shown, before))
+      g_error ("the status shows \"%s\", the elements say \"%s\"", shown,
+          before);
+    return g_steal_pointer (&shown);
+  }
+  g_error ("the elements never stood still");
+  return NULL;
+}
+
+static gint
+ladder_step (GwCamera * camera)
+{
+  gint step = -1;
+
+  g_object_get (gw_camera_get_pipeline (camera)->ladder, "current-step",
+      &step, NULL);
+  return step;
+}
+
+/* A raw camera in manual mode, running, its first frame encoded. */
+static GwCamera *
+start_raw_camera (Watch * w)
 {
   g_autoptr (GwCameraSpec) spec = gw_camera_spec_new ("demo", GW_CAMERA_TEST);
-  g_autoptr (GwCamera) camera = NULL;
-  Watch w = { 0 };
-  gboolean first_frame = FALSE;
-  CgError *e;
-  guint i;
+  GwCamera *camera;
+  gint64 end;
 
   spec->width = 320;
   spec->height = 240;
@@ -188,15 +330,33 @@ test_quality_events_and_restart (void)
   g_free (spec->ladder_mode);
   spec->ladder_mode = g_strdup ("manual");
   camera = gw_camera_new (spec);
-  watch_init (&w, camera);
+  watch_init (w, camera);
   g_assert_true (gw_camera_start (camera, NULL));
-  g_assert_true (wait_state (camera, &w, GW_CAMERA_STATE_RUNNING));
+  g_assert_true (wait_state (camera, w, GW_CAMERA_STATE_RUNNING));
   /* a step asked before the first frame reached the encoder is where the
-   * ladder starts, not a change: wait for that first frame */
-  g_signal_connect (gw_camera_get_pipeline (camera)->ladder,
-      "notify::current-step", G_CALLBACK (on_current_step), &first_frame);
-  first_frame = status_step (camera) >= 0;
-  g_assert_true (cg_iterate_until (&first_frame, WAIT_MS));
+   * ladder starts, not a change: wait for that first frame (polled: a
+   * flag set from a notification could be set before the status read that
+   * would then clear it, and g_main_context_invoke() may run on the
+   * streaming thread when the main context is not running) */
+  end = g_get_monotonic_time () + WAIT_MS * G_TIME_SPAN_MILLISECOND;
+  while (ladder_step (camera) < 0) {
+    g_assert_cmpint (g_get_monotonic_time (), <, end);
+    iterate_for (10);
+  }
+  return camera;
+}
+
+/* Every quality step is an event (the same step twice included), and a
+ * restart brings the camera back to running. */
+static void
+test_quality_events_and_restart (void)
+{
+  g_autoptr (GwCamera) camera = NULL;
+  Watch w = { 0 };
+  CgError *e;
+  guint i;
+
+  camera = start_raw_camera (&w);
   g_assert_cmpint (status_step (camera), ==, 0);
 
   set_step (camera, 1);
@@ -226,6 +386,173 @@ test_quality_events_and_restart (void)
   watch_clear (&w);
 }
 
+/* The status keeps the text of `source` and `quality` while the source
+ * runs; a step, the mode both ways and a restart show at once, before the
+ * main context ran (it does not here: no bus message is read). */
+static void
+test_status_follows_quality (void)
+{
+  g_autoptr (GwCamera) camera = NULL;
+  Watch w = { 0 };
+  Notified n;
+  GstElement *ladder;
+  g_autofree gchar *shown = NULL;
+  gint step;
+
+  notified_init (&n);
+  camera = start_raw_camera (&w);
+  ladder = gw_camera_get_pipeline (camera)->ladder;
+  g_signal_connect (ladder, "notify::current-step", G_CALLBACK (on_notified),
+      &n);
+  g_free (assert_status_fresh (camera));
+  for (step = 1; step >= 0; step--) {
+    gint seen = g_atomic_int_get (&n.n);
+    g_autofree gchar *want = g_strdup_printf ("running %d manual", step);
+
+    set_step (camera, step);
+    wait_notified (camera, &n, seen);
+    g_clear_pointer (&shown, g_free);
+    shown = assert_status_fresh (camera);
+    g_assert_cmpstr (shown, ==, want);
+  }
+  g_signal_handlers_disconnect_by_data (ladder, &n);
+  notified_clear (&n);
+
+  /* the mode: only a property set says it changed */
+  json_node_unref (gw_camera_get_status (camera));
+  gst_util_set_object_arg (G_OBJECT (ladder), "mode", "auto");
+  g_clear_pointer (&shown, g_free);
+  shown = assert_status_fresh (camera);
+  g_assert_true (g_str_has_suffix (shown, " auto"));
+  g_clear_pointer (&shown, g_free);
+  gst_util_set_object_arg (G_OBJECT (ladder), "mode", "manual");
+  shown = assert_status_fresh (camera);
+  g_assert_true (g_str_has_suffix (shown, " manual"));
+
+  /* a new pipeline: nothing kept from the old one */
+  json_node_unref (gw_camera_get_status (camera));
+  g_assert_true (gw_camera_restart (camera, NULL));
+  g_free (assert_status_fresh (camera));
+  g_assert_true (wait_state (camera, &w, GW_CAMERA_STATE_RUNNING));
+  g_free (assert_status_fresh (camera));
+  g_assert_true (gw_camera_stop (camera));
+  watch_clear (&w);
+}
+
+/* ------------------------------------------------------------------ */
+/* the recording in the status                                          */
+
+typedef struct
+{
+  gboolean done;
+  gchar *file;
+} Stopped;
+
+static void
+on_stopped (CgJsonWriter * result, const CgError * error, gpointer data)
+{
+  Stopped *stopped = data;
+  g_autoptr (JsonNode) node = NULL;
+  JsonObject *o;
+
+  g_assert_nonnull (result);
+  node = cg_json_writer_free_to_node (result);
+  o = json_node_get_object (node);
+  if (!json_object_get_null_member (o, "file"))
+    stopped->file = g_strdup (json_object_get_string_member (o, "file"));
+  stopped->done = TRUE;
+}
+
+/* A session of @id's recording status, as the camera's status shows it. */
+static JsonObject *
+recording (GwRecorder * rec, const gchar * id, const gchar * kind)
+{
+  CgJsonWriter *w = cg_json_writer_new ();
+  g_autoptr (JsonNode) node = NULL;
+
+  gw_recorder_write_status (rec, id, w);
+  node = cg_json_writer_free_to_node (w);
+  return json_object_ref (json_object_get_object_member (json_node_get_object
+          (node), kind));
+}
+
+/* An off session: its counts and nothing else. */
+static void
+assert_off (GwRecorder * rec, const gchar * id, const gchar * kind,
+    gint64 bytes, gint64 files)
+{
+  g_autoptr (JsonObject) s = recording (rec, id, kind);
+
+  g_assert_cmpstr (json_object_get_string_member (s, "state"), ==, "off");
+  g_assert_true (json_object_get_null_member (s, "file"));
+  g_assert_cmpfloat (json_object_get_double_member (s, "uptime"), ==, 0.0);
+  g_assert_cmpint (json_object_get_int_member (s, "bytes_finalized"), ==,
+      bytes);
+  g_assert_cmpint (json_object_get_int_member (s, "files_finalized"), ==,
+      files);
+  g_assert_true (json_object_get_null_member (s, "error"));
+}
+
+static gboolean
+manual_is (GwRecorder * rec, const gchar * state)
+{
+  g_autoptr (JsonObject) s = recording (rec, "demo", "manual");
+
+  return g_str_equal (json_object_get_string_member (s, "state"), state);
+}
+
+/* An off session keeps its text: a file finalized after the session went
+ * off (the stop answers once it is) shows in its counts at once. */
+static void
+test_recording_status (void)
+{
+  g_autoptr (GwCameraSpec) spec = gw_camera_spec_new ("demo", GW_CAMERA_TEST);
+  g_autoptr (GwCamera) camera = NULL;
+  g_autoptr (CgError) error = NULL;
+  g_autofree gchar *tmp = g_dir_make_tmp ("gw-camera-XXXXXX", NULL);
+  g_autofree gchar *dir = NULL, *path = NULL;
+  g_autoptr (GwMetrics) metrics = gw_metrics_new ();
+  GwRecorder *rec = gw_recorder_new (tmp, 0, metrics, NULL, NULL);
+  Stopped stopped = { 0 };
+  Watch w = { 0 };
+  GStatBuf st;
+  gint64 end;
+
+  spec->width = 160;
+  spec->height = 120;
+  camera = gw_camera_new (spec);
+  watch_init (&w, camera);
+  g_assert_true (gw_camera_start (camera, NULL));
+  g_assert_true (wait_state (camera, &w, GW_CAMERA_STATE_RUNNING));
+  gw_recorder_follow (rec, camera);
+  assert_off (rec, "demo", "manual", 0, 0);
+  assert_off (rec, "demo", "continuous", 0, 0);
+  assert_off (rec, "nobody", "manual", 0, 0);
+
+  g_assert_true (gw_recorder_start (rec, camera, 0, &error));
+  end = g_get_monotonic_time () + WAIT_MS * G_TIME_SPAN_MILLISECOND;
+  while (!manual_is (rec, "recording")) {
+    g_assert_cmpint (g_get_monotonic_time (), <, end);
+    iterate_for (20);
+  }
+  gw_recorder_stop_async (rec, camera, on_stopped, &stopped);
+  /* off at once, its file still being finalized */
+  assert_off (rec, "demo", "manual", 0, 0);
+  g_assert_true (cg_iterate_until (&stopped.done, WAIT_MS));
+  g_assert_nonnull (stopped.file);
+  dir = gw_recorder_camera_dir (rec, "demo");
+  path = g_build_filename (dir, stopped.file, NULL);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  assert_off (rec, "demo", "manual", st.st_size, 1);
+  assert_off (rec, "demo", "continuous", 0, 0);
+
+  gw_recorder_free (rec);
+  g_assert_true (gw_camera_stop (camera));
+  watch_clear (&w);
+  g_free (stopped.file);
+  cg_remove_tree (tmp);
+}
+
 static GwCameraSpec *
 rtsp_spec (const gchar * id, const gchar * uri)
 {
@@ -246,6 +573,35 @@ command (CgFakeCamera * cam, const gchar * cmd)
 
   g_assert_no_error (err);
   g_assert_true (g_str_has_prefix (answer, "OK"));
+}
+
+typedef struct
+{
+  CgFakeCamera *cam;
+  const gchar *cmd;
+} CommandJob;
+
+static gpointer
+command_thread (gpointer data)
+{
+  CommandJob *job = data;
+  GMainContext *ctx = g_main_context_new ();
+
+  g_main_context_push_thread_default (ctx);
+  command (job->cam, job->cmd);
+  g_main_context_pop_thread_default (ctx);
+  g_main_context_unref (ctx);
+  return NULL;
+}
+
+/* command() from a thread with a main context of its own: the test's
+ * main context (the camera's bus) does not run meanwhile. */
+static void
+command_elsewhere (CgFakeCamera * cam, const gchar * cmd)
+{
+  CommandJob job = { cam, cmd };
+
+  g_thread_join (g_thread_new ("command", command_thread, &job));
 }
 
 /* The statistics in the camera's status are the source's own, read now:
@@ -282,9 +638,13 @@ test_killed_and_revived (void)
   g_autoptr (GwCamera) camera = NULL;
   g_autoptr (JsonNode) status = NULL;
   Watch w = { 0 };
+  Notified n;
+  g_autofree gchar *shown = NULL;
+  GstElement *source;
   CgError *e;
   CgCode code;
   guint i, n_running = 0, n_retrying = 0;
+  gint seen;
   JsonObject *o;
 
   g_assert_true (cg_fake_camera_start (&cam, camera_path, NULL, WAIT_MS, &err));
@@ -298,7 +658,22 @@ test_killed_and_revived (void)
   assert_statistics_fresh (camera);     /* kept from here while running */
   assert_statistics_fresh (camera);
 
-  command (&cam, "die 0");
+  /* the status follows retrysrc's status at once, before its message is
+   * read from the bus */
+  source = gw_camera_get_pipeline (camera)->source;
+  notified_init (&n);
+  g_signal_connect (source, "notify::status", G_CALLBACK (on_notified), &n);
+  shown = assert_status_fresh (camera);
+  g_assert_cmpstr (shown, ==, "running");
+  g_clear_pointer (&shown, g_free);
+  seen = g_atomic_int_get (&n.n);
+  command_elsewhere (&cam, "die 0");
+  wait_notified (camera, &n, seen);
+  shown = assert_status_fresh (camera);
+  g_assert_cmpstr (shown, !=, "running");
+  g_signal_handlers_disconnect_by_data (source, &n);
+  notified_clear (&n);
+
   g_assert_true (wait_state (camera, &w, GW_CAMERA_STATE_RETRYING));
   e = find_event (&w, GW_EVENT_RETRY);
   g_assert_nonnull (e);
@@ -404,5 +779,8 @@ main (int argc, char **argv)
       test_quality_events_and_restart);
   g_test_add_func ("/gw/camera/bad-camera-does-not-stop-others",
       test_bad_camera_does_not_stop_others);
+  g_test_add_func ("/gw/camera/status-follows-quality",
+      test_status_follows_quality);
+  g_test_add_func ("/gw/camera/recording-status", test_recording_status);
   return g_test_run ();
 }

@@ -160,6 +160,18 @@ describe (GwWhep * whep)
   return cg_json_writer_free_to_node (w);
 }
 
+/* The status shows @n viewers, each in `sessions`. */
+static void
+assert_viewers (GwWhep * whep, guint n)
+{
+  g_autoptr (JsonNode) node = describe (whep);
+  JsonObject *o = json_node_get_object (node);
+
+  g_assert_cmpint (json_object_get_int_member (o, "viewers"), ==, n);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o,
+              "sessions")), ==, n);
+}
+
 /* The camera goes away while a viewer negotiates: the offer fails with
  * CAMERA_NOT_FOUND, no viewer is left; a viewer that was answered is ended
  * by a removal too. */
@@ -179,9 +191,17 @@ test_removed_while_negotiating (void)
   outcome_clear (&o);
 
   gw_whep_set_camera (whep, "cam", tee, NULL);
+  assert_viewers (whep, 0);     /* kept while there is no viewer */
   offer (whep, "cam", &o, NULL);
   g_assert_nonnull (o.answer);
   g_assert_cmpuint (gw_whep_count_viewers (whep, "cam"), ==, 1);
+  assert_viewers (whep, 1);
+  g_assert_true (gw_whep_end (whep, "cam", o.answer->session_id, NULL));
+  assert_viewers (whep, 0);
+  outcome_clear (&o);
+  offer (whep, "cam", &o, NULL);
+  g_assert_nonnull (o.answer);
+  assert_viewers (whep, 1);
   gw_whep_remove_camera (whep, "cam");
   g_assert_cmpuint (gw_whep_count_viewers (whep, NULL), ==, 0);
   node = describe (whep);
@@ -206,24 +226,82 @@ why_not (GwWhep * whep)
   return text;
 }
 
+/* The links do not drive the quality, for a reason that says @text. */
+static void
+assert_why_not (GwWhep * whep, const gchar * text)
+{
+  const gchar *why = why_not (whep);
+
+  g_assert_nonnull (why);
+  g_assert_nonnull (strstr (why, text));
+}
+
+/* @why: NULL where the links drive the quality, else the reason's text. */
+static void
+assert_policy (GwWhep * whep, const gchar * why)
+{
+  if (why)
+    assert_why_not (whep, why);
+  else
+    g_assert_null (why_not (whep));
+}
+
+/* Sets @ladder's mode; the status then says @why (as assert_policy()). */
+static void
+set_mode (GwWhep * whep, GstElement * ladder, const gchar * mode,
+    const gchar * why)
+{
+  gst_util_set_object_arg (G_OBJECT (ladder), "mode", mode);
+  assert_policy (whep, why);
+}
+
+static gpointer
+set_auto_thread (gpointer ladder)
+{
+  gst_util_set_object_arg (G_OBJECT (ladder), "mode", "auto");
+  return NULL;
+}
+
 /* The status says whether the viewers' links drive the camera's quality:
- * not for a pass-through camera (no ladder), not in manual mode. */
+ * not for a pass-through camera (no ladder), not in manual mode. The mode
+ * is followed from the ladder's notifications (on any thread), of the
+ * camera's current ladder only. */
 static void
 test_quality_policy (void)
 {
   GwWhep *whep = whep_new (0);
   GstElement *ladder = gst_element_factory_make ("qualityladder", NULL);
+  GstElement *other = gst_element_factory_make ("qualityladder", NULL);
 
   g_assert_nonnull (ladder);
   gst_object_ref_sink (ladder);
+  gst_object_ref_sink (other);
   gw_whep_set_camera (whep, "cam", NULL, NULL);
-  g_assert_nonnull (strstr (why_not (whep), "passed through"));
+  assert_policy (whep, "passed through");
   gw_whep_set_camera (whep, "cam", NULL, ladder);
-  g_assert_null (why_not (whep));
-  gst_util_set_object_arg (G_OBJECT (ladder), "mode", "manual");
-  g_assert_nonnull (strstr (why_not (whep), "manual"));
+  assert_policy (whep, NULL);
+  set_mode (whep, ladder, "manual", "manual");
+  set_mode (whep, ladder, "auto", NULL);
+  set_mode (whep, ladder, "manual", "manual");
+  g_thread_join (g_thread_new ("set-mode", set_auto_thread, ladder));
+  assert_policy (whep, NULL);
+
+  /* a new pipeline's ladder, already in manual mode: the old one's
+   * changes no longer count */
+  gst_util_set_object_arg (G_OBJECT (other), "mode", "manual");
+  gw_whep_set_camera (whep, "cam", NULL, other);
+  assert_policy (whep, "manual");
+  set_mode (whep, ladder, "manual", "manual");
+  set_mode (whep, ladder, "auto", "manual");
+  set_mode (whep, other, "auto", NULL);
+  set_mode (whep, other, "manual", "manual");
+  /* no ladder any more (a pass-through pipeline): its mode is no matter */
+  gw_whep_set_camera (whep, "cam", NULL, NULL);
+  assert_policy (whep, "passed through");
+  set_mode (whep, other, "auto", "passed through");
   gw_whep_free (whep);
   gst_object_unref (ladder);
+  gst_object_unref (other);
 }
 
 /* ------------------------------------------------------------------ */
