@@ -40,6 +40,7 @@
 
 #include "gw-http.h"
 #include "gw-request-private.h"
+#include "gw-route-table.h"
 
 /* The router's state on a message: looked up three times per request, by
  * quark (a string key is turned into one on every call). */
@@ -61,18 +62,6 @@ state_key (void)
  * and must still be drained); then the connection is closed. */
 #define GW_HTTP_MIN_DRAIN (256 * 1024)
 
-typedef struct
-{
-  gchar *method;
-  gchar *pattern;
-  gchar **segs;
-  guint n_segs;
-  guint64 is_param;             /* bit i: segment i is a {parameter} */
-  gchar *action;
-  GwRouteFlags flags;
-  GwHandler handler;
-  gpointer user_data;
-} Route;
 
 struct _GwRouter
 {
@@ -80,8 +69,7 @@ struct _GwRouter
   SoupServer *server;
   GwKeyStore *keys;             /* NULL: auth off */
   GMainContext *context;
-  GPtrArray *routes;
-  GPtrArray *by_length[65];     /* routes of n segments (not owned) */
+  GwRouteTable *routes;
   gsize body_limit;
   guint reply_timeout_ms;
   gulong started_id;
@@ -365,148 +353,6 @@ request_ended_cb (SoupServer * server, SoupServerMessage * msg, GwRouter * r)
 /* Routing and dispatch                                                   */
 /* ---------------------------------------------------------------------- */
 
-static void
-route_free (gpointer data)
-{
-  Route *r = data;
-
-  g_free (r->method);
-  g_free (r->pattern);
-  g_strfreev (r->segs);
-  g_free (r->action);
-  g_free (r);
-}
-
-/* Returns the number of literal segments matched, or -1. @segs has
- * @n_segs segments. */
-static gint
-route_match (const Route * r, gchar ** segs, guint n_segs, GHashTable * params)
-{
-  gint literal = 0;
-  guint i;
-
-  if (n_segs != r->n_segs)
-    return -1;
-  /* from the end: the last segments tell routes apart ("/api/v1" does
-   * not), so a route that does not match is known at once */
-  for (i = n_segs; i-- > 0;) {
-    const gchar *p = r->segs[i];
-
-    if (r->is_param & (G_GUINT64_CONSTANT (1) << i)) {
-      if (segs[i][0] == '\0')
-        return -1;
-      if (params)
-        g_hash_table_insert (params, g_strndup (p + 1, strlen (p) - 2),
-            g_strdup (segs[i]));
-    } else if (g_str_equal (p, segs[i])) {
-      literal++;
-    } else {
-      return -1;
-    }
-  }
-  return literal;
-}
-
-/* Adds @method to the Allow list unless it is there already. */
-static void
-allow_add (GString * allow, const gchar * method)
-{
-  g_auto (GStrv) have = g_strsplit (allow->str, ", ", -1);
-
-  if (!g_strv_contains ((const gchar * const *) have, method))
-    g_string_append_printf (allow, "%s%s", allow->len ? ", " : "", method);
-}
-
-/* A path cut at its slashes, in one copy (what g_strsplit (path, "/", -1)
- * gives, without an allocation per segment). A path of more segments than
- * any route can have keeps n_segs past the limit and matches nothing. */
-#define PATH_MAX_SEGS 64
-typedef struct
-{
-  gchar *copy;
-  gchar *segs[PATH_MAX_SEGS + 1];
-  guint n_segs;
-} SplitPath;
-
-static void
-split_path (SplitPath * sp, const gchar * path)
-{
-  gchar *p;
-
-  sp->copy = g_strdup (path);
-  sp->n_segs = 0;
-  sp->segs[sp->n_segs++] = sp->copy;
-  for (p = sp->copy; *p; p++) {
-    if (*p != '/')
-      continue;
-    *p = '\0';
-    if (sp->n_segs == PATH_MAX_SEGS) {
-      sp->n_segs = PATH_MAX_SEGS + 1;   /* too many: no route */
-      break;
-    }
-    sp->segs[sp->n_segs++] = p + 1;
-  }
-  sp->segs[MIN (sp->n_segs, PATH_MAX_SEGS)] = NULL;
-}
-
-static gboolean
-method_fits (const Route * route, const gchar * method)
-{
-  return g_str_equal (route->method, method) || (g_str_equal (method, "HEAD")
-      && g_str_equal (route->method, "GET"));
-}
-
-/* The best route for the path and method (HEAD is GET without the body,
- * which libsoup leaves out), or NULL. Only the routes as long as the path
- * can match it. */
-static const Route *
-router_find (GwRouter * r, const gchar * method, gchar ** segs, guint n_segs)
-{
-  const Route *best = NULL;
-  gint best_score = -1;
-  guint i;
-
-  if (n_segs >= G_N_ELEMENTS (r->by_length) || r->by_length[n_segs] == NULL)
-    return NULL;
-  for (i = 0; i < r->by_length[n_segs]->len; i++) {
-    const Route *route = g_ptr_array_index (r->by_length[n_segs], i);
-    gint score;
-
-    if (!method_fits (route, method))
-      continue;
-    score = route_match (route, segs, n_segs, NULL);
-    if (score > best_score) {
-      best = route;
-      best_score = score;
-    }
-  }
-  return best;
-}
-
-/* The methods of the routes that match the path (for a 405's Allow), or
- * NULL when none does. */
-static GString *
-router_allow (GwRouter * r, gchar ** segs, guint n_segs)
-{
-  GString *allow = NULL;
-  guint i;
-
-  if (n_segs >= G_N_ELEMENTS (r->by_length) || r->by_length[n_segs] == NULL)
-    return NULL;
-  for (i = 0; i < r->by_length[n_segs]->len; i++) {
-    const Route *route = g_ptr_array_index (r->by_length[n_segs], i);
-
-    if (route_match (route, segs, n_segs, NULL) < 0)
-      continue;
-    if (allow == NULL)
-      allow = g_string_new (NULL);
-    allow_add (allow, route->method);
-    if (g_str_equal (route->method, "GET"))
-      allow_add (allow, "HEAD");
-  }
-  return allow;
-}
-
 static gboolean
 parse_body (GwRequest * req, GwRouteFlags flags, CgError ** error)
 {
@@ -537,29 +383,23 @@ parse_body (GwRequest * req, GwRouteFlags flags, CgError ** error)
 }
 
 /* Steps 3 to 5: the route, or NULL and @error says why. */
-static const Route *
+static const GwRoute *
 request_prepare (GwRouter * r, MsgState * s, GwRequest * req, CgError ** error)
 {
-  g_autoptr (GString) allow = NULL;
-  SplitPath sp;
-  const Route *route;
+  GwRouteLookup found;
+  const GwRoute *route;
   const gchar *key;
 
-  split_path (&sp, req->path);
-  route = router_find (r, req->method, sp.segs, sp.n_segs);
-  if (route && route->is_param) {
-    req->params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-        g_free);
-    route_match (route, sp.segs, sp.n_segs, req->params);
-  } else if (route == NULL) {
-    allow = router_allow (r, sp.segs, sp.n_segs);
-  }
-  g_free (sp.copy);
-  if (allow) {
-    gw_request_add_header (req, "Allow", allow->str);
+  gw_route_table_lookup (r->routes, req->method, req->path, &found);
+  route = found.route;
+  req->params = found.params;
+  if (found.allow) {
+    g_autofree gchar *allow = found.allow;
+
+    gw_request_add_header (req, "Allow", allow);
     *error = cg_error_new (CG_CODE_METHOD_NOT_ALLOWED, NULL);
     gst_structure_set (cg_error_get_details_writable (*error), "allow",
-        G_TYPE_STRING, allow->str, NULL);
+        G_TYPE_STRING, allow, NULL);
     return NULL;
   }
   if (route == NULL) {
@@ -600,7 +440,7 @@ gw_router_handle (GwRouter * router, SoupServerMessage * msg,
   MsgState *s = g_object_get_qdata (G_OBJECT (msg), STATE_KEY);
   g_autoptr (GwRequest) req = NULL;
   g_autoptr (CgError) error = NULL;
-  const Route *route;
+  const GwRoute *route;
 
   if (s == NULL || !s->got_headers) {
     soup_server_message_set_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR,
@@ -661,7 +501,7 @@ gw_router_new (SoupServer * server, GwKeyStore * keys)
   r->server = g_object_ref (server);
   r->keys = keys;
   r->context = g_main_context_ref_thread_default ();
-  r->routes = g_ptr_array_new_with_free_func (route_free);
+  r->routes = gw_route_table_new ();
   r->body_limit = GW_HTTP_DEFAULT_BODY_LIMIT;
   r->reply_timeout_ms = GW_HTTP_DEFAULT_REPLY_TIMEOUT_MS;
   g_snprintf (r->id_prefix, sizeof r->id_prefix, "%08x%08x", g_random_int (),
@@ -725,9 +565,7 @@ gw_router_unref (GwRouter * router)
   g_signal_handler_disconnect (router->server, router->finished_id);
   g_signal_handler_disconnect (router->server, router->aborted_id);
   soup_server_remove_handler (router->server, "/");
-  for (guint i = 0; i < G_N_ELEMENTS (router->by_length); i++)
-    g_clear_pointer (&router->by_length[i], g_ptr_array_unref);
-  g_ptr_array_unref (router->routes);
+  gw_route_table_free (router->routes);
   g_main_context_unref (router->context);
   g_object_unref (router->server);
   g_free (router);
@@ -752,32 +590,9 @@ gw_router_add_route (GwRouter * router, const gchar * method,
     const gchar * pattern, const gchar * action, GwRouteFlags flags,
     GwHandler handler, gpointer user_data)
 {
-  Route *r = g_new0 (Route, 1);
-  guint i;
-
-  r->method = g_strdup (method);
-  r->pattern = g_strdup (pattern);
-  r->segs = g_strsplit (pattern, "/", -1);
-  r->n_segs = g_strv_length (r->segs);
-  if (r->n_segs >= G_N_ELEMENTS (router->by_length)) {
+  if (!gw_route_table_add (router->routes, method, pattern, action, flags,
+          handler, user_data))
     g_critical ("route %s: more than 64 segments", pattern);
-    route_free (r);
-    return;
-  }
-  for (i = 0; i < r->n_segs; i++) {
-    gsize len = strlen (r->segs[i]);
-
-    if (len > 2 && r->segs[i][0] == '{' && r->segs[i][len - 1] == '}')
-      r->is_param |= G_GUINT64_CONSTANT (1) << i;
-  }
-  r->action = g_strdup (action);
-  r->flags = flags;
-  r->handler = handler;
-  r->user_data = user_data;
-  g_ptr_array_add (router->routes, r);
-  if (router->by_length[r->n_segs] == NULL)
-    router->by_length[r->n_segs] = g_ptr_array_new ();
-  g_ptr_array_add (router->by_length[r->n_segs], r);
 }
 
 /**
@@ -794,8 +609,8 @@ gw_router_list_routes (GwRouter * router)
   GPtrArray *list = g_ptr_array_new_with_free_func (g_free);
   guint i;
 
-  for (i = 0; i < router->routes->len; i++) {
-    const Route *r = g_ptr_array_index (router->routes, i);
+  for (i = 0; i < gw_route_table_get_size (router->routes); i++) {
+    const GwRoute *r = gw_route_table_get (router->routes, i);
 
     g_ptr_array_add (list, g_strconcat (r->method, " ", r->pattern, NULL));
   }
@@ -818,8 +633,8 @@ gw_router_foreach_route (GwRouter * router, GwRouteFunc func,
 {
   guint i;
 
-  for (i = 0; i < router->routes->len; i++) {
-    const Route *r = g_ptr_array_index (router->routes, i);
+  for (i = 0; i < gw_route_table_get_size (router->routes); i++) {
+    const GwRoute *r = gw_route_table_get (router->routes, i);
 
     func (r->method, r->pattern, r->action, r->flags, user_data);
   }

@@ -17,7 +17,8 @@ struct _GwRequest
   gchar *route;                 /* the matched pattern */
   gchar *method;
   gchar *path;
-  GHashTable *params;           /* NULL until a route has parameters */
+  gchar *params;                /* "name\0value\0"... "\0" (gw-route-table),
+                                 * NULL without parameters */
   GHashTable *query;
   JsonNode *body;
   GwRole role;

@@ -23,6 +23,7 @@
 
 #include "gw-hop.h"
 #include "gw-request-private.h"
+#include "gw-route-table.h"
 
 #define PROBLEM_TYPE "application/problem+json"
 
@@ -115,8 +116,7 @@ gw_request_unref (GwRequest * req)
   g_free (req->key_name);
   g_free (req->method);
   g_free (req->path);
-  if (req->params)
-    g_hash_table_unref (req->params);
+  g_free (req->params);
   if (req->query)
     g_hash_table_unref (req->query);
   if (req->body)
@@ -442,7 +442,7 @@ gw_request_get_request_id (GwRequest * req)
 const gchar *
 gw_request_get_param (GwRequest * req, const gchar * name)
 {
-  return req->params ? g_hash_table_lookup (req->params, name) : NULL;
+  return gw_route_params_get (req->params, name);
 }
 
 /**
