@@ -247,9 +247,10 @@ finished_cb (SoupServerMessage * msg, MsgState * s)
   path = cg_redact (g_uri_get_path (soup_server_message_get_uri (msg)));
   rec.time_us = g_get_real_time ();
   /* a stream the client left: the status it was sent, not libsoup's 500 */
-  rec.status = g_object_get_data (G_OBJECT (msg), GW_REQUEST_STREAM_STATUS) ?
-      GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (msg),
-          GW_REQUEST_STREAM_STATUS)) : soup_server_message_get_status (msg);
+  rec.status = GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (msg),
+          GW_REQUEST_STREAM_STATUS));
+  if (rec.status == 0)
+    rec.status = soup_server_message_get_status (msg);
   rec.level = rec.status >= 500 ? "warning" : "info";
   rec.request_id = s->request_id;
   rec.method = soup_server_message_get_method (msg);

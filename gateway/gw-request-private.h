@@ -24,6 +24,7 @@ struct _GwRequest
   GwRole role;
   gchar *key_name;
   gboolean problem;             /* the client asked for RFC 7807 */
+  gboolean expect_continue;     /* "Expect: 100-continue" */
   gboolean paused;
   gint answered;                /* atomic */
   GSource *timeout;
@@ -34,9 +35,10 @@ struct _GwRequest
   GBytes *reply;
 };
 
-/* Object data on a SoupServerMessage answered with a stream: the status
+/* Object data (a quark) on a SoupServerMessage answered with a stream: the status
  * sent (libsoup sets 500 when a later write finds the connection closed). */
-#define GW_REQUEST_STREAM_STATUS "gw-request-stream-status"
+#define GW_REQUEST_STREAM_STATUS (gw_request_stream_status_quark ())
+GQuark gw_request_stream_status_quark (void);
 
 GwRequest *gw_request_new (SoupServerMessage * msg, const gchar * request_id,
     const gchar * path, GHashTable * query, GMainContext * context,

@@ -27,6 +27,8 @@
 
 #define PROBLEM_TYPE "application/problem+json"
 
+G_DEFINE_QUARK (gw - request - stream - status, gw_request_stream_status);
+
 /* ---------------------------------------------------------------------- */
 /* Rendering                                                              */
 /* ---------------------------------------------------------------------- */
@@ -142,7 +144,10 @@ apply_headers (GwRequest * req)
     g_source_destroy (req->timeout);
     g_clear_pointer (&req->timeout, g_source_unref);
   }
-  gw_request_set_id_header (req->msg, req->request_id);
+  /* set when the request started; libsoup clears the response headers
+   * only after the informational "100 Continue" */
+  if (req->expect_continue)
+    gw_request_set_id_header (req->msg, req->request_id);
   g_mutex_lock (&req->lock);
   for (i = 0; req->headers && i + 1 < req->headers->len; i += 2)
     soup_message_headers_replace (h, g_ptr_array_index (req->headers, i),
@@ -350,7 +355,7 @@ gw_request_reply_stream (GwRequest * req, guint status,
   soup_message_body_set_accumulate (soup_server_message_get_response_body
       (req->msg), FALSE);
   soup_server_message_set_status (req->msg, status, NULL);
-  g_object_set_data (G_OBJECT (req->msg), GW_REQUEST_STREAM_STATUS,
+  g_object_set_qdata (G_OBJECT (req->msg), GW_REQUEST_STREAM_STATUS,
       GUINT_TO_POINTER (status));
   if (req->paused)
     soup_server_message_unpause (req->msg);
@@ -541,5 +546,8 @@ gw_request_new (SoupServerMessage * msg, const gchar * request_id,
   req->query = query ? g_hash_table_ref (query) : NULL;
   g_mutex_init (&req->lock);
   req->problem = gw_request_accepts_problem (msg);
+  req->expect_continue = (soup_message_headers_get_expectations
+      (soup_server_message_get_request_headers (msg)) &
+      SOUP_EXPECTATION_CONTINUE) != 0;
   return req;
 }
