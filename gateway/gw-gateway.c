@@ -570,7 +570,9 @@ start_http (GwGateway * gw, GError ** error)
   g_autoptr (GSocket) sock = NULL;
   GSList *uris;
 
-  gw->server = soup_server_new ("server-header", "camguard-gateway ", NULL);
+  /* no Server header: it told every client the libsoup version, and cost
+   * a header on every answer */
+  gw->server = soup_server_new (NULL, NULL);
   sock = http_socket (gw->config->listen, gw->config->port, error);
   if (sock == NULL || !soup_server_listen_socket (gw->server, sock, 0, error))
     return FALSE;
@@ -652,6 +654,8 @@ gw_gateway_describe_api (GwGateway * gw)
   g_autoptr (GPtrArray) methods = NULL;
   guint i;
 
+  /* no Server header: it told every client the libsoup version, and cost
+   * a header on every answer */
   gw->server = soup_server_new (NULL, NULL);
   add_api (gw);
   gw_router_foreach_route (gw->router, print_route, out);

@@ -265,6 +265,11 @@ mx_send (MxGateway * g, const MxRequest * r)
         mx_cred_names[r->cred], reply->status);
   if (r->request_id)
     g_assert_cmpstr (id, ==, r->request_id);
+  /* no answer says which server and libsoup version it comes from */
+  if (soup_message_headers_get_one (reply->headers, "Server"))
+    g_error ("%s %s (%s): Server: %s", r->method, r->path,
+        mx_cred_names[r->cred],
+        soup_message_headers_get_one (reply->headers, "Server"));
   ct = soup_message_headers_get_content_type (reply->headers, NULL);
   if (ct && g_str_has_suffix (ct, "json")) {
     g_autoptr (JsonParser) parser = json_parser_new ();
