@@ -17,8 +17,6 @@
 #include "config.h"
 #endif
 
-#include <string.h>
-
 #include "gw-gateway.h"
 #include "gw-camera-ops.h"
 #include "gw-event.h"
@@ -407,45 +405,13 @@ http_metrics (const gchar * route, const gchar * method, guint status,
       duration_ms);
 }
 
-/* @n in decimal, in @buf (32 bytes). */
-static const gchar *
-uint_text (guint n, gchar buf[32])
-{
-  gchar *p = buf + 31;
-
-  *p = '\0';
-  do {
-    *--p = '0' + n % 10;
-    n /= 10;
-  } while (n);
-  return p;
-}
-
 /* One access-log line per request, with its request id as a field (never
- * the key, only its name): "GET /path 200 0.4 ms key name", put together
- * without printf, on the stack when it fits (every request). */
+ * the key, only its name). */
 static void
 log_access (const GwAccessRecord * r, gpointer user_data)
 {
-  guint tenths = (guint) (r->duration_ms * 10 + 0.5);
-  gchar status[32], whole[32], frac[2] = { '0' + tenths % 10, '\0' };
-  const gchar *parts[] = { r->method, " ", r->path, " ",
-    uint_text (r->status, status), " ", uint_text (tenths / 10, whole), ".",
-    frac, " ms", r->key_name ? " key " : "", r->key_name ? r->key_name : ""
-  };
-  gsize lens[G_N_ELEMENTS (parts)], len = 0, i;
-  gchar stack[256], *message = stack, *at;
-  g_autofree gchar *heap = NULL;
-
-  for (i = 0; i < G_N_ELEMENTS (parts); i++)
-    len += lens[i] = strlen (parts[i]);
-  if (len >= sizeof stack)
-    message = heap = g_malloc (len + 1);
-  for (i = 0, at = message; i < G_N_ELEMENTS (parts); at += lens[i++])
-    memcpy (at, parts[i], lens[i]);
-  *at = '\0';
-  gw_log_request (r->status >= 500 ? G_LOG_LEVEL_WARNING :
-      G_LOG_LEVEL_MESSAGE, r->request_id, message);
+  gw_log_access (r->request_id, r->method, r->path, r->status,
+      r->duration_ms, r->key_name);
 }
 
 /* One log line and one count per answered JSON-RPC call. */

@@ -19,6 +19,9 @@ gchar *gw_log_format_line (GwLogFormat format, GLogLevelFlags level,
     const GLogField * fields, gsize n_fields, gint64 time_us);
 void gw_log_request (GLogLevelFlags level, const gchar * request_id,
     const gchar * message);
+void gw_log_access (const gchar * request_id, const gchar * method,
+    const gchar * path, guint status, gdouble duration_ms,
+    const gchar * key_name);
 void gw_log_set_buffered (GMainContext * context);
 void gw_log_flush (void);
 

@@ -125,6 +125,21 @@ drain (gint fd)
   return g_string_free (out, FALSE);
 }
 
+/* The read end of the pipe the log writes to (set up once: the log's
+ * writer can be installed only once per process). */
+static gint
+log_pipe (void)
+{
+  static gint fds[2] = { -1, -1 };
+
+  if (fds[0] < 0) {
+    g_assert_cmpint (pipe (fds), ==, 0);
+    g_assert_cmpint (fcntl (fds[0], F_SETFL, O_NONBLOCK), ==, 0);
+    gw_log_init (GW_LOG_JSON, fds[1]);
+  }
+  return fds[0];
+}
+
 static gboolean
 set_flag (gpointer data)
 {
@@ -143,21 +158,18 @@ test_buffered (void)
   g_autofree gchar *flushed = NULL;
   gboolean timeout = FALSE;
   GSource *guard;
-  gint fds[2];
+  gint fd = log_pipe ();
 
-  g_assert_cmpint (pipe (fds), ==, 0);
-  g_assert_cmpint (fcntl (fds[0], F_SETFL, O_NONBLOCK), ==, 0);
-  gw_log_init (GW_LOG_JSON, fds[1]);
   gw_log_set_buffered (ctx);
 
   gw_log_request (G_LOG_LEVEL_MESSAGE, "r-1", "GET /a 200");
-  first = drain (fds[0]);
+  first = drain (fd);
   g_assert_cmpstr (first, ==, "");
   /* the loop writes it: bounded wait, which only detects a hang */
   guard = g_timeout_source_new (5000);
   g_source_set_callback (guard, set_flag, &timeout, NULL);
   g_source_attach (guard, ctx);
-  while (!timeout && strstr ((later = drain (fds[0])), "r-1") == NULL) {
+  while (!timeout && strstr ((later = drain (fd)), "r-1") == NULL) {
     g_free (later);
     later = NULL;
     g_main_context_iteration (ctx, TRUE);
@@ -169,18 +181,74 @@ test_buffered (void)
 
   gw_log_request (G_LOG_LEVEL_MESSAGE, "r-2", "GET /b 200");
   gw_log_request (G_LOG_LEVEL_WARNING, "r-3", "GET /c 500");
-  warned = drain (fds[0]);
+  warned = drain (fd);
   g_assert_nonnull (strstr (warned, "r-2"));
   g_assert_true (strstr (warned, "r-2") < strstr (warned, "r-3"));
 
   gw_log_request (G_LOG_LEVEL_MESSAGE, "r-4", "GET /d 200");
   gw_log_flush ();
-  flushed = drain (fds[0]);
+  flushed = drain (fd);
   g_assert_nonnull (strstr (flushed, "r-4"));
 
   gw_log_set_buffered (NULL);
-  close (fds[0]);
-  close (fds[1]);
+}
+
+/* @line without the value of its "time" member. */
+static gchar *
+timeless (const gchar * line)
+{
+  g_autoptr (GRegex) re = g_regex_new ("\"time\":\"[^\"]*\"", 0, 0, NULL);
+
+  return g_regex_replace_literal (re, line, -1, 0, "\"time\":\"\"", 0, NULL);
+}
+
+/* The access line: the same text whether it is written straight into the
+ * waiting lines (parts that need neither escaping nor redaction) or put
+ * together and written by gw_log_request(). */
+static void
+test_access_line (void)
+{
+  g_autoptr (GMainContext) ctx = g_main_context_new ();
+  const struct
+  {
+    const gchar *path;
+    guint status;
+    const gchar *key;
+    const gchar *message;
+  } cases[] = {
+    {"/api/v1/cameras/demo/status", 200, "bench",
+        "GET /api/v1/cameras/demo/status 200 0.4 ms key bench"},
+    {"/api/v1/nope", 404, NULL, "GET /api/v1/nope 404 0.4 ms"},
+    {"/a\"b", 200, NULL, "GET /a\"b 200 0.4 ms"},
+    {"/x?token=abc", 200, "k", "GET /x?token=abc 200 0.4 ms key k"},
+    {"/api/v1/cameras", 503, "bench",
+        "GET /api/v1/cameras 503 0.4 ms key bench"},
+  };
+  gint fd = log_pipe ();
+  guint i;
+
+  gw_log_set_buffered (ctx);
+  for (i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autofree gchar *direct = NULL, *composed = NULL;
+    g_autofree gchar *a = NULL, *b = NULL;
+
+    gw_log_access ("r-9", "GET", cases[i].path, cases[i].status, 0.44,
+        cases[i].key);
+    gw_log_flush ();
+    direct = drain (fd);
+    gw_log_request (cases[i].status >= 500 ? G_LOG_LEVEL_WARNING :
+        G_LOG_LEVEL_MESSAGE, "r-9", cases[i].message);
+    gw_log_flush ();
+    composed = drain (fd);
+    a = timeless (direct);
+    b = timeless (composed);
+    g_assert_cmpstr (a, ==, b);
+    g_assert_nonnull (strstr (a, cases[i].status >= 500 ? "\"warning\"" :
+            "\"notice\""));
+    /* a secret goes through cg_redact() on the way */
+    g_assert_null (strstr (a, "abc"));
+  }
+  gw_log_set_buffered (NULL);
 }
 
 int
@@ -193,5 +261,6 @@ main (int argc, char **argv)
   g_test_add_func ("/log/secrets-redacted", test_secrets_redacted);
   g_test_add_func ("/log/text", test_text);
   g_test_add_func ("/log/buffered", test_buffered);
+  g_test_add_func ("/log/access-line", test_access_line);
   return g_test_run ();
 }
