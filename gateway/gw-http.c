@@ -44,17 +44,9 @@
 
 /* The router's state on a message: looked up three times per request, by
  * quark (a string key is turned into one on every call). */
-static GQuark
-state_key (void)
-{
-  static GQuark q;
-
-  if (G_UNLIKELY (q == 0))
-    q = g_quark_from_static_string ("gw-http-state");
-  return q;
-}
-
-#define STATE_KEY (state_key ())
+GQuark gw_http_state_quark (void);
+G_DEFINE_QUARK (gw - http - state, gw_http_state);
+#define STATE_KEY (gw_http_state_quark ())
 #define REQUEST_ID_MAX 128
 /* A rejected body is drained (so that the client reads its 413) up to
  * MAX (limit, this) bytes beyond the limit, counted from the first byte
@@ -497,7 +489,6 @@ gw_router_new (SoupServer * server, GwKeyStore * keys)
 {
   GwRouter *r = g_new0 (GwRouter, 1);
 
-  (void) state_key ();          /* made here, before any other thread asks */
   r->refcount = 1;
   r->server = g_object_ref (server);
   r->keys = keys;
